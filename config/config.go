@@ -1,0 +1,276 @@
+// Package config reads dondoc's configuration from the environment. Every
+// key is documented in .env.example and the README; secrets never reach a
+// log (see LogValue).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting dondoc reads. Load fills it; nothing else reads
+// the environment.
+type Config struct {
+	DatabaseURL string         // DATABASE_URL: a SQLite file path or sqlite:// URL, or postgres://
+	Location    *time.Location // DONDOC_TZ
+	LogLevel    slog.Level     // LOG_LEVEL
+	LogFormat   string         // LOG_FORMAT: text|json
+	Now         time.Time      // DONDOC_NOW: fixed clock (zero: the real clock)
+
+	CutoffHour, CutoffMinute int    // DONDOC_CUTOFF (HH:MM, default 15:00)
+	DueSoonDays              int    // DONDOC_DUE_SOON_DAYS (default 2)
+	HolidaysFile             string // DONDOC_HOLIDAYS_FILE: extra official overrides (CSV)
+
+	HTTPAddr    string // HTTP_ADDR (default :8080)
+	IngestToken string // INGEST_TOKEN (secret)
+	PublicURL   string // PUBLIC_URL: where /cong-khai/ is reachable, for links
+
+	TelegramToken          string // TELEGRAM_BOT_TOKEN (secret)
+	TelegramAPIEndpoint    string // TELEGRAM_API_ENDPOINT (format https://host/bot%s/%s)
+	TelegramWebhookURL     string // TELEGRAM_WEBHOOK_URL (empty: long polling)
+	TelegramWebhookSecret  string // TELEGRAM_WEBHOOK_SECRET (secret; generated when empty)
+	TelegramRatePerSecond  float64
+	TelegramRatePerChat    float64 // messages per second per chat
+	TelegramGroupPerMinute int
+
+	ZaloToken        string // ZALO_BOT_TOKEN (secret)
+	ZaloAPIBase      string // ZALO_API_BASE
+	ZaloGroupsEnable bool   // ZALO_GROUPS
+
+	RemindAt           string // REMIND_AT (HH:MM, empty: off)
+	EscalateAt         string // ESCALATE_AT
+	WeeklyAt           string // WEEKLY_AT (Mondays)
+	MonthlyAt          string // MONTHLY_AT (first working day of the month)
+	EscalateRepeatDays int    // ESCALATE_REPEAT_DAYS
+	EscalateToGroups   bool   // ESCALATE_TO_GROUPS
+}
+
+// DefaultTelegramEndpoint is the official Bot API endpoint format.
+const DefaultTelegramEndpoint = "https://api.telegram.org/bot%s/%s"
+
+// DefaultZaloAPIBase is the Zalo Bot Platform base URL.
+const DefaultZaloAPIBase = "https://bot-api.zaloplatforms.com"
+
+// KeyError says which key is wrong and what is expected.
+type KeyError struct {
+	Key, Value, Expected string
+}
+
+func (e *KeyError) Error() string {
+	return fmt.Sprintf("config: %s=%q is invalid: expected %s", e.Key, e.Value, e.Expected)
+}
+
+// Load reads the configuration through getenv (os.Getenv in production)
+// and validates it. Every invalid key is reported, joined.
+func Load(getenv func(string) string) (Config, error) {
+	var errs []error
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	bad := func(key, value, expected string) { errs = append(errs, &KeyError{key, value, expected}) }
+	atoi := func(key string, def, min, max int) int {
+		v := get(key, "")
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < min || n > max {
+			bad(key, v, fmt.Sprintf("a whole number from %d to %d", min, max))
+			return def
+		}
+		return n
+	}
+	atof := func(key string, def float64) float64 {
+		v := get(key, "")
+		if v == "" {
+			return def
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 {
+			bad(key, v, "a positive number")
+			return def
+		}
+		return f
+	}
+	boolean := func(key string) bool {
+		v := get(key, "")
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad(key, v, "true or false")
+		}
+		return b
+	}
+	clock := func(key, def string) string {
+		v := get(key, def)
+		if v == "" || strings.EqualFold(v, "off") {
+			return ""
+		}
+		if _, _, err := ParseClock(v); err != nil {
+			bad(key, v, "a time of day HH:MM, or empty/off to disable")
+			return ""
+		}
+		return v
+	}
+
+	c := Config{
+		DatabaseURL:            get("DATABASE_URL", "dondoc.db"),
+		LogFormat:              strings.ToLower(get("LOG_FORMAT", "text")),
+		DueSoonDays:            atoi("DONDOC_DUE_SOON_DAYS", 2, 0, 30),
+		HolidaysFile:           get("DONDOC_HOLIDAYS_FILE", ""),
+		HTTPAddr:               get("HTTP_ADDR", ":8080"),
+		IngestToken:            get("INGEST_TOKEN", ""),
+		PublicURL:              strings.TrimRight(get("PUBLIC_URL", ""), "/"),
+		TelegramToken:          get("TELEGRAM_BOT_TOKEN", ""),
+		TelegramAPIEndpoint:    get("TELEGRAM_API_ENDPOINT", DefaultTelegramEndpoint),
+		TelegramWebhookURL:     get("TELEGRAM_WEBHOOK_URL", ""),
+		TelegramWebhookSecret:  get("TELEGRAM_WEBHOOK_SECRET", ""),
+		TelegramRatePerSecond:  atof("TELEGRAM_RATE_PER_SECOND", 30),
+		TelegramRatePerChat:    atof("TELEGRAM_RATE_PER_CHAT", 1),
+		TelegramGroupPerMinute: atoi("TELEGRAM_GROUP_PER_MINUTE", 20, 1, 1000),
+		ZaloToken:              get("ZALO_BOT_TOKEN", ""),
+		ZaloAPIBase:            strings.TrimRight(get("ZALO_API_BASE", DefaultZaloAPIBase), "/"),
+		ZaloGroupsEnable:       boolean("ZALO_GROUPS"),
+		RemindAt:               clock("REMIND_AT", "07:30"),
+		EscalateAt:             clock("ESCALATE_AT", "08:00"),
+		WeeklyAt:               clock("WEEKLY_AT", "08:00"),
+		MonthlyAt:              clock("MONTHLY_AT", "09:00"),
+		EscalateRepeatDays:     atoi("ESCALATE_REPEAT_DAYS", 5, 1, 60),
+		EscalateToGroups:       boolean("ESCALATE_TO_GROUPS"),
+	}
+
+	if u := c.DatabaseURL; strings.Contains(u, "://") && !strings.HasPrefix(u, "postgres://") &&
+		!strings.HasPrefix(u, "postgresql://") && !strings.HasPrefix(u, "sqlite://") && !strings.HasPrefix(u, "file:") {
+		bad("DATABASE_URL", redactURL(u), "a SQLite file path, sqlite://PATH, or postgres://…")
+	}
+
+	tz := get("DONDOC_TZ", "Asia/Ho_Chi_Minh")
+	if loc, err := time.LoadLocation(tz); err != nil {
+		if tz == "Asia/Ho_Chi_Minh" {
+			c.Location = time.FixedZone("ICT", 7*3600) // no zone database on this host
+		} else {
+			bad("DONDOC_TZ", tz, "an IANA time zone such as Asia/Ho_Chi_Minh")
+		}
+	} else {
+		c.Location = loc
+	}
+
+	switch lv := strings.ToLower(get("LOG_LEVEL", "info")); lv {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("LOG_LEVEL", lv, "debug, info, warn or error")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("LOG_FORMAT", c.LogFormat, "text or json")
+	}
+
+	if v := get("DONDOC_NOW", ""); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			bad("DONDOC_NOW", v, "an RFC 3339 instant such as 2026-11-27T07:30:00+07:00")
+		}
+		c.Now = t
+	}
+
+	cut := get("DONDOC_CUTOFF", "15:00")
+	if h, m, err := ParseClock(cut); err != nil {
+		bad("DONDOC_CUTOFF", cut, "a time of day HH:MM")
+	} else {
+		c.CutoffHour, c.CutoffMinute = h, m
+	}
+
+	if ep := c.TelegramAPIEndpoint; strings.Count(ep, "%s") != 2 || !strings.HasPrefix(ep, "http") {
+		bad("TELEGRAM_API_ENDPOINT", ep, "an URL format with two %s, such as https://api.telegram.org/bot%s/%s")
+	}
+	if w := c.TelegramWebhookURL; w != "" {
+		if u, err := url.Parse(w); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			bad("TELEGRAM_WEBHOOK_URL", w, "an https:// URL that Telegram can reach")
+		}
+	}
+	if s := c.TelegramWebhookSecret; s != "" && !validSecret(s) {
+		bad("TELEGRAM_WEBHOOK_SECRET", "(hidden)", "1–256 characters of A-Z a-z 0-9 _ -")
+	}
+	return c, errors.Join(errs...)
+}
+
+// ParseClock reads a time of day "HH:MM".
+func ParseClock(s string) (hour, minute int, err error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, 0, fmt.Errorf("%q is not a time of day HH:MM", s)
+	}
+	return t.Hour(), t.Minute(), nil
+}
+
+func validSecret(s string) bool {
+	if len(s) < 1 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// IsPostgres reports whether DatabaseURL selects Postgres.
+func (c Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// Clock returns the clock every rule and job uses: fixed at DONDOC_NOW when
+// set, else the real one.
+func (c Config) Clock() func() time.Time {
+	if !c.Now.IsZero() {
+		now := c.Now
+		return func() time.Time { return now }
+	}
+	return time.Now
+}
+
+// LogValue implements slog.LogValuer: the configuration without secrets.
+func (c Config) LogValue() slog.Value {
+	set := func(s string) string {
+		if s == "" {
+			return "unset"
+		}
+		return "set"
+	}
+	return slog.GroupValue(
+		slog.String("database", redactURL(c.DatabaseURL)),
+		slog.String("tz", c.Location.String()),
+		slog.String("http_addr", c.HTTPAddr),
+		slog.String("telegram_token", set(c.TelegramToken)),
+		slog.String("telegram_webhook", c.TelegramWebhookURL),
+		slog.String("zalo_token", set(c.ZaloToken)),
+		slog.String("ingest_token", set(c.IngestToken)),
+		slog.String("remind_at", c.RemindAt),
+	)
+}
+
+// redactURL hides the password of a database URL.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}

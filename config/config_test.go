@@ -1,0 +1,56 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabaseURL != "dondoc.db" || c.IsPostgres() || c.Location.String() != "Asia/Ho_Chi_Minh" ||
+		c.CutoffHour != 15 || c.DueSoonDays != 2 || c.RemindAt != "07:30" || c.HTTPAddr != ":8080" {
+		t.Errorf("defaults: %+v", c)
+	}
+	if !c.Now.IsZero() {
+		t.Error("DONDOC_NOW default should be the real clock")
+	}
+}
+
+func TestInvalidValuesNameTheKey(t *testing.T) {
+	for key, val := range map[string]string{
+		"DONDOC_TZ": "Mars/Olympus", "LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "DONDOC_NOW": "yesterday",
+		"DONDOC_CUTOFF": "25:00", "DATABASE_URL": "mysql://x", "REMIND_AT": "7h30", "DONDOC_DUE_SOON_DAYS": "-1",
+		"TELEGRAM_API_ENDPOINT": "http://x/bot", "TELEGRAM_WEBHOOK_SECRET": "bad secret!",
+	} {
+		_, err := Load(env(map[string]string{key: val}))
+		var ke *KeyError
+		if !errors.As(err, &ke) || ke.Key != key {
+			t.Errorf("%s=%q: error %v does not name the key", key, val, err)
+		}
+	}
+}
+
+func TestNowAndPostgres(t *testing.T) {
+	c, err := Load(env(map[string]string{"DONDOC_NOW": "2026-11-27T07:30:00+07:00", "DATABASE_URL": "postgres://u:secret@h/db", "REMIND_AT": "off"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Clock()(); !got.Equal(time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC)) {
+		t.Errorf("clock = %v", got)
+	}
+	if !c.IsPostgres() || c.RemindAt != "" {
+		t.Errorf("%+v", c)
+	}
+	if s := c.LogValue().String(); strings.Contains(s, "secret") {
+		t.Errorf("secret in log value: %s", s)
+	}
+}

@@ -1,0 +1,250 @@
+package models
+
+import (
+	"strings"
+	"time"
+)
+
+// Unit is an agency or sub-unit (sở, phòng, UBND xã/phường, Trung tâm PVHCC).
+// Units form a tree with validity dates and an optional successor, so that
+// dossiers of a unit merged on 1 July 2025 add up under the new one.
+type Unit struct {
+	Code          string
+	Name          string
+	Level         string // cấp: tinh, so, huyen, xa, phong, ...
+	ParentCode    string
+	ValidFrom     Date // NoDate: since always
+	ValidTo       Date // NoDate: still valid; else the last valid day
+	SuccessorCode string
+}
+
+// ValidOn reports whether u exists on day d.
+func (u *Unit) ValidOn(d Date) bool {
+	return (u.ValidFrom == NoDate || d >= u.ValidFrom) && (u.ValidTo == NoDate || d <= u.ValidTo)
+}
+
+// Validate checks the fields a unit must have.
+func (u *Unit) Validate() error {
+	var v validator
+	if strings.TrimSpace(u.Code) == "" {
+		v.add("ma_don_vi", "", "is required")
+	}
+	if strings.TrimSpace(u.Name) == "" {
+		v.add("ten_don_vi", "", "is required")
+	}
+	if u.ParentCode != "" && u.ParentCode == u.Code {
+		v.add("ma_don_vi_cha", u.ParentCode, "is the unit itself")
+	}
+	if u.ValidFrom != NoDate && u.ValidTo != NoDate && u.ValidTo < u.ValidFrom {
+		v.add("hieu_luc_den", u.ValidTo.String(), "is before hieu_luc_tu")
+	}
+	return v.err("đơn vị " + u.Code)
+}
+
+// Officer is a person dondoc reminds or answers: officer, leader,
+// secretariat or admin.
+type Officer struct {
+	Code     string
+	Name     string
+	UnitCode string
+	Position string // chức vụ
+	Role     Role
+	Phone    string
+	Email    string
+	Active   bool
+}
+
+// Validate checks the fields an officer must have.
+func (o *Officer) Validate() error {
+	var v validator
+	if strings.TrimSpace(o.Code) == "" {
+		v.add("ma_can_bo", "", "is required")
+	}
+	if strings.TrimSpace(o.Name) == "" {
+		v.add("ho_ten", "", "is required")
+	}
+	if !o.Role.Valid() {
+		v.add("vai_tro", string(o.Role), "is not a role")
+	}
+	return v.err("cán bộ " + o.Code)
+}
+
+// Channel is how a dossier was submitted (kênh thực hiện).
+type Channel string
+
+// The submission channels.
+const (
+	ChannelUnknown Channel = ""
+	ChannelDirect  Channel = "direct" // trực tiếp
+	ChannelOnline  Channel = "online" // trực tuyến
+	ChannelPostal  Channel = "postal" // bưu chính
+)
+
+// Label returns the Vietnamese name of the channel.
+func (c Channel) Label() string {
+	switch c {
+	case ChannelDirect:
+		return "trực tiếp"
+	case ChannelOnline:
+		return "trực tuyến"
+	case ChannelPostal:
+		return "bưu chính"
+	}
+	return ""
+}
+
+// Procedure is an administrative procedure (TTHC).
+type Procedure struct {
+	Code      string
+	Name      string
+	Field     string // lĩnh vực
+	LimitDays int    // statutory time limit in working days; 0 = same day
+}
+
+// Interval is a span of time; a zero End means it is still running.
+type Interval struct {
+	Start time.Time
+	End   time.Time
+}
+
+// Dossier is one application (hồ sơ). Instants are UTC; a zero time.Time
+// means the field is absent.
+type Dossier struct {
+	Code             string
+	ProcedureCode    string
+	ProcedureName    string
+	Field            string
+	UnitCode         string
+	HandlerCode      string // cán bộ xử lý: the officer holding it now
+	ReceivedAt       time.Time
+	DueAt            time.Time
+	FinishedAt       time.Time // ngày kết thúc xử lý
+	SystemFinishedAt time.Time // thời điểm cập nhật trên hệ thống
+	ReturnedAt       time.Time // ngày trả kết quả
+	Status           Status
+	Channel          Channel
+	SupplementCount  int        // số lần bổ sung (may exceed len(Supplements))
+	Supplements      []Interval // each wait for the applicant's papers
+	ApplicantName    string     // personal data: only in the handler's private chat
+}
+
+// EndAt returns when a finished or ended dossier ended: finished_at, else
+// returned_at. Zero for an open dossier or one without either date.
+func (d *Dossier) EndAt() time.Time {
+	if !d.FinishedAt.IsZero() {
+		return d.FinishedAt
+	}
+	return d.ReturnedAt
+}
+
+// SupplementWait returns the time spent waiting for supplements that ended
+// at or before t (open waits count up to t).
+func (d *Dossier) SupplementWait(t time.Time) time.Duration {
+	var sum time.Duration
+	for _, iv := range d.Supplements {
+		if iv.Start.IsZero() || !iv.Start.Before(t) {
+			continue
+		}
+		end := iv.End
+		if end.IsZero() || end.After(t) {
+			end = t
+		}
+		if end.After(iv.Start) {
+			sum += end.Sub(iv.Start)
+		}
+	}
+	return sum
+}
+
+// SupplementRequests returns how many times supplements were requested.
+func (d *Dossier) SupplementRequests() int {
+	if d.SupplementCount > len(d.Supplements) {
+		return d.SupplementCount
+	}
+	return len(d.Supplements)
+}
+
+// Validate checks the fields a dossier must have and their order.
+func (d *Dossier) Validate() error {
+	var v validator
+	if strings.TrimSpace(d.Code) == "" {
+		v.add("ma_ho_so", "", "is required")
+	}
+	if d.ReceivedAt.IsZero() {
+		v.add("ngay_tiep_nhan", "", "is required")
+	}
+	if d.DueAt.IsZero() {
+		v.add("ngay_hen_tra", "", "is required")
+	}
+	if !d.Status.Valid() {
+		v.add("trang_thai", "", "is required")
+	}
+	if !d.ReceivedAt.IsZero() && !d.DueAt.IsZero() && d.DueAt.Before(d.ReceivedAt) {
+		v.add("ngay_hen_tra", d.DueAt.Format(time.RFC3339), "is before ngay_tiep_nhan")
+	}
+	if !d.ReceivedAt.IsZero() && !d.FinishedAt.IsZero() && d.FinishedAt.Before(d.ReceivedAt) {
+		v.add("ngay_ket_thuc_xu_ly", d.FinishedAt.Format(time.RFC3339), "is before ngay_tiep_nhan")
+	}
+	if d.Status.IsFinished() && d.EndAt().IsZero() {
+		v.add("ngay_ket_thuc_xu_ly", "", "is required for a finished dossier (status "+d.Status.String()+")")
+	}
+	if d.SupplementCount < 0 {
+		v.add("so_lan_bo_sung", "", "is negative")
+	}
+	return v.err("hồ sơ " + d.Code)
+}
+
+// Step is one step of a dossier's internal process (bước xử lý).
+type Step struct {
+	DossierCode string
+	Seq         int
+	Name        string
+	OfficerCode string
+	StartedAt   time.Time
+	DueAt       time.Time
+	FinishedAt  time.Time // zero while the step is open
+}
+
+// Validate checks the fields a step must have.
+func (s *Step) Validate() error {
+	var v validator
+	if strings.TrimSpace(s.DossierCode) == "" {
+		v.add("ma_ho_so", "", "is required")
+	}
+	if s.Seq <= 0 {
+		v.add("buoc", "", "must be a positive step number")
+	}
+	if strings.TrimSpace(s.OfficerCode) == "" {
+		v.add("ma_can_bo", "", "is required")
+	}
+	if s.DueAt.IsZero() {
+		v.add("han_xu_ly", "", "is required")
+	}
+	return v.err("bước xử lý")
+}
+
+// DayKind is what an official override makes of a day.
+type DayKind string
+
+// The kinds of override.
+const (
+	DayOff     DayKind = "off"     // nghỉ
+	DayWorking DayKind = "working" // làm bù
+)
+
+// Label returns the Vietnamese word for the kind.
+func (k DayKind) Label() string {
+	if k == DayWorking {
+		return "làm bù"
+	}
+	return "nghỉ"
+}
+
+// Holiday is a day off or a make-up working day, from the built-in rules
+// or an official override.
+type Holiday struct {
+	Date   Date
+	Kind   DayKind
+	Name   string
+	Source string // the notice it stands on, e.g. "9441/TB-BNV"
+}
