@@ -22,9 +22,8 @@ type Config struct {
 	LogFormat   string         // LOG_FORMAT: text|json
 	Now         time.Time      // DONDOC_NOW: fixed clock (zero: the real clock)
 
-	CutoffHour, CutoffMinute int    // DONDOC_CUTOFF (HH:MM, default 15:00)
-	DueSoonDays              int    // DONDOC_DUE_SOON_DAYS (default 2)
-	HolidaysFile             string // DONDOC_HOLIDAYS_FILE: extra official overrides (CSV)
+	CutoffHour, CutoffMinute int // DONDOC_CUTOFF (HH:MM, default 15:00)
+	DueSoonDays              int // DONDOC_DUE_SOON_DAYS (default 2)
 
 	HTTPAddr    string // HTTP_ADDR (default :8080)
 	IngestToken string // INGEST_TOKEN (secret)
@@ -127,7 +126,6 @@ func Load(getenv func(string) string) (Config, error) {
 		DatabaseURL:            get("DATABASE_URL", "dondoc.db"),
 		LogFormat:              strings.ToLower(get("LOG_FORMAT", "text")),
 		DueSoonDays:            atoi("DONDOC_DUE_SOON_DAYS", 2, 0, 30),
-		HolidaysFile:           get("DONDOC_HOLIDAYS_FILE", ""),
 		HTTPAddr:               get("HTTP_ADDR", ":8080"),
 		IngestToken:            get("INGEST_TOKEN", ""),
 		PublicURL:              strings.TrimRight(get("PUBLIC_URL", ""), "/"),
