@@ -296,9 +296,21 @@ func (g *dossierGen) emitSteps(u *orgUnit, d *models.Dossier, oc outcome, rec ti
 	recv := g.o.officers[u.oneStop[r.IntN(len(u.oneStop))]].Code
 	leader := g.o.officers[u.leaders[r.IntN(len(u.leaders))]].Code
 
+	// Reception is done in office hours: a dossier sent online at night or
+	// on a day off is taken in on the next working morning.
 	f1 := rec.Add(g.minutes(10, 45))
-	if open := g.officeTime(startDay); rec.Before(startDay.Start(g.loc)) || !g.cal.IsWorkingDay(models.DateOf(rec, g.loc)) {
-		f1 = open
+	due1 := stepDue(0)
+	lt := rec.In(g.loc)
+	recDay := models.DateOf(lt, g.loc)
+	if m := lt.Hour()*60 + lt.Minute(); !g.cal.IsWorkingDay(recDay) || m < 7*60+30 || m >= 17*60 {
+		next := g.cal.NextWorkingDay(recDay)
+		if next == recDay && m >= 17*60 {
+			next = g.cal.NextWorkingDay(recDay + 1)
+		}
+		f1 = next.Start(g.loc).Add(g.minutes(7*60+30, 9*60))
+		if e := next.End(g.loc); e.After(due1) {
+			due1 = e
+		}
 	}
 	if lim := rec.Add(planned.Sub(rec) / 3); f1.After(lim) {
 		f1 = lim
@@ -317,7 +329,7 @@ func (g *dossierGen) emitSteps(u *orgUnit, d *models.Dossier, oc outcome, rec ti
 		f2 = planned
 	}
 	s := &g.steps
-	s[0] = models.Step{Seq: 1, Name: stepNames[0], OfficerCode: recv, StartedAt: rec, DueAt: stepDue(0), FinishedAt: f1}
+	s[0] = models.Step{Seq: 1, Name: stepNames[0], OfficerCode: recv, StartedAt: rec, DueAt: due1, FinishedAt: f1}
 	s[1] = models.Step{Seq: 2, Name: stepNames[1], OfficerCode: d.HandlerCode, StartedAt: f1, DueAt: stepDue(limit - 2), FinishedAt: f2}
 	s[2] = models.Step{Seq: 3, Name: stepNames[2], OfficerCode: leader, StartedAt: f2, DueAt: stepDue(limit - 1), FinishedAt: planned}
 	s[3] = models.Step{Seq: 4, Name: stepNames[3], OfficerCode: recv, StartedAt: planned, DueAt: d.DueAt, FinishedAt: ret}

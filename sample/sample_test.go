@@ -66,6 +66,9 @@ func TestDistrictRecordsAreValid(t *testing.T) {
 			if !iv.Start.After(x.ReceivedAt) || (!iv.End.IsZero() && !iv.End.After(iv.Start)) {
 				t.Errorf("%s: bad supplement interval %+v", x.Code, iv)
 			}
+			if end := x.EndAt(); !end.IsZero() && (iv.End.IsZero() || iv.End.After(end)) {
+				t.Errorf("%s: supplement %+v still running after the end %v", x.Code, iv, end)
+			}
 		}
 		codes[x.Code] = i
 	}
@@ -416,4 +419,35 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "dossiers/s")
+}
+
+// A history across 1 July 2025: the old communes receive dossiers until
+// 30 June, the merged one from 1 July, and nobody outside their validity.
+func TestMergerHistory(t *testing.T) {
+	now := time.Date(2025, 8, 15, 10, 0, 0, 0, testLoc)
+	d, err := District(now, testCal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]models.Unit{}
+	for _, u := range d.Units {
+		units[u.Code] = u
+	}
+	old, merged := 0, 0
+	for i := range d.Dossiers {
+		x := &d.Dossiers[i]
+		u := units[x.UnitCode]
+		if !u.ValidOn(models.DateOf(x.ReceivedAt, testLoc)) {
+			t.Errorf("%s received by %s outside its validity", x.Code, u.Code)
+		}
+		switch {
+		case u.SuccessorCode != "":
+			old++
+		case u.ValidFrom == models.NewDate(2025, 7, 1):
+			merged++
+		}
+	}
+	if old == 0 || merged == 0 {
+		t.Errorf("%d dossiers in the old communes, %d in the merged one; want both", old, merged)
+	}
 }
