@@ -157,7 +157,7 @@ func (g *dossierGen) dossier(i int, out Sink) error {
 	}
 	switch oc {
 	case outRejected:
-		fin = rec.Add(g.minutes(10, 40))
+		fin = g.workStart(rec).Add(g.minutes(10, 40))
 		sys = fin
 	case outWithdrawn, outStopped:
 		fin = g.finishBy(rec, startDay, dueDay, due, false)
@@ -272,9 +272,13 @@ func (g *dossierGen) finishBy(rec time.Time, startDay, dueDay models.Date, due t
 	if n := g.cal.WorkingDaysBetween(startDay, dueDay); !onDue && n > 1 {
 		day = g.cal.AddWorkingDays(startDay, g.r.IntN(n-1))
 	}
+	lo := g.workStart(rec)
+	if d := models.DateOf(lo, g.loc); day < d {
+		day = d
+	}
 	t := g.officeTime(day)
-	if !t.After(rec) {
-		t = rec.Add(g.minutes(5, 60))
+	if !t.After(lo) {
+		t = lo.Add(g.minutes(5, 60))
 	}
 	if t.After(due) {
 		t = due.Add(-time.Minute)
@@ -283,6 +287,23 @@ func (g *dossierGen) finishBy(rec time.Time, startDay, dueDay models.Date, due t
 		}
 	}
 	return t
+}
+
+// workStart returns the first moment from t in office hours: t itself on
+// a working day between 7:30 and 17:00, else the next working morning.
+func (g *dossierGen) workStart(t time.Time) time.Time {
+	lt := t.In(g.loc)
+	day := models.DateOf(lt, g.loc)
+	m := lt.Hour()*60 + lt.Minute()
+	if g.cal.IsWorkingDay(day) {
+		if m >= 7*60+30 && m < 17*60 {
+			return t
+		}
+		if m < 7*60+30 {
+			return day.At(7, 30, g.loc)
+		}
+	}
+	return g.cal.NextWorkingDay(day+1).At(7, 30, g.loc)
 }
 
 // emitSteps writes the internal process of a multi-day dossier: reception,
@@ -300,19 +321,14 @@ func (g *dossierGen) emitSteps(u *orgUnit, d *models.Dossier, oc outcome, rec ti
 	// on a day off is taken in on the next working morning.
 	f1 := rec.Add(g.minutes(10, 45))
 	due1 := stepDue(0)
-	lt := rec.In(g.loc)
-	recDay := models.DateOf(lt, g.loc)
-	if m := lt.Hour()*60 + lt.Minute(); !g.cal.IsWorkingDay(recDay) || m < 7*60+30 || m >= 17*60 {
-		next := g.cal.NextWorkingDay(recDay)
-		if next == recDay && m >= 17*60 {
-			next = g.cal.NextWorkingDay(recDay + 1)
-		}
-		f1 = next.Start(g.loc).Add(g.minutes(7*60+30, 9*60))
-		if e := next.End(g.loc); e.After(due1) {
+	ws := g.workStart(rec)
+	if !ws.Equal(rec) {
+		f1 = ws.Add(g.minutes(0, 90))
+		if e := models.DateOf(ws, g.loc).End(g.loc); e.After(due1) {
 			due1 = e
 		}
 	}
-	if lim := rec.Add(planned.Sub(rec) / 3); f1.After(lim) {
+	if lim := ws.Add(planned.Sub(ws) / 3); f1.After(lim) && lim.After(rec) {
 		f1 = lim
 	}
 	f2 := planned.Add(-g.minutes(30, 360))

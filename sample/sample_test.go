@@ -295,6 +295,21 @@ func TestReceivedInOfficeHoursMostly(t *testing.T) {
 	if off == 0 || off > len(d.Dossiers)/5 {
 		t.Errorf("%d dossiers received off hours, want some online ones", off)
 	}
+	// Officers take dossiers in during office hours, even those sent at night.
+	bad := 0
+	for _, s := range d.Steps {
+		if s.Seq != 1 || s.FinishedAt.IsZero() {
+			continue
+		}
+		lt := s.FinishedAt.In(testLoc)
+		if m := lt.Hour()*60 + lt.Minute(); !testCal.IsWorkingDay(models.DateOf(lt, testLoc)) || m < 7*60+30 || m > 18*60 {
+			bad++
+			t.Logf("%s: step 1 finished %v", s.DossierCode, lt)
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d reception steps finished out of office hours", bad)
+	}
 }
 
 func TestTextIsNFC(t *testing.T) {
