@@ -15,7 +15,6 @@ import (
 const (
 	DistrictName = "Bình Minh"
 	ProvinceName = "Phú Lâm"
-	mailDomain   = "binhminh.gov.vn"
 )
 
 // The reorganisation of 1 July 2025: the last day of the old communes and
@@ -49,15 +48,17 @@ type org struct {
 	ucum     []float64 // cumulative unit weights
 	used     map[string]int
 	r        *rand.Rand
+	domain   string // of the officers' e-mail addresses
 }
 
 func buildOrg(cfg Config, r *rand.Rand) *org {
-	o := &org{r: r, used: map[string]int{}}
+	o := &org{r: r, used: map[string]int{}, domain: "binhminh.gov.vn"}
 	places := placeNames(r)
 	if cfg.Units <= 15 {
 		o.district("H01", DistrictName, "", cfg.Units, true, places)
 	} else {
-		root := o.add(kindProvince, "T01", "UBND tỉnh "+ProvinceName, "tinh", "", 0)
+		o.domain = "phulam.gov.vn"
+		o.add(kindProvince, "T01", "UBND tỉnh "+ProvinceName, "tinh", "", 0)
 		var stop []int
 		for _, s := range provinceSubs {
 			i := o.add(s.kind, "T01."+s.suffix, fmt.Sprintf(s.name, ProvinceName), s.level, "T01", s.weight*(0.7+0.6*r.Float64()))
@@ -65,7 +66,6 @@ func buildOrg(cfg Config, r *rand.Rand) *org {
 				stop = append(stop, i)
 			}
 		}
-		_ = root
 		nd := (cfg.Units + communesPerDistrict - 1) / communesPerDistrict
 		left := cfg.Units
 		for d := 1; d <= nd; d++ {
@@ -187,7 +187,7 @@ func (o *org) hire(unit int, position string, role models.Role, group string) {
 	o.officers = append(o.officers, orgOfficer{
 		Officer: models.Officer{
 			Code: code, Name: p.full, UnitCode: u.Code, Position: position, Role: role,
-			Phone: fmt.Sprintf("09%08d", o.r.IntN(100_000_000)), Email: code + "@" + mailDomain, Active: true,
+			Phone: fmt.Sprintf("09%08d", o.r.IntN(100_000_000)), Email: code + "@" + o.domain, Active: true,
 		},
 		group: group,
 	})

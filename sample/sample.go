@@ -36,7 +36,8 @@ type Config struct {
 }
 
 // Sink receives the generated records in this order: every unit (a parent
-// before its children), every officer, every procedure, then each dossier
+// before its children), every officer, every procedure some unit settles,
+// then each dossier
 // followed at once by its steps (in step order). The *Dossier passed to
 // Dossier, and its Supplements slice, are reused after the call returns:
 // copy what you keep. A Sink error stops the generation and is returned.
@@ -175,8 +176,17 @@ func Generate(cfg Config, out Sink) error {
 			return fmt.Errorf("sample: officer %s: %w", o.officers[i].Code, err)
 		}
 	}
+	used := make([]bool, len(procedures))
+	for i := range o.units {
+		for _, pi := range o.units[i].procs {
+			used[pi] = true
+		}
+	}
 	for i := range procedures {
 		p := &procedures[i]
+		if !used[i] {
+			continue
+		}
 		if err := out.Procedure(models.Procedure{Code: p.code, Name: p.name, Field: p.field, LimitDays: p.limit}); err != nil {
 			return fmt.Errorf("sample: procedure %s: %w", p.code, err)
 		}

@@ -466,3 +466,39 @@ func TestMergerHistory(t *testing.T) {
 		t.Errorf("%d dossiers in the old communes, %d in the merged one; want both", old, merged)
 	}
 }
+
+func TestProceduresAreTheOnesUsed(t *testing.T) {
+	d := district(t)
+	byCode := map[string]models.Procedure{}
+	for _, p := range d.Procedures {
+		byCode[p.Code] = p
+	}
+	used := map[string]bool{}
+	for i := range d.Dossiers {
+		x := &d.Dossiers[i]
+		p, ok := byCode[x.ProcedureCode]
+		if !ok || p.Name != x.ProcedureName || p.Field != x.Field {
+			t.Fatalf("%s: procedure %s %q not among the procedures", x.Code, x.ProcedureCode, x.ProcedureName)
+		}
+		used[p.Code] = true
+	}
+	for code := range byCode {
+		if !used[code] {
+			t.Errorf("procedure %s listed but never used in the district", code)
+		}
+	}
+	for _, want := range []struct {
+		name  string
+		limit int
+	}{{"Đăng ký khai sinh", 0}, {"Đăng ký thành lập hộ kinh doanh", 3}, {"Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ", 15}} {
+		found := false
+		for _, p := range d.Procedures {
+			if p.Name == want.name {
+				found = p.LimitDays == want.limit
+			}
+		}
+		if !found {
+			t.Errorf("procedure %q with a limit of %d working days missing", want.name, want.limit)
+		}
+	}
+}
