@@ -1,0 +1,201 @@
+// Package sample generates a realistic, deterministic Vietnamese
+// administration — units, officers, procedures, dossiers and their steps —
+// for demos, tests and benchmarks: a district ("UBND huyện Bình Minh") by
+// default, a province of a million dossiers with a size flag. Everything is
+// fictional; applicant names are fake.
+//
+// The same Config (seed included) always yields the same data. Generation
+// streams: a province of 1M dossiers never sits in memory.
+package sample
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+)
+
+// Config sets what Generate produces. Only Now is required.
+type Config struct {
+	Seed     int64
+	Now      time.Time // the demo's "now": history ends here, open dossiers are judged here
+	Months   int       // months of history before Now (default 4)
+	Dossiers int       // total dossiers (default 3000, a district)
+	// Officers is the target head count; the basic roster of every unit is
+	// the minimum (0: the basic roster only, ~130 for a district).
+	Officers int
+	// Units is the number of communes (xã/phường/thị trấn), not counting
+	// the two old communes merged on 1 July 2025. Default 12, or 100 when
+	// Dossiers ≥ 100 000. More than 15 makes a province ("UBND tỉnh Phú
+	// Lâm") of districts of about 12 communes each, with departments (sở).
+	Units    int
+	Location *time.Location   // default: Calendar's, else Asia/Ho_Chi_Minh
+	Calendar *models.Calendar // default: models.NewCalendar with Location
+}
+
+// Sink receives the generated records in this order: every unit (a parent
+// before its children), every officer, every procedure some unit settles,
+// then each dossier
+// followed at once by its steps (in step order). The *Dossier passed to
+// Dossier, and its Supplements slice, are reused after the call returns:
+// copy what you keep. A Sink error stops the generation and is returned.
+type Sink interface {
+	Unit(models.Unit) error
+	Officer(models.Officer) error
+	Procedure(models.Procedure) error
+	Dossier(*models.Dossier) error
+	Step(models.Step) error
+}
+
+// Data is a whole generated sample held in memory (small demos only).
+type Data struct {
+	Units      []models.Unit
+	Officers   []models.Officer
+	Procedures []models.Procedure
+	Dossiers   []models.Dossier
+	Steps      []models.Step
+}
+
+// Unit implements Sink.
+func (d *Data) Unit(u models.Unit) error { d.Units = append(d.Units, u); return nil }
+
+// Officer implements Sink.
+func (d *Data) Officer(o models.Officer) error { d.Officers = append(d.Officers, o); return nil }
+
+// Procedure implements Sink.
+func (d *Data) Procedure(p models.Procedure) error {
+	d.Procedures = append(d.Procedures, p)
+	return nil
+}
+
+// Dossier implements Sink; it copies the dossier and its supplements.
+func (d *Data) Dossier(x *models.Dossier) error {
+	c := *x
+	c.Supplements = append([]models.Interval(nil), x.Supplements...)
+	d.Dossiers = append(d.Dossiers, c)
+	return nil
+}
+
+// Step implements Sink.
+func (d *Data) Step(s models.Step) error { d.Steps = append(d.Steps, s); return nil }
+
+// DistrictSeed is the seed District uses.
+const DistrictSeed = 20250701
+
+// District returns the default district sample (seed DistrictSeed, 4 months,
+// ~3000 dossiers) in memory. cal may be nil (the default calendar).
+func District(now time.Time, cal *models.Calendar) (*Data, error) {
+	d := &Data{}
+	if err := Generate(Config{Seed: DistrictSeed, Now: now, Calendar: cal}, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Defaults.
+const (
+	DefaultMonths         = 4
+	DefaultDossiers       = 3000
+	DefaultCommunes       = 12
+	DefaultProvinceCommun = 100
+	provinceThreshold     = 100_000 // dossiers from which the default is a province
+	communesPerDistrict   = 12
+)
+
+// withDefaults fills the zero fields and checks the others.
+func (cfg Config) withDefaults() (Config, error) {
+	var errs []error
+	if cfg.Now.IsZero() {
+		errs = append(errs, errors.New("sample: Now is required"))
+	}
+	if cfg.Months < 0 || cfg.Months > 120 {
+		errs = append(errs, fmt.Errorf("sample: Months %d is not between 0 and 120", cfg.Months))
+	}
+	if cfg.Dossiers < 0 {
+		errs = append(errs, fmt.Errorf("sample: Dossiers %d is negative", cfg.Dossiers))
+	}
+	if cfg.Officers < 0 {
+		errs = append(errs, fmt.Errorf("sample: Officers %d is negative", cfg.Officers))
+	}
+	if cfg.Units < 0 || cfg.Units > 5000 {
+		errs = append(errs, fmt.Errorf("sample: Units %d is not between 0 and 5000", cfg.Units))
+	}
+	if len(errs) > 0 {
+		return cfg, errors.Join(errs...)
+	}
+	if cfg.Months == 0 {
+		cfg.Months = DefaultMonths
+	}
+	if cfg.Dossiers == 0 {
+		cfg.Dossiers = DefaultDossiers
+	}
+	if cfg.Units == 0 {
+		cfg.Units = DefaultCommunes
+		if cfg.Dossiers >= provinceThreshold {
+			cfg.Units = DefaultProvinceCommun
+		}
+	}
+	if cfg.Location == nil {
+		if cfg.Calendar != nil {
+			cfg.Location = cfg.Calendar.Location()
+		} else {
+			cfg.Location = models.DefaultLocation()
+		}
+	}
+	if cfg.Calendar == nil {
+		cfg.Calendar = models.NewCalendar(models.CalendarConfig{Location: cfg.Location})
+	}
+	return cfg, nil
+}
+
+// newRand returns the generator's random source: PCG seeded from seed,
+// never the global source.
+func newRand(seed int64) *rand.Rand {
+	s := uint64(seed)
+	return rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
+}
+
+// Generate produces the sample described by cfg into out, streaming (see
+// Sink for the order). It fails on a bad Config or the first Sink error.
+func Generate(cfg Config, out Sink) error {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return err
+	}
+	r := newRand(cfg.Seed)
+	o := buildOrg(cfg, r)
+	for i := range o.units {
+		if err := out.Unit(o.units[i].Unit); err != nil {
+			return fmt.Errorf("sample: unit %s: %w", o.units[i].Code, err)
+		}
+	}
+	for i := range o.officers {
+		if err := out.Officer(o.officers[i].Officer); err != nil {
+			return fmt.Errorf("sample: officer %s: %w", o.officers[i].Code, err)
+		}
+	}
+	used := make([]bool, len(procedures))
+	for i := range o.units {
+		for _, pi := range o.units[i].procs {
+			used[pi] = true
+		}
+	}
+	for i := range procedures {
+		p := &procedures[i]
+		if !used[i] {
+			continue
+		}
+		if err := out.Procedure(models.Procedure{Code: p.code, Name: p.name, Field: p.field, LimitDays: p.limit}); err != nil {
+			return fmt.Errorf("sample: procedure %s: %w", p.code, err)
+		}
+	}
+	g := newDossierGen(cfg, r, o)
+	for i := 0; i < cfg.Dossiers; i++ {
+		if err := g.dossier(i, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
