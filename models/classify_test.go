@@ -1,6 +1,8 @@
 package models
 
 import (
+	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 )
@@ -285,5 +287,66 @@ func TestResponsible(t *testing.T) {
 		if len(got) != len(tc.want) || (len(got) == 1 && got[0] != tc.want[0]) {
 			t.Errorf("%+v: Responsible = %+v, want %+v", tc.d, got, tc.want)
 		}
+	}
+}
+
+// benchDossiers is a million varied dossiers of 2026, generated once.
+var benchDossiers = sync.OnceValue(func() []Dossier {
+	return genDossiers(1_000_000, testCal())
+})
+
+// genDossiers makes n dossiers from a fixed seed: every status, limits of
+// 0–20 working days, finishes early and late, late records on the system,
+// supplement waits (some dossiers with two).
+func genDossiers(n int, cal *Calendar) []Dossier {
+	rng := rand.New(rand.NewPCG(766, 2026))
+	loc := cal.Location()
+	yearStart := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
+	statuses := []Status{2, 4, 4, 4, 5, 6, 9, 9, 9, 10, 10, 10, 3, 7, 8}
+	ds := make([]Dossier, n)
+	for i := range ds {
+		d := &ds[i]
+		d.Code = "HS"
+		d.HandlerCode = "cb"
+		d.ReceivedAt = yearStart.Add(time.Duration(rng.Int64N(int64(300 * 24 * time.Hour)))).UTC()
+		limit := rng.IntN(21)
+		d.DueAt = cal.DueDate(d.ReceivedAt, limit).UTC()
+		d.Status = statuses[rng.IntN(len(statuses))]
+		span := d.DueAt.Sub(d.ReceivedAt)
+		if rng.IntN(10) == 0 {
+			w := time.Duration(rng.Int64N(int64(5 * 24 * time.Hour)))
+			s := d.ReceivedAt.Add(span / 3)
+			d.Supplements = []Interval{{s, s.Add(w)}}
+			if rng.IntN(3) == 0 {
+				d.Supplements = append(d.Supplements, Interval{s.Add(2 * w), s.Add(3 * w)})
+			}
+			if d.Status.IsPaused() {
+				d.Supplements[len(d.Supplements)-1].End = time.Time{}
+			}
+		}
+		if d.Status.IsFinished() || d.Status.IsEndedWithoutResult() {
+			d.FinishedAt = d.ReceivedAt.Add(time.Duration(rng.Float64() * 1.3 * float64(span+time.Hour)))
+			if rng.IntN(8) == 0 {
+				d.SystemFinishedAt = d.FinishedAt.Add(time.Duration(rng.Int64N(int64(72 * time.Hour))))
+			}
+		}
+	}
+	return ds
+}
+
+func BenchmarkClassify1M(b *testing.B) {
+	ds := benchDossiers()
+	r := testRules()
+	now := at(10, 15, 9, 0)
+	var by [16]int
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range ds {
+			by[len(r.Classify(&ds[i], now).Class)]++
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ds)), "ns/dossier")
+	if by[0] != 0 {
+		b.Fatal("unclassified dossiers")
 	}
 }

@@ -262,3 +262,21 @@ func TestOfficerTallySteps(t *testing.T) {
 		t.Errorf("open step of a paused dossier: %+v", c4)
 	}
 }
+
+func BenchmarkTally1M(b *testing.B) {
+	ds := benchDossiers()
+	r := testRules()
+	p := MonthPeriod(2026, time.June, testLoc)
+	var total Counts
+	b.ReportAllocs()
+	for b.Loop() {
+		total = Counts{}
+		for i := range ds {
+			if c, ok := r.Tally(&ds[i], p); ok {
+				total.Add(c)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ds)), "ns/dossier")
+	b.ReportMetric(float64(total.InScope), "in_scope")
+}
