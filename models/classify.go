@@ -1,0 +1,249 @@
+package models
+
+import "time"
+
+// Class is what a dossier is at a given moment: a finished dossier's result
+// (early, on time, late), an open dossier's standing (overdue, due today,
+// due soon, in time, paused), or ended without result.
+type Class string
+
+// The classes (../shared/domain.md "Classification").
+const (
+	ClassEarly    Class = "early"     // finished, on a day before the due date
+	ClassOnTime   Class = "on_time"   // finished on the due date, not after due_at
+	ClassLate     Class = "late"      // finished after due_at
+	ClassOverdue  Class = "overdue"   // open and past due_at
+	ClassDueToday Class = "due_today" // open, due_at falls today
+	ClassDueSoon  Class = "due_soon"  // open, due within Rules.DueSoonDays working days
+	ClassInTime   Class = "in_time"   // open, due later
+	ClassPaused   Class = "paused"    // open, waiting on the applicant (status 5, 6)
+	ClassEnded    Class = "ended"     // ended without result (status 3, 7, 8)
+)
+
+// Label returns the Vietnamese name of the class.
+func (c Class) Label() string {
+	switch c {
+	case ClassEarly:
+		return "trước hạn"
+	case ClassOnTime:
+		return "đúng hạn"
+	case ClassLate, ClassOverdue:
+		return "quá hạn"
+	case ClassDueToday:
+		return "đến hạn hôm nay"
+	case ClassDueSoon:
+		return "sắp đến hạn"
+	case ClassInTime:
+		return "trong hạn"
+	case ClassPaused:
+		return "tạm dừng"
+	case ClassEnded:
+		return "dừng/không có kết quả"
+	}
+	return string(c)
+}
+
+// IsFinished reports the classes of a dossier finished with a result.
+func (c Class) IsFinished() bool { return c == ClassEarly || c == ClassOnTime || c == ClassLate }
+
+// IsOpen reports the classes of a dossier still open.
+func (c Class) IsOpen() bool {
+	switch c {
+	case ClassOverdue, ClassDueToday, ClassDueSoon, ClassInTime, ClassPaused:
+		return true
+	}
+	return false
+}
+
+// Rules are the pure domain rules: classification, responsibility and a
+// period's figures. A Rules value is read-only and safe for concurrent use.
+type Rules struct {
+	Cal *Calendar
+	// DueSoonDays: an open dossier due within this many working days after
+	// today is due_soon (config DONDOC_DUE_SOON_DAYS, default 2); 0 or less
+	// means no dossier is due_soon, only due_today.
+	DueSoonDays int
+}
+
+// Classification is the verdict on one dossier at one moment.
+type Classification struct {
+	Class Class
+	// LateOnSystem: finished on time (finished_at ≤ due_at) but recorded on
+	// the provincial system after due_at.
+	LateOnSystem bool
+	// WorkingDaysOverdue (overdue only): working days from the day after
+	// the due date through today, at least 1.
+	WorkingDaysOverdue int
+	// WorkingDaysLeft (open, not overdue, not paused): working days after
+	// today up to and including the due date; 0 when due today.
+	WorkingDaysLeft int
+	// NeedsApology: open, running, not yet overdue and due today or on the
+	// next working day — the apology letter must go out before the due date.
+	NeedsApology bool
+	// EndedOnTime (ended only): stopped at or before due_at.
+	EndedOnTime bool
+}
+
+// StopAt returns when a finished or ended dossier stopped: finished_at,
+// else returned_at, else system_finished_at, else received_at (a dossier
+// not accepted usually stops where it was received). Validate rejects a
+// finished dossier without an end date; the fallbacks keep the rules total.
+// Zero only when every one of those is absent.
+func StopAt(d *Dossier) time.Time {
+	if t := d.EndAt(); !t.IsZero() {
+		return t
+	}
+	if !d.SystemFinishedAt.IsZero() {
+		return d.SystemFinishedAt
+	}
+	return d.ReceivedAt
+}
+
+// closed reports a dossier finished or ended without result.
+func closed(d *Dossier) bool { return d.Status.IsFinished() || d.Status.IsEndedWithoutResult() }
+
+// Classify judges d at now. It does not allocate.
+//
+// A dossier without due_at (rejected by Validate) is never late or overdue.
+// An unknown status is treated as open and running.
+func (r *Rules) Classify(d *Dossier, now time.Time) Classification {
+	switch {
+	case d.Status.IsFinished():
+		return r.classifyFinished(d)
+	case d.Status.IsEndedWithoutResult():
+		stop := StopAt(d)
+		return Classification{Class: ClassEnded, EndedOnTime: d.DueAt.IsZero() || !stop.After(d.DueAt)}
+	case d.Status.IsPaused():
+		return Classification{Class: ClassPaused}
+	}
+	return r.classifyOpen(d, now)
+}
+
+// classifyFinished judges a dossier finished with a result.
+func (r *Rules) classifyFinished(d *Dossier) Classification {
+	end := StopAt(d)
+	due := d.DueAt
+	if due.IsZero() {
+		return Classification{Class: ClassOnTime}
+	}
+	var c Classification
+	switch {
+	case end.After(due):
+		c.Class = ClassLate
+	case r.dateOf(end) < r.dateOf(due):
+		c.Class = ClassEarly
+	default:
+		c.Class = ClassOnTime
+	}
+	c.LateOnSystem = c.Class != ClassLate && d.SystemFinishedAt.After(due)
+	return c
+}
+
+// classifyOpen judges a running dossier at now (pauses are the caller's).
+func (r *Rules) classifyOpen(d *Dossier, now time.Time) Classification {
+	due := d.DueAt
+	if due.IsZero() {
+		return Classification{Class: ClassInTime}
+	}
+	today := r.dateOf(now)
+	dueDay := r.dateOf(due)
+	if now.After(due) {
+		n := r.Cal.WorkingDaysBetween(dueDay+1, today)
+		if n < 1 {
+			n = 1
+		}
+		return Classification{Class: ClassOverdue, WorkingDaysOverdue: n}
+	}
+	if dueDay <= today {
+		return Classification{Class: ClassDueToday, NeedsApology: true}
+	}
+	left := r.Cal.WorkingDaysBetween(today+1, dueDay)
+	c := Classification{Class: ClassInTime, WorkingDaysLeft: left, NeedsApology: left <= 1}
+	if left <= r.DueSoonDays {
+		c.Class = ClassDueSoon
+	}
+	return c
+}
+
+// dateOf returns the local civil date of t.
+func (r *Rules) dateOf(t time.Time) Date { return DateOf(t, r.Cal.Location()) }
+
+// Responsibility is one officer's share of a dossier: a step they held, or
+// the whole dossier when there are no steps (StepSeq 0).
+type Responsibility struct {
+	OfficerCode  string
+	StepSeq      int
+	Late         bool // finished after the deadline
+	LateOnSystem bool // finished on time, recorded late on the system
+	Overdue      bool // still open and past the deadline at now
+}
+
+// Responsible says who answers for d at now. Where steps exist (those
+// whose DossierCode is d's, or empty), each step is judged against its own
+// deadline — late when its finished time is past it, overdue when still
+// open at now past it — and its officer answers for it. A step left open
+// on a dossier that has since finished or ended counts as finished when the
+// dossier stopped; an open step of a paused dossier is not overdue. A
+// dossier late on the system is put on the officer of its last step (the
+// one who closed it). Where no step exists, the handler answers for the
+// dossier's own class. Officers with an empty code are left out.
+func (r *Rules) Responsible(d *Dossier, steps []Step, now time.Time) []Responsibility {
+	var out []Responsibility
+	cls := r.Classify(d, now)
+	last := lastStep(d, steps)
+	if last < 0 {
+		if d.HandlerCode == "" {
+			return nil
+		}
+		return []Responsibility{{
+			OfficerCode:  d.HandlerCode,
+			Late:         cls.Class == ClassLate,
+			LateOnSystem: cls.LateOnSystem,
+			Overdue:      cls.Class == ClassOverdue,
+		}}
+	}
+	for i := range steps {
+		s := &steps[i]
+		if !stepOf(d, s) || s.OfficerCode == "" {
+			continue
+		}
+		end := stepEnd(d, s)
+		x := Responsibility{OfficerCode: s.OfficerCode, StepSeq: s.Seq}
+		if !s.DueAt.IsZero() {
+			if !end.IsZero() {
+				x.Late = end.After(s.DueAt)
+			} else {
+				x.Overdue = !d.Status.IsPaused() && now.After(s.DueAt)
+			}
+		}
+		x.LateOnSystem = i == last && cls.LateOnSystem
+		out = append(out, x)
+	}
+	return out
+}
+
+// stepOf reports whether s belongs to d.
+func stepOf(d *Dossier, s *Step) bool { return s.DossierCode == "" || s.DossierCode == d.Code }
+
+// lastStep returns the index of d's step with the highest Seq, or -1.
+func lastStep(d *Dossier, steps []Step) int {
+	last := -1
+	for i := range steps {
+		if stepOf(d, &steps[i]) && (last < 0 || steps[i].Seq > steps[last].Seq) {
+			last = i
+		}
+	}
+	return last
+}
+
+// stepEnd returns when s finished: its own finished time, else the
+// dossier's stop time when the dossier is closed; zero while open.
+func stepEnd(d *Dossier, s *Step) time.Time {
+	if !s.FinishedAt.IsZero() {
+		return s.FinishedAt
+	}
+	if closed(d) {
+		return StopAt(d)
+	}
+	return time.Time{}
+}
