@@ -13,21 +13,23 @@ var htmlSource string
 
 var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
-type htmlUnit struct {
-	Rank, Code, Name, Parent           string
-	Indent                             int // em
-	Top                                bool
-	InScope, Received, Early, OnTime   string
-	Late, LateOnSystem, OpenIn, OpenOv string
-	Paused, Rate, Score                string
-	RateTrend, ScoreTrend              string
-	RateClass                          string
+// htmlCell is one table cell; Label heads its column (and labels the cell
+// when a narrow screen shows rows as cards).
+type htmlCell struct {
+	Label, Text, Class string
+	Trend              string // "▲", "▼" or ""
+	Indent             int    // name cells: the unit's depth
+	Name               bool
 }
 
-type htmlOfficer struct {
-	N, Code, Name, Unit                  string
-	Handled, Late, LateOnSystem, Overdue string
-	Rate                                 string
+type htmlRow struct {
+	Top   bool
+	Cells []htmlCell
+}
+
+type htmlTable struct {
+	Headers []string
+	Rows    []htmlRow
 }
 
 type htmlBar struct {
@@ -42,12 +44,27 @@ type htmlBar struct {
 type htmlView struct {
 	Issuer, IssuerUpper, National, Motto, DateLine, Title, Month string
 	Total                                                        map[string]string
-	Units                                                        []htmlUnit
-	Officers                                                     []htmlOfficer
+	Units, Officers                                              htmlTable
 	Unassigned, UnassignedLabel                                  string
 	Bars                                                         []htmlBar
 	ChartHeight                                                  int
-	UnitHeaders, OfficerHeaders                                  []string
+}
+
+// The page's columns: the figures a reader looks for first come first.
+var (
+	htmlUnitHeaders = []string{"Hạng", "Đơn vị", "Điểm 766", "Tỷ lệ đúng hạn", "Quá hạn", "Hồ sơ trong kỳ",
+		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", "Trễ hạn", "Trễ trên hệ thống", "Đang giải quyết trong hạn",
+		"Đang giải quyết quá hạn", "Tạm dừng", "Mã đơn vị"}
+	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", "Trễ hạn", "Trễ trên hệ thống",
+		"Quá hạn chưa giải quyết xong", "Hồ sơ xử lý", "Tỷ lệ đúng hạn", "Mã cán bộ"}
+)
+
+func cells(headers []string, texts ...string) []htmlCell {
+	out := make([]htmlCell, len(texts))
+	for i, t := range texts {
+		out[i] = htmlCell{Label: headers[i], Text: t}
+	}
+	return out
 }
 
 func hexColor(rate float64) string {
@@ -79,7 +96,8 @@ func RenderHTML(w io.Writer, r *Report) error {
 			"inscope": fmtInt(t.InScope), "overdue": fmtInt(t.Overdue()), "finished": fmtInt(t.Finished()),
 		},
 		Unassigned: fmtInt(r.Unassigned), UnassignedLabel: UnassignedLabel,
-		UnitHeaders: UnitHeaders, OfficerHeaders: OfficerHeaders,
+		Units:    htmlTable{Headers: htmlUnitHeaders},
+		Officers: htmlTable{Headers: htmlOfficerHeaders},
 	}
 	for _, u := range r.Units {
 		c := u.Counts
@@ -87,28 +105,26 @@ func RenderHTML(w io.Writer, r *Report) error {
 		if u.Rank > 0 {
 			rank = fmt.Sprint(u.Rank)
 		}
-		v.Units = append(v.Units, htmlUnit{
-			Rank: rank, Code: u.Code, Name: u.Name, Parent: u.Parent, Indent: u.Depth, Top: u.Depth == 0,
-			InScope: fmtInt(c.InScope), Received: fmtInt(c.Received), Early: fmtInt(c.FinishedEarly),
-			OnTime: fmtInt(c.FinishedOnTime), Late: fmtInt(c.FinishedLate), LateOnSystem: fmtInt(c.LateOnSystem),
-			OpenIn: fmtInt(c.OpenInTime), OpenOv: fmtInt(c.OpenOverdue), Paused: fmtInt(c.Paused),
-			Rate: fmtRate(c.OnTimeRate()), Score: fmtScore(c.Score766()),
-			RateTrend: u.RateTrend().Arrow(), ScoreTrend: u.ScoreTrend().Arrow(),
-			RateClass: rateClass(c.OnTimeRate()),
-		})
+		row := htmlRow{Top: u.Depth == 0, Cells: cells(htmlUnitHeaders, rank, u.Name, fmtScore(c.Score766()),
+			fmtRate(c.OnTimeRate()), fmtInt(c.Overdue()), fmtInt(c.InScope), fmtInt(c.Received),
+			fmtInt(c.FinishedEarly), fmtInt(c.FinishedOnTime), fmtInt(c.FinishedLate), fmtInt(c.LateOnSystem),
+			fmtInt(c.OpenInTime), fmtInt(c.OpenOverdue), fmtInt(c.Paused), u.Code)}
+		row.Cells[1].Name, row.Cells[1].Indent = true, u.Depth
+		row.Cells[2].Trend = u.ScoreTrend().Arrow()
+		row.Cells[3].Trend, row.Cells[3].Class = u.RateTrend().Arrow(), rateClass(c.OnTimeRate())
+		v.Units.Rows = append(v.Units.Rows, row)
 	}
 	for i, o := range r.Officers {
-		v.Officers = append(v.Officers, htmlOfficer{
-			N: fmt.Sprint(i + 1), Code: o.Code, Name: o.Name, Unit: o.UnitName, Handled: fmtInt(o.Handled),
-			Late: fmtInt(o.Late), LateOnSystem: fmtInt(o.LateOnSystem), Overdue: fmtInt(o.OverdueOpen),
-			Rate: fmtRate(o.OnTimeRate()),
-		})
+		row := htmlRow{Cells: cells(htmlOfficerHeaders, fmt.Sprint(i+1), o.Name, o.UnitName, fmtInt(o.Late),
+			fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled), fmtRate(o.OnTimeRate()), o.Code)}
+		row.Cells[1].Name = true
+		v.Officers.Rows = append(v.Officers.Rows, row)
 	}
 	const rowH = 64
 	for i, u := range chartUnits(r) {
 		rate := u.Counts.OnTimeRate()
 		b := htmlBar{
-			Name: u.Name, Value: fmtRate(rate) + " · 766: " + fmtScore(u.Counts.Score766()),
+			Name: u.Name, Value: strings.TrimSpace(fmtRate(rate) + " · 766: " + fmtScore(u.Counts.Score766()) + " " + u.ScoreTrend().Arrow()),
 			Y: i * rowH, TextY: i*rowH + 18, BarY: i*rowH + 26, Width: rate * 100, Color: hexColor(rate),
 			ValueInside: rate >= 0.55,
 		}

@@ -156,7 +156,7 @@ func RenderPNG(w io.Writer, r *Report, opt PNGOptions) error {
 		sub += " · " + r.Issuer
 	}
 	text(subFace, colMuted, margin, px(130), fit(subFace, sub, inner))
-	text(smallFace, colMuted, margin, px(176), fit(smallFace, "Số trên mỗi cột: điểm 766 (thang 20) · xếp theo tỷ lệ đúng hạn", inner))
+	text(smallFace, colMuted, margin, px(176), fit(smallFace, "Trên mỗi cột: tỷ lệ đúng hạn · điểm 766 (thang 20)", inner))
 	rect(margin, px(196), width-margin, px(198), colBorder)
 
 	// Grid lines at 0, 25, 50, 75 and 100 %.
