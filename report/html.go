@@ -117,7 +117,7 @@ func RenderHTML(w io.Writer, r *Report) error {
 	for i, o := range r.Officers {
 		row := htmlRow{Cells: cells(htmlOfficerHeaders, fmt.Sprint(i+1), o.Name, o.UnitName, fmtInt(o.Late),
 			fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled), fmtRate(o.OnTimeRate()), o.Code)}
-		row.Cells[1].Name = true
+		row.Cells[1].Name, row.Cells[2].Class = true, "left"
 		v.Officers.Rows = append(v.Officers.Rows, row)
 	}
 	const rowH = 64
