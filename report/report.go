@@ -73,7 +73,9 @@ type Input struct {
 // Units whose validity does not overlap the month are left out unless
 // they (or their sub-tree) carry figures. Figures for an unknown unit, a
 // duplicate unit code, a missing parent or a cycle are errors. An officer
-// with figures but no officer record is listed under their code.
+// with figures but no officer record is listed under their code when the
+// report has no scope. Slow officers are those whose unit is in scope;
+// Unassigned is taken as given (the caller counts it for the scope).
 func Build(in Input) (*Report, error) {
 	if in.Month < time.January || in.Month > time.December {
 		return nil, fmt.Errorf("báo cáo: tháng %d không hợp lệ", in.Month)
