@@ -1,0 +1,43 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// vi formats numbers as Vietnamese write them: 1.234 and 18,6.
+var vi = message.NewPrinter(language.Vietnamese)
+
+// fmtInt writes n with Vietnamese digit grouping ("1.234").
+func fmtInt(n int) string { return vi.Sprintf("%d", n) }
+
+// fmtScore writes a 766 score with one decimal ("18,6").
+func fmtScore(s float64) string { return vi.Sprintf("%.1f", s) }
+
+// fmtRate writes a 0–1 rate as a percentage with one decimal ("93,0%").
+func fmtRate(r float64) string { return vi.Sprintf("%.1f", r*100) + "%" }
+
+// MonthTitle returns "Tháng 10 năm 2026".
+func (r *Report) MonthTitle() string {
+	return fmt.Sprintf("Tháng %02d năm %04d", int(r.Month), r.Year)
+}
+
+// DateLine returns "<Place>, ngày dd tháng MM năm yyyy" for GeneratedAt in
+// its own location.
+func (r *Report) DateLine() string {
+	t := r.GeneratedAt
+	if t.IsZero() {
+		t = time.Date(r.Year, r.Month+1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	s := fmt.Sprintf("ngày %02d tháng %02d năm %04d", t.Day(), int(t.Month()), t.Year())
+	if r.Place == "" {
+		return "Ngày" + s[len("ngày"):]
+	}
+	return r.Place + ", " + s
+}
+
+// Title is the report's title as an official document carries it.
+const Title = "BÁO CÁO KẾT QUẢ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH"

@@ -1,0 +1,333 @@
+// Package report builds the monthly results of a unit's sub-tree — the
+// ranking of units by the 766 score, the list of slow officers, the
+// dossiers nobody handles — and renders them for chat (text), machines
+// (JSON, CSV), the secretariat (XLSX), the public page (HTML) and a chart
+// (PNG). It holds no applicant data: only unit and officer figures.
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+)
+
+// Report is one month's results for a scope.
+type Report struct {
+	Year        int
+	Month       time.Month
+	Scope       string // root unit code, or "" for all units
+	Issuer      string // issuing unit name for the heading
+	GeneratedAt time.Time
+	Place       string // for the date line, e.g. "Hòa Bình"
+	Units       []UnitRow
+	Officers    []OfficerRow // slow officers only, the slowest first
+	Unassigned  int          // in-scope dossiers with no handling officer
+}
+
+// UnitRow is a unit's line: its figures include its whole sub-tree.
+type UnitRow struct {
+	Code, Name, Parent string
+	Depth              int            // 0 for a root of the report
+	Counts             models.Counts  // including its sub-tree
+	Prev               *models.Counts // the month before, nil if none
+	Rank               int            // 1-based among the ranked units; 0 = not ranked
+}
+
+// OfficerRow is a slow officer's line.
+type OfficerRow struct {
+	Code, Name, UnitCode, UnitName string
+	models.OfficerCounts
+}
+
+// Input is what Build needs: the unit tree and the figures computed from
+// the database.
+type Input struct {
+	Year        int
+	Month       time.Month
+	Scope       string // root unit code; "" for every unit
+	Issuer      string // defaults to the scope unit's name
+	Place       string
+	GeneratedAt time.Time // the date line is written in its location
+
+	Units         []models.Unit
+	Own           map[string]models.Counts // by unit code, own figures (not rolled up)
+	PrevOwn       map[string]models.Counts // the month before, own figures; nil if unknown
+	Officers      []models.Officer
+	OfficerCounts map[string]models.OfficerCounts // by officer code
+	Unassigned    int
+}
+
+// Build rolls the figures up the unit tree, orders the units depth-first
+// (siblings by name), ranks them and lists the slow officers.
+//
+// Ranked units: the children of the report's root when the scope has one
+// root (the units its leader oversees directly: phòng, xã, sở), else the
+// roots themselves; a root with no children is ranked alone. Ranking is by
+// score_766 (exact rate, descending), then volume (in-scope count,
+// descending); units equal on both share a rank ("1, 2, 2, 4").
+//
+// Units whose validity does not overlap the month are left out unless
+// they (or their sub-tree) carry figures. Figures for an unknown unit, a
+// duplicate unit code, a missing parent or a cycle are errors. An officer
+// with figures but no officer record is listed under their code when the
+// report has no scope. Slow officers are those whose unit is in scope;
+// Unassigned is taken as given (the caller counts it for the scope).
+func Build(in Input) (*Report, error) {
+	if in.Month < time.January || in.Month > time.December {
+		return nil, fmt.Errorf("báo cáo: tháng %d không hợp lệ", in.Month)
+	}
+	if in.Year < 1 {
+		return nil, fmt.Errorf("báo cáo: năm %d không hợp lệ", in.Year)
+	}
+	t, err := newTree(in.Units)
+	if err != nil {
+		return nil, err
+	}
+	for code := range in.Own {
+		if t.byCode[code] == nil {
+			return nil, fmt.Errorf("báo cáo: có số liệu cho đơn vị %q không có trong danh sách đơn vị", code)
+		}
+	}
+	for code := range in.PrevOwn {
+		if t.byCode[code] == nil {
+			return nil, fmt.Errorf("báo cáo: có số liệu tháng trước cho đơn vị %q không có trong danh sách đơn vị", code)
+		}
+	}
+
+	roots := t.roots
+	if in.Scope != "" {
+		u := t.byCode[in.Scope]
+		if u == nil {
+			return nil, fmt.Errorf("báo cáo: không có đơn vị %q (phạm vi báo cáo)", in.Scope)
+		}
+		roots = []*node{u}
+	}
+	first := models.NewDate(in.Year, in.Month, 1)
+	last := models.NewDate(in.Year, in.Month+1, 1) - 1
+	for _, n := range t.all {
+		n.rollUp(in.Own, in.PrevOwn, first, last)
+	}
+
+	r := &Report{
+		Year: in.Year, Month: in.Month, Scope: in.Scope, Issuer: in.Issuer,
+		Place: in.Place, GeneratedAt: in.GeneratedAt, Unassigned: in.Unassigned,
+	}
+	if r.Issuer == "" && in.Scope != "" {
+		r.Issuer = t.byCode[in.Scope].unit.Name
+	}
+	shown := make([]*node, 0, len(roots))
+	for _, n := range roots {
+		if n.keep {
+			shown = append(shown, n)
+		}
+	}
+	inScope := map[string]bool{}
+	for _, n := range shown {
+		n.walk(0, func(n *node, depth int) {
+			inScope[n.unit.Code] = true
+			row := UnitRow{Code: n.unit.Code, Name: n.unit.Name, Parent: n.unit.ParentCode, Depth: depth, Counts: n.sum}
+			if n.hasPrev {
+				p := n.prev
+				row.Prev = &p
+			}
+			r.Units = append(r.Units, row)
+		})
+	}
+	rankUnits(r.Units, rankedCodes(shown))
+	r.Officers = slowOfficers(in, t, inScope)
+	return r, nil
+}
+
+// rankedCodes returns the codes of the units to rank (see Build).
+func rankedCodes(roots []*node) map[string]bool {
+	level := roots
+	if len(roots) == 1 && len(roots[0].shownChildren()) > 0 {
+		level = roots[0].shownChildren()
+	}
+	out := map[string]bool{}
+	for _, n := range level {
+		out[n.unit.Code] = true
+	}
+	return out
+}
+
+// compareUnits orders two units for ranking: negative when a ranks above
+// b, 0 when they tie on score and volume.
+func compareUnits(a, b models.Counts) int {
+	// Compare OnTime766/InScope exactly (an empty scope rates 1/1).
+	an, ad := int64(a.OnTime766), int64(a.InScope)
+	bn, bd := int64(b.OnTime766), int64(b.InScope)
+	if ad == 0 {
+		an, ad = 1, 1
+	}
+	if bd == 0 {
+		bn, bd = 1, 1
+	}
+	if c := compareInt64(bn*ad, an*bd); c != 0 {
+		return c
+	}
+	return compareInt64(int64(b.InScope), int64(a.InScope))
+}
+
+func compareInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func rankUnits(rows []UnitRow, ranked map[string]bool) {
+	var idx []int
+	for i := range rows {
+		if ranked[rows[i].Code] {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		if c := compareUnits(rows[i].Counts, rows[j].Counts); c != 0 {
+			return c
+		}
+		return strings.Compare(models.Fold(rows[i].Name), models.Fold(rows[j].Name))
+	})
+	for k, i := range idx {
+		rows[i].Rank = k + 1
+		if k > 0 && compareUnits(rows[idx[k-1]].Counts, rows[i].Counts) == 0 {
+			rows[i].Rank = rows[idx[k-1]].Rank
+		}
+	}
+}
+
+// Ranked returns the ranked units, best first.
+func (r *Report) Ranked() []UnitRow {
+	var out []UnitRow
+	for _, u := range r.Units {
+		if u.Rank > 0 {
+			out = append(out, u)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b UnitRow) int {
+		if a.Rank != b.Rank {
+			return a.Rank - b.Rank
+		}
+		return strings.Compare(models.Fold(a.Name), models.Fold(b.Name))
+	})
+	return out
+}
+
+// Total returns the figures of the whole scope (the sum of the roots).
+func (r *Report) Total() models.Counts {
+	var c models.Counts
+	for _, u := range r.Units {
+		if u.Depth == 0 {
+			c.Add(u.Counts)
+		}
+	}
+	return c
+}
+
+func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
+	byCode := map[string]models.Officer{}
+	for _, o := range in.Officers {
+		byCode[o.Code] = o
+	}
+	var out []OfficerRow
+	for code, c := range in.OfficerCounts {
+		if !c.Slow() {
+			continue
+		}
+		o, ok := byCode[code]
+		if !ok {
+			o = models.Officer{Code: code, Name: code}
+		}
+		if in.Scope != "" && !inScope[o.UnitCode] {
+			continue
+		}
+		row := OfficerRow{Code: o.Code, Name: o.Name, UnitCode: o.UnitCode, OfficerCounts: c}
+		if u := t.byCode[o.UnitCode]; u != nil {
+			row.UnitName = u.unit.Name
+		}
+		out = append(out, row)
+	}
+	slices.SortFunc(out, func(a, b OfficerRow) int {
+		la := a.Late + a.LateOnSystem + a.OverdueOpen
+		lb := b.Late + b.LateOnSystem + b.OverdueOpen
+		if la != lb {
+			return lb - la
+		}
+		if c := strings.Compare(models.Fold(a.Name), models.Fold(b.Name)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	return out
+}
+
+// Lateness is late + late on the system + overdue still open: the order of
+// the slow-officer list.
+func (o OfficerRow) Lateness() int { return o.Late + o.LateOnSystem + o.OverdueOpen }
+
+// Trend is the change of a figure against the month before.
+type Trend int
+
+// The trends.
+const (
+	Same Trend = iota // equal at the precision shown, or no previous month
+	Up
+	Down
+)
+
+// Arrow returns "▲", "▼" or "".
+func (t Trend) Arrow() string {
+	switch t {
+	case Up:
+		return "▲"
+	case Down:
+		return "▼"
+	}
+	return ""
+}
+
+// trend compares two values at the precision shown (decimals places).
+func trend(cur, prev float64, decimals int) Trend {
+	m := math.Pow(10, float64(decimals))
+	c, p := math.Round(cur*m), math.Round(prev*m)
+	switch {
+	case c > p:
+		return Up
+	case c < p:
+		return Down
+	}
+	return Same
+}
+
+// ScoreTrend compares the 766 score with the month before (0.1 point).
+func (u UnitRow) ScoreTrend() Trend {
+	if u.Prev == nil {
+		return Same
+	}
+	return trend(u.Counts.Score766(), u.Prev.Score766(), 1)
+}
+
+// RateTrend compares the on-time rate with the month before (0.1 %).
+func (u UnitRow) RateTrend() Trend {
+	if u.Prev == nil {
+		return Same
+	}
+	return trend(u.Counts.OnTimeRate(), u.Prev.OnTimeRate(), 3)
+}
+
+// FileName returns the download name of a report file, e.g.
+// "Báo cáo TTHC tháng 10-2026.xlsx" for ext "xlsx" or ".xlsx".
+func FileName(year int, month time.Month, ext string) string {
+	return fmt.Sprintf("Báo cáo TTHC tháng %02d-%04d.%s", int(month), year, strings.TrimPrefix(ext, "."))
+}
+
+// MonthKey returns "2026-10".
+func (r *Report) MonthKey() string { return fmt.Sprintf("%04d-%02d", r.Year, int(r.Month)) }
