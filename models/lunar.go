@@ -125,7 +125,7 @@ func leapMonthOffset(a11 int, tz float64) int {
 		i++
 		arc = sunSector(newMoonDay(k+i+1, tz), tz)
 	}
-	return i - 1
+	return i
 }
 
 // SolarToLunar returns the Vietnamese lunar date of d.
@@ -135,8 +135,10 @@ func solarToLunar(d Date, tz float64) LunarDate {
 	dayNumber := jdOf(d)
 	k := int(math.Floor((float64(dayNumber) - 2415021.076998695) / 29.530588853))
 	monthStart := newMoonDay(k+1, tz)
-	if monthStart > dayNumber {
-		monthStart = newMoonDay(k, tz)
+	for monthStart > dayNumber {
+		// The mean-lunation estimate k can run one new moon ahead.
+		k--
+		monthStart = newMoonDay(k+1, tz)
 	}
 	yy := d.Year()
 	a11 := lunarMonth11(yy, tz)
