@@ -51,6 +51,8 @@ func TestOfficialSchedules(t *testing.T) {
 		"2026-04-27 nghỉ Nghỉ bù Giỗ Tổ Hùng Vương",
 		"2026-04-30 nghỉ Ngày Chiến thắng",
 		"2026-05-01 nghỉ Quốc tế Lao động",
+		"2026-08-22 làm bù Làm bù cho thứ Hai 31/8/2026",
+		"2026-08-31 nghỉ Nghỉ hoán đổi (làm bù thứ Bảy 22/8/2026)",
 		"2026-09-01 nghỉ Quốc khánh",
 		"2026-09-02 nghỉ Quốc khánh",
 	})

@@ -12,6 +12,11 @@ const (
 	NoticeNewYear2026 = "Công văn 12729/VPCP-KGVX"
 	// Notice 9441/TB-BNV of the Ministry of Home Affairs: Tết Âm lịch 2026.
 	NoticeTet2026 = "Thông báo 9441/TB-BNV"
+	// Quốc khánh 2026: the Ministry of Home Affairs' plan submitted to the
+	// Prime Minister in October 2025, announced with Tết 2026 (the press of
+	// 2/10/2025 and 17/10/2025 report it; the text of the final notice was
+	// not seen, so the source names the plan).
+	NoticeNationalDay2026 = "Phương án nghỉ lễ Quốc khánh 2026 của Bộ Nội vụ (kèm Thông báo 9441/TB-BNV)"
 )
 
 // official is the table of the official yearly schedules. Only the days
@@ -24,9 +29,7 @@ const (
 //   - Giỗ Tổ Hùng Vương 2025 (Mon 7/4/2025: one day, no swap expected);
 //   - Giỗ Tổ Hùng Vương 2026 (Sun 26/4/2026 → nghỉ bù Mon 27/4/2026 by the
 //     rule, as the press reported; no notice found);
-//   - 30/4–1/5/2026 (Thu–Fri, no swap found);
-//   - Quốc khánh 2026: notice 9441/TB-BNV also covers it, but its text could
-//     not be found; the rule gives Tue 1/9 and Wed 2/9/2026.
+//   - 30/4–1/5/2026 (Thu–Fri, no swap found).
 var official = []struct {
 	y, m, d1, d2 int // days d1..d2 of month m, year y
 	kind         DayKind
@@ -53,6 +56,11 @@ var official = []struct {
 	{2026, 1, 10, 10, DayWorking, "Làm bù cho thứ Sáu 2/1/2026", NoticeNewYear2026},
 	// 2026 — Tết Bính Ngọ: off Sat 14/2 to Sun 22/2/2026 (27 Chạp – mùng 6).
 	{2026, 2, 14, 22, DayOff, NameTet, NoticeTet2026},
+	// 2026 — Quốc khánh: off Sat 29/8 to Wed 2/9; Mon 31/8 swapped with Sat 22/8.
+	{2026, 8, 22, 22, DayWorking, "Làm bù cho thứ Hai 31/8/2026", NoticeNationalDay2026},
+	{2026, 8, 29, 30, DayOff, NameNationalDay, NoticeNationalDay2026},
+	{2026, 8, 31, 31, DayOff, "Nghỉ hoán đổi (làm bù thứ Bảy 22/8/2026)", NoticeNationalDay2026},
+	{2026, 9, 1, 2, DayOff, NameNationalDay, NoticeNationalDay2026},
 }
 
 // OfficialOverrides returns the official schedules of 2025 and 2026 for

@@ -32,6 +32,8 @@ func TestCalendarCommand(t *testing.T) {
 			"2026-04-27\tnghỉ\tNghỉ bù Giỗ Tổ Hùng Vương\n" +
 			"2026-04-30\tnghỉ\tNgày Chiến thắng\n" +
 			"2026-05-01\tnghỉ\tQuốc tế Lao động\n" +
+			"2026-08-22\tlàm bù\tLàm bù cho thứ Hai 31/8/2026\n" +
+			"2026-08-31\tnghỉ\tNghỉ hoán đổi (làm bù thứ Bảy 22/8/2026)\n" +
 			"2026-09-01\tnghỉ\tQuốc khánh\n" +
 			"2026-09-02\tnghỉ\tQuốc khánh\n"},
 		{[]string{"--year=2025"}, "" +
