@@ -54,9 +54,9 @@ func runCalendar(ctx context.Context, a *app, args []string) error {
 		if len(args) != 3 {
 			return usagef("add-workdays cần một ngày và một số ngày\n%s", calendarUsage)
 		}
-		d, err := models.ParseDate(args[1])
+		d, err := parseDateArg("ngày bắt đầu", args[1])
 		if err != nil {
-			return usagef("ngày bắt đầu: %v", err)
+			return err
 		}
 		n, err := strconv.Atoi(args[2])
 		if err != nil || n < -3650 || n > 3650 {
@@ -68,13 +68,13 @@ func runCalendar(ctx context.Context, a *app, args []string) error {
 		if len(args) != 3 {
 			return usagef("workdays cần hai ngày\n%s", calendarUsage)
 		}
-		from, err := models.ParseDate(args[1])
+		from, err := parseDateArg("ngày đầu", args[1])
 		if err != nil {
-			return usagef("ngày đầu: %v", err)
+			return err
 		}
-		to, err := models.ParseDate(args[2])
+		to, err := parseDateArg("ngày cuối", args[2])
 		if err != nil {
-			return usagef("ngày cuối: %v", err)
+			return err
 		}
 		if to < from {
 			return usagef("ngày cuối %s trước ngày đầu %s", to, from)
@@ -85,13 +85,22 @@ func runCalendar(ctx context.Context, a *app, args []string) error {
 		if len(args) != 2 {
 			return usagef("lunar cần một ngày\n%s", calendarUsage)
 		}
-		d, err := models.ParseDate(args[1])
+		d, err := parseDateArg("ngày", args[1])
 		if err != nil {
-			return usagef("ngày: %v", err)
+			return err
 		}
 		_, err = fmt.Fprintln(a.stdout, models.SolarToLunar(d))
 		return err
 	default:
 		return usagef("lệnh con %q không có\n%s", sub, calendarUsage)
 	}
+}
+
+// parseDateArg reads an ISO date argument; what names it in the error.
+func parseDateArg(what, s string) (models.Date, error) {
+	d, err := models.ParseDate(s)
+	if err != nil {
+		return models.NoDate, usagef("%s %q không hợp lệ (cần dạng YYYY-MM-DD, ví dụ 2026-02-13)", what, s)
+	}
+	return d, nil
 }

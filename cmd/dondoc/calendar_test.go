@@ -75,12 +75,13 @@ func TestCalendarCommandUsage(t *testing.T) {
 		{[]string{"--year"}, "--year cần đúng một năm"},
 		{[]string{"--year", "hai nghìn"}, `năm "hai nghìn" không hợp lệ`},
 		{[]string{"--year", "1800"}, `năm "1800" không hợp lệ`},
-		{[]string{"add-workdays", "2026-02-30", "1"}, `ngày bắt đầu: "2026-02-30" is not a date`},
+		{[]string{"add-workdays", "2026-02-30", "1"}, `ngày bắt đầu "2026-02-30" không hợp lệ`},
 		{[]string{"add-workdays", "2026-02-13", "x"}, `số ngày làm việc "x" không hợp lệ`},
 		{[]string{"add-workdays", "2026-02-13"}, "add-workdays cần một ngày và một số ngày"},
 		{[]string{"workdays", "2026-02-28", "2026-02-01"}, "ngày cuối 2026-02-01 trước ngày đầu 2026-02-28"},
-		{[]string{"workdays", "2026-02-01", "28/02/2026"}, `ngày cuối: "28/02/2026" is not a date`},
+		{[]string{"workdays", "2026-02-01", "28/02/2026"}, `ngày cuối "28/02/2026" không hợp lệ (cần dạng YYYY-MM-DD`},
 		{[]string{"lunar"}, "lunar cần một ngày"},
+		{[]string{"lunar", "17/02/2026"}, `ngày "17/02/2026" không hợp lệ`},
 		{[]string{"solar", "1/1/2026"}, `lệnh con "solar" không có`},
 	}
 	for _, c := range cases {
