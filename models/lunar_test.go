@@ -11,8 +11,8 @@ import (
 // Hồ Ngọc Đức ("Âm lịch Việt Nam" tables) and the dates announced in Vietnam.
 // The Tết column and the Giỗ Tổ dates of 2010–2026 were written from those
 // published dates (Tết 2030 is 2/2 in Vietnam, 3/2 in China); the Giỗ Tổ
-// dates of 2000–2009 and 2027–2040 were checked against, not independently
-// taken from, a published table, so treat them as weaker evidence. The
+// dates of 2000–2009 and 2027–2040 could not be confirmed from a published
+// source here and agree with this package's output only: weaker evidence. The
 // Chinese calendar (UTC+8) puts Tết a day later in 2007 and 2030, and the
 // 3rd month a day later in 2009, 2037 and 2038 (see vnVersusChina).
 var festivalDates = []struct {
