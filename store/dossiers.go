@@ -131,61 +131,74 @@ func (r *dossierRow) model() models.Dossier {
 }
 
 // UpsertDossiers inserts or replaces dossiers by code, with their
-// supplement waits, one transaction per batch. A row whose content is
-// unchanged (same DossierHash) is not rewritten. A dossier is marked
-// unassigned when its handler or unit is empty or unknown.
+// supplement waits, in one transaction. A row whose content is unchanged
+// (same DossierHash) is not rewritten. A dossier is marked unassigned when
+// its handler or unit is empty or unknown.
 func (s *Store) UpsertDossiers(ctx context.Context, ds []models.Dossier) error {
+	if len(ds) == 0 {
+		return nil
+	}
 	now := time.Now()
 	rows := make([]dossierRow, len(ds))
-	var extras []supplementRow
+	sups := make(map[string][]models.Interval, len(ds))
 	for i := range ds {
 		rows[i] = dossierToRow(&ds[i], now)
-	}
-	byCode := make(map[string]*models.Dossier, len(ds))
-	for i := range ds {
-		byCode[rows[i].Code] = &ds[i]
+		sups[rows[i].Code] = ds[i].Supplements
 	}
 	rows = dedupe(rows, func(r *dossierRow) string { return r.Code })
-	n := batchSize(len(dossierUpdateColumns) + 2)
-	for start := 0; start < len(rows); start += n {
-		batch := rows[start:min(start+n, len(rows))]
-		codes := make([]string, len(batch))
-		extras = extras[:0]
-		for i := range batch {
-			codes[i] = batch[i].Code
-			for j, iv := range byCode[batch[i].Code].Supplements {
-				if j > 0 {
-					extras = append(extras, supplementRow{DossierCode: batch[i].Code, Seq: j + 1, RequestedAt: tstamp(iv.Start), DoneAt: tstamp(iv.End)})
-				}
+	codes := make([]string, len(rows))
+	var extras []supplementRow
+	for i := range rows {
+		codes[i] = rows[i].Code
+		for j, iv := range sups[rows[i].Code] {
+			if j > 0 {
+				extras = append(extras, supplementRow{DossierCode: rows[i].Code, Seq: j + 1, RequestedAt: tstamp(iv.Start), DoneAt: tstamp(iv.End)})
 			}
 		}
-		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			err := tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "code"}},
-				DoUpdates: clause.AssignmentColumns(dossierUpdateColumns),
-				Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "dossiers.row_hash <> excluded.row_hash"}}},
-			}).Create(&batch).Error
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "code"}},
+			DoUpdates: clause.AssignmentColumns(dossierUpdateColumns),
+			Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "dossiers.row_hash <> excluded.row_hash"}}},
+		}).CreateInBatches(rows, s.batchSize(len(dossierUpdateColumns)+2)).Error
+		if err != nil {
+			return err
+		}
+		for _, chunk := range chunks(codes, s.maxParams()) {
+			if err := tx.Where("dossier_code IN ?", chunk).Delete(&supplementRow{}).Error; err != nil {
+				return err
+			}
+			err := tx.Exec(`UPDATE dossiers SET unassigned = (handler_code = '' OR unit_code = ''
+				OR NOT EXISTS (SELECT 1 FROM officers o WHERE o.code = dossiers.handler_code)
+				OR NOT EXISTS (SELECT 1 FROM units u WHERE u.code = dossiers.unit_code))
+				WHERE code IN ?`, chunk).Error
 			if err != nil {
 				return err
 			}
-			if err := tx.Where("dossier_code IN ?", codes).Delete(&supplementRow{}).Error; err != nil {
-				return err
-			}
-			if len(extras) > 0 {
-				if err := tx.CreateInBatches(extras, batchSize(4)).Error; err != nil {
-					return err
-				}
-			}
-			return tx.Exec(`UPDATE dossiers SET unassigned = (handler_code = '' OR unit_code = ''
-				OR NOT EXISTS (SELECT 1 FROM officers o WHERE o.code = dossiers.handler_code)
-				OR NOT EXISTS (SELECT 1 FROM units u WHERE u.code = dossiers.unit_code))
-				WHERE code IN ?`, codes).Error
-		})
-		if err != nil {
-			return fmt.Errorf("store: upsert dossiers %s…: %w", batch[0].Code, err)
 		}
+		if len(extras) > 0 {
+			return tx.CreateInBatches(extras, s.batchSize(4)).Error
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: upsert %d dossiers: %w", len(rows), err)
 	}
 	return nil
+}
+
+// chunks splits xs into slices of at most n.
+func chunks[T any](xs []T, n int) [][]T {
+	var out [][]T
+	for len(xs) > n {
+		out = append(out, xs[:n])
+		xs = xs[n:]
+	}
+	if len(xs) > 0 {
+		out = append(out, xs)
+	}
+	return out
 }
 
 // RefreshUnassigned recomputes the unassigned flag of every dossier (after
@@ -205,15 +218,15 @@ func (s *Store) RefreshUnassigned(ctx context.Context) (int64, error) {
 func (s *Store) dossierModels(ctx context.Context, rows []dossierRow) ([]models.Dossier, error) {
 	out := make([]models.Dossier, len(rows))
 	idx := make(map[string]int, len(rows))
-	multi := make([]string, len(rows))
+	codes := make([]string, len(rows))
 	for i := range rows {
 		out[i] = rows[i].model()
 		idx[rows[i].Code] = i
-		multi[i] = rows[i].Code
+		codes[i] = rows[i].Code
 	}
-	for start := 0; start < len(multi); start += 1000 {
+	for _, chunk := range chunks(codes, s.maxParams()) {
 		var sups []supplementRow
-		err := s.db.WithContext(ctx).Where("dossier_code IN ?", multi[start:min(start+1000, len(multi))]).
+		err := s.db.WithContext(ctx).Where("dossier_code IN ?", chunk).
 			Order("dossier_code, seq").Find(&sups).Error
 		if err != nil {
 			return nil, fmt.Errorf("store: dossier supplements: %w", err)
@@ -329,7 +342,7 @@ func (s *Store) UpsertSteps(ctx context.Context, steps []models.Step) error {
 		seq  int
 	}
 	rows = dedupe(rows, func(r *stepRow) key { return key{r.DossierCode, r.Seq} })
-	return upsert(ctx, s.db, "steps", rows, []string{"dossier_code", "seq"},
+	return upsert(ctx, s, "steps", rows, []string{"dossier_code", "seq"},
 		[]string{"name", "officer_code", "started_at", "due_at", "finished_at"})
 }
 

@@ -11,12 +11,18 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-// maxParams bounds the bound parameters of one statement: under Postgres'
-// 65535 and SQLite's 32766.
-const maxParams = 30000
+// batchSize returns how many rows of cols columns one statement carries:
+// well under Postgres' 65535 bound parameters; on SQLite far under its
+// 32766, because the pure-Go driver binds parameters in time quadratic in
+// their number (one statement of 1,500 dossiers took 1.4 s).
+func (s *Store) batchSize(cols int) int { return max(1, s.maxParams()/cols) }
 
-// batchSize returns how many rows of cols columns fit in one statement.
-func batchSize(cols int) int { return maxParams / cols }
+func (s *Store) maxParams() int {
+	if s.dialect == DialectSQLite {
+		return 1000
+	}
+	return 30000
+}
 
 type unitRow struct {
 	Code          string `gorm:"primaryKey"`
@@ -79,7 +85,7 @@ func dedupe[T any, K comparable](rows []T, key func(*T) K) []T {
 }
 
 // upsert inserts rows, replacing every column but the key on conflict.
-func upsert[T any](ctx context.Context, db *gorm.DB, what string, rows []T, key []string, update []string) error {
+func upsert[T any](ctx context.Context, s *Store, what string, rows []T, key []string, update []string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -87,8 +93,8 @@ func upsert[T any](ctx context.Context, db *gorm.DB, what string, rows []T, key 
 	for i, k := range key {
 		cols[i] = clause.Column{Name: k}
 	}
-	n := batchSize(len(key) + len(update))
-	err := db.WithContext(ctx).Clauses(clause.OnConflict{Columns: cols, DoUpdates: clause.AssignmentColumns(update)}).
+	n := s.batchSize(len(key) + len(update))
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: cols, DoUpdates: clause.AssignmentColumns(update)}).
 		CreateInBatches(rows, n).Error
 	if err != nil {
 		return fmt.Errorf("store: upsert %s: %w", what, err)
@@ -105,7 +111,7 @@ func (s *Store) UpsertUnits(ctx context.Context, units []models.Unit) error {
 			SuccessorCode: models.NFC(u.SuccessorCode)}
 	}
 	rows = dedupe(rows, func(r *unitRow) string { return r.Code })
-	return upsert(ctx, s.db, "units", rows, []string{"code"},
+	return upsert(ctx, s, "units", rows, []string{"code"},
 		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code"})
 }
 
@@ -135,7 +141,7 @@ func (s *Store) UpsertOfficers(ctx context.Context, officers []models.Officer) e
 			Position: models.NFC(o.Position), Role: string(role), Phone: o.Phone, Email: o.Email, Active: o.Active}
 	}
 	rows = dedupe(rows, func(r *officerRow) string { return r.Code })
-	return upsert(ctx, s.db, "officers", rows, []string{"code"},
+	return upsert(ctx, s, "officers", rows, []string{"code"},
 		[]string{"name", "unit_code", "position", "role", "phone", "email", "active"})
 }
 
@@ -177,7 +183,7 @@ func (s *Store) UpsertProcedures(ctx context.Context, procs []models.Procedure) 
 		rows[i] = procedureRow{Code: models.NFC(p.Code), Name: models.NFC(p.Name), Field: models.NFC(p.Field), LimitDays: p.LimitDays}
 	}
 	rows = dedupe(rows, func(r *procedureRow) string { return r.Code })
-	return upsert(ctx, s.db, "procedures", rows, []string{"code"}, []string{"name", "field", "limit_days"})
+	return upsert(ctx, s, "procedures", rows, []string{"code"}, []string{"name", "field", "limit_days"})
 }
 
 // Procedures returns every procedure, by code.
@@ -207,7 +213,7 @@ func (s *Store) UpsertHolidays(ctx context.Context, hs []models.Holiday) error {
 		rows[i] = holidayRow{Date: civil(h.Date), Kind: string(kind), Name: models.NFC(h.Name), Source: models.NFC(h.Source)}
 	}
 	rows = dedupe(rows, func(r *holidayRow) civil { return r.Date })
-	return upsert(ctx, s.db, "holidays", rows, []string{"date"}, []string{"kind", "name", "source"})
+	return upsert(ctx, s, "holidays", rows, []string{"date"}, []string{"kind", "name", "source"})
 }
 
 // Holidays returns every stored override, by date.
