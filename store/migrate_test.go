@@ -69,3 +69,48 @@ func TestOpenRejectsMemory(t *testing.T) {
 		t.Fatal("Open(:memory:) succeeded; want an error")
 	}
 }
+
+// Two processes migrating the same fresh database at once: each migration
+// is applied exactly once and both end up current.
+func TestConcurrentMigrate(t *testing.T) {
+	urls := []string{filepath.Join(t.TempDir(), "race.db")}
+	if u := getenv(storetest.EnvURL); u != "" {
+		urls = append(urls, storetest.CreateDatabase(t, u))
+	}
+	for _, u := range urls {
+		ctx := context.Background()
+		var stores [2]*store.Store
+		for i := range stores {
+			s, err := store.Open(ctx, u, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			stores[i] = s
+		}
+		t.Run(stores[0].Dialect(), func(t *testing.T) {
+			var applied [2][]int
+			var errs [2]error
+			done := make(chan int)
+			for i, s := range stores {
+				go func() {
+					applied[i], errs[i] = s.Migrate(ctx)
+					done <- i
+				}()
+			}
+			<-done
+			<-done
+			if errs[0] != nil || errs[1] != nil {
+				t.Fatalf("Migrate errors: %v, %v", errs[0], errs[1])
+			}
+			if n := len(applied[0]) + len(applied[1]); n != 1 {
+				t.Errorf("applied %v and %v; want version 1 applied once", applied[0], applied[1])
+			}
+			for _, s := range stores {
+				if err := s.CheckSchema(ctx); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+}
