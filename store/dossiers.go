@@ -169,10 +169,7 @@ func (s *Store) UpsertDossiers(ctx context.Context, ds []models.Dossier) error {
 			if err := tx.Where("dossier_code IN ?", chunk).Delete(&supplementRow{}).Error; err != nil {
 				return err
 			}
-			err := tx.Exec(`UPDATE dossiers SET unassigned = (handler_code = '' OR unit_code = ''
-				OR NOT EXISTS (SELECT 1 FROM officers o WHERE o.code = dossiers.handler_code)
-				OR NOT EXISTS (SELECT 1 FROM units u WHERE u.code = dossiers.unit_code))
-				WHERE code IN ?`, chunk).Error
+			err := tx.Exec("UPDATE dossiers SET unassigned = NOT unassigned WHERE code IN ? AND unassigned <> "+unassignedExpr, chunk).Error
 			if err != nil {
 				return err
 			}
@@ -201,13 +198,17 @@ func chunks[T any](xs []T, n int) [][]T {
 	return out
 }
 
+// unassignedExpr is true for a dossier whose handler or unit is empty or
+// unknown. Updates compare it with the stored flag so that unchanged rows
+// are not rewritten.
+const unassignedExpr = `(handler_code = '' OR unit_code = ''
+	OR NOT EXISTS (SELECT 1 FROM officers o WHERE o.code = dossiers.handler_code)
+	OR NOT EXISTS (SELECT 1 FROM units u WHERE u.code = dossiers.unit_code))`
+
 // RefreshUnassigned recomputes the unassigned flag of every dossier (after
 // officers or units were imported) and returns how many dossiers changed.
 func (s *Store) RefreshUnassigned(ctx context.Context) (int64, error) {
-	res := s.db.WithContext(ctx).Exec(`UPDATE dossiers SET unassigned = NOT unassigned
-		WHERE unassigned <> (handler_code = '' OR unit_code = ''
-			OR NOT EXISTS (SELECT 1 FROM officers o WHERE o.code = dossiers.handler_code)
-			OR NOT EXISTS (SELECT 1 FROM units u WHERE u.code = dossiers.unit_code))`)
+	res := s.db.WithContext(ctx).Exec("UPDATE dossiers SET unassigned = NOT unassigned WHERE unassigned <> " + unassignedExpr)
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: refresh unassigned: %w", res.Error)
 	}
@@ -289,8 +290,9 @@ func (s *Store) OpenDossiersInUnits(ctx context.Context, unitCodes []string, due
 	return s.dossierModels(ctx, rows)
 }
 
-// eachBatch is how many dossiers EachDossier reads at a time.
-const eachBatch = 2000
+// eachBatch is how many dossiers EachDossier reads at a time (a variable
+// so that tests can cross batch boundaries with few rows).
+var eachBatch = 2000
 
 // EachDossier calls fn for every dossier in code order, reading them in
 // batches (keyset pagination), never all at once. It stops at the first
