@@ -317,3 +317,23 @@ func equal[T any](t *testing.T, what string, got, want T) {
 		t.Errorf("%s:\n got  %+v\n want %+v", what, got, want)
 	}
 }
+
+// The open-dossier queries must use the partial index on SQLite too (its
+// planner needs the query to repeat the index's WHERE term).
+func TestOpenByHandlerUsesPartialIndexOnSQLite(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	var plan []struct {
+		ID, Parent, Notused int
+		Detail              string
+	}
+	err := s.DB().Raw("EXPLAIN QUERY PLAN SELECT * FROM dossiers WHERE handler_code = ? AND status IN (1, 2, 4, 5, 6) ORDER BY due_at, code", "cb01").
+		Scan(&plan).Error
+	must(t, err)
+	found := false
+	for _, p := range plan {
+		found = found || contains(p.Detail, "dossiers_open_handler_idx")
+	}
+	if !found {
+		t.Errorf("query plan %+v does not use dossiers_open_handler_idx", plan)
+	}
+}

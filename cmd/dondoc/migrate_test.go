@@ -49,3 +49,16 @@ func TestMigrateCommand(t *testing.T) {
 		t.Errorf("migrate extra: code %d, want %d", code, exitUsage)
 	}
 }
+
+func TestOpenStoreAutoMigrate(t *testing.T) {
+	a := &app{log: discardLogger()}
+	a.cfg.DatabaseURL = filepath.Join(t.TempDir(), "auto.db")
+	s, err := openStore(context.Background(), a, true)
+	if err != nil {
+		t.Fatalf("openStore(autoMigrate): %v", err)
+	}
+	defer s.Close()
+	if err := s.CheckSchema(context.Background()); err != nil {
+		t.Errorf("schema after auto-migrate: %v", err)
+	}
+}
