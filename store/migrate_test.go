@@ -1,0 +1,116 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
+)
+
+func TestMigrateTwiceIsNoop(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		applied, err := s.Migrate(ctx)
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("second Migrate = %v, %v; want nothing applied", applied, err)
+		}
+		cur, latest, err := s.SchemaVersion(ctx)
+		if err != nil || cur != latest || latest < 1 {
+			t.Fatalf("SchemaVersion = %d, %d, %v", cur, latest, err)
+		}
+		if err := s.CheckSchema(ctx); err != nil {
+			t.Fatalf("CheckSchema after migrate: %v", err)
+		}
+	})
+}
+
+func TestCheckSchemaOnFreshDatabase(t *testing.T) {
+	urls := []string{filepath.Join(t.TempDir(), "fresh.db")}
+	if u := getenv(storetest.EnvURL); u != "" {
+		urls = append(urls, storetest.CreateDatabase(t, u))
+	}
+	for _, u := range urls {
+		ctx := context.Background()
+		s, err := store.Open(ctx, u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		t.Run(s.Dialect(), func(t *testing.T) {
+			err := s.CheckSchema(ctx)
+			if !errors.Is(err, store.ErrSchemaOutdated) {
+				t.Fatalf("CheckSchema on a fresh database = %v, want ErrSchemaOutdated", err)
+			}
+			if !contains(err.Error(), "dondoc migrate") {
+				t.Errorf("error %q does not tell the user to run dondoc migrate", err)
+			}
+			applied, err := s.Migrate(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, latest, _ := s.SchemaVersion(ctx)
+			want := make([]int, latest)
+			for i := range want {
+				want[i] = i + 1
+			}
+			if !slices.Equal(applied, want) {
+				t.Errorf("Migrate applied %v, want %v", applied, want)
+			}
+		})
+	}
+}
+
+func TestOpenRejectsMemory(t *testing.T) {
+	if _, err := store.Open(context.Background(), ":memory:", nil); err == nil {
+		t.Fatal("Open(:memory:) succeeded; want an error")
+	}
+}
+
+// Two processes migrating the same fresh database at once: each migration
+// is applied exactly once and both end up current.
+func TestConcurrentMigrate(t *testing.T) {
+	urls := []string{filepath.Join(t.TempDir(), "race.db")}
+	if u := getenv(storetest.EnvURL); u != "" {
+		urls = append(urls, storetest.CreateDatabase(t, u))
+	}
+	for _, u := range urls {
+		ctx := context.Background()
+		var stores [2]*store.Store
+		for i := range stores {
+			s, err := store.Open(ctx, u, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			stores[i] = s
+		}
+		t.Run(stores[0].Dialect(), func(t *testing.T) {
+			var applied [2][]int
+			var errs [2]error
+			done := make(chan int)
+			for i, s := range stores {
+				go func() {
+					applied[i], errs[i] = s.Migrate(ctx)
+					done <- i
+				}()
+			}
+			<-done
+			<-done
+			if errs[0] != nil || errs[1] != nil {
+				t.Fatalf("Migrate errors: %v, %v", errs[0], errs[1])
+			}
+			if n := len(applied[0]) + len(applied[1]); n != 1 {
+				t.Errorf("applied %v and %v; want version 1 applied once", applied[0], applied[1])
+			}
+			for _, s := range stores {
+				if err := s.CheckSchema(ctx); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+}
