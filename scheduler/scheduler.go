@@ -59,6 +59,12 @@ type Scheduler struct {
 	// not try again (claimed, done or failed in this process).
 	tried map[string]string
 
+	// limitMode is gocron's singleton mode: LimitModeReschedule (a fire that
+	// finds the previous run of the same job still going is dropped). Tests
+	// that push a fake clock faster than gocron's runner goroutines return
+	// use LimitModeWait, so that no fire is dropped by that race.
+	limitMode gocron.LimitMode
+
 	// observe, when set (tests), is called after every scheduled or
 	// catch-up attempt with the day and whether the job ran.
 	observe func(name string, day models.Date, ran bool)
@@ -83,6 +89,7 @@ func New(cfg Config) (*Scheduler, error) {
 		loc: cfg.Location, cal: cfg.Calendar, clock: cfg.Clock, runLog: cfg.RunLog,
 		elector: cfg.Elector, log: cfg.Logger, every: cfg.CatchUpEvery,
 		byName: map[string]*job{}, tried: map[string]string{},
+		limitMode: gocron.LimitModeReschedule,
 	}
 	if s.loc == nil && s.cal != nil {
 		s.loc = s.cal.Location()
@@ -164,7 +171,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 			gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(uint(j.hour), uint(j.minute), 0))),
 			gocron.NewTask(func(jctx context.Context) { s.scheduled(jctx, j) }),
 			gocron.WithName(j.Name),
-			gocron.WithSingletonMode(gocron.LimitModeReschedule),
+			gocron.WithSingletonMode(s.limitMode),
 			gocron.WithContext(ctx),
 		)
 		if err != nil {
@@ -183,7 +190,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 				}
 			}),
 			gocron.WithName("catch-up"),
-			gocron.WithSingletonMode(gocron.LimitModeReschedule),
+			gocron.WithSingletonMode(s.limitMode),
 			gocron.WithContext(ctx),
 		)
 		if err != nil {
