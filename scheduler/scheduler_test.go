@@ -562,3 +562,5 @@ func TestFollowerRunsNothingThenTakesOver(t *testing.T) {
 		t.Fatalf("digest runs %+v, want one at 07:32", got)
 	}
 }
+
+func clockworkAt(t time.Time) *clockwork.FakeClock { return clockwork.NewFakeClockAt(t) }
