@@ -23,13 +23,16 @@ var ErrAlreadyRun = errors.New("scheduler: job already run for this period")
 //     kept for good. With runErr != nil the claim is released (the row is
 //     deleted or marked failed so that a later Begin succeeds), so that a
 //     failed run can be retried on the same day.
+//   - A claim never finished (a leader killed mid-run) blocks the period
+//     for good in MemRunLog; a database implementation may let Begin take
+//     over a claim unfinished for longer than a lease (say 1 h) instead.
 type RunLog interface {
 	Begin(ctx context.Context, job, period string, at time.Time) (bool, error)
 	Finish(ctx context.Context, job, period string, at time.Time, runErr error) error
 }
 
-// Run is one entry of a MemRunLog.
-type Run struct {
+// RunEntry is one entry of a MemRunLog.
+type RunEntry struct {
 	Job, Period       string
 	Started, Finished time.Time // Finished zero: still running
 	Err               string    // last error, for a released failed run
@@ -40,11 +43,11 @@ type Run struct {
 // without persistence of runs). Safe for concurrent use.
 type MemRunLog struct {
 	mu   sync.Mutex
-	runs map[[2]string]*Run
+	runs map[[2]string]*RunEntry
 }
 
 // NewMemRunLog returns an empty MemRunLog.
-func NewMemRunLog() *MemRunLog { return &MemRunLog{runs: map[[2]string]*Run{}} }
+func NewMemRunLog() *MemRunLog { return &MemRunLog{runs: map[[2]string]*RunEntry{}} }
 
 // Begin implements RunLog.
 func (m *MemRunLog) Begin(_ context.Context, job, period string, at time.Time) (bool, error) {
@@ -54,7 +57,7 @@ func (m *MemRunLog) Begin(_ context.Context, job, period string, at time.Time) (
 	if r, ok := m.runs[k]; ok && !r.Failed {
 		return false, nil
 	}
-	m.runs[k] = &Run{Job: job, Period: period, Started: at}
+	m.runs[k] = &RunEntry{Job: job, Period: period, Started: at}
 	return true, nil
 }
 
@@ -74,12 +77,12 @@ func (m *MemRunLog) Finish(_ context.Context, job, period string, at time.Time, 
 }
 
 // Get returns the entry of (job, period), if any.
-func (m *MemRunLog) Get(job, period string) (Run, bool) {
+func (m *MemRunLog) Get(job, period string) (RunEntry, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r, ok := m.runs[[2]string{job, period}]
 	if !ok {
-		return Run{}, false
+		return RunEntry{}, false
 	}
 	return *r, true
 }

@@ -564,3 +564,33 @@ func TestFollowerRunsNothingThenTakesOver(t *testing.T) {
 }
 
 func clockworkAt(t time.Time) *clockwork.FakeClock { return clockwork.NewFakeClockAt(t) }
+
+func TestPlanJobs(t *testing.T) {
+	run := func(context.Context, RunPeriod) error { return nil }
+	jobs := Plan{RemindAt: "07:30", EscalateAt: "08:00", MonthlyAt: "", Digest: run, Monthly: run}.Jobs()
+	if len(jobs) != 2 || jobs[0].Name != JobDigest || jobs[0].When != DailyWorking || jobs[0].At != "07:30" ||
+		jobs[1].Name != JobMonthly || jobs[1].When != MonthlyFirstWorkingDay || jobs[1].At != "" {
+		t.Fatalf("Plan.Jobs() = %+v", jobs)
+	}
+	if _, err := New(Config{Calendar: testCalendar(), RunLog: NewMemRunLog(), Jobs: jobs}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWeekAllOff: a week whose working days are all off (Tết) has no weekly
+// run, and the weekly job runs on the first working day of the next week.
+func TestWeekAllOff(t *testing.T) {
+	var off []models.Holiday
+	for day := d(2027, 2, 8); day <= d(2027, 2, 12); day++ {
+		off = append(off, models.Holiday{Date: day, Kind: models.DayOff, Name: "Tết"})
+	}
+	cal := models.NewCalendar(models.CalendarConfig{Location: loc, Rules: func(int) []models.Holiday { return nil }, Overrides: off})
+	for day := d(2027, 2, 8); day <= d(2027, 2, 14); day++ {
+		if _, due := PeriodFor(cal, WeeklyFirstWorkingDay, day); due {
+			t.Errorf("weekly due on %s in a week off", day)
+		}
+	}
+	if p, due := PeriodFor(cal, WeeklyFirstWorkingDay, d(2027, 2, 15)); !due || p.Key != "2027-W07" {
+		t.Errorf("next Monday: %+v due %v", p, due)
+	}
+}
