@@ -140,7 +140,7 @@ func New(cfg Config) (*Scheduler, error) {
 
 // Start starts the gocron scheduler (one daily gocron job per job that is
 // on, plus the periodic catch-up) and then runs CatchUp. It returns after
-// the catch-up runs have finished; ctx bounds them and is the parent of
+// the catch-up runs have finished (their errors are logged, not returned); ctx bounds them and is the parent of
 // every run's context until Shutdown.
 func (s *Scheduler) Start(ctx context.Context) error {
 	s.mu.Lock()
@@ -202,7 +202,12 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	gs.Start()
 	s.gs = gs
 	s.mu.Unlock()
-	return s.CatchUp(ctx)
+	if err := s.CatchUp(ctx); err != nil {
+		// The scheduler runs; a failed job is logged and retried at the
+		// next Start or by RunNow.
+		s.log.Error("scheduler: catch-up at start", "err", err)
+	}
+	return nil
 }
 
 // Shutdown stops the gocron scheduler and waits for running jobs.
