@@ -49,7 +49,9 @@ func ParseCommand(text, botUsername string) (Command, bool) {
 		return Command{}, false
 	}
 	c := Command{Name: name, Alias: name, ArgText: strings.TrimSpace(rest)}
-	c.Args = strings.Fields(c.ArgText)
+	if c.ArgText != "" {
+		c.Args = strings.Fields(c.ArgText)
+	}
 	if canon, ok := aliases[name]; ok {
 		c.Name, c.Known = canon, true
 	}
