@@ -7,4 +7,4 @@ require (
 	golang.org/x/text v0.44.0
 )
 
-require github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1 // indirect
+require github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1

@@ -268,7 +268,7 @@ func (s *Server) WaitFor(timeout time.Duration, cond func(st State) bool) bool {
 	defer deadline.Stop()
 	for {
 		s.mu.Lock()
-		ok := cond(State{Sent: s.sent, Calls: s.calls, Conflicts: s.conflicts, Pending: len(s.updates)})
+		ok := cond(State{Sent: s.sent, Calls: s.calls, Conflicts: s.conflicts, Pending: len(s.updates), Polling: s.polling})
 		ch := s.changed
 		s.mu.Unlock()
 		if ok {
@@ -288,6 +288,7 @@ type State struct {
 	Calls     map[string]int
 	Conflicts int
 	Pending   int
+	Polling   int // getUpdates calls waiting now
 }
 
 // WaitSent waits until method was sent n times and returns those calls, or

@@ -234,11 +234,14 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p url.Values
 		return
 	}
 	s.polling++
-	defer func() {
-		s.mu.Lock()
+	s.broadcast()
+	// done ends the poll before the reply is written, so that a client's
+	// next call never overlaps this one; callers hold s.mu.
+	done := func() {
 		s.polling--
+		s.broadcast()
 		s.mu.Unlock()
-	}()
+	}
 	deadline := time.NewTimer(time.Duration(timeout) * time.Second)
 	defer deadline.Stop()
 	for {
@@ -260,7 +263,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p url.Values
 				}
 				out = append(out, u.raw)
 			}
-			s.mu.Unlock()
+			done()
 			writeOK(w, out)
 			return
 		}
@@ -271,6 +274,8 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p url.Values
 		case <-deadline.C:
 			timeout = 0
 		case <-r.Context().Done():
+			s.mu.Lock()
+			done()
 			return
 		}
 		s.mu.Lock()
