@@ -455,3 +455,45 @@ func TestSecondPollerConflictIsLogged(t *testing.T) {
 		t.Errorf("conflict not logged clearly: %s", logs)
 	}
 }
+
+func TestPollingSurvivesBadGateway(t *testing.T) {
+	fake, b, logs := setup(t, Config{})
+	fake.FailNext("getUpdates", 2, tgfake.BadGateway())
+	run(t, b, bot.NewRouter(bot.Config{Directory: directory()}))
+	fake.PushMessage(2, 2, "/start")
+	if _, err := fake.WaitSent(wait, "sendMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "class=retryable") {
+		t.Errorf("502 not logged as retryable: %s", logs)
+	}
+}
+
+func TestReplyRetriesTransientFailure(t *testing.T) {
+	fake, b, _ := setup(t, Config{})
+	fake.FailNext("sendMessage", 1, tgfake.BadGateway())
+	if err := b.Reply(context.Background(), bot.Update{ChatID: "2"}, bot.Reply{Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	fake.FailNext("sendMessage", 1, tgfake.Blocked())
+	err := b.Reply(context.Background(), bot.Update{ChatID: "2"}, bot.Reply{Text: "x"})
+	if notify.ClassOf(err) != notify.Permanent || fake.Calls("sendMessage") != 3 {
+		t.Errorf("blocked: %v after %d calls (a permanent failure must not be retried)", err, fake.Calls("sendMessage"))
+	}
+}
+
+func TestWebhookRejectsBadBody(t *testing.T) {
+	_, b, _ := setup(t, Config{WebhookURL: "https://x/tg", WebhookSecret: "abc"})
+	srv := httptest.NewServer(b.WebhookHandler(func(context.Context, bot.Update) { t.Error("handler called") }))
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("<html>"))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "abc")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+}
