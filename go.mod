@@ -54,3 +54,5 @@ require (
 	golang.org/x/net v0.62.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+require github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1
