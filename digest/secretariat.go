@@ -1,0 +1,125 @@
+package digest
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+)
+
+// InactiveLink is an officer whose chat link no longer works, so they no
+// longer receive reminders.
+type InactiveLink struct {
+	OfficerCode string
+	Name        string
+	Platform    string    // "telegram", "zalo", ...
+	Reason      string    // e.g. "đã chặn bot"; shown as given
+	Since       time.Time // zero when unknown
+}
+
+// platformLabel names a platform for people.
+func platformLabel(p string) string {
+	switch strings.ToLower(p) {
+	case "telegram":
+		return "Telegram"
+	case "zalo":
+		return "Zalo"
+	case "console":
+		return "console"
+	}
+	return p
+}
+
+// RenderSecretariat writes the secretariat's notes for opt.Day: which officers
+// no longer receive reminders (their chat link became inactive) and how
+// many dossiers are unassigned (unknown officer or unit). It returns ""
+// when there is nothing to say. Officers beyond opt.MaxLen/MaxItems are
+// summed up as "… và N cán bộ khác".
+func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOptions) string {
+	if len(inactive) == 0 && unassigned <= 0 {
+		return ""
+	}
+	max := opt.maxLen()
+	w := newWriter(&opt)
+	l := lister{max: max, maxItems: opt.MaxItems}
+	greeting(w, opt.OfficerName, opt.Day)
+	w.text(":")
+	head := w.take()
+	if !l.add(head, 0, false) {
+		return clip(head, max, w.html)
+	}
+	var unassignedLine string
+	if unassigned > 0 {
+		unassignedLine = "\n📥 " + countVN(unassigned, "chưa xác định được cán bộ hoặc đơn vị xử lý (chưa phân công).")
+	}
+	if len(inactive) > 0 {
+		reserve := u16len(unassignedLine) + 1 + 2 + u16len(moreInactive(len(inactive)))
+		w.text("\n🔕 " + strconv.Itoa(len(inactive)) + " cán bộ không còn nhận được nhắc việc (liên kết trò chuyện đã ngừng hoạt động):")
+		if !l.add(w.take(), reserve, false) {
+			l.full = true
+		}
+		for i := range inactive {
+			x := &inactive[i]
+			w.text("• ")
+			name := strings.TrimSpace(x.Name)
+			if name == "" {
+				name = x.OfficerCode
+			}
+			w.bold(name)
+			if x.OfficerCode != "" && name != x.OfficerCode {
+				w.text(" (")
+				w.val(x.OfficerCode)
+				w.text(")")
+			}
+			if p := platformLabel(x.Platform); p != "" {
+				w.text(" — ")
+				w.val(p)
+			}
+			if r := strings.TrimSpace(x.Reason); r != "" {
+				w.text(" — ")
+				w.val(r)
+			}
+			if !x.Since.IsZero() {
+				w.text(" — từ " + models.DateOf(x.Since, opt.loc()).VN())
+			}
+			line := w.take()
+			if i == len(inactive)-1 {
+				reserve = u16len(unassignedLine) + 1
+			}
+			l.add(line, reserve, true)
+		}
+		if rest := len(inactive) - l.shown; rest > 0 {
+			l.full = false
+			l.add(moreInactive(rest), 0, false)
+		}
+	}
+	if unassignedLine != "" {
+		l.full = false
+		l.add(unassignedLine, 0, false)
+	}
+	return clip(l.out.String(), max, w.html)
+}
+
+func moreInactive(n int) string { return "… và " + strconv.Itoa(n) + " cán bộ khác" }
+
+// DigestKey is the outbox key of an officer's digest: "digest/<officer>/2026-11-27".
+func DigestKey(officerCode string, day models.Date) string {
+	return "digest/" + officerCode + "/" + day.String()
+}
+
+// EscalationKey is the outbox key of an escalation:
+// "escalation/<leader>/2026-11-27/<first 16 hex digits of the fingerprint>";
+// a changed set of dossiers the same day is a new message.
+func EscalationKey(leaderCode, fingerprint string, day models.Date) string {
+	if len(fingerprint) > 16 {
+		fingerprint = fingerprint[:16]
+	}
+	return "escalation/" + leaderCode + "/" + day.String() + "/" + fingerprint
+}
+
+// SecretariatKey is the outbox key of the secretariat's notes:
+// "secretariat/<officer>/2026-11-27".
+func SecretariatKey(officerCode string, day models.Date) string {
+	return "secretariat/" + officerCode + "/" + day.String()
+}
