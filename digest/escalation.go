@@ -149,9 +149,12 @@ func officerLabel(o *OfficerOverdue) (name, code string) {
 
 // RenderEscalation writes a leader's escalation: a greeting with the unit
 // and the total, then each officer (name, code, count) with their overdue
-// dossiers oldest first, as many as fit, then "… và N hồ sơ khác — gõ
-// /quahan". Applicant names are never shown (opt.ShowApplicant is
-// ignored). It returns "" for an empty escalation.
+// dossiers oldest first. When not everything fits in opt.MaxLen (or
+// opt.MaxItems), every officer's oldest dossiers are taken in turns — the
+// oldest of each, then the second oldest of each, … — so that one officer
+// with many dossiers does not hide the others, and the rest is summed up
+// as "… và N hồ sơ khác — gõ /quahan". Applicant names are never shown
+// (opt.ShowApplicant is ignored). It returns "" for an empty escalation.
 func RenderEscalation(e Escalation, opt RenderOptions) string {
 	total := 0
 	for i := range e.ByOfficer {
@@ -160,17 +163,8 @@ func RenderEscalation(e Escalation, opt RenderOptions) string {
 	if total == 0 {
 		return ""
 	}
-	out, shown := renderEscalation(&e, &opt, total, 0)
-	if shown < total {
-		out, _ = renderEscalation(&e, &opt, total, 2+u16len(moreLine(total, "/quahan")))
-	}
-	return out
-}
-
-func renderEscalation(e *Escalation, opt *RenderOptions, total, reserve int) (string, int) {
 	max := opt.maxLen()
-	w := newWriter(opt)
-	l := lister{max: max, maxItems: opt.MaxItems}
+	w := newWriter(&opt)
 	greeting(w, opt.OfficerName, e.Day)
 	w.text(": ")
 	unit := strings.TrimSpace(e.UnitName)
@@ -184,29 +178,76 @@ func renderEscalation(e *Escalation, opt *RenderOptions, total, reserve int) (st
 	}
 	w.text(".")
 	head := w.take()
-	if !l.add(head, reserve, false) {
-		return clip(head, max, w.html), 0
+	if u16len(head) > max {
+		return clip(head, max, w.html)
 	}
+
+	// Lay out every line once, then choose how many of each officer's
+	// items to show.
+	heads := make([]string, len(e.ByOfficer))
+	lines := make([][]string, len(e.ByOfficer))
 	for i := range e.ByOfficer {
 		o := &e.ByOfficer[i]
+		name, code := officerLabel(o)
+		w.text("\n👤 ")
+		w.bold(name)
+		if code != "" {
+			w.text(" (")
+			w.val(code)
+			w.text(")")
+		}
+		w.text(" — " + countVN(len(o.Items), "quá hạn") + "\n")
+		heads[i] = w.take()
+		lines[i] = make([]string, len(o.Items))
 		for j := range o.Items {
-			if j == 0 {
-				name, code := officerLabel(o)
-				w.text("\n👤 ")
-				w.bold(name)
-				if code != "" {
-					w.text(" (")
-					w.val(code)
-					w.text(")")
-				}
-				w.text(" — " + countVN(len(o.Items), "quá hạn") + "\n")
-			}
 			itemLine(w, &o.Items[j], false, false)
-			l.add(w.take(), reserve, true)
+			lines[i][j] = w.take()
 		}
 	}
-	if rest := total - l.shown; rest > 0 {
-		l.tail(moreLine(rest, "/quahan"))
+	quota := make([]int, len(lines))
+	fits := func(reserve int) int {
+		clear(quota)
+		used, shown := u16len(head), 0
+		for k := 0; ; k++ {
+			more := false
+			for i := range lines {
+				if k >= len(lines[i]) {
+					continue
+				}
+				more = true
+				cost := 1 + u16len(lines[i][k])
+				if k == 0 {
+					cost += u16len(heads[i])
+				}
+				if used+cost+reserve > max || (opt.MaxItems > 0 && shown >= opt.MaxItems) {
+					return shown
+				}
+				used += cost
+				quota[i]++
+				shown++
+			}
+			if !more {
+				return shown
+			}
+		}
 	}
-	return l.out.String(), l.shown
+	shown := fits(0)
+	if shown < total {
+		shown = fits(2 + u16len(moreLine(total, "/quahan")))
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	for i := range lines {
+		for j := 0; j < quota[i]; j++ {
+			b.WriteByte('\n')
+			if j == 0 {
+				b.WriteString(heads[i])
+			}
+			b.WriteString(lines[i][j])
+		}
+	}
+	if shown < total {
+		b.WriteString("\n\n" + moreLine(total-shown, "/quahan"))
+	}
+	return b.String()
 }
