@@ -143,6 +143,10 @@ func TestRenderEscalationMaxLen(t *testing.T) {
 			if max >= 250 && !strings.Contains(got, "hồ sơ khác — gõ /quahan") {
 				t.Errorf("max %d: truncated without the tail", max)
 			}
+			// Taken in turns: one officer's many dossiers hide nobody.
+			if max >= 2000 && strings.Count(got, "👤") != len(e.ByOfficer) {
+				t.Errorf("max %d: %d of %d officers shown:\n%s", max, strings.Count(got, "👤"), len(e.ByOfficer), got)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -55,68 +56,114 @@ func (o *RenderOptions) loc() *time.Location {
 }
 
 // u16len returns the length of s in UTF-16 code units.
-func u16len(s string) int {
+func u16len[T string | []byte](s T) int {
 	n := 0
-	for _, r := range s {
-		if r > 0xFFFF {
-			n += 2
-		} else {
-			n++
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x80 || c >= 0xC0 && c < 0xF0:
+			n++ // ASCII, or the lead byte of a 2- or 3-byte sequence
+		case c >= 0xF0:
+			n += 2 // 4-byte sequence: a surrogate pair
 		}
 	}
 	return n
 }
 
-// writer renders lines in one format, escaping values for HTML.
+// writer renders text into one reused buffer, escaping values for HTML.
 type writer struct {
 	html bool
 	loc  *time.Location
-	sb   strings.Builder
-	line strings.Builder
+	buf  []byte
+	mark int // start of the text take returns
 }
+
+var writers = sync.Pool{New: func() any { return &writer{buf: make([]byte, 0, 8192)} }}
 
 func newWriter(opt *RenderOptions) *writer {
-	return &writer{html: opt.Format == notify.FormatHTML, loc: opt.loc()}
+	w := writers.Get().(*writer)
+	w.html, w.loc, w.buf, w.mark = opt.Format == notify.FormatHTML, opt.loc(), w.buf[:0], 0
+	return w
 }
 
-// text appends literal text (never user data) to the current line.
-func (w *writer) text(s string) { w.line.WriteString(s) }
-
-// val appends a value, escaped for HTML.
-func (w *writer) val(s string) {
-	if w.html {
-		w.line.WriteString(html.EscapeString(s))
-	} else {
-		w.line.WriteString(s)
+// done returns the whole text and gives the buffer back.
+func (w *writer) done() string {
+	s := string(w.buf)
+	if cap(w.buf) <= 1<<16 {
+		writers.Put(w)
 	}
+	return s
+}
+
+// text appends literal text (never user data).
+func (w *writer) text(s string) { w.buf = append(w.buf, s...) }
+
+// int appends a number.
+func (w *writer) int(n int) { w.buf = strconv.AppendInt(w.buf, int64(n), 10) }
+
+// val appends a value, escaped with html.EscapeString for HTML.
+func (w *writer) val(s string) {
+	if w.html && needsEscape(s) {
+		s = html.EscapeString(s)
+	}
+	w.buf = append(w.buf, s...)
+}
+
+// needsEscape reports whether html.EscapeString would change s.
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<', '>', '&', '\'', '"':
+			return true
+		}
+	}
+	return false
 }
 
 // bold appends a value in bold (HTML) or as is (plain).
 func (w *writer) bold(s string) {
 	if w.html {
-		w.line.WriteString("<b>")
-		w.line.WriteString(html.EscapeString(s))
-		w.line.WriteString("</b>")
+		w.text("<b>")
+		w.val(s)
+		w.text("</b>")
 	} else {
-		w.line.WriteString(s)
+		w.val(s)
 	}
 }
 
 // code appends a dossier code: monospace on Telegram (tap to copy).
 func (w *writer) code(s string) {
 	if w.html {
-		w.line.WriteString("<code>")
-		w.line.WriteString(html.EscapeString(s))
-		w.line.WriteString("</code>")
+		w.text("<code>")
+		w.val(s)
+		w.text("</code>")
 	} else {
-		w.line.WriteString(s)
+		w.val(s)
 	}
 }
 
-// take returns the current line and starts a new one.
+// date appends dd/MM/yyyy.
+func (w *writer) date(d models.Date) {
+	y, m, dd := d.YMD()
+	w.buf = append(w.buf, byte('0'+dd/10), byte('0'+dd%10), '/', byte('0'+int(m)/10), byte('0'+int(m)%10), '/')
+	w.buf = strconv.AppendInt(w.buf, int64(y), 10)
+}
+
+// due appends a due instant: dd/MM/yyyy, with HH:mm before it when it is
+// not the end of the day (a due date given without a time).
+func (w *writer) due(t time.Time) {
+	lt := t.In(w.loc)
+	y, m, d := lt.Date()
+	if h, mi := lt.Hour(), lt.Minute(); h != 23 || mi != 59 {
+		w.buf = append(w.buf, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ' ')
+	}
+	w.date(models.NewDate(y, m, d))
+}
+
+// take returns the text written since the last take.
 func (w *writer) take() string {
-	s := w.line.String()
-	w.line.Reset()
+	s := string(w.buf[w.mark:])
+	w.mark = len(w.buf)
 	return s
 }
 
@@ -129,12 +176,9 @@ func WeekdayVN(d models.Date) string { return weekdays[d.Weekday()] }
 // dueVN formats a due instant: dd/MM/yyyy, with HH:mm before it when it is
 // not the end of the day (a due date given without a time).
 func dueVN(t time.Time, loc *time.Location) string {
-	lt := t.In(loc)
-	day := models.DateOf(lt, loc).VN()
-	if lt.Hour() == 23 && lt.Minute() == 59 {
-		return day
-	}
-	return lt.Format("15:04") + " " + day
+	w := writer{loc: loc}
+	w.due(t)
+	return string(w.buf)
 }
 
 // clip cuts s to at most max UTF-16 units at a line break when it can,
@@ -191,66 +235,83 @@ func stripTags(s string) string {
 	return b.String()
 }
 
-// lister lays out a header, then blocks (a block is one or more lines that
-// stay together), then a tail saying how many were left out, within a
-// length limit and an item limit.
+// lister lays out blocks (one or more lines that stay together) in a
+// writer's buffer within a length limit and an item limit, and can take
+// items back to make room for a closing line.
 type lister struct {
+	w             *writer
 	max, maxItems int
-	out           strings.Builder
+	reserve       int // units kept free for what comes after the items
 	n             int // UTF-16 units written
 	shown         int
 	full          bool
+	start         int   // offset of the open block
+	marks         []int // per item shown: offset and units before it
 }
 
-// add appends a block if it fits with room kept for a tail of reserve
-// units; once a block does not fit, nothing more is added.
-func (l *lister) add(block string, reserve int, item bool) bool {
-	if l.full {
-		return false
+// begin opens a block: a line break before it unless it is the first.
+func (l *lister) begin() {
+	l.start = len(l.w.buf)
+	if l.start > 0 {
+		l.w.buf = append(l.w.buf, '\n')
 	}
-	if item && l.maxItems > 0 && l.shown >= l.maxItems {
+}
+
+// commit keeps the block written since begin when it fits (with room for
+// l.reserve), else removes it and marks the list full.
+func (l *lister) commit(item bool) bool {
+	u := u16len(l.w.buf[l.start:])
+	if l.full || l.n+u+l.reserve > l.max || item && l.maxItems > 0 && l.shown >= l.maxItems {
+		l.w.buf = l.w.buf[:l.start]
 		l.full = true
 		return false
 	}
-	sep := 0
-	if l.out.Len() > 0 {
-		sep = 1
-	}
-	w := u16len(block)
-	if l.n+sep+w+reserve > l.max {
-		l.full = true
-		return false
-	}
-	if sep == 1 {
-		l.out.WriteByte('\n')
-	}
-	l.out.WriteString(block)
-	l.n += sep + w
 	if item {
+		l.marks = append(l.marks, l.start, l.n)
 		l.shown++
 	}
+	l.n += u
 	return true
 }
 
-// tail appends the closing line when it fits.
-func (l *lister) tail(s string) {
-	if s == "" {
-		return
+// add writes a ready-made block.
+func (l *lister) add(block string, item bool) bool {
+	if l.full {
+		return false
 	}
-	if l.out.Len() > 0 {
-		if l.n+2+u16len(s) > l.max {
+	l.begin()
+	l.w.text(block)
+	return l.commit(item)
+}
+
+// tail closes the list with line(rest) after a blank line when items were
+// left out (rest = total - shown), taking items back until it fits.
+func (l *lister) tail(total int, line func(rest int) string) {
+	for l.shown < total {
+		t := line(total - l.shown)
+		if l.n+2+u16len(t)+l.reserve <= l.max {
+			l.w.text("\n\n")
+			l.w.text(t)
+			l.n += 2 + u16len(t)
 			return
 		}
-		l.out.WriteString("\n\n")
-		l.n += 2
+		if len(l.marks) == 0 {
+			return
+		}
+		k := len(l.marks) - 2
+		l.w.buf, l.n = l.w.buf[:l.marks[k]], l.marks[k+1]
+		l.marks = l.marks[:k]
+		l.shown--
 	}
-	l.out.WriteString(s)
-	l.n += u16len(s)
 }
 
 // moreLine is "… và N hồ sơ khác — gõ /cmd".
 func moreLine(n int, cmd string) string {
 	return "… và " + strconv.Itoa(n) + " hồ sơ khác — gõ " + cmd
+}
+
+func moreDossiers(cmd string) func(int) string {
+	return func(n int) string { return moreLine(n, cmd) }
 }
 
 // greeting is "Chào anh/chị <name>, hôm nay thứ Sáu 27/11/2026".
@@ -264,6 +325,6 @@ func greeting(w *writer, name string, day models.Date) {
 		w.text(", hôm nay ")
 		w.text(WeekdayVN(day))
 		w.text(" ")
-		w.text(day.VN())
+		w.date(day)
 	}
 }

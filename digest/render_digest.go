@@ -5,28 +5,12 @@ import (
 	"strings"
 
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
 )
 
 // countVN is "3 hồ sơ <what>".
 func countVN(n int, what string) string {
 	return strconv.Itoa(n) + " hồ sơ " + what
-}
-
-// section is one part of an officer's digest.
-type section struct {
-	mark, title string
-	items       []Item
-	kind        models.Class // how the item's tail reads
-	apology     bool         // the Apology section
-}
-
-func (d *Digest) sections() []section {
-	return []section{
-		{mark: "🔴", title: "Quá hạn", items: d.Overdue, kind: models.ClassOverdue},
-		{mark: "🟠", title: "Đến hạn hôm nay", items: d.DueToday, kind: models.ClassDueToday},
-		{mark: "📝", title: "Cần gửi văn bản xin lỗi trước hạn", items: d.Apology, apology: true},
-		{mark: "🟡", title: "Sắp đến hạn", items: d.DueSoon, kind: models.ClassDueSoon},
-	}
 }
 
 // summaryVN is "3 hồ sơ quá hạn, 1 hồ sơ đến hạn hôm nay, …".
@@ -58,17 +42,22 @@ func itemLine(w *writer, it *Item, showApplicant bool, apologySection bool) {
 	if !it.DueAt.IsZero() {
 		w.text(" — hạn ")
 		if apologySection {
-			w.text(WeekdayVN(models.DateOf(it.DueAt, w.loc)) + " ")
+			w.text(WeekdayVN(models.DateOf(it.DueAt, w.loc)))
+			w.text(" ")
 		}
-		w.text(dueVN(it.DueAt, w.loc))
+		w.due(it.DueAt)
 	}
 	c := &it.Class
 	switch c.Class {
 	case models.ClassOverdue:
-		w.text(" — quá hạn " + strconv.Itoa(c.WorkingDaysOverdue) + " ngày làm việc")
+		w.text(" — quá hạn ")
+		w.int(c.WorkingDaysOverdue)
+		w.text(" ngày làm việc")
 	case models.ClassDueSoon, models.ClassInTime:
 		if !apologySection {
-			w.text(" — còn " + strconv.Itoa(c.WorkingDaysLeft) + " ngày làm việc")
+			w.text(" — còn ")
+			w.int(c.WorkingDaysLeft)
+			w.text(" ngày làm việc")
 		}
 	}
 	if c.NeedsApology && !apologySection {
@@ -92,40 +81,47 @@ func RenderDigest(d Digest, opt RenderOptions) string {
 	if total == 0 {
 		return ""
 	}
-	out, shown := renderDigest(&d, &opt, 0)
-	if shown < total {
-		reserve := 2 + u16len(moreLine(total, "/hoso"))
-		out, _ = renderDigest(&d, &opt, reserve)
-	}
-	return out
-}
-
-func renderDigest(d *Digest, opt *RenderOptions, reserve int) (string, int) {
 	max := opt.maxLen()
-	w := newWriter(opt)
-	l := lister{max: max, maxItems: opt.MaxItems}
+	w := newWriter(&opt)
+	l := lister{w: w, max: max, maxItems: opt.MaxItems}
 
+	l.begin()
 	greeting(w, opt.OfficerName, d.Day)
-	w.text(": " + d.summaryVN() + ".")
-	head := w.take()
-	if !l.add(head, reserve, false) {
+	w.text(": ")
+	w.text(d.summaryVN())
+	w.text(".")
+	if !l.commit(false) {
 		// Only a huge name could do this: keep what fits of the greeting.
-		return clip(head, max, w.html), 0
+		greeting(w, opt.OfficerName, d.Day)
+		return clip(w.done(), max, opt.Format == notify.FormatHTML)
 	}
-	for _, s := range d.sections() {
+	secs := [...]struct {
+		mark, title string
+		items       []Item
+		apology     bool
+	}{
+		{"🔴", "Quá hạn", d.Overdue, false},
+		{"🟠", "Đến hạn hôm nay", d.DueToday, false},
+		{"📝", "Cần gửi văn bản xin lỗi trước hạn", d.Apology, true},
+		{"🟡", "Sắp đến hạn", d.DueSoon, false},
+	}
+	for _, s := range secs {
 		for i := range s.items {
+			if l.full {
+				break
+			}
+			l.begin()
 			if i == 0 {
 				w.text("\n" + s.mark + " ")
 				w.bold(s.title)
-				w.text(" (" + strconv.Itoa(len(s.items)) + " hồ sơ)")
-				w.text("\n")
+				w.text(" (")
+				w.int(len(s.items))
+				w.text(" hồ sơ)\n")
 			}
 			itemLine(w, &s.items[i], opt.ShowApplicant, s.apology)
-			l.add(w.take(), reserve, true)
+			l.commit(true)
 		}
 	}
-	if rest := d.Len() - l.shown; rest > 0 {
-		l.tail(moreLine(rest, "/hoso"))
-	}
-	return l.out.String(), l.shown
+	l.tail(total, moreDossiers("/hoso"))
+	return w.done()
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
 )
 
 // InactiveLink is an officer whose chat link no longer works, so they no
@@ -42,25 +43,31 @@ func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOption
 	}
 	max := opt.maxLen()
 	w := newWriter(&opt)
-	l := lister{max: max, maxItems: opt.MaxItems}
+	l := lister{w: w, max: max, maxItems: opt.MaxItems}
+	l.begin()
 	greeting(w, opt.OfficerName, opt.Day)
 	w.text(":")
-	head := w.take()
-	if !l.add(head, 0, false) {
-		return clip(head, max, w.html)
+	if !l.commit(false) {
+		greeting(w, opt.OfficerName, opt.Day)
+		return clip(w.done(), max, w.html)
 	}
 	var unassignedLine string
 	if unassigned > 0 {
 		unassignedLine = "\n📥 " + countVN(unassigned, "chưa xác định được cán bộ hoặc đơn vị xử lý (chưa phân công).")
+		l.reserve = 1 + u16len(unassignedLine) // always said
 	}
 	if len(inactive) > 0 {
-		reserve := u16len(unassignedLine) + 1 + 2 + u16len(moreInactive(len(inactive)))
-		w.text("\n🔕 " + strconv.Itoa(len(inactive)) + " cán bộ không còn nhận được nhắc việc (liên kết trò chuyện đã ngừng hoạt động):")
-		if !l.add(w.take(), reserve, false) {
-			l.full = true
-		}
+		l.begin()
+		w.text("\n🔕 ")
+		w.int(len(inactive))
+		w.text(" cán bộ không còn nhận được nhắc việc (liên kết trò chuyện đã ngừng hoạt động):")
+		l.commit(false)
 		for i := range inactive {
+			if l.full {
+				break
+			}
 			x := &inactive[i]
+			l.begin()
 			w.text("• ")
 			name := strings.TrimSpace(x.Name)
 			if name == "" {
@@ -81,24 +88,18 @@ func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOption
 				w.val(r)
 			}
 			if !x.Since.IsZero() {
-				w.text(" — từ " + models.DateOf(x.Since, opt.loc()).VN())
+				w.text(" — từ ")
+				w.date(models.DateOf(x.Since, w.loc))
 			}
-			line := w.take()
-			if i == len(inactive)-1 {
-				reserve = u16len(unassignedLine) + 1
-			}
-			l.add(line, reserve, true)
+			l.commit(true)
 		}
-		if rest := len(inactive) - l.shown; rest > 0 {
-			l.full = false
-			l.add(moreInactive(rest), 0, false)
-		}
+		l.tail(len(inactive), moreInactive)
 	}
 	if unassignedLine != "" {
-		l.full = false
-		l.add(unassignedLine, 0, false)
+		l.reserve, l.full = 0, false
+		l.add(unassignedLine, false)
 	}
-	return clip(l.out.String(), max, w.html)
+	return clip(w.done(), max, opt.Format == notify.FormatHTML)
 }
 
 func moreInactive(n int) string { return "… và " + strconv.Itoa(n) + " cán bộ khác" }
