@@ -1,0 +1,105 @@
+package digest
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
+)
+
+// InactiveLink is an officer whose chat link no longer works, so they no
+// longer receive reminders.
+type InactiveLink struct {
+	OfficerCode string
+	Name        string
+	Platform    string    // "telegram", "zalo", ...
+	Reason      string    // e.g. "đã chặn bot"; shown as given
+	Since       time.Time // zero when unknown
+}
+
+// platformLabel names a platform for people.
+func platformLabel(p string) string {
+	switch strings.ToLower(p) {
+	case "telegram":
+		return "Telegram"
+	case "zalo":
+		return "Zalo"
+	case "console":
+		return "console"
+	}
+	return p
+}
+
+// RenderSecretariat writes the secretariat's notes for opt.Day: which officers
+// no longer receive reminders (their chat link became inactive) and how
+// many dossiers are unassigned (unknown officer or unit). It returns ""
+// when there is nothing to say. Officers beyond opt.MaxLen/MaxItems are
+// summed up as "… và N cán bộ khác".
+func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOptions) string {
+	if len(inactive) == 0 && unassigned <= 0 {
+		return ""
+	}
+	max := opt.maxLen()
+	w := newWriter(&opt)
+	l := lister{w: w, max: max, maxItems: opt.MaxItems}
+	l.begin()
+	greeting(w, opt.OfficerName, opt.Day)
+	w.text(":")
+	if !l.commit(false) {
+		greeting(w, opt.OfficerName, opt.Day)
+		return clip(w.done(), max, w.html)
+	}
+	var unassignedLine string
+	if unassigned > 0 {
+		unassignedLine = "\n📥 " + countVN(unassigned, "chưa xác định được cán bộ hoặc đơn vị xử lý (chưa phân công).")
+		l.reserve = 1 + u16len(unassignedLine) // always said
+	}
+	if len(inactive) > 0 {
+		l.begin()
+		w.text("\n🔕 ")
+		w.int(len(inactive))
+		w.text(" cán bộ không còn nhận được nhắc việc (liên kết trò chuyện đã ngừng hoạt động):")
+		l.commit(false)
+		for i := range inactive {
+			if l.full {
+				break
+			}
+			x := &inactive[i]
+			l.begin()
+			w.text("• ")
+			name := strings.TrimSpace(x.Name)
+			if name == "" {
+				name = x.OfficerCode
+			}
+			w.bold(name)
+			if x.OfficerCode != "" && name != x.OfficerCode {
+				w.text(" (")
+				w.val(x.OfficerCode)
+				w.text(")")
+			}
+			if p := platformLabel(x.Platform); p != "" {
+				w.text(" — ")
+				w.val(p)
+			}
+			if r := strings.TrimSpace(x.Reason); r != "" {
+				w.text(" — ")
+				w.val(r)
+			}
+			if !x.Since.IsZero() {
+				w.text(" — từ ")
+				w.date(models.DateOf(x.Since, w.loc))
+			}
+			l.commit(true)
+		}
+		l.tail(len(inactive), moreInactive)
+	}
+	if unassignedLine != "" {
+		l.reserve, l.full = 0, false
+		l.add(unassignedLine, false)
+	}
+	return clip(w.done(), max, opt.Format == notify.FormatHTML)
+}
+
+func moreInactive(n int) string { return "… và " + strconv.Itoa(n) + " cán bộ khác" }

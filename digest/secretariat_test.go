@@ -1,0 +1,43 @@
+package digest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
+)
+
+func TestRenderSecretariat(t *testing.T) {
+	day := models.NewDate(2026, 11, 27)
+	inactive := []InactiveLink{
+		{OfficerCode: "CB7", Name: "Đỗ Thị Hạnh", Platform: "telegram", Reason: "đã chặn bot", Since: at(11, 20, 8, 0)},
+		{OfficerCode: "CB9", Name: "", Platform: "zalo", Reason: "<không rõ> & lỗi"},
+	}
+	o := RenderOptions{Format: notify.FormatHTML, MaxLen: 4096, Location: loc, OfficerName: "Văn phòng UBND", Day: day}
+	html := RenderSecretariat(inactive, 12, o)
+	checkHTML(t, html)
+	golden(t, "secretariat_html", html)
+	o.Format, o.MaxLen = notify.FormatPlain, 2000
+	golden(t, "secretariat_plain", RenderSecretariat(inactive, 12, o))
+	golden(t, "secretariat_unassigned_plain", RenderSecretariat(nil, 3, o))
+	if got := RenderSecretariat(nil, 0, o); got != "" {
+		t.Errorf("nothing to say: %q", got)
+	}
+
+	var many []InactiveLink
+	for i := 0; i < 200; i++ {
+		many = append(many, InactiveLink{OfficerCode: fmt.Sprintf("CB%03d", i), Name: "Nguyễn Văn Thành", Platform: "telegram", Reason: "Forbidden: bot was blocked by the user"})
+	}
+	for _, max := range []int{1, 50, 200, 600, 2000} {
+		got := RenderSecretariat(many, 5, RenderOptions{Format: notify.FormatHTML, MaxLen: max, Location: loc, Day: day})
+		if u16len(got) > max || got == "" {
+			t.Fatalf("max %d: %d units", max, u16len(got))
+		}
+		checkHTML(t, got)
+		if max >= 600 && (!strings.Contains(got, "cán bộ khác") || !strings.Contains(got, "5 hồ sơ chưa xác định")) {
+			t.Errorf("max %d: tail or unassigned count missing:\n%s", max, got)
+		}
+	}
+}
