@@ -184,9 +184,9 @@ type item struct {
 
 // queue holds a batch's entries for one chat, in ID order.
 type queue struct {
-	platform, chat string
-	items          []*item
-	busy           bool // a send is in flight
+	key, platform, chat string
+	items               []*item
+	busy                bool // a send is in flight
 }
 
 type result struct {
@@ -197,18 +197,20 @@ type result struct {
 }
 
 type batch struct {
-	queues map[string]*queue
-	order  []*queue
-	done   chan result
-	active int
+	queues    map[string]*queue
+	order     []*queue
+	platforms map[string]bool
+	done      chan result
+	active    int
 }
 
 func (b *batch) queue(platform, chat string) *queue {
 	k := platform + "\x00" + chat
 	q, ok := b.queues[k]
 	if !ok {
-		q = &queue{platform: platform, chat: chat}
+		q = &queue{key: k, platform: platform, chat: chat}
 		b.queues[k] = q
+		b.platforms[platform] = true
 		b.order = append(b.order, q)
 	}
 	return q
@@ -229,7 +231,7 @@ func (d *Dispatcher) deliver(ctx context.Context) (int, error) {
 	if len(entries) == 0 {
 		return 0, nil
 	}
-	b := &batch{queues: map[string]*queue{}, done: make(chan result, d.cfg.Concurrency)}
+	b := &batch{queues: map[string]*queue{}, platforms: map[string]bool{}, done: make(chan result, d.cfg.Concurrency)}
 	for _, e := range entries {
 		q := b.queue(e.Message.Platform, e.Message.ChatID)
 		q.items = append(q.items, &item{e: e})
@@ -243,10 +245,24 @@ func (d *Dispatcher) deliver(ctx context.Context) (int, error) {
 			stopping = true
 		}
 		now := d.clock.Now()
+		// No chat can be ready before its platform is: the earliest
+		// platform-wide instant ends the search early (ID order wins ties).
+		var floor time.Time
+		for name := range b.platforms {
+			if at := d.platform(name).base(now); floor.IsZero() || at.Before(floor) {
+				floor = at
+			}
+		}
 		var next *queue
 		var nextAt time.Time
+		live := b.order[:0]
 		for _, q := range b.order {
-			if q.busy || len(q.items) == 0 {
+			if !q.busy && len(q.items) == 0 {
+				delete(b.queues, q.key) // done with this chat
+				continue
+			}
+			live = append(live, q)
+			if q.busy || (next != nil && !nextAt.After(floor)) {
 				continue
 			}
 			p := d.platform(q.platform)
@@ -259,6 +275,8 @@ func (d *Dispatcher) deliver(ctx context.Context) (int, error) {
 				next, nextAt = q, at
 			}
 		}
+		clear(b.order[len(live):])
+		b.order = live
 		if next != nil && nextAt.After(horizon) {
 			// Nothing more goes out within this lease: give the rest back.
 			stopping = true

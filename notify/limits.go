@@ -99,6 +99,15 @@ func (p *platformState) chat(id string, now time.Time, maxChats int) *chatState 
 	return c
 }
 
+// base is the first instant the platform as a whole may send.
+func (p *platformState) base(now time.Time) time.Time {
+	t := readyAt(p.all, now)
+	if p.pausedUntil.After(t) {
+		t = p.pausedUntil
+	}
+	return t
+}
+
 // ready is the first instant a message may go to chat c.
 func (p *platformState) ready(c *chatState, now time.Time) time.Time {
 	t := now
