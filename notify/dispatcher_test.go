@@ -344,3 +344,33 @@ func TestNewDispatcherRejectsIncompleteConfig(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestBatchGivesBackWhatItCannotSendWithinItsLease(t *testing.T) {
+	s := newSetup(t, nil, func(c *DispatcherConfig) { c.Lease = time.Minute })
+	for i := range 15 {
+		s.enqueue(t, msg(fmt.Sprintf("k%02d", i), "-100500", fmt.Sprint(i)))
+	}
+	s.drain(t, 10*time.Millisecond)
+	sent := len(s.ch.sent())
+	if sent != 11 { // t0, t0+3s, …, t0+30s: the lease's first half
+		t.Fatalf("first drain sent %d; want 11", sent)
+	}
+	for _, e := range s.out.Entries()[sent:] {
+		if e.Status != StatusPending || !e.LeaseUntil.IsZero() || e.NextAttemptAt.Before(s.clk.Now()) {
+			t.Fatalf("left-over entry %+v; want pending, unleased, due later", e)
+		}
+	}
+	for range 10 {
+		s.clk.Advance(3 * time.Second)
+		s.drain(t, 10*time.Millisecond)
+	}
+	sends := s.ch.sent()
+	if len(sends) != 15 {
+		t.Fatalf("%d sent; want 15", len(sends))
+	}
+	for i, g := range gaps(sends)["-100500"] {
+		if g < 3*time.Second {
+			t.Fatalf("gap %d = %v; want ≥ 3s", i, g)
+		}
+	}
+}
