@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/report"
+	"github.com/dondoc/dondoc/sample"
+	"github.com/dondoc/dondoc/store"
+)
+
+func init() {
+	register("demo", "tạo huyện mẫu trong dondoc-demo.db (SQLite) và xem thử", runDemo)
+}
+
+// runDemo builds a fresh sample district in an embedded SQLite file and
+// prints what a leader wants to see first: overdue dossiers by unit and
+// last month's ranking.
+func runDemo(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	path := fs.String("db", "dondoc-demo.db", "SQLite file to (re)create")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	now := a.cfg.Clock()()
+	loc := a.cfg.Location
+	start := time.Now()
+
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if err := os.Remove(*path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	st, err := store.Open(ctx, *path, a.log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	cal, err := loadCalendar(ctx, a, nil)
+	if err != nil {
+		return err
+	}
+	data, err := sample.District(now, cal)
+	if err != nil {
+		return err
+	}
+	if err := seed(ctx, st, data); err != nil {
+		return err
+	}
+	rules := rulesFor(a, cal)
+
+	w := a.stdout
+	fmt.Fprintf(w, "dondoc — dữ liệu mẫu: UBND huyện %s, tỉnh %s\n", sample.DistrictName, sample.ProvinceName)
+	fmt.Fprintf(w, "Đã tạo %s: %d đơn vị, %d cán bộ, %d hồ sơ, %d bước xử lý (trong %.1f giây).\n",
+		*path, len(data.Units), len(data.Officers), len(data.Dossiers), len(data.Steps), time.Since(start).Seconds())
+	fmt.Fprintf(w, "Thời điểm xem: %s (đặt DONDOC_NOW để xem một ngày khác).\n\n", now.In(loc).Format("15:04 02/01/2006"))
+
+	tree, err := models.NewUnitTree(data.Units)
+	if err != nil {
+		return err
+	}
+	printOverdueByUnit(w, rules, tree, data, now)
+
+	y, m, _ := now.In(loc).AddDate(0, -1, 0).Date()
+	rep, err := demoReport(rules, tree, data, y, m, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	var text strings.Builder
+	if err := report.RenderText(&text, rep, report.TextOptions{}); err != nil {
+		return err
+	}
+	io.WriteString(w, shortenOfficerList(text.String(), 10))
+	fmt.Fprintf(w, "\nThử thêm: DATABASE_URL=%s go run ./cmd/dondoc report --month %04d-%02d --format html -o bao-cao.html\n", *path, y, int(m))
+	return nil
+}
+
+// seed stores the sample district.
+func seed(ctx context.Context, st *store.Store, d *sample.Data) error {
+	if err := st.UpsertUnits(ctx, d.Units); err != nil {
+		return err
+	}
+	if err := st.UpsertOfficers(ctx, d.Officers); err != nil {
+		return err
+	}
+	if err := st.UpsertProcedures(ctx, d.Procedures); err != nil {
+		return err
+	}
+	if err := st.UpsertDossiers(ctx, d.Dossiers); err != nil {
+		return err
+	}
+	if err := st.UpsertSteps(ctx, d.Steps); err != nil {
+		return err
+	}
+	_, err := st.RefreshUnassigned(ctx)
+	return err
+}
+
+// printOverdueByUnit lists, per top-level unit, the dossiers open and
+// overdue now, worst first.
+func printOverdueByUnit(w io.Writer, rules *models.Rules, tree *models.UnitTree, d *sample.Data, now time.Time) {
+	type agg struct {
+		code      string
+		n, oldest int
+	}
+	byUnit := map[string]*agg{}
+	total := 0
+	for i := range d.Dossiers {
+		c := rules.Classify(&d.Dossiers[i], now)
+		if c.Class != models.ClassOverdue {
+			continue
+		}
+		total++
+		code := topUnit(tree, d.Dossiers[i].UnitCode)
+		a := byUnit[code]
+		if a == nil {
+			a = &agg{code: code}
+			byUnit[code] = a
+		}
+		a.n++
+		a.oldest = max(a.oldest, c.WorkingDaysOverdue)
+	}
+	list := make([]*agg, 0, len(byUnit))
+	for _, a := range byUnit {
+		list = append(list, a)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].n != list[j].n {
+			return list[i].n > list[j].n
+		}
+		return list[i].code < list[j].code
+	})
+	fmt.Fprintf(w, "HỒ SƠ ĐANG QUÁ HẠN THEO ĐƠN VỊ — %d hồ sơ\n", total)
+	if total == 0 {
+		fmt.Fprintln(w, "  Không có hồ sơ nào quá hạn.")
+	}
+	for _, a := range list {
+		name := a.code
+		if u, ok := tree.Get(a.code); ok {
+			name = u.Name
+		}
+		fmt.Fprintf(w, "  • %s: %d hồ sơ, lâu nhất quá hạn %d ngày làm việc\n", name, a.n, a.oldest)
+	}
+}
+
+// topUnit returns the unit just under the root on code's path (a phòng or
+// a xã of the district), or code itself.
+func topUnit(tree *models.UnitTree, code string) string {
+	p := tree.Path(code)
+	if len(p) >= 2 {
+		return p[1]
+	}
+	if len(p) == 1 {
+		return p[0]
+	}
+	return code
+}
+
+// demoReport computes a month's report in memory from the sample data.
+func demoReport(rules *models.Rules, tree *models.UnitTree, d *sample.Data, y int, m time.Month, now time.Time) (*report.Report, error) {
+	loc := rules.Cal.Location()
+	cur := models.MonthPeriod(y, m, loc)
+	prev := models.MonthPeriod(y, m-1, loc)
+	steps := map[string][]models.Step{}
+	for _, s := range d.Steps {
+		steps[s.DossierCode] = append(steps[s.DossierCode], s)
+	}
+	own, prevOwn := map[string]models.Counts{}, map[string]models.Counts{}
+	officers := map[string]models.OfficerCounts{}
+	known := map[string]bool{}
+	for _, o := range d.Officers {
+		known[o.Code] = true
+	}
+	unassigned := 0
+	lastDay := models.DateOf(cur.Last(), loc)
+	for i := range d.Dossiers {
+		x := &d.Dossiers[i]
+		unit := tree.Resolve(x.UnitCode, lastDay)
+		if c, ok := rules.Tally(x, cur); ok {
+			acc := own[unit]
+			acc.Add(c)
+			own[unit] = acc
+			if !known[x.HandlerCode] {
+				unassigned++
+			}
+		}
+		if c, ok := rules.Tally(x, prev); ok {
+			acc := prevOwn[tree.Resolve(x.UnitCode, models.DateOf(prev.Last(), loc))]
+			acc.Add(c)
+			prevOwn[tree.Resolve(x.UnitCode, models.DateOf(prev.Last(), loc))] = acc
+		}
+		rules.OfficerTally(x, steps[x.Code], cur, func(code string, c models.OfficerCounts) {
+			acc := officers[code]
+			acc.Add(c)
+			officers[code] = acc
+		})
+	}
+	root := ""
+	if roots := tree.Roots(); len(roots) == 1 {
+		root = roots[0]
+	}
+	issuer := ""
+	if u, ok := tree.Get(root); ok {
+		issuer = u.Name
+	}
+	return report.Build(report.Input{
+		Year: y, Month: m, Scope: root, Issuer: issuer, Place: strings.TrimPrefix(sample.DistrictName, "huyện "),
+		GeneratedAt: now, Units: d.Units, Own: own, PrevOwn: prevOwn,
+		Officers: d.Officers, OfficerCounts: officers, Unassigned: unassigned,
+	})
+}
+
+// shortenOfficerList keeps the first n numbered lines of the slow-officer
+// list of a rendered report and says how many more there are.
+func shortenOfficerList(text string, n int) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	var out []string
+	inList, shown, hidden := false, 0, 0
+	more := func() {
+		if hidden > 0 {
+			out = append(out, fmt.Sprintf("… và %d cán bộ khác (xem đủ: dondoc report).", hidden))
+			hidden = 0
+		}
+	}
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "Cán bộ có hồ sơ chậm"):
+			inList = true
+		case inList && l == "":
+			inList = false
+			more()
+		case inList && len(l) > 0 && l[0] >= '0' && l[0] <= '9':
+			if shown >= n {
+				hidden++
+				continue
+			}
+			shown++
+		}
+		out = append(out, l)
+	}
+	more()
+	return strings.Join(out, "\n") + "\n"
+}
