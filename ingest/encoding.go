@@ -1,6 +1,9 @@
 package ingest
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Legacy Vietnamese encodings still come out of old Windows tools. Their text
 // is never valid UTF-8 for long, so the file is refused with the likely
@@ -18,8 +21,14 @@ const (
 // Vietnamese encoding and returns the likeliest one's name.
 func GuessLegacyEncoding(b []byte) string {
 	var cp, tcvn, vni int
-	for i, c := range b {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
 		if c < 0x80 {
+			continue
+		}
+		// Valid UTF-8 sequences (a mixed file) are not evidence.
+		if r, size := utf8.DecodeRune(b[i:]); r != utf8.RuneError && size > 1 {
+			i += size - 1
 			continue
 		}
 		prevLetter := i > 0 && isASCIILetter(b[i-1])
