@@ -90,6 +90,7 @@ type Reader struct {
 	vals     []string
 	err      error
 	rows     int
+	memo     memo
 }
 
 const maxWarnings = 1000

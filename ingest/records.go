@@ -140,13 +140,13 @@ func (c *rowCtx) dossier() (any, string) {
 		ApplicantName:    c.str(dApplicant),
 	}
 	if s := c.str(dStatus); s != "" {
-		st, err := models.ParseStatus(s)
-		if err != nil {
+		st, ok := c.r.memo.status(s)
+		if !ok {
 			c.fail(dStatus, "is not a dossier status (expected a code 1–10 or a name such as Đang xử lý, Đã trả kết quả)")
 		}
 		d.Status = st
 	}
-	if ch, ok := ParseChannel(c.str(dChannel)); ok {
+	if ch, ok := c.r.memo.channel(c.str(dChannel)); ok {
 		d.Channel = ch
 	} else {
 		c.fail(dChannel, "is not a channel (expected trực tiếp, trực tuyến or bưu chính)")
@@ -224,4 +224,50 @@ func (c *rowCtx) holiday() (any, string) {
 		c.fail(hDate, "is required")
 	}
 	return h, h.Date.String()
+}
+
+// memo caches the parsing of enumerated values (status, channel): a file
+// holds a handful of distinct ones, and folding text is costly.
+type memo struct {
+	statuses map[string]models.Status
+	channels map[string]models.Channel
+}
+
+const memoMax = 256
+
+// status returns the status s names; a zero status with false when none.
+func (m *memo) status(s string) (models.Status, bool) {
+	if st, ok := m.statuses[s]; ok {
+		return st, st != 0
+	}
+	st, err := models.ParseStatus(s)
+	if err != nil {
+		st = 0
+	}
+	if m.statuses == nil {
+		m.statuses = map[string]models.Status{}
+	}
+	if len(m.statuses) < memoMax {
+		m.statuses[s] = st
+	}
+	return st, st != 0
+}
+
+const badChannel models.Channel = "\x00"
+
+func (m *memo) channel(s string) (models.Channel, bool) {
+	if ch, ok := m.channels[s]; ok {
+		return ch, ch != badChannel
+	}
+	ch, ok := ParseChannel(s)
+	if !ok {
+		ch = badChannel
+	}
+	if m.channels == nil {
+		m.channels = map[string]models.Channel{}
+	}
+	if len(m.channels) < memoMax {
+		m.channels[s] = ch
+	}
+	return ch, ok
 }
