@@ -91,6 +91,8 @@ type Reader struct {
 	err      error
 	rows     int
 	memo     memo
+
+	jsonWarned bool
 }
 
 const maxWarnings = 1000
@@ -288,6 +290,9 @@ func (r *Reader) setHeader(cells []string, fc []int) {
 			r.ignored = append(r.ignored, h)
 		}
 	}
+	if len(r.ignored) > 0 {
+		r.warn("%s: columns ignored (no matching field): %s", r.opt.Name, strings.Join(r.ignored, ", "))
+	}
 }
 
 func (r *Reader) fatal(err error) error {
@@ -335,6 +340,12 @@ func (r *Reader) Next() (Row, error) {
 	}
 	cells, line, err := r.src.next()
 	if err == io.EOF {
+		if js, ok := r.src.(*jsonSource); ok && !r.jsonWarned {
+			r.jsonWarned = true
+			if keys := js.ignoredKeys(); len(keys) > 0 {
+				r.warn("%s: fields ignored (no matching field): %s", r.opt.Name, strings.Join(keys, ", "))
+			}
+		}
 		if _, ok := r.src.(*jsonSource); !ok && r.rows == 0 {
 			r.err = fmt.Errorf("%s: %w", r.opt.Name, ErrNoRows)
 			return Row{}, r.err

@@ -27,8 +27,29 @@ func (c *rowCtx) fail(f int, reason string) {
 	c.mark(f)
 	c.errs = append(c.errs, &RowError{
 		File: c.r.opt.Name, Line: c.line, Column: c.r.colName[f], Field: c.r.fields[f].Name,
-		Value: c.r.vals[f], Reason: reason,
+		Value: c.display(f), Reason: reason,
 	})
+}
+
+// display returns a cell's value as the user saw it: a date cell of a
+// workbook comes as an Excel serial number and is shown as dd/MM/yyyy.
+func (c *rowCtx) display(f int) string {
+	v := c.r.vals[f]
+	if !isDateField(c.r.fields[f].Name) || !isSerial(strings.TrimSpace(v)) {
+		return v
+	}
+	t, hasTime, err := ParseDate(v, c.r.loc)
+	if err != nil {
+		return v
+	}
+	if hasTime {
+		return t.In(c.r.loc).Format("02/01/2006 15:04")
+	}
+	return t.In(c.r.loc).Format("02/01/2006")
+}
+
+func isDateField(name string) bool {
+	return name == "ngay" || strings.HasPrefix(name, "ngay_") || strings.HasPrefix(name, "han_") || strings.HasPrefix(name, "hieu_luc_")
 }
 
 func (c *rowCtx) str(f int) string { return strings.TrimSpace(c.r.vals[f]) }

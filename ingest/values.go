@@ -25,13 +25,22 @@ func ParseDate(s string, loc *time.Location) (t time.Time, hasTime bool, err err
 	if loc == nil {
 		loc = models.DefaultLocation()
 	}
-	if isSerial(s) {
-		return parseSerial(s, loc)
+	switch {
+	case isSerial(s):
+		t, hasTime, err = parseSerial(s, loc)
+	case len(s) >= 10 && s[4] == '-' && isDigits(s[:4]):
+		t, hasTime, err = parseISO(s, loc)
+	default:
+		t, hasTime, err = parseVN(s, loc)
 	}
-	if len(s) >= 10 && s[4] == '-' && isDigits(s[:4]) {
-		return parseISO(s, loc)
+	if err != nil {
+		return time.Time{}, false, err
 	}
-	return parseVN(s, loc)
+	// A year outside 1900–2200 is a typing slip, not a dossier's date.
+	if y := t.In(loc).Year(); y < 1900 || y > 2200 {
+		return time.Time{}, false, errNotDate
+	}
+	return t, hasTime, nil
 }
 
 func isDigits(s string) bool {
