@@ -226,7 +226,7 @@ func TestBadInputs(t *testing.T) {
 		{"image.xlsx", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "is a PNG image"},
 		{"nul.csv", []byte(header + "H1,01/03/2026,05/03/2026,\x004\n"), "NUL bytes"},
 		{"cp1258.csv", []byte(cp1258), "not UTF-8; it is likely in Windows-1258"},
-		// "Ngày tiếp nhận" in TCVN3: Ng\xb5y ti\xd5p nh\xb8n
+		// TCVN3-style bytes (precomposed letters in 0xA1–0xFE)
 		{"tcvn3.csv", []byte("M\xb8 h\xe5 s\xa1,Ng\xb5y ti\xd5p nh\xb8n\nH1,x\n"), "likely in TCVN3"},
 		// "Ngày hẹn trả" in VNI: Nga\xf8y he\xefn tra\xfb
 		{"vni.csv", []byte("Nga\xf8y he\xefn tra\xfb,Ma\xf5 ho\xe0 s\xf4\nH1,x\n"), "likely in VNI"},
@@ -392,5 +392,44 @@ func TestReadBatches(t *testing.T) {
 	}
 	if r.WarningCount() != 2 {
 		t.Errorf("warnings %q", r.Warnings())
+	}
+}
+
+func TestXLSXSheets(t *testing.T) {
+	r, err := Open("testdata/units.xlsx", Options{Kind: KindUnits, Sheet: "Báo cáo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := readAll(t, r)
+	r.Close()
+	if err != nil || len(rows) != 4 || rows[0].Line != 3 {
+		t.Fatalf("%d rows (first line %d), %v", len(rows), rows[0].Line, err)
+	}
+	_, err = Open("testdata/units.xlsx", Options{Kind: KindUnits, Sheet: "Sheet9"})
+	if err == nil || err.Error() != `units.xlsx: no sheet named "Sheet9" (sheets: Báo cáo)` {
+		t.Errorf("got %v", err)
+	}
+}
+
+// NewReader copies an XLSX stream to a temporary file and removes it on Close.
+func TestXLSXFromStream(t *testing.T) {
+	b, err := os.ReadFile("testdata/officers.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewReader(bytes.NewReader(b), FormatXLSX, Options{Kind: KindOfficers, Name: "upload.xlsx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := r.src.(*xlsxSource).tmp
+	rows, err := readAll(t, r)
+	if err != nil || len(rows) != 5 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Errorf("temporary copy %s left behind", tmp)
 	}
 }
