@@ -1,0 +1,349 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/dondoc/dondoc/models"
+)
+
+// openStatuses are the open dossier statuses (running 1, 2, 4 and paused 5,
+// 6), written as in the partial index dossiers_open_handler_idx so that
+// both databases use it.
+const openStatuses = "status IN (1, 2, 4, 5, 6)"
+
+type dossierRow struct {
+	Code                  string `gorm:"primaryKey"`
+	ProcedureCode         string
+	ProcedureName         string
+	Field                 string
+	UnitCode              string
+	HandlerCode           string
+	ReceivedAt            tstamp
+	DueAt                 tstamp
+	FinishedAt            tstamp
+	SystemFinishedAt      tstamp
+	ReturnedAt            tstamp
+	Status                int16
+	Channel               string
+	SupplementCount       int
+	SupplementRequestedAt tstamp
+	SupplementDoneAt      tstamp
+	ApplicantName         string
+	Unassigned            bool
+	RowHash               string
+	UpdatedAt             tstamp `gorm:"column:updated_at;autoUpdateTime:false"`
+}
+
+func (dossierRow) TableName() string { return "dossiers" }
+
+var dossierUpdateColumns = []string{"procedure_code", "procedure_name", "field", "unit_code", "handler_code",
+	"received_at", "due_at", "finished_at", "system_finished_at", "returned_at", "status", "channel",
+	"supplement_count", "supplement_requested_at", "supplement_done_at", "applicant_name", "row_hash", "updated_at"}
+
+type supplementRow struct {
+	DossierCode string `gorm:"primaryKey"`
+	Seq         int    `gorm:"primaryKey"`
+	RequestedAt tstamp
+	DoneAt      tstamp
+}
+
+func (supplementRow) TableName() string { return "dossier_supplements" }
+
+type stepRow struct {
+	DossierCode string `gorm:"primaryKey"`
+	Seq         int    `gorm:"primaryKey"`
+	Name        string
+	OfficerCode string
+	StartedAt   tstamp
+	DueAt       tstamp
+	FinishedAt  tstamp
+}
+
+func (stepRow) TableName() string { return "steps" }
+
+// DossierHash returns the digest of everything the store keeps of d (times
+// at the stored microsecond precision): equal hashes mean an unchanged
+// dossier. UpsertDossiers skips rows whose stored hash is equal.
+func DossierHash(d *models.Dossier) string {
+	h := sha256.New()
+	w := func(s string) { h.Write([]byte(s)); h.Write([]byte{0x1f}) }
+	t := func(x time.Time) {
+		if x.IsZero() {
+			w("")
+			return
+		}
+		w(strconv.FormatInt(x.Truncate(time.Microsecond).UnixMicro(), 10))
+	}
+	for _, s := range []string{d.Code, d.ProcedureCode, d.ProcedureName, d.Field, d.UnitCode, d.HandlerCode} {
+		w(models.NFC(s))
+	}
+	for _, x := range []time.Time{d.ReceivedAt, d.DueAt, d.FinishedAt, d.SystemFinishedAt, d.ReturnedAt} {
+		t(x)
+	}
+	w(strconv.Itoa(int(d.Status)))
+	w(string(d.Channel))
+	w(strconv.Itoa(d.SupplementCount))
+	for _, iv := range d.Supplements {
+		t(iv.Start)
+		t(iv.End)
+	}
+	w(models.NFC(d.ApplicantName))
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func dossierToRow(d *models.Dossier, now time.Time) dossierRow {
+	r := dossierRow{
+		Code: models.NFC(d.Code), ProcedureCode: models.NFC(d.ProcedureCode), ProcedureName: models.NFC(d.ProcedureName),
+		Field: models.NFC(d.Field), UnitCode: models.NFC(d.UnitCode), HandlerCode: models.NFC(d.HandlerCode),
+		ReceivedAt: tstamp(d.ReceivedAt), DueAt: tstamp(d.DueAt), FinishedAt: tstamp(d.FinishedAt),
+		SystemFinishedAt: tstamp(d.SystemFinishedAt), ReturnedAt: tstamp(d.ReturnedAt),
+		Status: int16(d.Status), Channel: string(d.Channel), SupplementCount: d.SupplementCount,
+		ApplicantName: models.NFC(d.ApplicantName), RowHash: DossierHash(d), UpdatedAt: tstamp(now),
+		Unassigned: d.HandlerCode == "" || d.UnitCode == "",
+	}
+	if len(d.Supplements) > 0 {
+		r.SupplementRequestedAt, r.SupplementDoneAt = tstamp(d.Supplements[0].Start), tstamp(d.Supplements[0].End)
+	}
+	return r
+}
+
+func (r *dossierRow) model() models.Dossier {
+	d := models.Dossier{
+		Code: r.Code, ProcedureCode: r.ProcedureCode, ProcedureName: r.ProcedureName, Field: r.Field,
+		UnitCode: r.UnitCode, HandlerCode: r.HandlerCode, ReceivedAt: r.ReceivedAt.time(), DueAt: r.DueAt.time(),
+		FinishedAt: r.FinishedAt.time(), SystemFinishedAt: r.SystemFinishedAt.time(), ReturnedAt: r.ReturnedAt.time(),
+		Status: models.Status(r.Status), Channel: models.Channel(r.Channel), SupplementCount: r.SupplementCount,
+		ApplicantName: r.ApplicantName,
+	}
+	if !r.SupplementRequestedAt.time().IsZero() || !r.SupplementDoneAt.time().IsZero() {
+		d.Supplements = []models.Interval{{Start: r.SupplementRequestedAt.time(), End: r.SupplementDoneAt.time()}}
+	}
+	return d
+}
+
+// UpsertDossiers inserts or replaces dossiers by code, with their
+// supplement waits, one transaction per batch. A row whose content is
+// unchanged (same DossierHash) is not rewritten. A dossier is marked
+// unassigned when its handler or unit is empty or unknown.
+func (s *Store) UpsertDossiers(ctx context.Context, ds []models.Dossier) error {
+	now := time.Now()
+	rows := make([]dossierRow, len(ds))
+	var extras []supplementRow
+	for i := range ds {
+		rows[i] = dossierToRow(&ds[i], now)
+	}
+	byCode := make(map[string]*models.Dossier, len(ds))
+	for i := range ds {
+		byCode[rows[i].Code] = &ds[i]
+	}
+	rows = dedupe(rows, func(r *dossierRow) string { return r.Code })
+	n := batchSize(len(dossierUpdateColumns) + 2)
+	for start := 0; start < len(rows); start += n {
+		batch := rows[start:min(start+n, len(rows))]
+		codes := make([]string, len(batch))
+		extras = extras[:0]
+		for i := range batch {
+			codes[i] = batch[i].Code
+			for j, iv := range byCode[batch[i].Code].Supplements {
+				if j > 0 {
+					extras = append(extras, supplementRow{DossierCode: batch[i].Code, Seq: j + 1, RequestedAt: tstamp(iv.Start), DoneAt: tstamp(iv.End)})
+				}
+			}
+		}
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "code"}},
+				DoUpdates: clause.AssignmentColumns(dossierUpdateColumns),
+				Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "dossiers.row_hash <> excluded.row_hash"}}},
+			}).Create(&batch).Error
+			if err != nil {
+				return err
+			}
+			if err := tx.Where("dossier_code IN ?", codes).Delete(&supplementRow{}).Error; err != nil {
+				return err
+			}
+			if len(extras) > 0 {
+				if err := tx.CreateInBatches(extras, batchSize(4)).Error; err != nil {
+					return err
+				}
+			}
+			return tx.Exec(`UPDATE dossiers SET unassigned = (handler_code = '' OR unit_code = ''
+				OR NOT EXISTS (SELECT 1 FROM officers o WHERE o.code = dossiers.handler_code)
+				OR NOT EXISTS (SELECT 1 FROM units u WHERE u.code = dossiers.unit_code))
+				WHERE code IN ?`, codes).Error
+		})
+		if err != nil {
+			return fmt.Errorf("store: upsert dossiers %s…: %w", batch[0].Code, err)
+		}
+	}
+	return nil
+}
+
+// RefreshUnassigned recomputes the unassigned flag of every dossier (after
+// officers or units were imported) and returns how many dossiers changed.
+func (s *Store) RefreshUnassigned(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Exec(`UPDATE dossiers SET unassigned = NOT unassigned
+		WHERE unassigned <> (handler_code = '' OR unit_code = ''
+			OR NOT EXISTS (SELECT 1 FROM officers o WHERE o.code = dossiers.handler_code)
+			OR NOT EXISTS (SELECT 1 FROM units u WHERE u.code = dossiers.unit_code))`)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: refresh unassigned: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// models converts rows, adding the supplement waits after the first.
+func (s *Store) dossierModels(ctx context.Context, rows []dossierRow) ([]models.Dossier, error) {
+	out := make([]models.Dossier, len(rows))
+	idx := make(map[string]int, len(rows))
+	multi := make([]string, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+		idx[rows[i].Code] = i
+		multi[i] = rows[i].Code
+	}
+	for start := 0; start < len(multi); start += 1000 {
+		var sups []supplementRow
+		err := s.db.WithContext(ctx).Where("dossier_code IN ?", multi[start:min(start+1000, len(multi))]).
+			Order("dossier_code, seq").Find(&sups).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: dossier supplements: %w", err)
+		}
+		for _, sp := range sups {
+			d := &out[idx[sp.DossierCode]]
+			d.Supplements = append(d.Supplements, models.Interval{Start: sp.RequestedAt.time(), End: sp.DoneAt.time()})
+		}
+	}
+	return out, nil
+}
+
+// Dossier returns the dossier with code, or models.ErrNotFound.
+func (s *Store) Dossier(ctx context.Context, code string) (models.Dossier, error) {
+	var r dossierRow
+	err := s.db.WithContext(ctx).Where("code = ?", models.NFC(code)).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Dossier{}, fmt.Errorf("store: dossier %q: %w", code, models.ErrNotFound)
+	}
+	if err != nil {
+		return models.Dossier{}, fmt.Errorf("store: dossier %q: %w", code, err)
+	}
+	ds, err := s.dossierModels(ctx, []dossierRow{r})
+	if err != nil {
+		return models.Dossier{}, err
+	}
+	return ds[0], nil
+}
+
+// OpenDossiersByHandler returns the open dossiers (running or paused) the
+// officer holds, soonest due first.
+func (s *Store) OpenDossiersByHandler(ctx context.Context, officerCode string) ([]models.Dossier, error) {
+	var rows []dossierRow
+	err := s.db.WithContext(ctx).Where("handler_code = ? AND "+openStatuses, models.NFC(officerCode)).
+		Order("due_at, code").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: open dossiers of %q: %w", officerCode, err)
+	}
+	return s.dossierModels(ctx, rows)
+}
+
+// OpenDossiersInUnits returns the open dossiers (running or paused) of the
+// units, due strictly before dueBefore (zero: any time), soonest due first,
+// at most limit of them (0: no limit).
+func (s *Store) OpenDossiersInUnits(ctx context.Context, unitCodes []string, dueBefore time.Time, limit int) ([]models.Dossier, error) {
+	if len(unitCodes) == 0 {
+		return nil, nil
+	}
+	q := s.db.WithContext(ctx).Where("unit_code IN ? AND "+openStatuses, unitCodes)
+	if !dueBefore.IsZero() {
+		q = q.Where("due_at < ?", tstamp(dueBefore))
+	}
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var rows []dossierRow
+	if err := q.Order("due_at, code").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: open dossiers of units: %w", err)
+	}
+	return s.dossierModels(ctx, rows)
+}
+
+// eachBatch is how many dossiers EachDossier reads at a time.
+const eachBatch = 2000
+
+// EachDossier calls fn for every dossier in code order, reading them in
+// batches (keyset pagination), never all at once. It stops at the first
+// error of fn, which it returns.
+func (s *Store) EachDossier(ctx context.Context, fn func(*models.Dossier) error) error {
+	after := ""
+	for {
+		var rows []dossierRow
+		err := s.db.WithContext(ctx).Where("code > ?", after).Order("code").Limit(eachBatch).Find(&rows).Error
+		if err != nil {
+			return fmt.Errorf("store: each dossier: %w", err)
+		}
+		ds, err := s.dossierModels(ctx, rows)
+		if err != nil {
+			return err
+		}
+		for i := range ds {
+			if err := fn(&ds[i]); err != nil {
+				return err
+			}
+		}
+		if len(rows) < eachBatch {
+			return nil
+		}
+		after = rows[len(rows)-1].Code
+	}
+}
+
+// CountDossiers returns how many dossiers are stored.
+func (s *Store) CountDossiers(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&dossierRow{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: count dossiers: %w", err)
+	}
+	return n, nil
+}
+
+// UpsertSteps inserts or replaces steps by (dossier, seq). The dossiers
+// must exist.
+func (s *Store) UpsertSteps(ctx context.Context, steps []models.Step) error {
+	rows := make([]stepRow, len(steps))
+	for i, st := range steps {
+		rows[i] = stepRow{DossierCode: models.NFC(st.DossierCode), Seq: st.Seq, Name: models.NFC(st.Name),
+			OfficerCode: models.NFC(st.OfficerCode), StartedAt: tstamp(st.StartedAt), DueAt: tstamp(st.DueAt),
+			FinishedAt: tstamp(st.FinishedAt)}
+	}
+	type key struct {
+		code string
+		seq  int
+	}
+	rows = dedupe(rows, func(r *stepRow) key { return key{r.DossierCode, r.Seq} })
+	return upsert(ctx, s.db, "steps", rows, []string{"dossier_code", "seq"},
+		[]string{"name", "officer_code", "started_at", "due_at", "finished_at"})
+}
+
+// Steps returns the steps of a dossier in order.
+func (s *Store) Steps(ctx context.Context, dossierCode string) ([]models.Step, error) {
+	var rows []stepRow
+	err := s.db.WithContext(ctx).Where("dossier_code = ?", models.NFC(dossierCode)).Order("seq").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: steps of %q: %w", dossierCode, err)
+	}
+	out := make([]models.Step, len(rows))
+	for i, r := range rows {
+		out[i] = models.Step{DossierCode: r.DossierCode, Seq: r.Seq, Name: r.Name, OfficerCode: r.OfficerCode,
+			StartedAt: r.StartedAt.time(), DueAt: r.DueAt.time(), FinishedAt: r.FinishedAt.time()}
+	}
+	return out, nil
+}
