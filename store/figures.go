@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/dondoc/dondoc/models"
 )
@@ -73,13 +76,38 @@ func (s *Store) MonthFigures(ctx context.Context, q FiguresQuery) (*Figures, err
 	if s.dialect == DialectPostgres {
 		args["tz"] = pgZone(loc)
 	}
-	rows, err := s.db.WithContext(ctx).Raw(sqlText, args).Rows()
+	last := models.DateOf(p.Last(), p.Start.Location())
+	f := &Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	query := func(tx *gorm.DB) error {
+		rows, err := tx.Raw(sqlText, args).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return f.scan(rows, tree, last)
+	}
+	var err error
+	if s.dialect == DialectPostgres {
+		// The plan's cost is far above jit_above_cost, and compiling it
+		// takes longer (~2 s) than running it: JIT off for this query.
+		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
+				return err
+			}
+			return query(tx)
+		}, &sql.TxOptions{ReadOnly: true})
+	} else {
+		// No transaction: SQLite's begin immediately would hold off writers.
+		err = query(s.db.WithContext(ctx))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: figures %s: %w", p.Label(), err)
 	}
-	defer rows.Close()
-	last := models.DateOf(p.Last(), p.Start.Location())
-	f := &Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	return f, nil
+}
+
+// scan adds up the rows of figuresSQL.
+func (f *Figures) scan(rows *sql.Rows, tree *models.UnitTree, last models.Date) error {
 	for rows.Next() {
 		var (
 			kind, key string
@@ -90,7 +118,7 @@ func (s *Store) MonthFigures(ctx context.Context, q FiguresQuery) (*Figures, err
 			dest = append(dest, &v[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("store: figures %s: %w", p.Label(), err)
+			return err
 		}
 		n := func(i int) int { return int(v[i]) }
 		switch kind {
@@ -115,10 +143,7 @@ func (s *Store) MonthFigures(ctx context.Context, q FiguresQuery) (*Figures, err
 			f.Officers[key] = c
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: figures %s: %w", p.Label(), err)
-	}
-	return f, nil
+	return rows.Err()
 }
 
 // pgZone names loc for Postgres AT TIME ZONE: its IANA name, else a POSIX
@@ -185,32 +210,44 @@ func figuresSQL(dialect string, loc *time.Location, at time.Time) string {
 		return "CASE WHEN " + start + " IS NOT NULL AND " + start + " < jw AND " + stop + " > " + start +
 			" THEN " + us(stop) + " - " + us(start) + " ELSE 0 END"
 	}
+	// judgedOf(t, open): see judged above, from the columns of t (with
+	// stop computed as in base), open for a dossier not closed in the period.
+	judgedOf := func(t, open string) string {
+		stop := "CASE WHEN " + t + ".status IN (3, 7, 8, 9, 10) THEN COALESCE(" + t + ".finished_at, " + t + ".returned_at, " +
+			t + ".system_finished_at, " + t + ".received_at) END"
+		sfa := t + ".system_finished_at"
+		if t == "base" {
+			stop, sfa = "stop", "sfa"
+		}
+		return "CASE WHEN " + stop + " IS NOT NULL AND " + stop + " < {E} THEN CASE WHEN " + t + ".status IN (9, 10) AND " +
+			sfa + " IS NOT NULL AND " + sfa + " > " + stop + " THEN " + sfa + " ELSE " + stop + " END ELSE " + open + " END"
+	}
 	r := strings.NewReplacer("{S}", S, "{E}", E, "{L}", L)
+	exCols := "COUNT(*) AS n,\n" +
+		"    SUM(" + b("x.requested_at IS NULL OR x.requested_at <= j.judged") + ") AS req_by,\n" +
+		"    SUM(" + strings.ReplaceAll(wait("x.requested_at", "x.done_at"), "jw", "j.jw") + ") AS waited,\n" +
+		"    MAX(" + b("x.requested_at IS NOT NULL AND x.requested_at < {E} AND x.done_at IS NOT NULL AND x.done_at >= {E}") + ") AS covers,\n" +
+		"    MAX(" + b("x.requested_at IS NOT NULL AND x.requested_at < {E} AND x.done_at IS NULL") + ") AS open_begun,\n" +
+		"    MAX(" + b("x.requested_at IS NOT NULL AND x.done_at IS NULL") + ") AS open_any\n"
 	q := `WITH base AS (
   SELECT code, unit_code, handler_code, ` + isTrue + ` AS unassigned, status, received_at, due_at,
     system_finished_at AS sfa, supplement_count AS sc, supplement_requested_at AS r1, supplement_done_at AS d1,
     CASE WHEN status IN (3, 7, 8, 9, 10) THEN COALESCE(finished_at, returned_at, system_finished_at, received_at) END AS stop
   FROM dossiers
   WHERE received_at < {E}
-    AND NOT (status IN (3, 7, 8, 9, 10) AND COALESCE(finished_at, returned_at, system_finished_at, received_at) < {S})
+    AND (status IN (1, 2, 4, 5, 6)
+      OR (status IN (3, 7, 8, 9, 10) AND COALESCE(finished_at, returned_at, system_finished_at, received_at) >= {S}))
 ), j AS (
   SELECT base.*,
     ` + b("stop IS NOT NULL AND stop < {E}") + ` AS done_in,
-    CASE WHEN stop IS NOT NULL AND stop < {E} THEN
-      CASE WHEN status IN (9, 10) AND sfa IS NOT NULL AND sfa > stop THEN sfa ELSE stop END
-    ELSE {L} END AS judged,
-    CASE WHEN stop IS NOT NULL AND stop < {E} THEN
-      CASE WHEN status IN (9, 10) AND sfa IS NOT NULL AND sfa > stop THEN sfa ELSE stop END
-    ELSE {E} END AS jw
+    ` + judgedOf("base", "{L}") + ` AS judged,
+    ` + judgedOf("base", "{E}") + ` AS jw
   FROM base
 ), ex AS (
-  SELECT x.dossier_code AS code, COUNT(*) AS n,
-    SUM(` + b("x.requested_at IS NULL OR x.requested_at <= j.judged") + `) AS req_by,
-    SUM(` + strings.ReplaceAll(wait("x.requested_at", "x.done_at"), "jw", "j.jw") + `) AS waited,
-    MAX(` + b("x.requested_at IS NOT NULL AND x.requested_at < {E} AND x.done_at IS NOT NULL AND x.done_at >= {E}") + `) AS covers,
-    MAX(` + b("x.requested_at IS NOT NULL AND x.requested_at < {E} AND x.done_at IS NULL") + `) AS open_begun,
-    MAX(` + b("x.requested_at IS NOT NULL AND x.done_at IS NULL") + `) AS open_any
-  FROM dossier_supplements x JOIN j ON j.code = x.dossier_code
+  -- The waits after the first (few dossiers), judged as in j.
+  SELECT x.dossier_code AS code, {EXCOLS}  FROM dossier_supplements x JOIN (
+    SELECT code, ` + judgedOf("dossiers", "{L}") + ` AS judged, ` + judgedOf("dossiers", "{E}") + ` AS jw
+    FROM dossiers) j ON j.code = x.dossier_code
   GROUP BY x.dossier_code
 ), k AS (
   SELECT j.*,
@@ -222,7 +259,7 @@ func figuresSQL(dialect string, loc *time.Location, at time.Time) string {
         OR NOT ((r1 IS NOT NULL AND d1 IS NULL) OR COALESCE(ex.open_any, 0) = 1)))`) + ` AS paused_end,
     ` + b("status IN (9, 10) AND stop > due_at") + ` AS late_any,
     ` + b("status IN (9, 10) AND "+localDt("stop")+" < "+localDt("due_at")) + ` AS early_day
-  FROM j LEFT JOIN ex ON ex.code = j.code
+  FROM {EXJOIN}
 ), g AS (
   SELECT code, unit_code, handler_code, unassigned, due_at, stop, received_at,
     ` + b("done_in = 1 AND status IN (9, 10) AND late_any = 0 AND early_day = 1") + ` AS early,
@@ -237,11 +274,13 @@ func figuresSQL(dialect string, loc *time.Location, at time.Time) string {
     paused_end,
     ` + b("received_at >= {S}") + ` AS received,
     CASE WHEN sc > nint THEN sc ELSE req_recorded END AS reqs,
-    ` + b("(CASE WHEN sc > nint THEN sc ELSE req_recorded END) <= 1 AND "+us("jw")+" - waited <= "+us("due_at")) + ` AS ot766
+    ` + b("(CASE WHEN sc > nint THEN sc ELSE req_recorded END) <= 1 AND "+
+		"(CASE WHEN waited = 0 THEN "+b("jw <= due_at")+" ELSE "+b(us("jw")+" - waited <= "+us("due_at"))+" END) = 1") + ` AS ot766
   FROM k
 ), st AS (
-  SELECT x.officer_code, x.seq, x.due_at AS sdue, COALESCE(x.finished_at, g.stop) AS send, g.paused_end, g.los,
-    MAX(x.seq) OVER (PARTITION BY x.dossier_code) AS last_seq, COALESCE(x.started_at, g.received_at) AS sstart
+  SELECT g.code, g.handler_code, g.early, g.ontime, g.late, g.los, g.open_overdue, g.paused_end,
+    x.seq, x.officer_code, x.due_at AS sdue, COALESCE(x.finished_at, g.stop) AS send,
+    COALESCE(x.started_at, g.received_at) AS sstart
   FROM steps x JOIN g ON g.code = x.dossier_code
 )
 SELECT 'u' AS kind, unit_code AS k, COUNT(*), SUM(received), SUM(early), SUM(ontime), SUM(late), SUM(los),
@@ -249,21 +288,25 @@ SELECT 'u' AS kind, unit_code AS k, COUNT(*), SUM(received), SUM(early), SUM(ont
   SUM(` + b("reqs > 1") + `), SUM(unassigned)
 FROM g GROUP BY unit_code
 UNION ALL
-SELECT 'o', officer_code, SUM(h), SUM(f), SUM(lt), SUM(ls), SUM(od), SUM(ok), 0, 0, 0, 0, 0, 0, 0, 0
+SELECT 'o', who, COUNT(*), SUM(f), SUM(lt), SUM(ls), SUM(od), SUM(ok), 0, 0, 0, 0, 0, 0, 0, 0
 FROM (
-  SELECT officer_code, 1 AS h,
-    ` + b("send IS NOT NULL AND send < {E}") + ` AS f,
-    ` + b("send IS NOT NULL AND send < {E} AND send > sdue") + ` AS lt,
-    CASE WHEN seq = last_seq THEN los ELSE 0 END AS ls,
-    ` + b("NOT (send IS NOT NULL AND send < {E}) AND paused_end = 0 AND sdue < {E}") + ` AS od,
-    ` + b("send IS NOT NULL AND send < {E} AND NOT send > sdue") + ` AS ok
+  -- A dossier without steps: its handler answers for its class.
+  SELECT handler_code AS who, early + ontime + late AS f, late AS lt, los AS ls, open_overdue AS od, early + ontime AS ok
+  FROM g
+  WHERE handler_code <> '' AND NOT EXISTS (SELECT 1 FROM st WHERE st.code = g.code)
+  UNION ALL
+  -- Else each step that overlaps the period, against its own deadline.
+  SELECT officer_code,
+    ` + b("send IS NOT NULL AND send < {E}") + `,
+    ` + b("send IS NOT NULL AND send < {E} AND send > sdue") + `,
+    -- Late on the system goes to the last step (rare: looked up only then).
+    CASE WHEN los = 1 AND NOT EXISTS (SELECT 1 FROM steps y WHERE y.dossier_code = st.code AND y.seq > st.seq) THEN 1 ELSE 0 END,
+    ` + b("NOT (send IS NOT NULL AND send < {E}) AND paused_end = 0 AND sdue < {E}") + `,
+    ` + b("send IS NOT NULL AND send < {E} AND NOT send > sdue") + `
   FROM st
   WHERE officer_code <> '' AND sstart < {E} AND (send IS NULL OR send >= {S})
-  UNION ALL
-  SELECT handler_code, 1, early + ontime + late, late, los, open_overdue, early + ontime
-  FROM g
-  WHERE handler_code <> '' AND NOT EXISTS (SELECT 1 FROM steps y WHERE y.dossier_code = g.code)
 ) o
-GROUP BY officer_code`
+GROUP BY who`
+	q = strings.NewReplacer("{EXCOLS}", exCols, "{EXJOIN}", "j LEFT JOIN ex ON ex.code = j.code").Replace(q)
 	return r.Replace(q)
 }
