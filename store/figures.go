@@ -74,7 +74,7 @@ func (s *Store) MonthFigures(ctx context.Context, q FiguresQuery) (*Figures, err
 		"s": SQLTime(p.Start), "e": SQLTime(p.End), "l": SQLTime(p.End.Add(-time.Microsecond)),
 	}
 	if s.dialect == DialectPostgres {
-		args["tz"] = pgZone(loc)
+		args["tz"] = pgZone(loc, p.Start)
 	}
 	last := models.DateOf(p.Last(), p.Start.Location())
 	f := &Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
@@ -148,14 +148,14 @@ func (f *Figures) scan(rows *sql.Rows, tree *models.UnitTree, last models.Date) 
 
 // pgZone names loc for Postgres AT TIME ZONE: its IANA name, else a POSIX
 // offset ("Local" and fixed zones have no name Postgres knows).
-func pgZone(loc *time.Location) string {
+func pgZone(loc *time.Location, at time.Time) string {
 	name := loc.String()
 	if name != "Local" && name != "" {
 		if _, err := time.LoadLocation(name); err == nil {
 			return name
 		}
 	}
-	_, off := time.Now().In(loc).Zone()
+	_, off := at.In(loc).Zone()
 	// POSIX offsets count west of UTC: UTC+07:00 is "<+0700>-07:00".
 	sign, west := "+", "-"
 	if off < 0 {

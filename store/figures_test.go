@@ -289,12 +289,26 @@ func TestMonthFiguresEdgeCases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A fixed zone (no name Postgres knows) gives the same figures.
+		fixed, err := s.MonthFigures(ctx, store.FiguresQuery{Period: p, Location: time.FixedZone("ICT", 7*3600)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareFigures(t, fixed, got)
 		c := got.Own["U"]
 		// Hand count, October 2026 (see edgeDossiers).
 		checks := []struct {
 			name      string
 			got, want int
 		}{
+			// Early: RETURNED-ONLY, NO-END (stops when received), EARLY-MIDNIGHT
+			// (23:59 local the day before); on time: LATE-ON-SYSTEM,
+			// ONTIME-MIDNIGHT (00:00 local on the due day), STEPS,
+			// STEPS-BLANK-LAST; late: SYSTEM-ONLY, LATE-1US, BEFORE-END,
+			// THREE-WAITS, ONE-WAIT-SAVES.
+			{"early", c.FinishedEarly, 3},
+			{"on time", c.FinishedOnTime, 4},
+			{"late", c.FinishedLate, 5},
 			{"late on system", c.LateOnSystem, 3}, // LATE-ON-SYSTEM, STEPS, STEPS-BLANK-LAST
 			{"ended", c.Ended, 2},
 			{"ended on time", c.EndedOnTime, 1},
