@@ -1,0 +1,151 @@
+// Package results joins the store's monthly figures to the report model:
+// it asks the store for a month's figures and the month before (for the
+// ▲▼ trends), keeps what the unit list knows, and builds the report of a
+// scope (a unit's sub-tree, or every unit). It also renders a report in a
+// named format, for the command line and the public pages.
+package results
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/report"
+	"github.com/dondoc/dondoc/store"
+)
+
+// FiguresSource computes a period's figures; *store.Store is one.
+type FiguresSource interface {
+	MonthFigures(ctx context.Context, q store.FiguresQuery) (*store.Figures, error)
+}
+
+// Options are Monthly's optional settings.
+type Options struct {
+	Location    *time.Location // the month's local time; nil: models.DefaultLocation()
+	Place       string         // for the date line, e.g. "Bình Minh"
+	Issuer      string         // default: the scope unit's name, else the only root's
+	GeneratedAt time.Time      // the date line; zero: the first day of the next month
+}
+
+// Monthly builds the results of year/month for scope (a unit code: its
+// sub-tree; "" for every unit), with the month before for trends. Figures
+// of units missing from units (dossiers of an unknown unit) are left out
+// of the unit rows; those dossiers are marked unassigned and counted in
+// Unassigned of the whole-scope report. Unassigned counts the in-scope
+// dossiers of the scope's sub-tree marked unassigned (no known handler or
+// unit).
+func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, officers []models.Officer,
+	year int, month time.Month, scope string, opt Options) (*report.Report, error) {
+	if month < time.January || month > time.December {
+		return nil, fmt.Errorf("kết quả tháng: tháng %d không hợp lệ", month)
+	}
+	tree, err := models.NewUnitTree(units)
+	if err != nil {
+		return nil, fmt.Errorf("kết quả tháng: %w", err)
+	}
+	if scope != "" {
+		if _, ok := tree.Get(scope); !ok {
+			return nil, fmt.Errorf("kết quả tháng: không có đơn vị %q", scope)
+		}
+	}
+	loc := opt.Location
+	if loc == nil {
+		loc = models.DefaultLocation()
+	}
+	p := models.MonthPeriod(year, month, loc)
+	cur, err := src.MonthFigures(ctx, store.FiguresQuery{Period: p, Location: loc, Tree: tree})
+	if err != nil {
+		return nil, err
+	}
+	prevStart := p.Start.AddDate(0, -1, 0)
+	prev, err := src.MonthFigures(ctx, store.FiguresQuery{
+		Period: models.MonthPeriod(prevStart.Year(), prevStart.Month(), loc), Location: loc, Tree: tree})
+	if err != nil {
+		return nil, err
+	}
+	known := func(m map[string]models.Counts) map[string]models.Counts {
+		out := make(map[string]models.Counts, len(m))
+		for code, c := range m {
+			if _, ok := tree.Get(code); ok {
+				out[code] = c
+			}
+		}
+		return out
+	}
+	unassigned := cur.Unassigned
+	if scope != "" {
+		unassigned = 0
+		for code, n := range cur.UnassignedByUnit {
+			if tree.Contains(scope, code) {
+				unassigned += n
+			}
+		}
+	}
+	issuer := opt.Issuer
+	if issuer == "" {
+		code := scope
+		if roots := tree.Roots(); code == "" && len(roots) == 1 {
+			code = roots[0]
+		}
+		if u, ok := tree.Get(code); ok {
+			issuer = u.Name
+		}
+	}
+	return report.Build(report.Input{
+		Year: year, Month: month, Scope: scope, Issuer: issuer, Place: opt.Place, GeneratedAt: opt.GeneratedAt,
+		Units: units, Own: known(cur.Own), PrevOwn: known(prev.Own),
+		Officers: officers, OfficerCounts: cur.Officers, Unassigned: unassigned,
+	})
+}
+
+// Formats are the formats Render writes, by name.
+var Formats = []string{"text", "json", "csv", "xlsx", "html", "png"}
+
+// Extension returns the file extension of format ("text" → "txt").
+func Extension(format string) string {
+	if format == "text" {
+		return "txt"
+	}
+	return format
+}
+
+// ContentType returns the MIME type of format.
+func ContentType(format string) string {
+	switch format {
+	case "json":
+		return "application/json; charset=utf-8"
+	case "csv":
+		return "text/csv; charset=utf-8"
+	case "xlsx":
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case "html":
+		return "text/html; charset=utf-8"
+	case "png":
+		return "image/png"
+	}
+	return "text/plain; charset=utf-8"
+}
+
+// Binary reports a format not meant for a terminal.
+func Binary(format string) bool { return format == "xlsx" || format == "png" }
+
+// Render writes r in format (one of Formats).
+func Render(w io.Writer, r *report.Report, format string) error {
+	switch format {
+	case "text":
+		return report.RenderText(w, r, report.TextOptions{})
+	case "json":
+		return report.RenderJSON(w, r)
+	case "csv":
+		return report.RenderCSV(w, r)
+	case "xlsx":
+		return report.RenderXLSX(w, r)
+	case "html":
+		return report.RenderHTML(w, r)
+	case "png":
+		return report.RenderPNG(w, r, report.PNGOptions{})
+	}
+	return fmt.Errorf("định dạng %q không được hỗ trợ (text, json, csv, xlsx, html, png)", format)
+}
