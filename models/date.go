@@ -101,10 +101,16 @@ func (d Date) Start(loc *time.Location) time.Time {
 	return time.Date(y, m, dd, 0, 0, 0, 0, loc)
 }
 
+// Resolution is the precision of dondoc's instants: the microsecond, which
+// is what Postgres (and the store on SQLite) keeps. "The last instant" of a
+// day or a period is one Resolution before the next one starts, so that a
+// time read back from the database compares as the one written.
+const Resolution = time.Microsecond
+
 // End returns the last instant of d in loc: a due date given without a time
-// of day means the end of that day.
+// of day means the end of that day (23:59:59.999999).
 func (d Date) End(loc *time.Location) time.Time {
-	return d.AddDays(1).Start(loc).Add(-time.Nanosecond)
+	return d.AddDays(1).Start(loc).Add(-Resolution)
 }
 
 // At returns the instant at hour:minute of d in loc.

@@ -32,7 +32,7 @@ func YearPeriod(year int, loc *time.Location) Period {
 func (p Period) Contains(t time.Time) bool { return !t.Before(p.Start) && t.Before(p.End) }
 
 // Last returns the last moment of p, at which open dossiers are judged.
-func (p Period) Last() time.Time { return p.End.Add(-time.Nanosecond) }
+func (p Period) Last() time.Time { return p.End.Add(-Resolution) }
 
 var romanQuarters = [...]string{"I", "II", "III", "IV"}
 

@@ -241,12 +241,12 @@ func figuresSQL(dialect string, loc *time.Location, at time.Time) string {
   SELECT base.*,
     ` + b("stop IS NOT NULL AND stop < {E}") + ` AS done_in,
     ` + judgedOf("base", "{L}") + ` AS judged,
-    ` + judgedOf("base", "{E}") + ` AS jw
+    ` + judgedOf("base", "{L}") + ` AS jw
   FROM base
 ), ex AS (
   -- The waits after the first (few dossiers), judged as in j.
   SELECT x.dossier_code AS code, {EXCOLS}  FROM dossier_supplements x JOIN (
-    SELECT code, ` + judgedOf("dossiers", "{L}") + ` AS judged, ` + judgedOf("dossiers", "{E}") + ` AS jw
+    SELECT code, ` + judgedOf("dossiers", "{L}") + ` AS judged, ` + judgedOf("dossiers", "{L}") + ` AS jw
     FROM dossiers) j ON j.code = x.dossier_code
   GROUP BY x.dossier_code
 ), k AS (
@@ -268,8 +268,8 @@ func figuresSQL(dialect string, loc *time.Location, at time.Time) string {
     ` + b("done_in = 1 AND status IN (9, 10) AND late_any = 0 AND sfa IS NOT NULL AND sfa > due_at") + ` AS los,
     ` + b("done_in = 1 AND status IN (3, 7, 8)") + ` AS ended,
     ` + b("done_in = 1 AND status IN (3, 7, 8) AND stop <= due_at") + ` AS ended_ontime,
-    ` + b("done_in = 0 AND paused_end = 0 AND NOT due_at < {E}") + ` AS open_intime,
-    ` + b("done_in = 0 AND paused_end = 0 AND due_at < {E}") + ` AS open_overdue,
+    ` + b("done_in = 0 AND paused_end = 0 AND NOT due_at < {L}") + ` AS open_intime,
+    ` + b("done_in = 0 AND paused_end = 0 AND due_at < {L}") + ` AS open_overdue,
     ` + b("done_in = 0 AND paused_end = 1") + ` AS paused,
     paused_end,
     ` + b("received_at >= {S}") + ` AS received,
@@ -301,7 +301,7 @@ FROM (
     ` + b("send IS NOT NULL AND send < {E} AND send > sdue") + `,
     -- Late on the system goes to the last step (rare: looked up only then).
     CASE WHEN los = 1 AND NOT EXISTS (SELECT 1 FROM steps y WHERE y.dossier_code = st.code AND y.seq > st.seq) THEN 1 ELSE 0 END,
-    ` + b("NOT (send IS NOT NULL AND send < {E}) AND paused_end = 0 AND sdue < {E}") + `,
+    ` + b("NOT (send IS NOT NULL AND send < {E}) AND paused_end = 0 AND sdue < {L}") + `,
     ` + b("send IS NOT NULL AND send < {E} AND NOT send > sdue") + `
   FROM st
   WHERE officer_code <> '' AND sstart < {E} AND (send IS NULL OR send >= {S})

@@ -199,7 +199,7 @@ func TestMonthFiguresMatchRules(t *testing.T) {
 	dossiers := append(slices.Clip(data.Dossiers), eds...)
 	allSteps := append(slices.Clip(data.Steps), esteps...)
 	// The store keeps microseconds: the reference judges the dossiers as
-	// stored (the sample's due times end at 23:59:59.999999999).
+	// stored (a no-op since instants are kept to the microsecond).
 	for i := range dossiers {
 		truncateDossier(&dossiers[i])
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/results"
-	"github.com/dondoc/dondoc/store"
 )
 
 func init() {
@@ -58,7 +57,7 @@ func runReport(ctx context.Context, a *app, args []string) error {
 		}
 		year, mon = t.Year(), t.Month()
 	}
-	s, err := openReportStore(ctx, a)
+	s, err := openStore(ctx, a, false)
 	if err != nil {
 		return err
 	}
@@ -93,19 +92,4 @@ func runReport(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "Đã ghi %s (%d byte)\n", path, buf.Len())
 	return nil
-}
-
-// openReportStore opens the database read-only in spirit: it does not
-// migrate, and refuses a schema older than this build's.
-// TODO(lead): replace with the shared openStore(ctx, a, false) when merged.
-func openReportStore(ctx context.Context, a *app) (*store.Store, error) {
-	s, err := store.Open(ctx, a.cfg.DatabaseURL, a.log)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.CheckSchema(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
 }
