@@ -13,6 +13,7 @@ import (
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
+	"github.com/dondoc/dondoc/results"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
 )
@@ -74,7 +75,12 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	printOverdueByUnit(w, rules, tree, data, now)
 
 	y, m, _ := now.In(loc).AddDate(0, -1, 0).Date()
-	rep, err := demoReport(rules, tree, data, y, m, now)
+	root := ""
+	if roots := tree.Roots(); len(roots) == 1 {
+		root = roots[0]
+	}
+	rep, err := results.Monthly(ctx, st, data.Units, data.Officers, y, m, root,
+		results.Options{Location: loc, Place: sample.DistrictName, GeneratedAt: now})
 	if err != nil {
 		return err
 	}
@@ -167,60 +173,6 @@ func topUnit(tree *models.UnitTree, code string) string {
 		return p[0]
 	}
 	return code
-}
-
-// demoReport computes a month's report in memory from the sample data.
-func demoReport(rules *models.Rules, tree *models.UnitTree, d *sample.Data, y int, m time.Month, now time.Time) (*report.Report, error) {
-	loc := rules.Cal.Location()
-	cur := models.MonthPeriod(y, m, loc)
-	prev := models.MonthPeriod(y, m-1, loc)
-	steps := map[string][]models.Step{}
-	for _, s := range d.Steps {
-		steps[s.DossierCode] = append(steps[s.DossierCode], s)
-	}
-	own, prevOwn := map[string]models.Counts{}, map[string]models.Counts{}
-	officers := map[string]models.OfficerCounts{}
-	known := map[string]bool{}
-	for _, o := range d.Officers {
-		known[o.Code] = true
-	}
-	unassigned := 0
-	lastDay := models.DateOf(cur.Last(), loc)
-	for i := range d.Dossiers {
-		x := &d.Dossiers[i]
-		unit := tree.Resolve(x.UnitCode, lastDay)
-		if c, ok := rules.Tally(x, cur); ok {
-			acc := own[unit]
-			acc.Add(c)
-			own[unit] = acc
-			if !known[x.HandlerCode] {
-				unassigned++
-			}
-		}
-		if c, ok := rules.Tally(x, prev); ok {
-			acc := prevOwn[tree.Resolve(x.UnitCode, models.DateOf(prev.Last(), loc))]
-			acc.Add(c)
-			prevOwn[tree.Resolve(x.UnitCode, models.DateOf(prev.Last(), loc))] = acc
-		}
-		rules.OfficerTally(x, steps[x.Code], cur, func(code string, c models.OfficerCounts) {
-			acc := officers[code]
-			acc.Add(c)
-			officers[code] = acc
-		})
-	}
-	root := ""
-	if roots := tree.Roots(); len(roots) == 1 {
-		root = roots[0]
-	}
-	issuer := ""
-	if u, ok := tree.Get(root); ok {
-		issuer = u.Name
-	}
-	return report.Build(report.Input{
-		Year: y, Month: m, Scope: root, Issuer: issuer, Place: strings.TrimPrefix(sample.DistrictName, "huyện "),
-		GeneratedAt: now, Units: d.Units, Own: own, PrevOwn: prevOwn,
-		Officers: d.Officers, OfficerCounts: officers, Unassigned: unassigned,
-	})
 }
 
 // shortenOfficerList keeps the first n numbered lines of the slow-officer
