@@ -118,7 +118,11 @@ func (h *handlers) showList(ctx context.Context, q *bot.Request, sc listScope, s
 	if total == 0 {
 		return f.reply(header + f.esc(spec.empty) + "."), nil
 	}
-	header += fmt.Sprintf("Có %s %s, hạn sớm nhất trước.\n", f.b(num(total)), f.esc(spec.what))
+	order := "hạn sớm nhất trước"
+	if sc.byHandler {
+		order = "theo từng cán bộ, hạn sớm nhất trước"
+	}
+	header += fmt.Sprintf("Có %s %s, %s.\n", f.b(num(total)), f.esc(spec.what), order)
 	codes := make([]string, 0, len(ds))
 	for i := range ds {
 		codes = append(codes, ds[i].HandlerCode)
