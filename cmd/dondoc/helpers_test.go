@@ -1,5 +1,10 @@
 package main
 
-import "log/slog"
+import (
+	"log/slog"
+	"os"
+)
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func getenvTest(k string) string { return os.Getenv(k) }
