@@ -79,26 +79,34 @@ func (e *env) setNow(t time.Time) {
 	e.now = t
 }
 
-func newEnv(t *testing.T, st *store.Store) *env {
-	t.Helper()
+// seedDistrict stores the sample district as of 27/11/2026 10:00.
+func seedDistrict(tb testing.TB, st *store.Store) *env {
+	tb.Helper()
 	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, ict)
 	cal := models.NewVietnamCalendar(ict, 17, 0)
 	data, err := sample.District(now, cal)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	for _, step := range []error{st.UpsertUnits(ctx, data.Units), st.UpsertOfficers(ctx, data.Officers),
 		st.UpsertProcedures(ctx, data.Procedures), st.UpsertDossiers(ctx, data.Dossiers), st.UpsertSteps(ctx, data.Steps)} {
 		if step != nil {
-			t.Fatal(step)
+			tb.Fatal(step)
 		}
 	}
 	tree, err := models.NewUnitTree(data.Units)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	e := &env{t: t, st: st, data: data, tree: tree, now: now, rules: &models.Rules{Cal: cal, DueSoonDays: 2}}
+	return &env{st: st, data: data, tree: tree, now: now, rules: &models.Rules{Cal: cal, DueSoonDays: 2}}
+}
+
+func newEnv(t *testing.T, st *store.Store) *env {
+	t.Helper()
+	ctx := context.Background()
+	e := seedDistrict(t, st)
+	e.t = t
 	e.fake = tgfake.New(tgfake.Options{})
 	t.Cleanup(e.fake.Close)
 	tg, err := telegram.New(ctx, telegram.Config{Token: e.fake.Token(), Endpoint: e.fake.Endpoint(),
