@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -164,6 +165,56 @@ func TestChatDirectoryScopes(t *testing.T) {
 			got, err := dir.InScope(ctx, tt.p, tt.unit)
 			if err != nil || got != tt.want {
 				t.Errorf("InScope(%s of %s, %s) = %v, %v; want %v", tt.p.Role, tt.p.UnitCode, tt.unit, got, err, tt.want)
+			}
+		}
+	})
+}
+
+func TestOpenDossiersPagesMatchTheWholeList(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		chatFixture(t, s)
+		now := at(2026, 11, 27, 9, 0)
+		var ds []models.Dossier
+		for i := range 40 {
+			unit := []string{"P1", "X1", "P2"}[i%3]
+			st := []models.Status{models.StatusRegistered, models.StatusAccepted, models.StatusProcessing, models.StatusSupplement, models.StatusFinished}[i%5]
+			d := models.Dossier{Code: fmt.Sprintf("D%02d", i), UnitCode: unit, HandlerCode: "cb1", Status: st,
+				ReceivedAt: now.Add(-30 * 24 * time.Hour), DueAt: now.Add(time.Duration(i%7-4) * 24 * time.Hour)}
+			if st == models.StatusFinished {
+				d.FinishedAt = now.Add(-time.Hour)
+			}
+			ds = append(ds, d)
+		}
+		if err := s.UpsertDossiers(ctx, ds); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []store.OpenQuery{
+			{Units: []string{"P1", "X1"}, Running: true, DueBefore: now},
+			{Units: []string{"P1", "X1", "P2"}},
+			{Units: []string{"P2"}, Running: true, DueFrom: now, DueBefore: now.Add(5 * 24 * time.Hour)},
+		} {
+			all, total, err := s.OpenDossiers(ctx, q)
+			if err != nil || total != len(all) || total == 0 {
+				t.Fatalf("%+v: %d of %d, %v", q, len(all), total, err)
+			}
+			var paged []string
+			for off := 0; off < total; off += 4 {
+				q.Offset, q.Limit = off, 4
+				page, n, err := s.OpenDossiers(ctx, q)
+				if err != nil || n != total {
+					t.Fatalf("page at %d: %d, %v", off, n, err)
+				}
+				for _, d := range page {
+					paged = append(paged, d.Code)
+				}
+			}
+			var want []string
+			for _, d := range all {
+				want = append(want, d.Code)
+			}
+			if fmt.Sprint(paged) != fmt.Sprint(want) {
+				t.Errorf("pages %v\nwhole %v", paged, want)
 			}
 		}
 	})
