@@ -22,12 +22,12 @@ import (
 
 // demoDB builds the sample district with dondoc demo --no-console and
 // returns its env and the code of the district's top leader.
-func demoDB(t *testing.T) (env map[string]string, leader string) {
+func demoDB(t testing.TB) (env map[string]string, leader string) {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "demo.db")
 	env = map[string]string{"DONDOC_NOW": "2026-11-27T10:00:00+07:00", "LOG_LEVEL": "warn", "DATABASE_URL": db,
 		"DONDOC_ENV_FILE": filepath.Join(t.TempDir(), "none.env")}
-	if code, _, errs := runWith(t, env, "demo", "--db", db, "--no-console"); code != 0 {
+	if code, _, errs := runStdin(t, env, "", "demo", "--db", db, "--no-console"); code != 0 {
 		t.Fatalf("demo: exit %d: %s", code, errs)
 	}
 	st, err := store.Open(context.Background(), db, nil)
@@ -49,7 +49,7 @@ func demoDB(t *testing.T) (env map[string]string, leader string) {
 	return env, leader
 }
 
-func runStdin(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+func runStdin(t testing.TB, env map[string]string, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errb)
@@ -123,10 +123,10 @@ func TestLinkCommand(t *testing.T) {
 }
 
 // chatApp returns an app on the demo database and a fake Bot API.
-func chatApp(t *testing.T, webhook string) (*app, *store.Store, *tgfake.Server, *telegram.Bot) {
+func chatApp(t *testing.T, webhook string) (a *app, st *store.Store, fake *tgfake.Server, tg *telegram.Bot, linkCode string) {
 	t.Helper()
 	env, leader := demoDB(t)
-	fake := tgfake.New(tgfake.Options{})
+	fake = tgfake.New(tgfake.Options{})
 	t.Cleanup(fake.Close)
 	env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_API_ENDPOINT"] = fake.Token(), fake.Endpoint()
 	if webhook != "" {
@@ -136,28 +136,27 @@ func chatApp(t *testing.T, webhook string) (*app, *store.Store, *tgfake.Server, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
-	st, err := openStore(context.Background(), a, false)
+	a = &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
+	st, err = openStore(context.Background(), a, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	code, err := st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: leader, Now: cfg.Now})
+	linkCode, err = st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: leader, Now: cfg.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("DONDOC_TEST_LINK_CODE", code)
-	tg, err := telegram.New(context.Background(), telegram.Config{Token: cfg.TelegramToken, Endpoint: cfg.TelegramAPIEndpoint,
+	tg, err = telegram.New(context.Background(), telegram.Config{Token: cfg.TelegramToken, Endpoint: cfg.TelegramAPIEndpoint,
 		WebhookURL: cfg.TelegramWebhookURL, WebhookSecret: cfg.TelegramWebhookSecret, PollTimeout: time.Second,
 		Backoff: func(int) time.Duration { return 10 * time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, st, fake, tg
+	return a, st, fake, tg, linkCode
 }
 
 func TestStartChatWebhook(t *testing.T) {
-	a, st, fake, tg := chatApp(t, "https://dondoc.example.vn/tg/hook")
+	a, st, fake, tg, linkCode := chatApp(t, "https://dondoc.example.vn/tg/hook")
 	srv := web.New(web.Options{Logger: discardLogger()})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -187,7 +186,7 @@ func TestStartChatWebhook(t *testing.T) {
 	if c := post("/quahan", "wrong"); c != http.StatusUnauthorized {
 		t.Errorf("wrong secret: %d", c)
 	}
-	if c := post("/start "+getenvTest("DONDOC_TEST_LINK_CODE"), "s3cret"); c != http.StatusOK {
+	if c := post("/start "+linkCode, "s3cret"); c != http.StatusOK {
 		t.Fatalf("webhook: %d", c)
 	}
 	if _, err := fake.WaitSent(5*time.Second, "sendMessage", 1); err != nil {
@@ -206,13 +205,13 @@ func TestStartChatWebhook(t *testing.T) {
 }
 
 func TestStartChatPolling(t *testing.T) {
-	a, st, fake, tg := chatApp(t, "")
+	a, st, fake, tg, linkCode := chatApp(t, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	wait, err := startChat(ctx, a, st, nil, tg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake.PushMessage(43, 43, "/start "+getenvTest("DONDOC_TEST_LINK_CODE"))
+	fake.PushMessage(43, 43, "/start "+linkCode)
 	sent, err := fake.WaitSent(5*time.Second, "sendMessage", 1)
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,5 @@
 package main
 
-import (
-	"log/slog"
-	"os"
-)
+import "log/slog"
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
-
-func getenvTest(k string) string { return os.Getenv(k) }
