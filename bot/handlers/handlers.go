@@ -49,7 +49,8 @@ type Deps struct {
 type handlers struct{ Deps }
 
 // Register wires every data and linking command on r (it replaces the
-// router's built-in /start to accept a link code).
+// router's built-in /start to accept a link code, and handles private
+// messages that are not commands: a bare link code links the account).
 func Register(r *bot.Router, d Deps) {
 	if d.Clock == nil {
 		d.Clock = time.Now
@@ -65,6 +66,7 @@ func Register(r *bot.Router, d Deps) {
 	r.Handle("quahan", h.overdue)
 	r.Handle("sapden", h.due)
 	r.Handle("tra", h.find)
+	r.HandleOther(h.other)
 	r.Handle("xephang", h.ranking)
 	r.Handle("baocao", h.report)
 }

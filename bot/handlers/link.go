@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/dondoc/dondoc/bot"
@@ -16,6 +17,29 @@ const (
 		"Đề nghị Văn phòng (bộ phận một cửa) cấp cho bạn mã mới."
 	textCodeRefused = "Bạn đã nhập sai mã kết nối quá nhiều lần. Vui lòng thử lại sau 1 giờ, hoặc liên hệ Văn phòng để được hỗ trợ."
 )
+
+// bareCodeRE is a link code sent on its own (Zalo has no deep links; a
+// Telegram user may paste the code without /start).
+var bareCodeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`)
+
+const textNotCommand = "Bot chỉ hiểu các lệnh bắt đầu bằng dấu /. Gõ /trogiup để xem hướng dẫn."
+
+// other answers a private message that is not a command: a bare link code
+// links the account as /start <mã> would; anything else gets a hint.
+func (h *handlers) other(ctx context.Context, q *bot.Request) (bot.Reply, error) {
+	text := strings.TrimSpace(q.Update.Text)
+	if q.Update.Document == nil && bareCodeRE.MatchString(text) {
+		q.Command = bot.Command{Name: "start", Alias: "start", Known: true, Args: []string{text}, ArgText: text}
+		return h.start(ctx, q)
+	}
+	if q.Role == bot.RoleUnlinked {
+		return bot.Reply{Text: bot.StartText(q.Person, q.Role)}, nil
+	}
+	if text == "" && q.Update.Document == nil {
+		return bot.Reply{}, nil
+	}
+	return bot.Reply{Text: textNotCommand}, nil
+}
 
 // start answers /start: without a payload the router's greeting; with one,
 // in a private chat, links the account to the officer the code names.
