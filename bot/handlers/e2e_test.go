@@ -170,6 +170,9 @@ func TestChatEndToEnd(t *testing.T) {
 			}
 			transcript(&b, "/sapden 5 (lãnh đạo đơn vị)", e.say(group, uLeader, "/sapden 5"))
 			transcript(&b, "/tra (lãnh đạo đơn vị)", e.say(group, uLeader, "/tra "+p.own.Code))
+			transcript(&b, "/xephang 2026-10 (lãnh đạo đơn vị)", e.say(group, uLeader, "/xephang 2026-10"))
+			transcript(&b, "/baocao (văn phòng)", e.say(group, uSecretariat, "/baocao"))
+			transcript(&b, "/trogiup (văn phòng)", e.say(group, uSecretariat, "/trogiup"))
 			golden(t, "group.golden", b.String())
 			if r := e.say(group, uLeader, "/tra "+p.foreign.Code); !strings.Contains(r.Text, "Không tìm thấy hồ sơ") {
 				t.Errorf("group /tra of another unit: %q", r.Text)
