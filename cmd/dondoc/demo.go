@@ -29,6 +29,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	path := fs.String("db", "dondoc-demo.db", "SQLite file to (re)create")
+	noConsole := fs.Bool("no-console", false, "không mở console trò chuyện với bot sau khi tạo dữ liệu")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -91,7 +92,31 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	}
 	io.WriteString(w, shortenOfficerList(text.String(), 10))
 	fmt.Fprintf(w, "\nThử thêm: DATABASE_URL=%s go run ./cmd/dondoc report --month %04d-%02d --format html -o bao-cao.html\n", *path, y, int(m))
-	return nil
+	if *noConsole {
+		return nil
+	}
+	leader := topLeader(tree, data)
+	if leader == "" {
+		return nil
+	}
+	fmt.Fprintf(w, "\nTrò chuyện với bot (như trên Telegram) trong vai lãnh đạo huyện — DATABASE_URL=%s go run ./cmd/dondoc console --as %s:\n\n", *path, leader)
+	return chatConsole(ctx, a, st, leader, "")
+}
+
+// topLeader returns the code of a leader of the district's root unit (the
+// first by code), or "" when there is none.
+func topLeader(tree *models.UnitTree, d *sample.Data) string {
+	roots := tree.Roots()
+	best := ""
+	for _, o := range d.Officers {
+		if o.Role != models.RoleLeader || !o.Active || len(roots) == 0 || o.UnitCode != roots[0] {
+			continue
+		}
+		if best == "" || o.Code < best {
+			best = o.Code
+		}
+	}
+	return best
 }
 
 // seed stores the sample district.

@@ -1,0 +1,151 @@
+// Package console is a terminal channel for the bot: it reads commands
+// from a reader, dispatches them through the same router, access control
+// and texts as Telegram, and prints the replies as plain text.
+//
+// Paging: a reply with « Trước / Sau » buttons is printed with the hint
+// "[« Trước] [Sau »] — gõ < hoặc > để chuyển trang"; a line "<" or ">"
+// then presses that button of the last paged reply, as a Telegram user
+// would.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/notify"
+)
+
+// Platform is the platform name of console updates.
+const Platform = "console"
+
+// Responder prints replies to Out. It implements bot.Responder.
+type Responder struct {
+	Out io.Writer
+
+	mu      sync.Mutex
+	nextMsg int
+	prev    string // data of the last paged reply's « Trước », "" if none
+	next    string // data of its « Sau »
+	lastMsg int
+}
+
+var _ bot.Responder = (*Responder)(nil)
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// Plain turns the bot's Telegram HTML into plain text.
+func Plain(s string) string { return html.UnescapeString(tagRE.ReplaceAllString(s, "")) }
+
+// Reply implements bot.Responder.
+func (c *Responder) Reply(_ context.Context, _ bot.Update, r bot.Reply) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	text := r.Text
+	if r.Format == notify.FormatHTML {
+		text = Plain(text)
+	}
+	c.nextMsg++
+	var hints []string
+	prev, next := "", ""
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			if _, _, _, ok := bot.ParsePageData(b.Data); !ok {
+				continue
+			}
+			hints = append(hints, "["+b.Text+"]")
+			if strings.HasPrefix(b.Text, "«") {
+				prev = b.Data
+			} else {
+				next = b.Data
+			}
+		}
+	}
+	if len(hints) > 0 {
+		c.prev, c.next, c.lastMsg = prev, next, c.nextMsg
+		text += "\n" + strings.Join(hints, " ") + " — gõ < hoặc > để chuyển trang"
+	}
+	if r.Document != nil {
+		text += fmt.Sprintf("\n[tệp đính kèm: %s]", r.Document.Name)
+	}
+	_, err := io.WriteString(c.Out, text+"\n\n")
+	return err
+}
+
+// AnswerCallback implements bot.Responder (nothing to do on a terminal).
+func (c *Responder) AnswerCallback(context.Context, bot.Update, string) error { return nil }
+
+// page returns the callback of "<" or ">", if the last paged reply has it.
+func (c *Responder) page(forward bool) (*bot.Callback, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	data := c.prev
+	if forward {
+		data = c.next
+	}
+	if data == "" {
+		return nil, false
+	}
+	return &bot.Callback{ID: "console-" + strconv.Itoa(c.nextMsg), Data: data, MessageID: c.lastMsg}, true
+}
+
+// Options configure Run.
+type Options struct {
+	UserID   string // the console user's id, as the Directory knows it
+	ChatID   string // default: UserID for a private chat
+	Group    bool   // the chat is a group chat
+	UserName string
+	// Prompt, when set, is printed before each line is read (a terminal).
+	Prompt string
+}
+
+// Run reads commands from in, one per line, until EOF or ctx ends, and
+// dispatches each through r; replies go to out.
+func Run(ctx context.Context, r *bot.Router, in io.Reader, out io.Writer, opt Options) error {
+	rs := &Responder{Out: out}
+	if opt.ChatID == "" {
+		opt.ChatID = opt.UserID
+	}
+	kind := bot.ChatPrivate
+	if opt.Group {
+		kind = bot.ChatGroup
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	var id int64
+	for {
+		if opt.Prompt != "" {
+			io.WriteString(out, opt.Prompt)
+		}
+		if ctx.Err() != nil || !sc.Scan() {
+			break
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		id++
+		u := bot.Update{Platform: Platform, UpdateID: id, ChatID: opt.ChatID, ChatType: kind,
+			UserID: opt.UserID, UserName: opt.UserName, Text: line, MessageID: int(id)}
+		if line == "<" || line == ">" {
+			cb, ok := rs.page(line == ">")
+			if !ok {
+				io.WriteString(out, "Không có trang nào để chuyển.\n\n")
+				continue
+			}
+			u.Text, u.Callback = "", cb
+		}
+		r.Dispatch(ctx, u, rs)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,255 @@
+package handlers_test
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/bot/handlers"
+	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/internal/tgfake"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/sample"
+	"github.com/dondoc/dondoc/store"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	if !norm.NFC.IsNormalString(got) {
+		t.Errorf("%s: text is not NFC", name)
+	}
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+const wait = 10 * time.Second
+
+var ict = time.FixedZone("ICT", 7*3600)
+
+// env is the sample district in a store, the real Telegram adapter polling
+// a fake Bot API server, and the router with every handler.
+type env struct {
+	t     *testing.T
+	st    *store.Store
+	fake  *tgfake.Server
+	data  *sample.Data
+	tree  *models.UnitTree
+	rules *models.Rules
+	mu    sync.Mutex
+	now   time.Time
+}
+
+func (e *env) clock() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now
+}
+
+func (e *env) setNow(t time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.now = t
+}
+
+// seedDistrict stores the sample district as of 27/11/2026 10:00.
+func seedDistrict(tb testing.TB, st *store.Store) *env {
+	tb.Helper()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, ict)
+	cal := models.NewVietnamCalendar(ict, 17, 0)
+	data, err := sample.District(now, cal)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, step := range []error{st.UpsertUnits(ctx, data.Units), st.UpsertOfficers(ctx, data.Officers),
+		st.UpsertProcedures(ctx, data.Procedures), st.UpsertDossiers(ctx, data.Dossiers), st.UpsertSteps(ctx, data.Steps)} {
+		if step != nil {
+			tb.Fatal(step)
+		}
+	}
+	tree, err := models.NewUnitTree(data.Units)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &env{st: st, data: data, tree: tree, now: now, rules: &models.Rules{Cal: cal, DueSoonDays: 2}}
+}
+
+func newEnv(t *testing.T, st *store.Store) *env {
+	t.Helper()
+	ctx := context.Background()
+	e := seedDistrict(t, st)
+	e.t = t
+	e.fake = tgfake.New(tgfake.Options{})
+	t.Cleanup(e.fake.Close)
+	tg, err := telegram.New(ctx, telegram.Config{Token: e.fake.Token(), Endpoint: e.fake.Endpoint(),
+		PollTimeout: 2 * time.Second, Backoff: func(int) time.Duration { return 10 * time.Millisecond }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := st.ChatDirectory(time.Minute)
+	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), NewErrorID: func() string { return "e0" }})
+	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: e.clock,
+		BotUsername: tg.Username(), Reports: &handlers.MemReports{Store: st, Rules: e.rules, Clock: e.clock}})
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = tg.Run(runCtx, func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, tg) })
+	}()
+	t.Cleanup(func() { cancel(); <-done; tg.Wait() })
+	return e
+}
+
+// replies are the messages sent or edited, in order.
+func (e *env) replies() []tgfake.Sent {
+	var out []tgfake.Sent
+	for _, s := range e.fake.Sent() {
+		if s.Method == "sendMessage" || s.Method == "editMessageText" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// say sends text from user in chat and returns the one reply.
+func (e *env) say(chat, user int64, text string) tgfake.Sent {
+	e.t.Helper()
+	got := e.sayN(chat, user, text, 1)
+	return got[0]
+}
+
+func (e *env) sayN(chat, user int64, text string, n int) []tgfake.Sent {
+	e.t.Helper()
+	before := len(e.replies())
+	e.fake.PushMessage(chat, user, text)
+	return e.waitReplies(before, n, text)
+}
+
+func (e *env) waitReplies(before, n int, what string) []tgfake.Sent {
+	e.t.Helper()
+	ok := e.fake.WaitFor(wait, func(st tgfake.State) bool {
+		k := 0
+		for _, s := range st.Sent {
+			if s.Method == "sendMessage" || s.Method == "editMessageText" {
+				k++
+			}
+		}
+		return k >= before+n
+	})
+	all := e.replies()
+	if !ok {
+		e.t.Fatalf("%q: %d replies, want %d", what, len(all)-before, n)
+	}
+	return all[before:]
+}
+
+// silent sends text and checks that nothing is answered.
+func (e *env) silent(chat, user int64, text string) {
+	e.t.Helper()
+	before := len(e.replies())
+	e.fake.PushMessage(chat, user, text)
+	e.fake.WaitFor(wait, func(st tgfake.State) bool { return st.Pending == 0 })
+	time.Sleep(300 * time.Millisecond)
+	if got := e.replies()[before:]; len(got) > 0 {
+		e.t.Errorf("%q got an answer: %q", text, got[0].Text)
+	}
+}
+
+var startLinkRE = regexp.MustCompile(`start=([A-Za-z0-9_-]+)`)
+var lienketRE = regexp.MustCompile(`/lienket ([A-Za-z0-9_-]+)`)
+
+// link links user (private chat = user) to officer through /start with a
+// code made in the store.
+func (e *env) link(user int64, officer string) tgfake.Sent {
+	e.t.Helper()
+	code, err := e.st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer,
+		OfficerCode: officer, CreatedBy: "test", Now: e.clock()})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.say(user, user, "/start "+code)
+}
+
+// people picks the sample's actors: an officer with overdue dossiers, the
+// leader of their unit, a leader elsewhere, a secretariat, an admin.
+type people struct {
+	officer, leader, otherLeader, secretariat, admin models.Officer
+	unit                                             string // the officer's unit
+	own                                              models.Dossier
+	foreign                                          models.Dossier // open, outside the leader's sub-tree
+}
+
+func (e *env) people() people {
+	e.t.Helper()
+	var p people
+	byCode := map[string]models.Officer{}
+	leaders := map[string][]models.Officer{}
+	for _, o := range e.data.Officers {
+		byCode[o.Code] = o
+		if o.Role == models.RoleLeader && o.Active {
+			leaders[o.UnitCode] = append(leaders[o.UnitCode], o)
+		}
+		if o.Active && o.Role == models.RoleSecretariat && p.secretariat.Code == "" {
+			p.secretariat = o
+		}
+		if o.Active && o.Role == models.RoleAdmin && p.admin.Code == "" {
+			p.admin = o
+		}
+	}
+	ds := slices.Clone(e.data.Dossiers)
+	slices.SortFunc(ds, func(a, b models.Dossier) int { return a.DueAt.Compare(b.DueAt) })
+	for _, d := range ds {
+		o, ok := byCode[d.HandlerCode]
+		if !ok || o.Role != models.RoleOfficer || !o.Active || len(leaders[o.UnitCode]) == 0 || d.ApplicantName == "" ||
+			e.rules.Classify(&d, e.now).Class != models.ClassOverdue {
+			continue
+		}
+		p.officer, p.unit, p.own, p.leader = o, o.UnitCode, d, leaders[o.UnitCode][0]
+		break
+	}
+	if p.officer.Code == "" {
+		e.t.Fatal("no officer with an overdue dossier in the sample")
+	}
+	for unit, ls := range leaders {
+		if !e.tree.Contains(unit, p.unit) && !e.tree.Contains(p.unit, unit) {
+			if p.otherLeader.Code == "" || ls[0].Code < p.otherLeader.Code {
+				p.otherLeader = ls[0]
+			}
+		}
+	}
+	for _, d := range ds {
+		if d.Status.IsOpen() && !e.tree.Contains(p.unit, d.UnitCode) && d.UnitCode != "" {
+			p.foreign = d
+			break
+		}
+	}
+	return p
+}

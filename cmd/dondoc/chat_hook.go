@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/bot/handlers"
+	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/web"
+)
+
+// defaultWebhookPath is where the webhook is mounted when
+// TELEGRAM_WEBHOOK_URL has no path.
+const defaultWebhookPath = "/telegram/webhook"
+
+// chatRouter builds the bot's router on the store: dir answers who is who
+// (the store's ChatDirectory, or the console's fixed identity over it).
+func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDirectory, dir bot.Directory, botUsername string) (*bot.Router, error) {
+	cal, err := loadCalendar(ctx, a, st)
+	if err != nil {
+		return nil, err
+	}
+	rules := rulesFor(a, cal)
+	clock := a.cfg.Clock()
+	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log})
+	handlers.Register(r, handlers.Deps{
+		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
+		Reports: &handlers.MemReports{Store: st, Rules: rules, Clock: clock},
+	})
+	return r, nil
+}
+
+// webhookPath is the path part of the webhook URL.
+func webhookPath(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("TELEGRAM_WEBHOOK_URL: %w", err)
+	}
+	if u.Path == "" || u.Path == "/" {
+		return defaultWebhookPath, nil
+	}
+	return u.Path, nil
+}
+
+// startChat starts the Telegram bot: the router with the store's directory
+// and every command handler, the command menus, then long polling — or,
+// when TELEGRAM_WEBHOOK_URL is set, the webhook registered with Telegram
+// and mounted on srv. wait blocks until polling has stopped (ctx done) and
+// every update in flight is handled.
+func startChat(ctx context.Context, a *app, st *store.Store, srv *web.Server, tg *telegram.Bot) (wait func(), err error) {
+	cd := st.ChatDirectory(time.Minute)
+	r, err := chatRouter(ctx, a, st, cd, cd, tg.Username())
+	if err != nil {
+		return nil, err
+	}
+	handle := func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, tg) }
+	if err := tg.SetCommands(ctx); err != nil {
+		a.log.Warn("telegram: command menus not set", "err", err)
+	}
+	if a.cfg.TelegramWebhookURL != "" {
+		path, err := webhookPath(a.cfg.TelegramWebhookURL)
+		if err != nil {
+			return nil, err
+		}
+		if srv == nil {
+			return nil, errors.New("telegram: webhook mode needs the HTTP server")
+		}
+		srv.Handle("POST "+path, tg.WebhookHandler(handle))
+		if err := tg.SetWebhook(ctx); err != nil {
+			return nil, err
+		}
+		a.log.Info("telegram: webhook mode", "path", path)
+		return tg.Wait, nil
+	}
+	if err := tg.DeleteWebhook(ctx); err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := tg.Run(ctx, handle); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("telegram: polling stopped", "err", err)
+		}
+	}()
+	a.log.Info("telegram: long polling")
+	return func() { <-done; tg.Wait() }, nil
+}
+
+// fixedDirectory is the console's directory: the console user is always
+// the given officer, and the console chat, in group mode, is bound to a
+// unit; scopes come from the store.
+type fixedDirectory struct {
+	*store.ChatDirectory
+	person bot.Person
+	group  *bot.GroupBinding
+}
+
+func (d *fixedDirectory) Account(ctx context.Context, platform, userID string) (bot.Person, error) {
+	return d.person, nil
+}
+
+func (d *fixedDirectory) Group(ctx context.Context, platform, chatID string) (bot.GroupBinding, error) {
+	if d.group == nil {
+		return bot.GroupBinding{}, bot.ErrNotFound
+	}
+	return *d.group, nil
+}
+
+// personOf returns the bot.Person of an officer.
+func personOf(o models.Officer) bot.Person {
+	return bot.Person{OfficerCode: o.Code, Name: o.Name, UnitCode: o.UnitCode, Role: o.Role}
+}

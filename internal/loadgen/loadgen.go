@@ -1,0 +1,117 @@
+// Package loadgen posts Telegram updates to a webhook over HTTP, from a
+// few concurrent clients, for a bounded count, and reports the rate.
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure Run.
+type Options struct {
+	URL         string // the webhook
+	Secret      string // X-Telegram-Bot-Api-Secret-Token
+	Count       int    // updates to post
+	Concurrency int    // clients posting at once; default 4
+	// Update returns the i-th update (0-based) without update_id; Run sets
+	// update_id to FirstID+i.
+	Update  func(i int) map[string]any
+	FirstID int64
+}
+
+// Result is what a run measured.
+type Result struct {
+	Posted   int
+	Failed   int
+	Duration time.Duration
+}
+
+// Rate is the posted updates per second.
+func (r Result) Rate() float64 {
+	if r.Duration <= 0 {
+		return 0
+	}
+	return float64(r.Posted) / r.Duration.Seconds()
+}
+
+// Run posts opt.Count updates and returns when all were answered, ctx ended
+// or a request failed to connect.
+func Run(ctx context.Context, opt Options) (Result, error) {
+	if opt.Concurrency <= 0 {
+		opt.Concurrency = 4
+	}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: opt.Concurrency}}
+	var next, posted, failed atomic.Int64
+	var firstErr error
+	var once sync.Once
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range opt.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= opt.Count {
+					return
+				}
+				u := opt.Update(i)
+				u["update_id"] = opt.FirstID + int64(i)
+				body, _ := json.Marshal(u)
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, opt.URL, bytes.NewReader(body))
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", opt.Secret)
+				resp, err := client.Do(req)
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					failed.Add(1)
+					once.Do(func() { firstErr = fmt.Errorf("loadgen: HTTP %d", resp.StatusCode) })
+					continue
+				}
+				posted.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return Result{Posted: int(posted.Load()), Failed: int(failed.Load()), Duration: time.Since(start)}, firstErr
+}
+
+// Message is a private or group text message update (without update_id).
+func Message(chatID, fromID int64, messageID int, text string) map[string]any {
+	chatType := "private"
+	if chatID < 0 {
+		chatType = "supergroup"
+	}
+	m := map[string]any{
+		"message_id": messageID, "date": time.Now().Unix(), "text": text,
+		"from": map[string]any{"id": fromID, "is_bot": false, "first_name": "Cán bộ", "language_code": "vi"},
+		"chat": map[string]any{"id": chatID, "type": chatType},
+	}
+	if len(text) > 0 && text[0] == '/' {
+		n := len(text)
+		for i, r := range text {
+			if r == ' ' || r == '@' {
+				n = i
+				break
+			}
+		}
+		m["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": n}}
+	}
+	return map[string]any{"message": m}
+}
