@@ -149,3 +149,37 @@ func Render(w io.Writer, r *report.Report, format string) error {
 	}
 	return fmt.Errorf("định dạng %q không được hỗ trợ (text, json, csv, xlsx, html, png)", format)
 }
+
+// Store is where a month's report is read from; *store.Store is one.
+type Store interface {
+	FiguresSource
+	Units(ctx context.Context) ([]models.Unit, error)
+	Officers(ctx context.Context) ([]models.Officer, error)
+}
+
+// Reports serves a month's report for a scope straight from the store's
+// SQL figures: the chat's /xephang and /baocao, the public pages and the
+// monthly broadcast all read the same numbers through it.
+type Reports struct {
+	Store   Store
+	Options Options          // GeneratedAt is taken from Clock at each call
+	Clock   func() time.Time // nil: Options.GeneratedAt as given
+}
+
+// Monthly returns the report of year/month for the sub-tree of scope
+// ("" for every unit).
+func (r *Reports) Monthly(ctx context.Context, year int, month time.Month, scope string) (*report.Report, error) {
+	units, err := r.Store.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	officers, err := r.Store.Officers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opt := r.Options
+	if r.Clock != nil {
+		opt.GeneratedAt = r.Clock()
+	}
+	return Monthly(ctx, r.Store, units, officers, year, month, scope, opt)
+}

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"flag"
+	"github.com/dondoc/dondoc/results"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -117,7 +118,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	dir := st.ChatDirectory(time.Minute)
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), NewErrorID: func() string { return "e0" }})
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: e.clock,
-		BotUsername: tg.Username(), Reports: &handlers.MemReports{Store: st, Rules: e.rules, Clock: e.clock}})
+		BotUsername: tg.Username(), Reports: &results.Reports{Store: st, Clock: e.clock, Options: results.Options{Location: e.rules.Cal.Location()}}})
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"github.com/dondoc/dondoc/results"
 	"log/slog"
 	"strings"
 	"sync"
@@ -48,7 +49,7 @@ func TestPlainTextOnZalo(t *testing.T) {
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler)})
 	clock := func() time.Time { return e.now }
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: clock,
-		Reports: &handlers.MemReports{Store: st, Rules: e.rules, Clock: clock}})
+		Reports: &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: e.rules.Cal.Location()}}})
 	rec := &recorder{}
 	var id int64
 	say := func(user, text string) bot.Reply {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dondoc/dondoc/results"
 	"net/url"
 	"time"
 
@@ -31,7 +32,7 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log})
 	handlers.Register(r, handlers.Deps{
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
-		Reports: &handlers.MemReports{Store: st, Rules: rules, Clock: clock},
+		Reports: &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: a.cfg.Location}},
 	})
 	return r, nil
 }

@@ -27,11 +27,7 @@ import (
 )
 
 // Source is what the pages read; *store.Store is one.
-type Source interface {
-	results.FiguresSource
-	Units(ctx context.Context) ([]models.Unit, error)
-	Officers(ctx context.Context) ([]models.Officer, error)
-}
+type Source = results.Store
 
 // Config configures the pages.
 type Config struct {
