@@ -2,26 +2,21 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"sync"
+
+	"github.com/dondoc/dondoc/models"
 )
 
 // ErrNotFound is what a Directory returns for an unknown account or group.
-var ErrNotFound = errors.New("bot: not found")
+// It is models.ErrNotFound, so that the store can return it without
+// knowing the bot.
+var ErrNotFound = models.ErrNotFound
 
-// Person is the officer a chat account is linked to.
-type Person struct {
-	OfficerCode string
-	Name        string
-	UnitCode    string
-	Role        Role
-}
+// Person is someone the bot knows through a linked chat account.
+type Person = models.Person
 
 // GroupBinding is the unit a group chat is bound to.
-type GroupBinding struct {
-	UnitCode string
-	UnitName string
-}
+type GroupBinding = models.GroupBinding
 
 // Directory answers who is who; the store implements it. Account and Group
 // return ErrNotFound (possibly wrapped) for unlinked accounts and unbound

@@ -15,7 +15,6 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/models"
 )
 
@@ -321,7 +320,7 @@ func (s *Store) MigrateGroup(ctx context.Context, platform, oldChat, newChat str
 	return nil
 }
 
-// ChatDirectory is the store's bot.Directory. The unit tree behind leaders'
+// ChatDirectory is the store's the bot's Directory. The unit tree behind leaders'
 // scopes is cached for TTL.
 type ChatDirectory struct {
 	s     *Store
@@ -333,9 +332,7 @@ type ChatDirectory struct {
 	treeAt time.Time
 }
 
-var _ bot.Directory = (*ChatDirectory)(nil)
-
-// ChatDirectory returns the store's bot.Directory; the unit tree is
+// ChatDirectory returns the store's the bot's Directory; the unit tree is
 // re-read at most every ttl (default 1 minute).
 func (s *Store) ChatDirectory(ttl time.Duration) *ChatDirectory {
 	if ttl <= 0 {
@@ -344,9 +341,9 @@ func (s *Store) ChatDirectory(ttl time.Duration) *ChatDirectory {
 	return &ChatDirectory{s: s, ttl: ttl, clock: time.Now}
 }
 
-// Account implements bot.Directory: the active link of the account to an
+// Account implements the bot's Directory: the active link of the account to an
 // active officer.
-func (d *ChatDirectory) Account(ctx context.Context, platform, userID string) (bot.Person, error) {
+func (d *ChatDirectory) Account(ctx context.Context, platform, userID string) (models.Person, error) {
 	var r struct {
 		Code, Name, UnitCode, Role string
 	}
@@ -356,16 +353,16 @@ func (d *ChatDirectory) Account(ctx context.Context, platform, userID string) (b
 		Where("a.platform = ? AND a.user_id = ? AND a.active = ? AND o.active = ?", platform, userID, true, true).
 		Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return bot.Person{}, bot.ErrNotFound
+		return models.Person{}, models.ErrNotFound
 	}
 	if err != nil {
-		return bot.Person{}, fmt.Errorf("store: chat account: %w", err)
+		return models.Person{}, fmt.Errorf("store: chat account: %w", err)
 	}
-	return bot.Person{OfficerCode: r.Code, Name: r.Name, UnitCode: r.UnitCode, Role: models.Role(r.Role)}, nil
+	return models.Person{OfficerCode: r.Code, Name: r.Name, UnitCode: r.UnitCode, Role: models.Role(r.Role)}, nil
 }
 
-// Group implements bot.Directory.
-func (d *ChatDirectory) Group(ctx context.Context, platform, chatID string) (bot.GroupBinding, error) {
+// Group implements the bot's Directory.
+func (d *ChatDirectory) Group(ctx context.Context, platform, chatID string) (models.GroupBinding, error) {
 	var r struct{ UnitCode, Name string }
 	err := d.s.db.WithContext(ctx).Table("chat_groups AS g").
 		Select("g.unit_code AS unit_code, COALESCE(u.name, '') AS name").
@@ -373,12 +370,12 @@ func (d *ChatDirectory) Group(ctx context.Context, platform, chatID string) (bot
 		Where("g.platform = ? AND g.chat_id = ? AND g.active = ?", platform, chatID, true).
 		Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return bot.GroupBinding{}, bot.ErrNotFound
+		return models.GroupBinding{}, models.ErrNotFound
 	}
 	if err != nil {
-		return bot.GroupBinding{}, fmt.Errorf("store: chat group: %w", err)
+		return models.GroupBinding{}, fmt.Errorf("store: chat group: %w", err)
 	}
-	return bot.GroupBinding{UnitCode: r.UnitCode, UnitName: r.Name}, nil
+	return models.GroupBinding{UnitCode: r.UnitCode, UnitName: r.Name}, nil
 }
 
 // Tree returns the unit tree, cached for the directory's TTL.
@@ -401,9 +398,9 @@ func (d *ChatDirectory) Tree(ctx context.Context) (*models.UnitTree, error) {
 	return t, nil
 }
 
-// InScope implements bot.Directory: secretariat and admin see every unit,
+// InScope implements the bot's Directory: secretariat and admin see every unit,
 // a leader their unit's sub-tree, an officer their own unit.
-func (d *ChatDirectory) InScope(ctx context.Context, p bot.Person, unitCode string) (bool, error) {
+func (d *ChatDirectory) InScope(ctx context.Context, p models.Person, unitCode string) (bool, error) {
 	switch {
 	case p.Role.SeesAll():
 		return true, nil
@@ -421,7 +418,7 @@ func (d *ChatDirectory) InScope(ctx context.Context, p bot.Person, unitCode stri
 
 // ScopeUnits returns the unit codes within p's scope under root (root ""
 // means p's whole scope); nil with all true for every unit.
-func (d *ChatDirectory) ScopeUnits(ctx context.Context, p bot.Person, root string) (units []string, all bool, err error) {
+func (d *ChatDirectory) ScopeUnits(ctx context.Context, p models.Person, root string) (units []string, all bool, err error) {
 	if root == "" && p.Role.SeesAll() {
 		return nil, true, nil
 	}

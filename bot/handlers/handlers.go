@@ -35,6 +35,9 @@ type MonthlyReports interface {
 	Monthly(ctx context.Context, year int, month time.Month, scope string) (*report.Report, error)
 }
 
+// The store's directory is the bot's.
+var _ bot.Directory = (*store.ChatDirectory)(nil)
+
 // Deps is what the handlers need.
 type Deps struct {
 	Store       *store.Store

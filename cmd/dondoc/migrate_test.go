@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,12 +33,25 @@ func TestMigrateCommand(t *testing.T) {
 		t.Fatalf("openStore on a fresh database = %v; want ErrSchemaOutdated telling to run dondoc migrate", err)
 	}
 
+	probe, err := store.Open(context.Background(), env["DATABASE_URL"], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, latest, err := probe.SchemaVersion(context.Background())
+	probe.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := make([]string, latest)
+	for i := range all {
+		all[i] = strconv.Itoa(i + 1)
+	}
 	code, out, errs := runWith(t, env, "migrate")
-	if code != 0 || out != "schema: version 1 (applied: 1)\n" {
+	if code != 0 || out != fmt.Sprintf("schema: version %d (applied: %s)\n", latest, strings.Join(all, ", ")) {
 		t.Fatalf("first migrate: code %d, stdout %q, stderr %q", code, out, errs)
 	}
 	code, out, errs = runWith(t, env, "migrate")
-	if code != 0 || out != "schema: up to date (version 1)\n" {
+	if code != 0 || out != fmt.Sprintf("schema: up to date (version %d)\n", latest) {
 		t.Fatalf("second migrate: code %d, stdout %q, stderr %q", code, out, errs)
 	}
 	s, err := openStore(context.Background(), a, false)
