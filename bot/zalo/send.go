@@ -204,7 +204,20 @@ func (b *Bot) sendPiece(ctx context.Context, chatID, photo string, chunks []stri
 // not possible on Zalo: a page is a new message. It waits out a 429 (at
 // most cfg.MaxRetryWait) and retries a transient failure, three attempts
 // per message.
+//
+// A Reply with Pages and no Text (not rendered by the router) sends every
+// page, each in as many messages as it needs.
 func (b *Bot) Reply(ctx context.Context, to bot.Update, r bot.Reply) error {
+	if r.Text == "" && len(r.Pages) > 0 {
+		for _, p := range r.Pages {
+			page := r
+			page.Text, page.Pages = p, nil
+			if err := b.Reply(ctx, to, page); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	text := plain(r.Text, r.Format)
 	if hint := b.pages.fromButtons(to.ChatID, r.Buttons); hint != "" {
 		text += "\n" + hint
@@ -253,6 +266,23 @@ func (b *Bot) replyPiece(ctx context.Context, chatID string, chunks []string, i 
 			return se
 		}
 	}
+}
+
+// Typing shows "typing…" in a chat (sendChatAction), for a reply that
+// takes a while.
+func (b *Bot) Typing(ctx context.Context, chatID string) error {
+	if err := b.call(ctx, "sendChatAction", map[string]string{"chat_id": chatID, "action": "typing"}, nil); err != nil {
+		return Classify(err)
+	}
+	return nil
+}
+
+// Limits are the sending limits for notify's dispatcher on Zalo. Zalo
+// publishes none for the Bot Platform: these are conservative guesses
+// (10 messages/s overall, 1/s per chat) to revisit with Zalo's figures.
+// Zalo's chat ids do not tell groups apart, so no group limit applies.
+func Limits() notify.Limits {
+	return notify.Limits{PerSecond: 10, PerChatPerSecond: 1, IsGroup: func(string) bool { return false }}
 }
 
 // AnswerCallback implements bot.Responder; Zalo has no callbacks (page

@@ -213,3 +213,21 @@ func TestReplyRetriesAndDropsButtons(t *testing.T) {
 		t.Errorf("AnswerCallback: %v", err)
 	}
 }
+
+func TestReplyPagesAndTyping(t *testing.T) {
+	fake, b, _ := setup(t, Config{})
+	to := bot.Update{Platform: Platform, ChatID: "u2", ChatType: bot.ChatPrivate, UserID: "u2"}
+	if err := b.Reply(context.Background(), to, bot.Reply{Pages: []string{"Trang một", "<b>Trang hai</b>"}, Format: notify.FormatHTML}); err != nil {
+		t.Fatal(err)
+	}
+	sent := fake.SentBy("sendMessage")
+	if len(sent) != 2 || sent[0].Text != "Trang một" || sent[1].Text != "Trang hai" {
+		t.Errorf("pages sent: %+v", sent)
+	}
+	if err := b.Typing(context.Background(), "u2"); err != nil {
+		t.Fatal(err)
+	}
+	if a := fake.SentBy("sendChatAction"); len(a) != 1 || a[0].Action != "typing" || a[0].ChatID != "u2" {
+		t.Errorf("chat actions %+v", a)
+	}
+}
