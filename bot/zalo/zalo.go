@@ -18,6 +18,17 @@
 //   - group chats are in beta on Zalo: group messages are ignored unless
 //     Config.Groups (ZALO_GROUPS) is on;
 //   - getUpdates returns one update per call and has no offset.
+//
+// Taken from Zalo's docs as quoted by third parties (the official pages
+// could not be read when this was written): the method names, the
+// envelope, JSON bodies, getMe's {id, account_name}, string ids, text
+// 1–2000 characters, secret_token 8–256, X-Bot-Api-Secret-Token, one
+// update per getUpdates. Not confirmed, to check against Zalo's docs and a
+// live bot: every error code (429, 401, 403/404 for blocked or unknown
+// chats), whether a 429 carries retry_after, the 408 "Request timeout"
+// that ends an empty long poll, 409 while a webhook is set, any rate
+// limits (see Limits), and whether a bot may message a user who has not
+// written to it recently.
 package zalo
 
 import (
@@ -60,8 +71,9 @@ type Config struct {
 	WebhookURL    string // webhook mode when set (HTTPS)
 	WebhookSecret string // 8–256 printable ASCII characters; required with WebhookURL
 	Groups        bool   // ZALO_GROUPS: serve group chats (beta on Zalo)
-	PollTimeout   time.Duration
-	// PollTimeout is getUpdates' long-poll timeout, default 30 s (Zalo's).
+	// PollTimeout is getUpdates' long-poll timeout, default 30 s (Zalo's);
+	// a given HTTPClient's timeout must be longer.
+	PollTimeout time.Duration
 
 	// PhotoURL, when set, publishes a photo and returns a public URL for
 	// sendPhoto; without it photos are sent as their caption and a note.
