@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"flag"
-	"github.com/dondoc/dondoc/results"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/results"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
 )

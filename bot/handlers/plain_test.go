@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"github.com/dondoc/dondoc/results"
 	"log/slog"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/results"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )

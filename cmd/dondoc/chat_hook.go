@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/dondoc/dondoc/results"
 	"net/url"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/results"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/web"
 )
