@@ -46,7 +46,7 @@ func TestPlainTextOnZalo(t *testing.T) {
 	e := seedDistrict(t, st)
 	p := (&env{t: t, data: e.data, tree: e.tree, rules: e.rules, now: e.now}).people()
 	dir := st.ChatDirectory(time.Minute)
-	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler)})
+	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
 	clock := func() time.Time { return e.now }
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: clock,
 		Reports: &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: e.rules.Cal.Location()}}})
