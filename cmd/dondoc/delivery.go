@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the elector
+	"github.com/jonboulle/clockwork"
+
+	"github.com/dondoc/dondoc/jobs"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/scheduler"
+	"github.com/dondoc/dondoc/store"
+)
+
+// electorKey is the advisory lock key of the dondoc leader (the bytes of
+// "dondoc_L").
+const electorKey int64 = 0x646f6e646f635f4c
+
+// electorEvery is how often a follower tries to become the leader: a dead
+// leader is replaced within this interval (plus Postgres noticing the
+// dropped session).
+const electorEvery = 5 * time.Second
+
+// catchUpEvery is how often the leader looks for a job missed today (a
+// takeover in the middle of the morning).
+const catchUpEvery = 15 * time.Second
+
+// newMonthlySource returns the source of the monthly figures; nil turns the
+// monthly broadcast off. Replaced when the figures package is merged.
+var newMonthlySource = func(a *app, st *store.Store) jobs.MonthlySource { return nil }
+
+// deliveryCalendar is the Vietnamese calendar with the store's holidays.
+func deliveryCalendar(ctx context.Context, a *app, st *store.Store) (*models.Calendar, error) {
+	hs, err := st.Holidays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return models.NewVietnamCalendar(a.cfg.Location, a.cfg.CutoffHour, a.cfg.CutoffMinute, hs...), nil
+}
+
+// newJobDeps wires the jobs for the given platforms; out non-nil is a dry run.
+func newJobDeps(ctx context.Context, a *app, st *store.Store, platforms []string, out io.Writer) (*jobs.Deps, error) {
+	cal, err := deliveryCalendar(ctx, a, st)
+	if err != nil {
+		return nil, err
+	}
+	return &jobs.Deps{
+		Store: st, Rules: &models.Rules{Cal: cal, DueSoonDays: a.cfg.DueSoonDays}, Calendar: cal,
+		Clock: time.Now, Location: cal.Location(), Platforms: platforms,
+		RepeatDays: a.cfg.EscalateRepeatDays, EscalateToGroups: a.cfg.EscalateToGroups,
+		Monthly: newMonthlySource(a, st), Logger: a.log, DryRun: out != nil, Out: out,
+	}, nil
+}
+
+// schedulerClock is the scheduler's clock: fixed at DONDOC_NOW (the jobs
+// due by then run at start, as a catch-up), else the real one.
+func schedulerClock(a *app) clockwork.Clock {
+	if !a.cfg.Now.IsZero() {
+		return clockwork.NewFakeClockAt(a.cfg.Now)
+	}
+	return clockwork.NewRealClock()
+}
+
+// newDispatcher returns the dispatcher of the store's outbox through
+// channels, with the configured limits; a permanent failure marks the chat
+// inactive, a migration moves it.
+func newDispatcher(a *app, st *store.Store, channels map[string]notify.Channel) (*notify.Dispatcher, error) {
+	return notify.NewDispatcher(notify.DispatcherConfig{
+		Outbox:   st.Outbox(),
+		Channels: channels,
+		Limits: map[string]notify.Limits{"telegram": {PerSecond: a.cfg.TelegramRatePerSecond,
+			PerChatPerSecond: a.cfg.TelegramRatePerChat, GroupPerMinute: float64(a.cfg.TelegramGroupPerMinute)}},
+		OnPermanent: func(ctx context.Context, e notify.Entry, se *notify.SendError) {
+			n, err := st.MarkChatInactive(ctx, e.Message.Platform, e.Message.ChatID, se.Reason, time.Now())
+			if err != nil {
+				a.log.Error("delivery: mark chat inactive", "platform", e.Message.Platform, "chat", e.Message.ChatID, "err", err)
+				return
+			}
+			a.log.Warn("delivery: chat no longer reachable", "platform", e.Message.Platform, "chat", e.Message.ChatID,
+				"reason", se.Reason, "links", n)
+		},
+		OnMigrated: func(ctx context.Context, oldChat, newChat string) {
+			if err := st.MigrateChat(ctx, "telegram", oldChat, newChat); err != nil {
+				a.log.Error("delivery: migrate chat", "old", oldChat, "new", newChat, "err", err)
+			}
+		},
+		Logger: a.log,
+	})
+}
+
+// startDelivery starts the scheduled jobs and the outbox dispatcher. With
+// Postgres, replicas elect a leader (an advisory lock on a connection of
+// its own); only the leader runs jobs and dispatches, and a follower takes
+// over within electorEvery of the leader's death. With SQLite this process
+// is the leader. wait blocks until everything stopped after ctx ended.
+func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[string]notify.Channel) (wait func(), err error) {
+	if len(channels) == 0 {
+		a.log.Warn("delivery: no chat platform configured (TELEGRAM_BOT_TOKEN): reminders are not sent")
+		return func() {}, nil
+	}
+	platforms := make([]string, 0, len(channels))
+	for p := range channels {
+		platforms = append(platforms, p)
+	}
+	sort.Strings(platforms)
+	deps, err := newJobDeps(ctx, a, st, platforms, nil)
+	if err != nil {
+		return nil, err
+	}
+	disp, err := newDispatcher(a, st, channels)
+	if err != nil {
+		return nil, err
+	}
+	deps.Enqueued = func(int) { disp.Wake() }
+
+	var (
+		elector *scheduler.PGElector
+		edb     *sql.DB
+	)
+	if st.Dialect() == store.DialectPostgres {
+		edb, err = sql.Open("pgx", a.cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("delivery: elector: %w", err)
+		}
+		elector = scheduler.NewPGElector(edb, electorKey, a.log)
+	}
+	cfg := scheduler.Config{Calendar: deps.Calendar, Location: deps.Location, Clock: schedulerClock(a),
+		Jobs: deps.Plan(a.cfg.RemindAt, a.cfg.EscalateAt, a.cfg.WeeklyAt, a.cfg.MonthlyAt).Jobs(),
+		RunLog: st.RunLog(), Logger: a.log, CatchUpEvery: catchUpEvery}
+	if elector != nil {
+		cfg.Elector = elector
+	}
+	sched, err := scheduler.New(cfg)
+	if err != nil {
+		if edb != nil {
+			edb.Close()
+		}
+		return nil, err
+	}
+
+	var wg sync.WaitGroup
+	// The dispatcher runs while this process leads.
+	wg.Go(func() {
+		if elector == nil {
+			a.log.Info("delivery: dispatching (single process)")
+			_ = disp.Run(ctx)
+			return
+		}
+		leading := make(chan bool, 8)
+		elector.Notify(leading)
+		go elector.Watch(ctx, electorEvery)
+		var run *runner
+		for {
+			select {
+			case <-ctx.Done():
+				run.stop()
+				return
+			case v := <-leading:
+				if v && run == nil {
+					a.log.Info("delivery: leader: dispatching")
+					run = startRunner(ctx, disp.Run)
+					disp.Wake()
+				} else if !v && run != nil {
+					a.log.Warn("delivery: no longer the leader: dispatch stopped")
+					run.stop()
+					run = nil
+				}
+			}
+		}
+	})
+	wg.Go(func() {
+		if err := sched.Start(ctx); err != nil {
+			a.log.Error("delivery: scheduler", "err", err)
+		}
+	})
+	return func() {
+		wg.Wait()
+		if err := sched.Shutdown(); err != nil {
+			a.log.Error("delivery: scheduler shutdown", "err", err)
+		}
+		if elector != nil {
+			_ = elector.Close()
+			_ = edb.Close()
+		}
+	}, nil
+}
+
+// runner is a goroutine running fn until stopped.
+type runner struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func startRunner(ctx context.Context, fn func(context.Context) error) *runner {
+	rctx, cancel := context.WithCancel(ctx)
+	r := &runner{cancel: cancel, done: make(chan struct{})}
+	go func() { defer close(r.done); _ = fn(rctx) }()
+	return r
+}
+
+// stop cancels the run and waits for it; a nil runner does nothing.
+func (r *runner) stop() {
+	if r == nil {
+		return
+	}
+	r.cancel()
+	<-r.done
+}
