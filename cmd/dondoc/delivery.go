@@ -132,7 +132,7 @@ func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[st
 		elector = scheduler.NewPGElector(edb, electorKey, a.log)
 	}
 	cfg := scheduler.Config{Calendar: deps.Calendar, Location: deps.Location, Clock: schedulerClock(a),
-		Jobs: deps.Plan(a.cfg.RemindAt, a.cfg.EscalateAt, a.cfg.WeeklyAt, a.cfg.MonthlyAt).Jobs(),
+		Jobs:   deps.Plan(a.cfg.RemindAt, a.cfg.EscalateAt, a.cfg.WeeklyAt, a.cfg.MonthlyAt).Jobs(),
 		RunLog: st.RunLog(), Logger: a.log, CatchUpEvery: catchUpEvery}
 	if elector != nil {
 		cfg.Elector = elector
