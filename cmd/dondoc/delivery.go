@@ -91,9 +91,20 @@ func newDispatcher(a *app, st *store.Store, channels map[string]notify.Channel) 
 				a.log.Error("delivery: migrate chat", "old", oldChat, "new", newChat, "err", err)
 			}
 		},
-		Logger: a.log,
+		// A short lease and batch: after a crash, what the dead process
+		// had claimed is due again within dispatchLease.
+		Lease:     dispatchLease,
+		BatchSize: dispatchBatch,
+		Logger:    a.log,
 	})
 }
+
+// The dispatcher's lease and batch size: a batch at 30 msg/s takes about a
+// second, far inside the lease.
+const (
+	dispatchLease = 30 * time.Second
+	dispatchBatch = 30
+)
 
 // startDelivery starts the scheduled jobs and the outbox dispatcher. With
 // Postgres, replicas elect a leader (an advisory lock on a connection of
