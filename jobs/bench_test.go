@@ -28,8 +28,11 @@ type provinceSink struct {
 	ready    bool
 }
 
-func (s *provinceSink) Unit(u models.Unit) error           { s.units = append(s.units, u); return nil }
-func (s *provinceSink) Officer(o models.Officer) error     { s.officers = append(s.officers, o); return nil }
+func (s *provinceSink) Unit(u models.Unit) error { s.units = append(s.units, u); return nil }
+func (s *provinceSink) Officer(o models.Officer) error {
+	s.officers = append(s.officers, o)
+	return nil
+}
 func (s *provinceSink) Procedure(p models.Procedure) error { s.procs = append(s.procs, p); return nil }
 func (s *provinceSink) Step(models.Step) error             { return nil }
 func (s *provinceSink) Dossier(d *models.Dossier) error {
@@ -107,6 +110,9 @@ func openBench(b *testing.B) *store.Store {
 			SELECT 'telegram', code, code, code, true, now() FROM officers WHERE active`).Error; err != nil {
 			b.Fatal(err)
 		}
+		if err := st.DB().Exec("ANALYZE chat_accounts").Error; err != nil {
+			b.Fatal(err)
+		}
 	}
 	return st
 }
@@ -136,12 +142,13 @@ func BenchmarkPlanDigests1M(b *testing.B) {
 		}
 		var (
 			code, proc, unit, handler, applicant string
+			platform, user, chat, name           string
 			due                                  time.Time
 			status                               int16
 			nrows                                int
 		)
 		for rows.Next() {
-			if err := rows.Scan(&code, &proc, &unit, &handler, &applicant, &due, &status); err != nil {
+			if err := rows.Scan(&code, &proc, &unit, &handler, &applicant, &due, &status, &platform, &user, &chat, &name); err != nil {
 				b.Fatal(err)
 			}
 			nrows++

@@ -43,81 +43,88 @@ func (d *Deps) Digest(ctx context.Context, p scheduler.RunPeriod) error {
 
 // RunDigest is Digest returning its figures.
 func (d *Deps) RunDigest(ctx context.Context, p scheduler.RunPeriod) (DigestStats, error) {
-	var st DigestStats
 	if err := d.check(); err != nil {
-		return st, err
-	}
-	accounts, err := d.Store.ActiveAccounts(ctx, d.Platforms...)
-	if err != nil {
-		return st, err
-	}
-	byOfficer := make(map[string][]store.ChatAccount, len(accounts))
-	for _, a := range accounts {
-		byOfficer[a.OfficerCode] = append(byOfficer[a.OfficerCode], a)
+		return DigestStats{}, err
 	}
 	now := d.planNow(p)
-	var batch []notify.Entry
+	var (
+		batch    []notify.Entry
+		enqueued int
+	)
 	flush := func() error {
 		n, err := d.enqueue(ctx, nil, batch)
-		st.Enqueued += n
+		enqueued += n
 		d.added(n)
 		batch = batch[:0]
 		return err
 	}
-	planner := digest.NewPlanner(d.Rules, now, func(dg *digest.Digest) error {
-		st.Digests++
-		for _, a := range byOfficer[dg.OfficerCode] {
-			batch = append(batch, d.digestEntry(dg, a))
-			st.Messages++
-		}
+	st, err := d.plan(ctx, now, func(e notify.Entry) error {
+		batch = append(batch, e)
 		if len(batch) >= BatchSize {
 			return flush()
 		}
 		return nil
 	})
-	err = d.Store.EachLinkedOpenDossier(ctx, d.Platforms, func(x *models.Dossier) error {
-		return planner.Add(x.HandlerCode, x)
-	})
-	if err == nil {
-		err = planner.Flush()
-	}
 	if err == nil {
 		err = flush()
 	}
-	st.Rows = planner.Rows
+	st.Enqueued = enqueued
 	if err != nil {
 		return st, fmt.Errorf("jobs: digest %s: %w", p.Day, err)
 	}
-	n, err := d.secretariat(ctx, now, accounts)
+	n, err := d.secretariat(ctx, now)
 	st.Secretariat = n
 	return st, err
 }
 
-// PlanDigests runs the digest query, the planner and the rendering for the
-// day of now without enqueueing anything, calling emit for each message
-// (nil: none); it returns the figures. For benchmarks and previews.
+// PlanDigests runs the digest query, the planner and the rendering at now
+// without enqueueing anything, calling emit for each message (nil: none);
+// it returns the figures. For benchmarks and previews.
 func (d *Deps) PlanDigests(ctx context.Context, now time.Time, emit func(notify.Entry)) (DigestStats, error) {
+	return d.plan(ctx, now, func(e notify.Entry) error {
+		if emit != nil {
+			emit(e)
+		}
+		return nil
+	})
+}
+
+// plan streams the linked officers' open dossiers into the planner and
+// passes each rendered message to emit. The query gives one row per
+// dossier and account: the planner takes the rows of an officer's first
+// account; the other accounts of the officer only get the same digest.
+func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) error) (DigestStats, error) {
 	var st DigestStats
-	accounts, err := d.Store.ActiveAccounts(ctx, d.Platforms...)
-	if err != nil {
-		return st, err
-	}
-	byOfficer := make(map[string][]store.ChatAccount, len(accounts))
-	for _, a := range accounts {
-		byOfficer[a.OfficerCode] = append(byOfficer[a.OfficerCode], a)
-	}
+	var (
+		cur  string              // officer of the current rows
+		accs []store.ChatAccount // their accounts, the first one's rows planned
+	)
 	planner := digest.NewPlanner(d.Rules, now, func(dg *digest.Digest) error {
 		st.Digests++
-		for _, a := range byOfficer[dg.OfficerCode] {
-			e := d.digestEntry(dg, a)
+		for _, a := range accs {
 			st.Messages++
-			if emit != nil {
-				emit(e)
+			if err := emit(d.digestEntry(dg, a)); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
-	err = d.Store.EachLinkedOpenDossier(ctx, d.Platforms, func(x *models.Dossier) error {
+	err := d.Store.EachLinkedOpenDossier(ctx, d.Platforms, func(x *models.Dossier, a *store.ChatAccount) error {
+		if x.HandlerCode != cur {
+			// The previous officer is complete: let the planner emit them
+			// before their accounts are forgotten.
+			if err := planner.Flush(); err != nil {
+				return err
+			}
+			cur, accs = x.HandlerCode, append(accs[:0], *a)
+		}
+		first := &accs[0]
+		if a.Platform != first.Platform || a.UserID != first.UserID {
+			if last := &accs[len(accs)-1]; last.Platform != a.Platform || last.UserID != a.UserID {
+				accs = append(accs, *a)
+			}
+			return nil
+		}
 		return planner.Add(x.HandlerCode, x)
 	})
 	if err == nil {
@@ -144,12 +151,10 @@ func (d *Deps) digestEntry(dg *digest.Digest, a store.ChatAccount) notify.Entry 
 
 // secretariat sends the notes (inactive links, unassigned dossiers) to
 // each secretariat officer's accounts; it returns how many were rendered.
-func (d *Deps) secretariat(ctx context.Context, now time.Time, accounts []store.ChatAccount) (int, error) {
-	var recipients []store.ChatAccount
-	for _, a := range accounts {
-		if a.OfficerRole == models.RoleSecretariat {
-			recipients = append(recipients, a)
-		}
+func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
+	recipients, err := d.Store.ActiveAccountsWithRole(ctx, models.RoleSecretariat, d.Platforms...)
+	if err != nil {
+		return 0, err
 	}
 	if len(recipients) == 0 {
 		return 0, nil

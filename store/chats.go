@@ -119,6 +119,14 @@ func (s *Store) ActiveAccounts(ctx context.Context, platforms ...string) ([]Chat
 	return s.accounts(ctx, "a.active AND o.active AND a.platform IN ?", platforms)
 }
 
+// ActiveAccountsWithRole is ActiveAccounts of the officers with role.
+func (s *Store) ActiveAccountsWithRole(ctx context.Context, role models.Role, platforms ...string) ([]ChatAccount, error) {
+	if len(platforms) == 0 {
+		return s.accounts(ctx, "a.active AND o.active AND o.role = ?", string(role))
+	}
+	return s.accounts(ctx, "a.active AND o.active AND o.role = ? AND a.platform IN ?", string(role), platforms)
+}
+
 // InactiveLinks returns the chat accounts marked inactive (blocked,
 // deleted…) of officers who have no active account left on any platform:
 // the officers who no longer receive reminders.

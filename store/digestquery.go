@@ -7,21 +7,28 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-// linkedOpenQuery selects the open dossiers of officers with an active chat
-// account, grouped by handler and soonest due first, through the partial
-// index dossiers_open_handler_idx (handler_code, due_at).
-const linkedOpenQuery = `SELECT d.code, d.procedure_name, d.unit_code, d.handler_code, d.applicant_name, d.due_at, d.status
+// linkedOpenQuery selects the open dossiers of active officers with an
+// active chat account, one row per dossier and account, with the account's
+// chat and the officer's name, grouped by handler (then account) and
+// soonest due first.
+const linkedOpenQuery = `SELECT d.code, d.procedure_name, d.unit_code, d.handler_code, d.applicant_name, d.due_at, d.status,
+	a.platform, a.user_id, a.chat_id, o.name
 	FROM dossiers d
-	WHERE ` + "d." + openStatuses + ` AND d.handler_code IN (SELECT a.officer_code FROM chat_accounts a WHERE a.active%s)
-	ORDER BY d.handler_code, d.due_at`
+	JOIN chat_accounts a ON a.officer_code = d.handler_code AND a.active%s
+	JOIN officers o ON o.code = d.handler_code AND o.active
+	WHERE ` + "d." + openStatuses + `
+	ORDER BY d.handler_code, a.platform, a.user_id, d.due_at`
 
 // EachLinkedOpenDossier streams, in one query, the open dossiers (running
-// or paused) whose handler has an active chat account on one of platforms
-// (none: any), ordered by handler then due_at: the rows of one officer are
-// consecutive. Only the fields a digest shows are filled (code, procedure
-// name, unit, handler, applicant, due_at, status). The *Dossier is reused
-// after fn returns. fn's error stops the stream and is returned.
-func (s *Store) EachLinkedOpenDossier(ctx context.Context, platforms []string, fn func(*models.Dossier) error) error {
+// or paused) of active officers with an active chat account on one of
+// platforms (none: any): one row per dossier and account, ordered by
+// handler, then account, then due_at, so the rows of one officer are
+// consecutive and each of their accounts sees the dossiers in order. Only
+// the fields a digest shows are filled (code, procedure name, unit,
+// handler, applicant, due_at, status); acc has Platform, UserID, ChatID,
+// OfficerCode and OfficerName. Both are reused after fn returns. fn's
+// error stops the stream and is returned.
+func (s *Store) EachLinkedOpenDossier(ctx context.Context, platforms []string, fn func(d *models.Dossier, acc *ChatAccount) error) error {
 	q, args := fmt.Sprintf(linkedOpenQuery, ""), []any{}
 	if len(platforms) > 0 {
 		q, args = fmt.Sprintf(linkedOpenQuery, " AND a.platform IN ?"), []any{platforms}
@@ -33,15 +40,18 @@ func (s *Store) EachLinkedOpenDossier(ctx context.Context, platforms []string, f
 	defer rows.Close()
 	var (
 		d      models.Dossier
+		a      ChatAccount
 		due    tstamp
 		status int16
 	)
 	for rows.Next() {
-		if err := rows.Scan(&d.Code, &d.ProcedureName, &d.UnitCode, &d.HandlerCode, &d.ApplicantName, &due, &status); err != nil {
+		if err := rows.Scan(&d.Code, &d.ProcedureName, &d.UnitCode, &d.HandlerCode, &d.ApplicantName, &due, &status,
+			&a.Platform, &a.UserID, &a.ChatID, &a.OfficerName); err != nil {
 			return fmt.Errorf("store: open dossiers of linked officers: %w", err)
 		}
 		d.DueAt, d.Status = due.time(), models.Status(status)
-		if err := fn(&d); err != nil {
+		a.OfficerCode, a.Active = d.HandlerCode, true
+		if err := fn(&d, &a); err != nil {
 			return err
 		}
 	}
