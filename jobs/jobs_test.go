@@ -231,3 +231,36 @@ func TestBlockedOfficerNamedToSecretariat(t *testing.T) {
 		}
 	})
 }
+
+func TestEscalationToGroupsAndWeekly(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		small(t, s)
+		must(t, s.UpsertChatGroups(ctx, []store.ChatGroup{{Platform: "telegram", ChatID: "-100777", UnitCode: "X", ThreadID: 5, Active: true, BoundAt: day1}}))
+		d := newDeps(s)
+		d.EscalateToGroups = true
+		n, err := d.RunEscalate(ctx, period(d, day1))
+		must(t, err)
+		if n != 2 {
+			t.Fatalf("%d escalations; want the leader's and the group's", n)
+		}
+		monday := time.Date(2026, 11, 30, 8, 0, 0, 0, ict)
+		p, due := scheduler.PeriodFor(d.Rules.Cal, scheduler.WeeklyFirstWorkingDay, models.DateOf(monday, ict))
+		p.Now = monday
+		if !due {
+			t.Fatal("Monday 30/11 is not the weekly job's day")
+		}
+		for _, want := range []int{1, 0} { // a rerun adds nothing
+			n, err = d.RunWeekly(ctx, p)
+			must(t, err)
+			if n != want {
+				t.Fatalf("weekly enqueued %d; want %d", n, want)
+			}
+		}
+		es, err := s.Outbox().Entries(ctx, "weekly/")
+		must(t, err)
+		if len(es) != 1 || es[0].Message.ThreadID != 5 || !strings.Contains(es[0].Message.Text, "Quá hạn: <b>1</b>") || es[0].Message.Silent {
+			t.Fatalf("weekly %+v", es)
+		}
+	})
+}
