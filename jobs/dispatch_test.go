@@ -10,6 +10,7 @@ import (
 
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/internal/tgfake"
+	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
@@ -40,7 +41,8 @@ func dispatchAll(t testing.TB, s *store.Store, n int, faults func(*tgfake.Server
 	}
 	disp, err := notify.NewDispatcher(notify.DispatcherConfig{Outbox: s.Outbox(),
 		Channels: map[string]notify.Channel{"telegram": tg}, SendTimeout: 2 * time.Second,
-		Backoff: notify.ExponentialBackoff(100*time.Millisecond, time.Second), BatchSize: 30, Lease: 30 * time.Second})
+		Backoff: notify.ExponentialBackoff(100*time.Millisecond, time.Second), BatchSize: 100, Lease: 30 * time.Second,
+		Limits: map[string]notify.Limits{"telegram": jobs.SafeLimits(notify.TelegramLimits())}})
 	if err != nil {
 		t.Fatal(err)
 	}
