@@ -296,31 +296,12 @@ func (s *Store) BindGroup(ctx context.Context, platform, chatID, unitCode string
 }
 
 // MigrateGroup moves a group's binding to its new chat id (a Telegram
-// group that became a supergroup). Nothing happens when oldChat is not
-// bound; an existing binding of newChat is replaced.
+// group that became a supergroup), with everything else MigrateChat moves.
 func (s *Store) MigrateGroup(ctx context.Context, platform, oldChat, newChat string) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var old chatGroupRow
-		err := tx.Where("platform = ? AND chat_id = ?", platform, oldChat).Take(&old).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.Where("platform = ? AND chat_id = ?", platform, newChat).Delete(&chatGroupRow{}).Error; err != nil {
-			return err
-		}
-		return tx.Model(&chatGroupRow{}).Where("platform = ? AND chat_id = ?", platform, oldChat).
-			Update("chat_id", newChat).Error
-	})
-	if err != nil {
-		return fmt.Errorf("store: migrate group %s → %s: %w", oldChat, newChat, err)
-	}
-	return nil
+	return s.MigrateChat(ctx, platform, oldChat, newChat)
 }
 
-// ChatDirectory is the store's the bot's Directory. The unit tree behind leaders'
+// ChatDirectory is the store's implementation of the bot's Directory. The unit tree behind leaders'
 // scopes is cached for TTL.
 type ChatDirectory struct {
 	s     *Store

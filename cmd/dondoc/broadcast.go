@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func init() {
+	register("broadcast", "gửi kết quả tháng tới các nhóm đơn vị (--month YYYY-MM, --dry-run)", runBroadcast)
+}
+
+// runBroadcast is dondoc broadcast --month YYYY-MM [--dry-run]: the month's
+// results to every bound unit group (text, chart, workbook). A month
+// already broadcast to a group is not sent to it again.
+func runBroadcast(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	month := fs.String("month", "", "the month, YYYY-MM (required)")
+	dry := fs.Bool("dry-run", false, "print each group and message; send and record nothing")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(a.stdout)
+			fs.PrintDefaults()
+			return nil
+		}
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	year, mon, err := parseMonthArg(*month)
+	if err != nil {
+		return usagef("--month: %v", err)
+	}
+	st, err := openStore(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	channels, err := chatChannels(ctx, a)
+	if err != nil {
+		return err
+	}
+	platforms := channelNames(channels)
+	var out io.Writer
+	if *dry {
+		out = a.stdout
+		if len(platforms) == 0 {
+			platforms = []string{"telegram"}
+		}
+	} else if len(platforms) == 0 {
+		return errors.New("chưa cấu hình nền tảng nhắn tin (TELEGRAM_BOT_TOKEN); dùng --dry-run để xem trước")
+	}
+	deps, err := newJobDeps(ctx, a, st, platforms, out)
+	if err != nil {
+		return err
+	}
+	if deps.Monthly == nil {
+		return errors.New("chưa có nguồn số liệu tháng trong bản dondoc này")
+	}
+	n, err := deps.Broadcast(ctx, year, mon, "")
+	if err != nil {
+		return err
+	}
+	if *dry {
+		fmt.Fprintf(a.stdout, "Xem trước tháng %02d/%04d: %d tin (chưa gửi, chưa ghi nhận).\n", int(mon), year, n)
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "Tháng %02d/%04d: %d tin mới vào hàng đợi.\n", int(mon), year, n)
+	return drainOutbox(ctx, a, st, channels)
+}
+
+// parseMonthArg reads "YYYY-MM".
+func parseMonthArg(s string) (int, time.Month, error) {
+	y, m, ok := strings.Cut(s, "-")
+	if s == "" {
+		return 0, 0, errors.New("required, e.g. 2026-10")
+	}
+	year, err1 := strconv.Atoi(y)
+	mon, err2 := strconv.Atoi(m)
+	if !ok || len(y) != 4 || len(m) != 2 || err1 != nil || err2 != nil || mon < 1 || mon > 12 {
+		return 0, 0, fmt.Errorf("%q is not a month YYYY-MM, e.g. 2026-10", s)
+	}
+	return year, time.Month(mon), nil
+}

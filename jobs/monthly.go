@@ -1,0 +1,110 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/report"
+	"github.com/dondoc/dondoc/scheduler"
+	"github.com/dondoc/dondoc/store"
+)
+
+// MaxCaption is Telegram's limit on a photo's caption.
+const MaxCaption = 1024
+
+// MonthlyBroadcast sends the month's results (the month before p.Day's)
+// to every bound unit group: the text in chunks, the chart as a photo and
+// the XLSX workbook as a document, each scoped to the group's unit.
+func (d *Deps) MonthlyBroadcast(ctx context.Context, p scheduler.RunPeriod) error {
+	y, m, _ := p.From.YMD()
+	n, err := d.Broadcast(ctx, y, m, p.Key)
+	d.log().Info("jobs: monthly broadcast", "period", p.Key, "enqueued", n, "err", err)
+	return err
+}
+
+// Broadcast enqueues (or prints) the results of year/month to every bound
+// unit group; period is the outbox period ("2026-10"). It returns how many
+// messages were added.
+func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period string) (int, error) {
+	if err := d.check(); err != nil {
+		return 0, err
+	}
+	if d.Monthly == nil {
+		return 0, fmt.Errorf("jobs: monthly broadcast: no source of monthly figures")
+	}
+	if period == "" {
+		period = fmt.Sprintf("%04d-%02d", year, int(month))
+	}
+	groups, err := d.Store.ChatGroups(ctx, d.Platforms...)
+	if err != nil {
+		return 0, err
+	}
+	reports := map[string]*report.Report{}
+	files := map[string][2][]byte{} // scope → png, xlsx
+	total := 0
+	for _, g := range groups {
+		rep, ok := reports[g.UnitCode]
+		if !ok {
+			rep, err = d.Monthly.Monthly(ctx, year, month, g.UnitCode)
+			if err != nil {
+				return total, fmt.Errorf("jobs: monthly report of %s: %w", g.UnitCode, err)
+			}
+			reports[g.UnitCode] = rep
+			var png, xlsx bytes.Buffer
+			if err := report.RenderPNG(&png, rep, report.PNGOptions{}); err != nil {
+				return total, fmt.Errorf("jobs: monthly chart of %s: %w", g.UnitCode, err)
+			}
+			if err := report.RenderXLSX(&xlsx, rep); err != nil {
+				return total, fmt.Errorf("jobs: monthly workbook of %s: %w", g.UnitCode, err)
+			}
+			files[g.UnitCode] = [2][]byte{png.Bytes(), xlsx.Bytes()}
+		}
+		f, max := format(g.Platform)
+		recipient := "group:" + g.Platform + ":" + g.ChatID
+		key := func(part string) string { return notify.Key(JobMonthly, recipient, period) + "/" + part }
+		msg := func(m notify.Message) notify.Message {
+			m.Platform, m.ChatID, m.ThreadID = g.Platform, g.ChatID, g.ThreadID
+			return m
+		}
+		var entries []notify.Entry
+		for i, chunk := range report.TextChunks(rep, report.TextOptions{HTML: f == notify.FormatHTML, MaxLen: max}) {
+			entries = append(entries, notify.Entry{Key: key(fmt.Sprintf("text-%d", i+1)),
+				Message: msg(notify.Message{Text: chunk, Format: f})})
+		}
+		fs := files[g.UnitCode]
+		caption := clipRunes("Biểu đồ tỷ lệ giải quyết đúng hạn — "+rep.MonthTitle(), MaxCaption)
+		entries = append(entries,
+			notify.Entry{Key: key("chart"), Message: msg(notify.Message{Text: caption, Format: notify.FormatPlain,
+				Photo: &notify.File{Name: "bieu-do-" + rep.MonthKey() + ".png", MIME: "image/png", Data: fs[0]}})},
+			notify.Entry{Key: key("xlsx"), Message: msg(notify.Message{Text: clipRunes(rep.MonthTitle(), MaxCaption),
+				Format: notify.FormatPlain, Document: &notify.File{Name: report.FileName(year, month, "xlsx"),
+					MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: fs[1]}})})
+		for i := range entries {
+			entries[i].Job, entries[i].Recipient, entries[i].Period = JobMonthly, recipient, period
+			entries[i].Message.Silent = true
+		}
+		// One transaction per group: its text, chart and workbook go
+		// together, in this order (the outbox delivers one chat in id order).
+		err := d.inTx(ctx, func(tx *store.Store) error {
+			n, err := d.enqueue(ctx, tx, entries)
+			total += n
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("jobs: monthly broadcast to %s: %w", recipient, err)
+		}
+	}
+	d.added(total)
+	return total, nil
+}
+
+func clipRunes(s string, max int) string {
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	return string(r[:max-1]) + "…"
+}

@@ -1,0 +1,151 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/notify/notifytest"
+	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
+)
+
+func TestOutboxContract(t *testing.T) {
+	for _, dialect := range []string{store.DialectSQLite, store.DialectPostgres} {
+		t.Run(dialect, func(t *testing.T) {
+			if dialect == store.DialectPostgres && getenv(storetest.EnvURL) == "" {
+				t.Skip(storetest.EnvURL + " not set")
+			}
+			notifytest.RunOutboxTests(t, func(t *testing.T, now func() time.Time) notify.Outbox {
+				if dialect == store.DialectPostgres {
+					return storetest.OpenPostgres(t).OutboxAt(now)
+				}
+				return storetest.OpenSQLite(t).OutboxAt(now)
+			})
+		})
+	}
+}
+
+func TestOutboxInTxRollsBack(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		msg := notify.Message{Platform: "telegram", ChatID: "1", Text: "x"}
+		boom := errors.New("boom")
+		err := s.InTx(ctx, func(tx *store.Store) error {
+			if n, err := tx.Outbox().Enqueue(ctx, []notify.Entry{{Key: "k1", Job: "digest", Message: msg}}); err != nil || n != 1 {
+				t.Fatalf("Enqueue in tx = %d, %v", n, err)
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx = %v; want boom", err)
+		}
+		if _, ok, _ := s.Outbox().Get(ctx, "k1"); ok {
+			t.Fatal("an entry enqueued in a rolled-back transaction is present")
+		}
+		doc := msg
+		doc.Document = &notify.File{Name: "Báo cáo.xlsx", MIME: "application/octet-stream", Data: []byte{0, 1, 2, 255}}
+		if err := s.InTx(ctx, func(tx *store.Store) error {
+			_, err := tx.Outbox().Enqueue(ctx, []notify.Entry{{Key: "k2", Job: "monthly", Recipient: "unit:U", Message: doc}})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		e, ok, err := s.Outbox().Get(ctx, "k2")
+		if err != nil || !ok || e.Message.Document == nil || string(e.Message.Document.Data) != string(doc.Document.Data) {
+			t.Fatalf("Get(k2) = %+v, %v, %v; want the document round-tripped", e, ok, err)
+		}
+		last, ok, err := s.Outbox().Last(ctx, "monthly", "unit:U")
+		if err != nil || !ok || last.Key != "k2" {
+			t.Fatalf("Last = %+v, %v, %v", last, ok, err)
+		}
+	})
+}
+
+func TestRunLog(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		l := s.RunLog()
+		t0 := time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC)
+		steps := []struct {
+			name string
+			do   func() (bool, error)
+			want bool
+		}{
+			{"first begin", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-27", t0) }, true},
+			{"second begin while running", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-27", t0.Add(time.Minute)) }, false},
+			{"other period", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-28", t0) }, true},
+			{"take over after an hour", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-27", t0.Add(61*time.Minute)) }, true},
+			{"failed run released", func() (bool, error) {
+				if err := l.Finish(ctx, "digest", "2026-11-27", t0, errors.New("x")); err != nil {
+					return false, err
+				}
+				return l.Begin(ctx, "digest", "2026-11-27", t0.Add(62*time.Minute))
+			}, true},
+			{"finished run kept for good", func() (bool, error) {
+				if err := l.Finish(ctx, "digest", "2026-11-27", t0, nil); err != nil {
+					return false, err
+				}
+				return l.Begin(ctx, "digest", "2026-11-27", t0.Add(48*time.Hour))
+			}, false},
+		}
+		for _, st := range steps {
+			got, err := st.do()
+			if err != nil || got != st.want {
+				t.Fatalf("%s: %v, %v; want %v", st.name, got, err, st.want)
+			}
+		}
+	})
+}
+
+func TestChatLinks(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC)
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(s.UpsertUnits(ctx, []models.Unit{{Code: "U", Name: "UBND xã A"}}))
+		must(s.UpsertOfficers(ctx, []models.Officer{
+			{Code: "A", Name: "Nguyễn Văn An", UnitCode: "U", Role: models.RoleOfficer, Active: true},
+			{Code: "B", Name: "Trần Thị Bình", UnitCode: "U", Role: models.RoleLeader, Active: true},
+		}))
+		must(s.UpsertChatAccounts(ctx, []store.ChatAccount{
+			{Platform: "telegram", UserID: "1", ChatID: "1", OfficerCode: "A", Active: true, LinkedAt: now},
+			{Platform: "telegram", UserID: "2", ChatID: "2", OfficerCode: "B", Active: true, LinkedAt: now},
+			{Platform: "zalo", UserID: "z2", ChatID: "z2", OfficerCode: "B", Active: true, LinkedAt: now},
+		}))
+		must(s.UpsertChatGroups(ctx, []store.ChatGroup{{Platform: "telegram", ChatID: "-10", UnitCode: "U", Active: true, BoundAt: now}}))
+		for _, chat := range []string{"1", "2"} {
+			if _, err := s.MarkChatInactive(ctx, "telegram", chat, "đã chặn bot", now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in, err := s.InactiveLinks(ctx)
+		must(err)
+		if len(in) != 1 || in[0].OfficerCode != "A" || in[0].OfficerName != "Nguyễn Văn An" || in[0].InactiveReason != "đã chặn bot" {
+			t.Fatalf("InactiveLinks = %+v; want only A (B still has Zalo)", in)
+		}
+		act, err := s.ActiveAccounts(ctx, "telegram")
+		must(err)
+		if len(act) != 0 {
+			t.Fatalf("ActiveAccounts(telegram) = %+v; want none", act)
+		}
+		_, err = s.OutboxAt(func() time.Time { return now }).Enqueue(ctx, []notify.Entry{{Key: "w", Job: "weekly",
+			Message: notify.Message{Platform: "telegram", ChatID: "-10", Text: "x"}}})
+		must(err)
+		must(s.MigrateChat(ctx, "telegram", "-10", "-100123"))
+		gs, err := s.ChatGroups(ctx, "telegram")
+		must(err)
+		e, _, _ := s.Outbox().Get(ctx, "w")
+		if len(gs) != 1 || gs[0].ChatID != "-100123" || e.Message.ChatID != "-100123" {
+			t.Fatalf("after migration: groups %+v, pending entry chat %q", gs, e.Message.ChatID)
+		}
+	})
+}
