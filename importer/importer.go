@@ -7,7 +7,7 @@ package importer
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"log/slog"
 	"time"
 
