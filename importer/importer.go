@@ -7,6 +7,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -55,6 +56,13 @@ type Result struct {
 	// units or officers import.
 	Reassigned int64
 }
+
+// ReadError is a fault of the input that stopped the reading (damaged
+// file, malformed JSON...), as opposed to a database failure.
+type ReadError struct{ Err error }
+
+func (e *ReadError) Error() string { return e.Err.Error() }
+func (e *ReadError) Unwrap() error { return e.Err }
 
 // batch is what the reading goroutine hands to the writer.
 type batch struct {
@@ -130,6 +138,9 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 		}
 	}
 	rerr := <-readErr
+	if rerr != nil && !errors.Is(rerr, context.Canceled) {
+		rerr = &ReadError{Err: rerr}
+	}
 	for _, w := range r.Warnings() {
 		res.addWarning(w)
 	}

@@ -158,7 +158,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	case err != nil && !res.Stored:
 		return &exitError{exitFailure, fmt.Errorf("không nhập được: %w", err)}
 	case err != nil:
-		return &exitError{exitRejected, fmt.Errorf("đọc dừng giữa chừng, các dòng trước đó đã được lưu: %w", err)}
+		return &exitError{exitRejected, fmt.Errorf("dừng giữa chừng, các lô trước đó đã được lưu: %w", err)}
 	case *atomic && !*dryRun && res.Rejected > 0:
 		return &exitError{exitFailure, fmt.Errorf("không lưu gì (--atomic): %d dòng bị từ chối", res.Rejected)}
 	case res.Rejected > 0:
