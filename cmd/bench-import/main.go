@@ -44,7 +44,7 @@ func run(args []string) error {
 }
 
 // typed writes the dossiers in the dossiers table's column order, as
-// Postgres CSV: text always quoted (empty is ”), absent instants empty
+// Postgres CSV: text always quoted (so that empty is the empty string), absent instants empty
 // (NULL), instants in RFC 3339 UTC.
 func typed(in, out string) error {
 	r, err := ingest.Open(in, ingest.Options{Kind: ingest.KindDossiers})
