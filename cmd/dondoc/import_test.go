@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
@@ -271,6 +273,32 @@ func TestImportStepsNeedTheirDossier(t *testing.T) {
 			if code, out, errs := e.run("import", "holidays", e.file("h.csv", hol)); code != 0 || out != want {
 				t.Errorf("holidays #%d: exit %d, %q, %s", i+1, code, out, errs)
 			}
+		}
+	})
+}
+
+func TestImportXLSXSheet(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *importEnv) {
+		f := excelize.NewFile()
+		defer f.Close()
+		f.SetSheetName("Sheet1", "Tổng hợp")
+		_ = f.SetSheetRow("Tổng hợp", "A1", &[]any{"Báo cáo"})
+		if _, err := f.NewSheet("Hồ sơ"); err != nil {
+			t.Fatal(err)
+		}
+		_ = f.SetSheetRow("Hồ sơ", "A1", &[]any{"Mã hồ sơ", "Mã đơn vị", "Cán bộ xử lý", "Ngày tiếp nhận", "Ngày hẹn trả", "Trạng thái"})
+		_ = f.SetSheetRow("Hồ sơ", "A2", &[]any{"X1", "U1", "cv.a", "02/03/2026", "16/03/2026", "Đang xử lý"})
+		_ = f.SetSheetRow("Hồ sơ", "A3", &[]any{"X2", "U2", "cv.b", "03/03/2026", "17/03/2026", 2})
+		path := filepath.Join(e.dir, "export.xlsx")
+		if err := f.SaveAs(path); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errs := e.run("import", "dossiers", path); code != exitFailure || !strings.Contains(errs, "header") {
+			t.Errorf("first sheet (no dossiers): exit %d, %q", code, errs)
+		}
+		code, out, errs := e.run("import", "dossiers", path, "--sheet", "Hồ sơ")
+		if code != 0 || out != "inserted 2, updated 0, unchanged 0, rejected 0\n" {
+			t.Errorf("--sheet: exit %d, %q, %q", code, out, errs)
 		}
 	})
 }
