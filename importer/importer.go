@@ -182,7 +182,7 @@ func defaultBatch(kind ingest.Kind, dialect string) int {
 	case kind == ingest.KindDossiers && dialect == store.DialectPostgres:
 		return 10000
 	case kind == ingest.KindDossiers:
-		return 5000
+		return 10000
 	}
 	return 2000
 }

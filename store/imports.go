@@ -215,6 +215,14 @@ const (
 // sqliteWriteDossiers compares the batch with the stored hashes, then
 // upserts the new and changed rows.
 func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRow) (c ImportCounts, err error) {
+	// The default 2 MB page cache thrashes on the dossiers' five indexes,
+	// and each multi-row statement keeps a statement journal: in memory,
+	// not in a temporary file.
+	for _, p := range []string{"PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY"} {
+		if _, err := db.ExecContext(ctx, p); err != nil {
+			return c, err
+		}
+	}
 	type stored struct {
 		hash string
 		flag bool
@@ -269,43 +277,64 @@ func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRo
 			return c, err
 		}
 	}
-	args := make([]any, 0, sqliteUpsertRows*len(sqliteDossierCols))
-	for start := 0; start < len(write); start += sqliteUpsertRows {
-		part := write[start:min(start+sqliteUpsertRows, len(write))]
-		args = args[:0]
-		for _, r := range part {
-			args = append(args, r.Code, r.ProcedureCode, r.ProcedureName, r.Field, r.UnitCode, r.HandlerCode,
-				r.ReceivedAt, r.DueAt, r.FinishedAt, r.SystemFinishedAt, r.ReturnedAt, r.Status, r.Channel,
-				r.SupplementCount, r.SupplementRequestedAt, r.SupplementDoneAt, r.ApplicantName, r.RowHash, r.UpdatedAt, r.Unassigned)
+	// New rows go by INSERT OR IGNORE: a multi-row statement that cannot
+	// abort needs no statement journal (a copy of every page it touches,
+	// most of the time spent on a first import). They are known to be
+	// absent (SQLite has one writer); a row the database would ignore
+	// (a broken constraint) is reported rather than lost.
+	var fresh, changed []*dossierRow
+	for _, r := range write {
+		if _, ok := have[r.Code]; ok {
+			changed = append(changed, r)
+		} else {
+			fresh = append(fresh, r)
 		}
-		if _, err := db.ExecContext(ctx, sqliteUpsertSQL(len(part)), args...); err != nil {
-			return c, err
+	}
+	args := make([]any, 0, sqliteUpsertRows*len(sqliteDossierCols))
+	for _, set := range []struct {
+		rows []*dossierRow
+		sql  *[sqliteUpsertRows + 1]string
+	}{{fresh, &sqliteInserts}, {changed, &sqliteUpserts}} {
+		for start := 0; start < len(set.rows); start += sqliteUpsertRows {
+			part := set.rows[start:min(start+sqliteUpsertRows, len(set.rows))]
+			args = args[:0]
+			for _, r := range part {
+				args = append(args, r.Code, r.ProcedureCode, r.ProcedureName, r.Field, r.UnitCode, r.HandlerCode,
+					r.ReceivedAt, r.DueAt, r.FinishedAt, r.SystemFinishedAt, r.ReturnedAt, r.Status, r.Channel,
+					r.SupplementCount, r.SupplementRequestedAt, r.SupplementDoneAt, r.ApplicantName, r.RowHash, r.UpdatedAt, r.Unassigned)
+			}
+			res, err := db.ExecContext(ctx, set.sql[len(part)], args...)
+			if err != nil {
+				return c, err
+			}
+			if n, err := res.RowsAffected(); err == nil && n != int64(len(part)) {
+				return c, fmt.Errorf("%d of %d dossiers from %s were refused by the database's constraints", int64(len(part))-n, len(part), part[0].Code)
+			}
 		}
 	}
 	return c, nil
 }
 
-// sqliteUpserts[n] upserts n dossiers.
-var sqliteUpserts = func() (out [sqliteUpsertRows + 1]string) {
+// sqliteUpserts[n] upserts n dossiers; sqliteInserts[n] inserts n new ones.
+var sqliteUpserts, sqliteInserts = func() (up, in [sqliteUpsertRows + 1]string) {
 	for n := 1; n <= sqliteUpsertRows; n++ {
-		out[n] = buildSQLiteUpsert(n)
+		up[n], in[n] = buildSQLiteUpsert(n)
 	}
-	return out
+	return up, in
 }()
 
-func sqliteUpsertSQL(n int) string { return sqliteUpserts[n] }
-
-func buildSQLiteUpsert(n int) string {
+func buildSQLiteUpsert(n int) (upsert, insert string) {
 	tuple := "(?" + strings.Repeat(", ?", len(sqliteDossierCols)-1) + ")"
-	q := "INSERT INTO dossiers (" + strings.Join(sqliteDossierCols, ", ") + ") VALUES " + tuple +
-		strings.Repeat(", "+tuple, n-1) + " ON CONFLICT (code) DO UPDATE SET "
+	values := " (" + strings.Join(sqliteDossierCols, ", ") + ") VALUES " + tuple + strings.Repeat(", "+tuple, n-1)
+	insert = "INSERT OR IGNORE INTO dossiers" + values
+	q := "INSERT INTO dossiers" + values + " ON CONFLICT (code) DO UPDATE SET "
 	for i, c := range sqliteDossierCols[1:] {
 		if i > 0 {
 			q += ", "
 		}
 		q += c + " = excluded." + c
 	}
-	return q
+	return q, insert
 }
 
 // writeChanged classifies rows against the stored ones (by key, equal
