@@ -178,11 +178,8 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 }
 
 func defaultBatch(kind ingest.Kind, dialect string) int {
-	switch {
-	case kind == ingest.KindDossiers && dialect == store.DialectPostgres:
-		return 10000
-	case kind == ingest.KindDossiers:
-		return 10000
+	if kind == ingest.KindDossiers {
+		return 10000 // Postgres: a COPY and an upsert each; SQLite: one transaction each
 	}
 	return 2000
 }

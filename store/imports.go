@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -97,8 +98,8 @@ func (im *Import) end(ctx context.Context, commit bool) error {
 	if im.tx != nil {
 		if commit {
 			err = im.tx.Commit().Error
-		} else {
-			err = im.tx.Rollback().Error
+		} else if err = im.tx.Rollback().Error; errors.Is(err, sql.ErrTxDone) {
+			err = nil // rolled back already, when its context ended
 		}
 	}
 	if im.pg != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,6 +22,7 @@ const token = "s3cret-token"
 func server(t *testing.T, s *store.Store, opt ingestapi.Options) *httptest.Server {
 	t.Helper()
 	opt.Store = s
+	opt.Log = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := web.New(web.Options{})
 	srv.Handle("POST /api/v1/import/{kind}", ingestapi.NewImportHandler(opt))
 	ts := httptest.NewServer(srv.Handler())
