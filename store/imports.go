@@ -144,23 +144,26 @@ type DossierBatch struct {
 // Len returns the number of dossiers in the batch.
 func (b *DossierBatch) Len() int { return len(b.rows) }
 
-// PrepareDossiers converts a batch (codes unique within it) for
-// WriteDossiers: NFC, DossierHash, and the unassigned flag from the
-// officers and units known when the session began. It may run in another
-// goroutine than the writes, so that parsing and writing overlap.
+// PrepareDossiers converts a batch for WriteDossiers: DossierHash, and the
+// unassigned flag from the officers and units known when the session
+// began. The codes must be unique within the batch and the text NFC, as
+// ingest.ReadBatches hands them over (text is not normalised again: that
+// scan was a quarter of an import's CPU). It may run in another goroutine
+// than the writes, so that parsing and writing overlap.
 func (im *Import) PrepareDossiers(ds []*models.Dossier) *DossierBatch {
 	now := im.opt.Now()
 	b := &DossierBatch{rows: make([]dossierRow, len(ds))}
 	for i, d := range ds {
-		r := dossierToRow(d, now)
+		r := dossierToRowNFC(d, now, asIs)
 		_, okO := im.officers[r.HandlerCode]
 		_, okU := im.units[r.UnitCode]
 		r.Unassigned = r.HandlerCode == "" || r.UnitCode == "" || !okO || !okU
 		b.rows[i] = r
 	}
-	b.rows = dedupe(b.rows, func(r *dossierRow) string { return r.Code })
 	return b
 }
+
+func asIs(s string) string { return s }
 
 // WriteDossiers stores a prepared batch: new dossiers are inserted, changed
 // ones (another hash or unassigned flag) replaced with their supplement
