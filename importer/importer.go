@@ -99,33 +99,44 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan batch, 1)
+	// Three stages, so that both cores work while the database waits:
+	// read and parse → prepare (hash; dossiers only) → write.
+	read := make(chan batch, 1)
 	readErr := make(chan error, 1)
 	go func() {
-		defer close(batches)
-		read := 0
+		defer close(read)
+		n := 0
 		readErr <- ingest.ReadBatches(ctx, r, opt.BatchSize, func(rows []ingest.Row) error {
-			b := batch{rows: rows}
-			if kind == ingest.KindDossiers {
-				ds := make([]*models.Dossier, 0, len(rows))
-				for _, row := range rows {
+			select {
+			case read <- batch{rows: rows}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			n += len(rows)
+			if opt.Progress != nil {
+				opt.Progress(n)
+			}
+			return nil
+		})
+	}()
+	batches := make(chan batch, 1)
+	go func() {
+		defer close(batches)
+		for b := range read {
+			if kind == ingest.KindDossiers && ctx.Err() == nil {
+				ds := make([]*models.Dossier, 0, len(b.rows))
+				for _, row := range b.rows {
 					if row.OK() {
 						ds = append(ds, row.Record.(*models.Dossier))
 					}
 				}
 				b.dossiers = im.PrepareDossiers(ds)
 			}
-			read += len(rows)
 			select {
 			case batches <- b:
 			case <-ctx.Done():
-				return ctx.Err()
 			}
-			if opt.Progress != nil {
-				opt.Progress(read)
-			}
-			return nil
-		})
+		}
 	}()
 
 	var werr error
