@@ -302,3 +302,21 @@ func TestImportXLSXSheet(t *testing.T) {
 		}
 	})
 }
+
+func TestImportStopsOnDamagedFile(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *importEnv) {
+		// Bytes that are not UTF-8 past the first 64 KB (the part checked
+		// at opening) stop the reading; the rows before are kept (without
+		// --atomic).
+		damaged := dossierHead + dossierLines(1200) + "H9999,U1,cv.a,02/03/2026,16/03/2026,Đang xử lý,L\xea V\xe3n\n"
+		path := e.file("damaged.csv", damaged)
+		code, out, errs := e.run("import", "dossiers", path, "--batch", "500", "--atomic")
+		if code != exitFailure || e.countDossiers() != 0 {
+			t.Errorf("--atomic: exit %d, %d dossiers stored, stdout %q, stderr %q", code, e.countDossiers(), out, errs)
+		}
+		code, out, errs = e.run("import", "dossiers", path, "--batch", "500")
+		if code != exitRejected || !strings.Contains(errs, "damaged.csv:1202") || e.countDossiers() != 1200 {
+			t.Errorf("exit %d, %d dossiers stored, stdout %q, stderr %q; want 3 and the rows before kept", code, e.countDossiers(), out, errs)
+		}
+	})
+}
