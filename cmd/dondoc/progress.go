@@ -71,13 +71,12 @@ func (p *progress) update(rows int) {
 				progressbar.OptionSetWriter(p.a.stderr),
 				progressbar.OptionShowBytes(true),
 				progressbar.OptionSetPredictTime(true),
-				progressbar.OptionThrottle(200*time.Millisecond),
 				progressbar.OptionSetWidth(30),
 				progressbar.OptionClearOnFinish(),
 			)
 		}
 		p.bar.Describe(fmt.Sprintf("%s: %d dòng, %.0f dòng/s", p.name, rows, rate))
-		_ = p.bar.Set64(p.read.Load())
+		_ = p.bar.Set64(p.read.Load()) // renders (update runs once a batch)
 		return
 	}
 	if now.Sub(p.lastLog) < progressLogEvery {
