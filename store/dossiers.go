@@ -73,41 +73,51 @@ func (stepRow) TableName() string { return "steps" }
 // DossierHash returns the digest of everything the store keeps of d (times
 // at the stored microsecond precision): equal hashes mean an unchanged
 // dossier. UpsertDossiers skips rows whose stored hash is equal.
-func DossierHash(d *models.Dossier) string {
-	h := sha256.New()
-	w := func(s string) { h.Write([]byte(s)); h.Write([]byte{0x1f}) }
+func DossierHash(d *models.Dossier) string { return dossierHash(d, models.NFC) }
+
+// dossierHash is DossierHash with nfc applied to the text (the identity
+// when the text is known to be NFC already).
+func dossierHash(d *models.Dossier, nfc func(string) string) string {
+	// One buffer hashed at once: the same bytes as writing field by field.
+	buf := make([]byte, 0, 512)
+	w := func(s string) { buf = append(append(buf, s...), 0x1f) }
 	t := func(x time.Time) {
-		if x.IsZero() {
-			w("")
-			return
+		if !x.IsZero() {
+			buf = strconv.AppendInt(buf, x.Truncate(time.Microsecond).UnixMicro(), 10)
 		}
-		w(strconv.FormatInt(x.Truncate(time.Microsecond).UnixMicro(), 10))
+		buf = append(buf, 0x1f)
 	}
 	for _, s := range []string{d.Code, d.ProcedureCode, d.ProcedureName, d.Field, d.UnitCode, d.HandlerCode} {
-		w(models.NFC(s))
+		w(nfc(s))
 	}
 	for _, x := range []time.Time{d.ReceivedAt, d.DueAt, d.FinishedAt, d.SystemFinishedAt, d.ReturnedAt} {
 		t(x)
 	}
-	w(strconv.Itoa(int(d.Status)))
+	buf = append(strconv.AppendInt(buf, int64(d.Status), 10), 0x1f)
 	w(string(d.Channel))
-	w(strconv.Itoa(d.SupplementCount))
+	buf = append(strconv.AppendInt(buf, int64(d.SupplementCount), 10), 0x1f)
 	for _, iv := range d.Supplements {
 		t(iv.Start)
 		t(iv.End)
 	}
-	w(models.NFC(d.ApplicantName))
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	w(nfc(d.ApplicantName))
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:16])
 }
 
 func dossierToRow(d *models.Dossier, now time.Time) dossierRow {
+	return dossierToRowNFC(d, now, models.NFC)
+}
+
+// dossierToRowNFC is dossierToRow with nfc applied to the text.
+func dossierToRowNFC(d *models.Dossier, now time.Time, nfc func(string) string) dossierRow {
 	r := dossierRow{
-		Code: models.NFC(d.Code), ProcedureCode: models.NFC(d.ProcedureCode), ProcedureName: models.NFC(d.ProcedureName),
-		Field: models.NFC(d.Field), UnitCode: models.NFC(d.UnitCode), HandlerCode: models.NFC(d.HandlerCode),
+		Code: nfc(d.Code), ProcedureCode: nfc(d.ProcedureCode), ProcedureName: nfc(d.ProcedureName),
+		Field: nfc(d.Field), UnitCode: nfc(d.UnitCode), HandlerCode: nfc(d.HandlerCode),
 		ReceivedAt: tstamp(d.ReceivedAt), DueAt: tstamp(d.DueAt), FinishedAt: tstamp(d.FinishedAt),
 		SystemFinishedAt: tstamp(d.SystemFinishedAt), ReturnedAt: tstamp(d.ReturnedAt),
 		Status: int16(d.Status), Channel: string(d.Channel), SupplementCount: d.SupplementCount,
-		ApplicantName: models.NFC(d.ApplicantName), RowHash: DossierHash(d), UpdatedAt: tstamp(now),
+		ApplicantName: nfc(d.ApplicantName), RowHash: dossierHash(d, nfc), UpdatedAt: tstamp(now),
 		Unassigned: d.HandlerCode == "" || d.UnitCode == "",
 	}
 	if len(d.Supplements) > 0 {

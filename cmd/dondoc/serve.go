@@ -14,6 +14,7 @@ import (
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/web"
+	"github.com/dondoc/dondoc/web/ingestapi"
 	"github.com/dondoc/dondoc/web/publish"
 )
 
@@ -59,6 +60,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	pages.Mount(srv)
+	srv.Handle("POST /api/v1/import/{kind}", ingestapi.NewImportHandler(ingestapi.Options{
+		Store: st, Token: a.cfg.IngestToken, Location: a.cfg.Location, Now: a.cfg.Clock(), Log: a.log}))
 
 	channels := map[string]notify.Channel{}
 	waitChat := func() {}

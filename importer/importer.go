@@ -1,0 +1,292 @@
+// Package importer stores what ingest reads: it streams a Reader's rows in
+// batches to a store import session, the reading and parsing in one
+// goroutine and the database work in another, and counts what was
+// inserted, updated, left unchanged and rejected, with every row error.
+// The CLI (dondoc import) and the HTTP ingest API both use Run.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dondoc/dondoc/ingest"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
+)
+
+// Options say how to import.
+type Options struct {
+	// Atomic stores nothing when any row is rejected.
+	Atomic bool
+	// DryRun checks every row (and counts what would change) but stores
+	// nothing.
+	DryRun bool
+	// BatchSize is the rows per batch; 0: a size fit for the kind and
+	// database.
+	BatchSize int
+	// Now stamps the rows' updated_at (nil: time.Now).
+	Now func() time.Time
+	// Progress, when set, is called after each batch is read with the rows
+	// read so far (from the reading goroutine).
+	Progress func(rows int)
+	Log      *slog.Logger
+}
+
+// MaxWarnings is how many warning messages a Result keeps (all are counted).
+const MaxWarnings = 1000
+
+// Result is the outcome of an import.
+type Result struct {
+	ingest.Summary
+	// Unassigned counts the dossiers stored with an empty or unknown
+	// handler or unit (each also a warning).
+	Unassigned int
+	// Errors holds every row error, in file order. The value of the
+	// applicant's name is never kept (personal data).
+	Errors []*ingest.RowError
+	// Warnings holds the first MaxWarnings warnings; Summary.Warnings counts them all.
+	Warnings []string
+	// Stored reports whether the rows were kept (false for a dry run, an
+	// atomic import with rejections, or a failure before any batch).
+	Stored bool
+	// Reassigned counts dossiers whose unassigned flag changed after a
+	// units or officers import.
+	Reassigned int64
+}
+
+// ReadError is a fault of the input that stopped the reading (damaged
+// file, malformed JSON...), as opposed to a database failure.
+type ReadError struct{ Err error }
+
+func (e *ReadError) Error() string { return e.Err.Error() }
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// batch is what the reading goroutine hands to the writer.
+type batch struct {
+	rows     []ingest.Row
+	dossiers *store.DossierBatch
+}
+
+// Run imports everything r reads into s. An error stops the import: a
+// fatal reading error (rows stored before it stay stored unless Atomic or
+// DryRun), a database error, or the context's end. The Result counts what
+// was done until then.
+func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (res Result, err error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	kind := r.Kind()
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = defaultBatch(kind, s.Dialect())
+	}
+	im, err := s.BeginImport(ctx, store.ImportOptions{Atomic: opt.Atomic || opt.DryRun, Now: opt.Now})
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		if !res.Stored {
+			if rerr := im.Rollback(ctx); rerr != nil && err == nil {
+				err = rerr
+			}
+		}
+	}()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Three stages, so that both cores work while the database waits:
+	// read and parse → prepare (hash; dossiers only) → write.
+	read := make(chan batch, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(read)
+		n := 0
+		readErr <- ingest.ReadBatches(ctx, r, opt.BatchSize, func(rows []ingest.Row) error {
+			select {
+			case read <- batch{rows: rows}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			n += len(rows)
+			if opt.Progress != nil {
+				opt.Progress(n)
+			}
+			return nil
+		})
+	}()
+	batches := make(chan batch, 1)
+	go func() {
+		defer close(batches)
+		for b := range read {
+			if kind == ingest.KindDossiers && ctx.Err() == nil {
+				ds := make([]*models.Dossier, 0, len(b.rows))
+				for _, row := range b.rows {
+					if row.OK() {
+						ds = append(ds, row.Record.(*models.Dossier))
+					}
+				}
+				b.dossiers = im.PrepareDossiers(ds)
+			}
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+			}
+		}
+	}()
+
+	var werr error
+	for b := range batches {
+		if werr != nil {
+			continue // drain until the reader sees the cancellation
+		}
+		if werr = write(ctx, im, r.Name(), kind, b, &res); werr != nil {
+			cancel()
+		}
+	}
+	rerr := <-readErr
+	if rerr != nil && !errors.Is(rerr, context.Canceled) {
+		rerr = &ReadError{Err: rerr}
+	}
+	for _, w := range r.Warnings() {
+		res.addWarning(w)
+	}
+	res.Warnings = res.Warnings[:min(len(res.Warnings), MaxWarnings)]
+	res.Summary.Warnings += r.WarningCount()
+	switch {
+	case werr != nil:
+		return res, werr
+	case rerr != nil:
+		if opt.Atomic || opt.DryRun {
+			return res, rerr
+		}
+		// Rows before the damage are good: keep them.
+		if cerr := im.Commit(ctx); cerr != nil {
+			return res, cerr
+		}
+		res.Stored = res.Inserted+res.Updated+res.Unchanged > 0
+		return res, rerr
+	case opt.DryRun || (opt.Atomic && res.Rejected > 0):
+		return res, nil
+	}
+	if err := im.Commit(ctx); err != nil {
+		return res, err
+	}
+	res.Stored = true
+	if kind == ingest.KindUnits || kind == ingest.KindOfficers {
+		n, err := s.RefreshUnassigned(ctx)
+		if err != nil {
+			return res, err
+		}
+		res.Reassigned = n
+	}
+	opt.Log.Info("import done", "kind", string(kind), "file", r.Name(), "summary", res.Summary.String())
+	return res, nil
+}
+
+func defaultBatch(kind ingest.Kind, dialect string) int {
+	if kind == ingest.KindDossiers {
+		return 10000 // Postgres: a COPY and an upsert each; SQLite: one transaction each
+	}
+	return 2000
+}
+
+func (res *Result) addWarning(w string) {
+	if len(res.Warnings) < MaxWarnings {
+		res.Warnings = append(res.Warnings, w)
+	}
+}
+
+func (res *Result) reject(row ingest.Row) {
+	res.Rejected++
+	for _, e := range row.Errors {
+		if e.Field == "chu_ho_so" {
+			c := *e
+			c.Value = ""
+			e = &c
+		}
+		res.Errors = append(res.Errors, e)
+	}
+}
+
+// write stores one batch and counts it.
+func write(ctx context.Context, im *store.Import, name string, kind ingest.Kind, b batch, res *Result) error {
+	var (
+		c   store.ImportCounts
+		err error
+	)
+	good := make([]ingest.Row, 0, len(b.rows))
+	for _, row := range b.rows {
+		if row.OK() {
+			good = append(good, row)
+		} else {
+			res.reject(row)
+		}
+	}
+	switch kind {
+	case ingest.KindDossiers:
+		c, err = im.WriteDossiers(ctx, b.dossiers)
+		if err == nil {
+			warnUnassigned(im, name, good, res)
+		}
+	case ingest.KindUnits:
+		c, err = im.WriteUnits(ctx, records[models.Unit](good))
+	case ingest.KindOfficers:
+		c, err = im.WriteOfficers(ctx, records[models.Officer](good))
+	case ingest.KindHolidays:
+		c, err = im.WriteHolidays(ctx, records[models.Holiday](good))
+	case ingest.KindSteps:
+		var missing []int
+		c, missing, err = im.WriteSteps(ctx, records[models.Step](good))
+		for _, i := range missing {
+			st := good[i].Record.(*models.Step)
+			res.reject(ingest.Row{Line: good[i].Line, Errors: []*ingest.RowError{{
+				File: name, Line: good[i].Line, Column: "ma_ho_so", Field: "ma_ho_so", Value: st.DossierCode,
+				Reason: "is not a known dossier (import the dossiers file first)",
+			}}})
+		}
+	default:
+		err = fmt.Errorf("importer: unknown kind %q", kind)
+	}
+	if err != nil {
+		return err
+	}
+	res.Inserted += c.Inserted
+	res.Updated += c.Updated
+	res.Unchanged += c.Unchanged
+	return nil
+}
+
+func warnUnassigned(im *store.Import, name string, good []ingest.Row, res *Result) {
+	for _, row := range good {
+		d := row.Record.(*models.Dossier)
+		var why string
+		switch {
+		case d.HandlerCode == "":
+			why = "has no handling officer (ma_can_bo)"
+		case !im.OfficerKnown(d.HandlerCode):
+			why = fmt.Sprintf("handling officer %q is not known", d.HandlerCode)
+		case d.UnitCode == "":
+			why = "has no unit (ma_don_vi)"
+		case !im.UnitKnown(d.UnitCode):
+			why = fmt.Sprintf("unit %q is not known", d.UnitCode)
+		default:
+			continue
+		}
+		res.Unassigned++
+		res.Summary.Warnings++
+		res.addWarning(fmt.Sprintf("%s:%d: dossier %q %s: stored as unassigned", name, row.Line, d.Code, why))
+	}
+}
+
+func records[T any](rows []ingest.Row) []T {
+	out := make([]T, len(rows))
+	for i, row := range rows {
+		out[i] = *row.Record.(*T)
+	}
+	return out
+}

@@ -1,0 +1,69 @@
+package importer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/dondoc/dondoc/importer"
+	"github.com/dondoc/dondoc/ingest"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
+)
+
+func reader(t *testing.T, format ingest.Format, body string) *ingest.Reader {
+	t.Helper()
+	r, err := ingest.NewReader(strings.NewReader(body), format, ingest.Options{Kind: ingest.KindDossiers, Location: models.UTC7, Name: "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func csvRows(n int) string {
+	var b strings.Builder
+	b.WriteString("ma_ho_so,ma_don_vi,ma_can_bo,ngay_tiep_nhan,ngay_hen_tra,trang_thai,chu_ho_so\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "H%04d,U1,cv.a,02/03/2026,16/03/2026,2,Lê Văn %d\n", i, i)
+	}
+	return b.String()
+}
+
+func TestRunProgressDryRunAndPersonalData(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var seen []int
+		res, err := importer.Run(ctx, s, reader(t, ingest.FormatCSV, csvRows(25)), importer.Options{
+			BatchSize: 10, DryRun: true, Progress: func(n int) { seen = append(seen, n) },
+		})
+		if err != nil || res.Inserted != 25 || res.Stored || res.Unassigned != 25 {
+			t.Fatalf("dry run: %+v, %v", res, err)
+		}
+		if fmt.Sprint(seen) != "[10 20 25]" {
+			t.Errorf("progress calls %v, want [10 20 25]", seen)
+		}
+		if n, _ := s.CountDossiers(ctx); n != 0 {
+			t.Errorf("dry run stored %d dossiers", n)
+		}
+		// A JSON type error on the applicant's name is reported without its value.
+		res, err = importer.Run(ctx, s, reader(t, ingest.FormatNDJSON,
+			`{"ma_ho_so":"H1","ngay_tiep_nhan":"02/03/2026","ngay_hen_tra":"16/03/2026","trang_thai":2,"chu_ho_so":{"ten":"Lê Văn Riêng"}}`+"\n"), importer.Options{})
+		if err != nil || res.Rejected != 1 || len(res.Errors) != 1 || res.Errors[0].Field != "chu_ho_so" || strings.Contains(res.Errors[0].Error(), "Riêng") {
+			t.Errorf("applicant error: %+v, %v", res.Errors, err)
+		}
+	})
+}
+
+func TestRunReadError(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	res, err := importer.Run(context.Background(), s, reader(t, ingest.FormatJSON,
+		`[{"ma_ho_so":"H1","ngay_tiep_nhan":"02/03/2026","ngay_hen_tra":"16/03/2026","trang_thai":2}, {"ma_ho_so": `), importer.Options{})
+	var re *importer.ReadError
+	if !errors.As(err, &re) || res.Inserted != 1 || !res.Stored {
+		t.Errorf("truncated JSON: %+v, %v; want a ReadError with the first row stored", res, err)
+	}
+}

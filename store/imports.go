@@ -1,0 +1,554 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/dondoc/dondoc/models"
+)
+
+// ImportCounts is what one batch of an import did.
+type ImportCounts struct {
+	Inserted, Updated, Unchanged int
+	// Unassigned counts the dossiers of the batch whose handler or unit is
+	// empty or unknown (stored, flagged unassigned).
+	Unassigned int
+}
+
+// Add adds o to c.
+func (c *ImportCounts) Add(o ImportCounts) {
+	c.Inserted += o.Inserted
+	c.Updated += o.Updated
+	c.Unchanged += o.Unchanged
+	c.Unassigned += o.Unassigned
+}
+
+// ImportOptions configure an import session.
+type ImportOptions struct {
+	// Atomic runs the whole import in one transaction: Commit stores
+	// everything, Rollback nothing. Otherwise each batch commits on its own.
+	Atomic bool
+	// Now stamps updated_at (nil: time.Now).
+	Now func() time.Time
+}
+
+// Import is one import session: batches of one kind written by natural
+// key, counting what was inserted, updated and left unchanged. Rows whose
+// content is unchanged are not rewritten. Dossiers on Postgres go through
+// COPY into a temporary staging table. An Import is used by one goroutine,
+// except PrepareDossiers, which may run beside the writes.
+type Import struct {
+	s        *Store
+	opt      ImportOptions
+	tx       *gorm.DB // Atomic on the gorm path
+	officers map[string]struct{}
+	units    map[string]struct{}
+	pg       *pgImport // dossiers on Postgres
+	done     bool
+}
+
+// BeginImport starts an import session. Close it with Commit or Rollback.
+func (s *Store) BeginImport(ctx context.Context, opt ImportOptions) (*Import, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	im := &Import{s: s, opt: opt}
+	var err error
+	if im.officers, err = s.codeSet(ctx, "officers"); err != nil {
+		return nil, err
+	}
+	if im.units, err = s.codeSet(ctx, "units"); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+func (s *Store) codeSet(ctx context.Context, table string) (map[string]struct{}, error) {
+	var codes []string
+	if err := s.db.WithContext(ctx).Table(table).Pluck("code", &codes).Error; err != nil {
+		return nil, fmt.Errorf("store: import: %s: %w", table, err)
+	}
+	out := make(map[string]struct{}, len(codes))
+	for _, c := range codes {
+		out[c] = struct{}{}
+	}
+	return out, nil
+}
+
+// Commit ends the session, keeping what it wrote.
+func (im *Import) Commit(ctx context.Context) error { return im.end(ctx, true) }
+
+// Rollback ends the session; in an Atomic session nothing is kept. It does
+// nothing after Commit.
+func (im *Import) Rollback(ctx context.Context) error { return im.end(ctx, false) }
+
+func (im *Import) end(ctx context.Context, commit bool) error {
+	if im.done {
+		return nil
+	}
+	im.done = true
+	var err error
+	if im.tx != nil {
+		if commit {
+			err = im.tx.Commit().Error
+		} else if err = im.tx.Rollback().Error; errors.Is(err, sql.ErrTxDone) {
+			err = nil // rolled back already, when its context ended
+		}
+	}
+	if im.pg != nil {
+		if perr := im.pg.end(ctx, commit); err == nil {
+			err = perr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("store: import: end: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in the session's transaction (Atomic, begun on first use),
+// or in a new one per batch.
+func (im *Import) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if !im.opt.Atomic {
+		return im.s.db.WithContext(ctx).Transaction(fn)
+	}
+	if im.tx == nil {
+		im.tx = im.s.db.WithContext(ctx).Begin()
+		if err := im.tx.Error; err != nil {
+			im.tx = nil
+			return err
+		}
+	}
+	return fn(im.tx.WithContext(ctx))
+}
+
+// OfficerKnown reports whether the officer existed when the session began.
+func (im *Import) OfficerKnown(code string) bool { _, ok := im.officers[models.NFC(code)]; return ok }
+
+// UnitKnown reports whether the unit existed when the session began.
+func (im *Import) UnitKnown(code string) bool { _, ok := im.units[models.NFC(code)]; return ok }
+
+// DossierBatch is a batch of dossiers converted for the store, with their
+// hashes and unassigned flags (see PrepareDossiers).
+type DossierBatch struct {
+	rows []dossierRow
+}
+
+// Len returns the number of dossiers in the batch.
+func (b *DossierBatch) Len() int { return len(b.rows) }
+
+// PrepareDossiers converts a batch for WriteDossiers: DossierHash, and the
+// unassigned flag from the officers and units known when the session
+// began. The codes must be unique within the batch and the text NFC, as
+// ingest.ReadBatches hands them over (text is not normalised again: that
+// scan was a quarter of an import's CPU). It may run in another goroutine
+// than the writes, so that parsing and writing overlap.
+func (im *Import) PrepareDossiers(ds []*models.Dossier) *DossierBatch {
+	now := im.opt.Now()
+	b := &DossierBatch{rows: make([]dossierRow, len(ds))}
+	for i, d := range ds {
+		r := dossierToRowNFC(d, now, asIs)
+		_, okO := im.officers[r.HandlerCode]
+		_, okU := im.units[r.UnitCode]
+		r.Unassigned = r.HandlerCode == "" || r.UnitCode == "" || !okO || !okU
+		b.rows[i] = r
+	}
+	return b
+}
+
+func asIs(s string) string { return s }
+
+// WriteDossiers stores a prepared batch: new dossiers are inserted, changed
+// ones (another hash or unassigned flag) replaced with their supplement
+// waits reset, unchanged ones left alone.
+func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (ImportCounts, error) {
+	var c ImportCounts
+	for i := range b.rows {
+		if b.rows[i].Unassigned {
+			c.Unassigned++
+		}
+	}
+	if len(b.rows) == 0 {
+		return c, nil
+	}
+	if im.s.dialect == DialectPostgres {
+		if im.pg == nil {
+			pg, err := im.s.beginPgImport(ctx, im.opt.Atomic)
+			if err != nil {
+				return c, err
+			}
+			im.pg = pg
+		}
+		n, err := im.pg.write(ctx, b.rows)
+		if err != nil {
+			return c, fmt.Errorf("store: import dossiers: %w", err)
+		}
+		n.Unassigned = c.Unassigned
+		return n, nil
+	}
+	err := im.inTx(ctx, func(tx *gorm.DB) error {
+		n, err := sqliteWriteDossiers(ctx, tx.Statement.ConnPool, b.rows)
+		n.Unassigned = c.Unassigned
+		c = n
+		return err
+	})
+	if err != nil {
+		return ImportCounts{}, fmt.Errorf("store: import %d dossiers: %w", len(b.rows), err)
+	}
+	return c, nil
+}
+
+// sqliteDossierCols are the dossier columns in sqliteUpsertDossier order.
+var sqliteDossierCols = append([]string{"code"}, append(append([]string(nil), dossierUpdateColumns...), "unassigned")...)
+
+// SQLite statements are parsed at every execution by the pure-Go driver,
+// and its binding time grows with the square of the parameters: lookups
+// and upserts go by chunks of moderate size.
+const (
+	sqliteLookupChunk = 250
+	sqliteUpsertRows  = 25
+)
+
+// sqliteWriteDossiers compares the batch with the stored hashes, then
+// upserts the new and changed rows.
+func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRow) (c ImportCounts, err error) {
+	// The default 2 MB page cache thrashes on the dossiers' five indexes,
+	// and each multi-row statement keeps a statement journal: in memory,
+	// not in a temporary file.
+	for _, p := range []string{"PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY"} {
+		if _, err := db.ExecContext(ctx, p); err != nil {
+			return c, err
+		}
+	}
+	type stored struct {
+		hash string
+		flag bool
+	}
+	have := make(map[string]stored, len(rows))
+	for start := 0; start < len(rows); start += sqliteLookupChunk {
+		part := rows[start:min(start+sqliteLookupChunk, len(rows))]
+		args := make([]any, len(part))
+		for i := range part {
+			args[i] = part[i].Code
+		}
+		q := "SELECT code, row_hash, unassigned FROM dossiers WHERE code IN (?" + strings.Repeat(", ?", len(part)-1) + ")"
+		res, err := db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return c, err
+		}
+		for res.Next() {
+			var code string
+			var st stored
+			if err := res.Scan(&code, &st.hash, &st.flag); err != nil {
+				res.Close()
+				return c, err
+			}
+			have[code] = st
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return c, err
+		}
+	}
+	var write []*dossierRow
+	var updated []any
+	for i := range rows {
+		r := &rows[i]
+		old, ok := have[r.Code]
+		switch {
+		case !ok:
+			c.Inserted++
+		case old.hash != r.RowHash || old.flag != r.Unassigned:
+			c.Updated++
+			updated = append(updated, r.Code)
+		default:
+			c.Unchanged++
+			continue
+		}
+		write = append(write, r)
+	}
+	for start := 0; start < len(updated); start += sqliteLookupChunk {
+		part := updated[start:min(start+sqliteLookupChunk, len(updated))]
+		q := "DELETE FROM dossier_supplements WHERE dossier_code IN (?" + strings.Repeat(", ?", len(part)-1) + ")"
+		if _, err := db.ExecContext(ctx, q, part...); err != nil {
+			return c, err
+		}
+	}
+	// New rows go by INSERT OR IGNORE: a multi-row statement that cannot
+	// abort needs no statement journal (a copy of every page it touches,
+	// most of the time spent on a first import). They are known to be
+	// absent (SQLite has one writer); a row the database would ignore
+	// (a broken constraint) is reported rather than lost.
+	var fresh, changed []*dossierRow
+	for _, r := range write {
+		if _, ok := have[r.Code]; ok {
+			changed = append(changed, r)
+		} else {
+			fresh = append(fresh, r)
+		}
+	}
+	args := make([]any, 0, sqliteUpsertRows*len(sqliteDossierCols))
+	for _, set := range []struct {
+		rows []*dossierRow
+		sql  *[sqliteUpsertRows + 1]string
+	}{{fresh, &sqliteInserts}, {changed, &sqliteUpserts}} {
+		for start := 0; start < len(set.rows); start += sqliteUpsertRows {
+			part := set.rows[start:min(start+sqliteUpsertRows, len(set.rows))]
+			args = args[:0]
+			for _, r := range part {
+				args = append(args, r.Code, r.ProcedureCode, r.ProcedureName, r.Field, r.UnitCode, r.HandlerCode,
+					r.ReceivedAt, r.DueAt, r.FinishedAt, r.SystemFinishedAt, r.ReturnedAt, r.Status, r.Channel,
+					r.SupplementCount, r.SupplementRequestedAt, r.SupplementDoneAt, r.ApplicantName, r.RowHash, r.UpdatedAt, r.Unassigned)
+			}
+			res, err := db.ExecContext(ctx, set.sql[len(part)], args...)
+			if err != nil {
+				return c, err
+			}
+			if n, err := res.RowsAffected(); err == nil && n != int64(len(part)) {
+				return c, fmt.Errorf("%d of %d dossiers from %s were refused by the database's constraints", int64(len(part))-n, len(part), part[0].Code)
+			}
+		}
+	}
+	return c, nil
+}
+
+// sqliteUpserts[n] upserts n dossiers; sqliteInserts[n] inserts n new ones.
+var sqliteUpserts, sqliteInserts = func() (up, in [sqliteUpsertRows + 1]string) {
+	for n := 1; n <= sqliteUpsertRows; n++ {
+		up[n], in[n] = buildSQLiteUpsert(n)
+	}
+	return up, in
+}()
+
+func buildSQLiteUpsert(n int) (upsert, insert string) {
+	tuple := "(?" + strings.Repeat(", ?", len(sqliteDossierCols)-1) + ")"
+	values := " (" + strings.Join(sqliteDossierCols, ", ") + ") VALUES " + tuple + strings.Repeat(", "+tuple, n-1)
+	insert = "INSERT OR IGNORE INTO dossiers" + values
+	q := "INSERT INTO dossiers" + values + " ON CONFLICT (code) DO UPDATE SET "
+	for i, c := range sqliteDossierCols[1:] {
+		if i > 0 {
+			q += ", "
+		}
+		q += c + " = excluded." + c
+	}
+	return q, insert
+}
+
+// writeChanged classifies rows against the stored ones (by key, equal
+// content), then upserts only the new and changed ones.
+func writeChanged[T any, K comparable](ctx context.Context, im *Import, what string, rows []T, key func(*T) K,
+	keyCols []string, load func(tx *gorm.DB, keys []K) ([]T, error), equal func(a, b *T) bool, update []string) (ImportCounts, error) {
+	var c ImportCounts
+	rows = dedupe(rows, key)
+	if len(rows) == 0 {
+		return c, nil
+	}
+	keys := make([]K, len(rows))
+	for i := range rows {
+		keys[i] = key(&rows[i])
+	}
+	err := im.inTx(ctx, func(tx *gorm.DB) error {
+		have := make(map[K]*T, len(rows))
+		for _, chunk := range chunks(keys, im.s.maxParams()/len(keyCols)) {
+			got, err := load(tx, chunk)
+			if err != nil {
+				return err
+			}
+			for i := range got {
+				have[key(&got[i])] = &got[i]
+			}
+		}
+		var write []T
+		for i := range rows {
+			old, ok := have[key(&rows[i])]
+			switch {
+			case !ok:
+				c.Inserted++
+			case !equal(old, &rows[i]):
+				c.Updated++
+			default:
+				c.Unchanged++
+				continue
+			}
+			write = append(write, rows[i])
+		}
+		if len(write) == 0 {
+			return nil
+		}
+		cols := make([]clause.Column, len(keyCols))
+		for i, k := range keyCols {
+			cols[i] = clause.Column{Name: k}
+		}
+		return tx.Clauses(clause.OnConflict{Columns: cols, DoUpdates: clause.AssignmentColumns(update)}).
+			CreateInBatches(write, im.s.batchSize(len(keyCols)+len(update))).Error
+	})
+	if err != nil {
+		return ImportCounts{}, fmt.Errorf("store: import %s: %w", what, err)
+	}
+	return c, nil
+}
+
+// WriteUnits stores units by code. Call RefreshUnassigned after the last
+// batch: dossiers may have become assigned.
+func (im *Import) WriteUnits(ctx context.Context, units []models.Unit) (ImportCounts, error) {
+	rows := make([]unitRow, len(units))
+	for i, u := range units {
+		rows[i] = unitRow{Code: models.NFC(u.Code), Name: models.NFC(u.Name), Level: models.NFC(u.Level),
+			ParentCode: models.NFC(u.ParentCode), ValidFrom: civil(u.ValidFrom), ValidTo: civil(u.ValidTo),
+			SuccessorCode: models.NFC(u.SuccessorCode)}
+	}
+	return writeChanged(ctx, im, "units", rows, func(r *unitRow) string { return r.Code }, []string{"code"},
+		func(tx *gorm.DB, keys []string) (out []unitRow, err error) {
+			return out, tx.Where("code IN ?", keys).Find(&out).Error
+		},
+		func(a, b *unitRow) bool { return *a == *b },
+		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code"})
+}
+
+// WriteOfficers stores officers by code (a new one is active). Call
+// RefreshUnassigned after the last batch.
+func (im *Import) WriteOfficers(ctx context.Context, officers []models.Officer) (ImportCounts, error) {
+	rows := make([]officerRow, len(officers))
+	for i, o := range officers {
+		role := o.Role
+		if role == "" {
+			role = models.RoleOfficer
+		}
+		rows[i] = officerRow{Code: models.NFC(o.Code), Name: models.NFC(o.Name), UnitCode: models.NFC(o.UnitCode),
+			Position: models.NFC(o.Position), Role: string(role), Phone: o.Phone, Email: o.Email, Active: o.Active}
+	}
+	return writeChanged(ctx, im, "officers", rows, func(r *officerRow) string { return r.Code }, []string{"code"},
+		func(tx *gorm.DB, keys []string) (out []officerRow, err error) {
+			return out, tx.Where("code IN ?", keys).Find(&out).Error
+		},
+		func(a, b *officerRow) bool { return *a == *b },
+		[]string{"name", "unit_code", "position", "role", "phone", "email", "active"})
+}
+
+// WriteHolidays stores official day overrides by date.
+func (im *Import) WriteHolidays(ctx context.Context, hs []models.Holiday) (ImportCounts, error) {
+	rows := make([]holidayRow, 0, len(hs))
+	for _, h := range hs {
+		if h.Date == models.NoDate {
+			continue
+		}
+		kind := h.Kind
+		if kind == "" {
+			kind = models.DayOff
+		}
+		rows = append(rows, holidayRow{Date: civil(h.Date), Kind: string(kind), Name: models.NFC(h.Name), Source: models.NFC(h.Source)})
+	}
+	return writeChanged(ctx, im, "holidays", rows, func(r *holidayRow) civil { return r.Date }, []string{"date"},
+		func(tx *gorm.DB, keys []civil) (out []holidayRow, err error) {
+			vals := make([]any, len(keys))
+			for i, k := range keys {
+				vals[i] = k
+			}
+			return out, tx.Where("date IN ?", vals).Find(&out).Error
+		},
+		func(a, b *holidayRow) bool { return *a == *b },
+		[]string{"kind", "name", "source"})
+}
+
+// WriteSteps stores steps by (dossier, step number). Steps of dossiers the
+// store does not have are not written: their indices in steps are returned
+// in missing.
+func (im *Import) WriteSteps(ctx context.Context, steps []models.Step) (c ImportCounts, missing []int, err error) {
+	codes := make([]string, 0, len(steps))
+	for _, st := range steps {
+		codes = append(codes, models.NFC(st.DossierCode))
+	}
+	known := make(map[string]bool, len(codes))
+	err = im.inTx(ctx, func(tx *gorm.DB) error {
+		for _, chunk := range chunks(codes, im.s.maxParams()) {
+			var got []string
+			if err := tx.Table("dossiers").Where("code IN ?", chunk).Pluck("code", &got).Error; err != nil {
+				return err
+			}
+			for _, g := range got {
+				known[g] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return c, nil, fmt.Errorf("store: import steps: %w", err)
+	}
+	rows := make([]stepRow, 0, len(steps))
+	for i, st := range steps {
+		if !known[codes[i]] {
+			missing = append(missing, i)
+			continue
+		}
+		rows = append(rows, stepRow{DossierCode: codes[i], Seq: st.Seq, Name: models.NFC(st.Name),
+			OfficerCode: models.NFC(st.OfficerCode), StartedAt: tstamp(utcMicro(st.StartedAt)), DueAt: tstamp(utcMicro(st.DueAt)),
+			FinishedAt: tstamp(utcMicro(st.FinishedAt))})
+	}
+	type key struct {
+		code string
+		seq  int
+	}
+	c, err = writeChanged(ctx, im, "steps", rows, func(r *stepRow) key { return key{r.DossierCode, r.Seq} },
+		[]string{"dossier_code", "seq"},
+		func(tx *gorm.DB, keys []key) (out []stepRow, err error) {
+			byCode := map[string]bool{}
+			var cs []string
+			for _, k := range keys {
+				if !byCode[k.code] {
+					byCode[k.code] = true
+					cs = append(cs, k.code)
+				}
+			}
+			return out, tx.Where("dossier_code IN ?", cs).Find(&out).Error
+		},
+		func(a, b *stepRow) bool {
+			return a.Name == b.Name && a.OfficerCode == b.OfficerCode && sameTime(a.StartedAt, b.StartedAt) &&
+				sameTime(a.DueAt, b.DueAt) && sameTime(a.FinishedAt, b.FinishedAt)
+		},
+		[]string{"name", "officer_code", "started_at", "due_at", "finished_at"})
+	return c, missing, err
+}
+
+func utcMicro(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+func sameTime(a, b tstamp) bool { return utcMicro(a.time()).Equal(utcMicro(b.time())) }
+
+// UnassignedDossiers returns the dossiers flagged unassigned (handler or
+// unit empty or unknown), by code, at most limit of them (0: all), and
+// how many there are in all. The applicant's name is left out.
+func (s *Store) UnassignedDossiers(ctx context.Context, limit int) ([]models.Dossier, int64, error) {
+	var total int64
+	db := s.db.WithContext(ctx)
+	if err := db.Model(&dossierRow{}).Where("unassigned").Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
+	}
+	q := db.Where("unassigned").Order("code").Omit("applicant_name")
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var rows []dossierRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
+	}
+	out := make([]models.Dossier, len(rows))
+	for i := range rows {
+		rows[i].ApplicantName = ""
+		out[i] = rows[i].model()
+	}
+	return out, total, nil
+}
+
+// pinnedConn returns a connection of the pool for the caller alone.
+func (s *Store) pinnedConn(ctx context.Context) (*sql.Conn, error) { return s.sqlDB.Conn(ctx) }
