@@ -22,6 +22,10 @@ func init() {
 	register("serve", "chạy dịch vụ: máy chủ web, bot, nhắc việc theo lịch và gửi tin", runServe)
 }
 
+// serveListening is called once serve is set up and about to serve on
+// addr (tests wait on it).
+var serveListening = func(addr string) {}
+
 // runServe is dondoc serve [--migrate]: the web server, the Telegram bot
 // (when TELEGRAM_BOT_TOKEN is set), the chat commands, the scheduled jobs
 // and the outbox dispatcher, until SIGTERM.
@@ -93,7 +97,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	err = srv.Run(ctx) // until SIGTERM / ctx
+	serveListening(srv.Addr()) // bound already: connections wait in the backlog
+	err = srv.Run(ctx)         // until SIGTERM / ctx
 	waitDelivery()
 	waitChat()
 	waitZalo()
