@@ -47,6 +47,7 @@ type Deps struct {
 	Clock       func() time.Time
 	BotUsername string // for deep links in /maketnoi; "" prints the /start form only
 	Logger      *slog.Logger
+	Broadcaster Broadcaster // /guibaocao; nil: not available
 }
 
 type handlers struct{ Deps }
@@ -72,6 +73,7 @@ func Register(r *bot.Router, d Deps) {
 	r.HandleOther(h.other)
 	r.Handle("xephang", h.ranking)
 	r.Handle("baocao", h.report)
+	r.Handle("guibaocao", h.broadcast)
 }
 
 // fmtr renders for one request: HTML on Telegram, plain text elsewhere.

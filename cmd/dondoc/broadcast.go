@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dondoc/dondoc/store"
 )
 
 func init() {
@@ -61,9 +63,6 @@ func runBroadcast(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if deps.Monthly == nil {
-		return errors.New("chưa có nguồn số liệu tháng trong bản dondoc này")
-	}
 	n, err := deps.Broadcast(ctx, year, mon, "")
 	if err != nil {
 		return err
@@ -74,6 +73,40 @@ func runBroadcast(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "Tháng %02d/%04d: %d tin mới vào hàng đợi.\n", int(mon), year, n)
 	return drainOutbox(ctx, a, st, channels)
+}
+
+// chatBroadcaster is /guibaocao's way to the monthly broadcast: the same
+// job as dondoc broadcast, for the configured platforms; the dispatcher of
+// dondoc serve delivers what it queues.
+type chatBroadcaster struct {
+	a  *app
+	st *store.Store
+}
+
+func (b chatBroadcaster) platforms() []string {
+	var ps []string
+	if b.a.cfg.TelegramToken != "" {
+		ps = append(ps, "telegram")
+	}
+	if b.a.cfg.ZaloToken != "" {
+		ps = append(ps, "zalo")
+	}
+	return ps
+}
+
+// Groups counts the bound unit groups that would receive the broadcast.
+func (b chatBroadcaster) Groups(ctx context.Context) (int, error) {
+	gs, err := b.st.ChatGroups(ctx, b.platforms()...)
+	return len(gs), err
+}
+
+// Broadcast queues the month's results for every bound group.
+func (b chatBroadcaster) Broadcast(ctx context.Context, year int, month time.Month) (int, error) {
+	deps, err := newJobDeps(ctx, b.a, b.st, b.platforms(), nil)
+	if err != nil {
+		return 0, err
+	}
+	return deps.Broadcast(ctx, year, month, "")
 }
 
 // parseMonthArg reads "YYYY-MM".

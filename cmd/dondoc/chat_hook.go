@@ -32,7 +32,8 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log})
 	handlers.Register(r, handlers.Deps{
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
-		Reports: &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: a.cfg.Location}},
+		Reports:     &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: a.cfg.Location}},
+		Broadcaster: chatBroadcaster{a: a, st: st},
 	})
 	return r, nil
 }

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
+)
+
+// TestGuibaocaoPreviewsThenSendsOnConfirmation: the secretariat's
+// /guibaocao shows what will go to how many groups with a «Gửi» button;
+// pressing it queues the month's results for each bound group, once.
+func TestGuibaocaoPreviewsThenSendsOnConfirmation(t *testing.T) {
+	a, st, fake, tg, _ := chatApp(t, "")
+	ctx := context.Background()
+	officers, err := st.Officers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secretariat string
+	for _, o := range officers {
+		if o.Role == models.RoleSecretariat {
+			secretariat = o.Code
+			break
+		}
+	}
+	code, err := st.CreateLinkCode(ctx, store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: secretariat, Now: a.cfg.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, _ := st.Units(ctx)
+	if err := st.BindGroup(ctx, "telegram", "-1001", units[0].Code, a.cfg.Now); err != nil {
+		t.Fatal(err)
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wait, err := startChat(runCtx, a, st, nil, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wait()
+	defer cancel()
+
+	fake.PushMessage(77, 77, "/start "+code)
+	if _, err := fake.WaitSent(10*time.Second, "sendMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+	fake.PushMessage(77, 77, "/guibaocao 2026-10")
+	sent, err := fake.WaitSent(10*time.Second, "sendMessage", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview := sent[1]
+	if !strings.Contains(preview.Text, "Gửi kết quả tháng 10/2026") || !strings.Contains(preview.Text, "1 nhóm đơn vị sẽ nhận") {
+		t.Fatalf("preview: %q", preview.Text)
+	}
+	var markup struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(preview.ReplyMarkup), &markup); err != nil || len(markup.InlineKeyboard) == 0 {
+		t.Fatalf("no confirmation button: %q (%v)", preview.ReplyMarkup, err)
+	}
+	if n, _ := st.OutboxCounts(ctx); len(n) != 0 {
+		t.Fatalf("the preview queued messages: %v", n)
+	}
+
+	fake.PushCallback(77, 77, preview.MessageID, markup.InlineKeyboard[0][0].CallbackData)
+	sent, err = fake.WaitSent(10*time.Second, "sendMessage", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done := sent[2].Text; !strings.Contains(done, "Đã xếp") {
+		t.Fatalf("after confirmation: %q", done)
+	}
+	// A second press (or another secretary) sends nothing twice.
+	fake.PushCallback(77, 77, preview.MessageID, markup.InlineKeyboard[0][0].CallbackData)
+	sent, err = fake.WaitSent(10*time.Second, "sendMessage", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := sent[3].Text; !strings.Contains(again, "không gửi lại") {
+		t.Fatalf("second confirmation: %q", again)
+	}
+	entries, err := st.Outbox().Entries(ctx, "")
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("nothing queued for the group: %v", err)
+	}
+	for _, e := range entries {
+		if e.Message.ChatID != "-1001" {
+			t.Errorf("queued for chat %s, want the bound group -1001", e.Message.ChatID)
+		}
+	}
+}
