@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"time"
 
@@ -20,9 +21,17 @@ import (
 // TELEGRAM_WEBHOOK_URL has no path.
 const defaultWebhookPath = "/telegram/webhook"
 
+// chatImport makes the importer behind "send the export to the bot"; nil
+// (the default) leaves importing by chat unavailable. The importer sets it.
+var chatImport = func(a *app, st *store.Store) func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error) {
+	return nil
+}
+
 // chatRouter builds the bot's router on the store: dir answers who is who
-// (the store's ChatDirectory, or the console's fixed identity over it).
-func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDirectory, dir bot.Directory, botUsername string) (*bot.Router, error) {
+// (the store's ChatDirectory, or the console's fixed identity over it);
+// download opens a file sent to the bot (nil where files cannot be fetched).
+func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDirectory, dir bot.Directory, botUsername string,
+	download func(ctx context.Context, platform, fileID string) (io.ReadCloser, error)) (*bot.Router, error) {
 	cal, err := loadCalendar(ctx, a, st)
 	if err != nil {
 		return nil, err
@@ -32,9 +41,21 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log})
 	handlers.Register(r, handlers.Deps{
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
+		Download: download, Import: chatImport(a, st),
 		Reports: &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: a.cfg.Location}},
 	})
 	return r, nil
+}
+
+// telegramDownload opens a file sent on Telegram (getFile through the
+// configured endpoint).
+func telegramDownload(tg *telegram.Bot) func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
+	return func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
+		if platform != telegram.Platform {
+			return nil, fmt.Errorf("cannot download a %s file through Telegram", platform)
+		}
+		return tg.Download(ctx, fileID)
+	}
 }
 
 // webhookPath is the path part of the webhook URL.
@@ -56,7 +77,7 @@ func webhookPath(raw string) (string, error) {
 // every update in flight is handled.
 func startChat(ctx context.Context, a *app, st *store.Store, srv *web.Server, tg *telegram.Bot) (wait func(), err error) {
 	cd := st.ChatDirectory(time.Minute)
-	r, err := chatRouter(ctx, a, st, cd, cd, tg.Username())
+	r, err := chatRouter(ctx, a, st, cd, cd, tg.Username(), telegramDownload(tg))
 	if err != nil {
 		return nil, err
 	}
