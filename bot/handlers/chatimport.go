@@ -76,8 +76,14 @@ var fileKindWords = []struct {
 func kindOf(caption, fileName string) (ingest.Kind, bool) {
 	words := strings.Fields(caption)
 	for n := min(len(words), 3); n >= 1; n-- {
-		if k, err := ingest.ParseKind(strings.Join(words[:n], " ")); err == nil {
+		phrase := strings.Join(words[:n], " ")
+		if k, err := ingest.ParseKind(phrase); err == nil {
 			return k, true
+		}
+		for _, w := range fileKindWords {
+			if models.Fold(phrase) == w.word {
+				return w.kind, true
+			}
 		}
 	}
 	base := strings.TrimSuffix(fileName, filepath.Ext(fileName))
