@@ -2,7 +2,9 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -66,6 +68,19 @@ type env struct {
 	rules *models.Rules
 	mu    sync.Mutex
 	now   time.Time
+	// importer answers Deps.Import; nil answers "not available".
+	importer func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error)
+}
+
+// doImport is Deps.Import: the test's importer.
+func (e *env) doImport(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error) {
+	e.mu.Lock()
+	imp := e.importer
+	e.mu.Unlock()
+	if imp == nil {
+		return handlers.ImportOutcome{}, errors.New("no importer in this test")
+	}
+	return imp(ctx, req)
 }
 
 func (e *env) clock() time.Time {
@@ -121,7 +136,9 @@ func newEnv(t *testing.T, st *store.Store) *env {
 		// machine, it would add a reply and shift the transcript.
 		SlowAfter: time.Minute})
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: e.clock,
-		BotUsername: tg.Username(), Reports: &results.Reports{Store: st, Clock: e.clock, Options: results.Options{Location: e.rules.Cal.Location()}}})
+		BotUsername: tg.Username(), Import: e.doImport,
+		Download: func(ctx context.Context, _, fileID string) (io.ReadCloser, error) { return tg.Download(ctx, fileID) },
+		Reports:  &results.Reports{Store: st, Clock: e.clock, Options: results.Options{Location: e.rules.Cal.Location()}}})
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

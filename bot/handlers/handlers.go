@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -48,6 +49,12 @@ type Deps struct {
 	BotUsername string // for deep links in /maketnoi; "" prints the /start form only
 	Logger      *slog.Logger
 	Broadcaster Broadcaster // /guibaocao; nil: not available
+	// Download opens a file sent to the bot (Telegram: getFile through the
+	// configured endpoint). Nil: files are not downloaded.
+	Download func(ctx context.Context, platform, fileID string) (io.ReadCloser, error)
+	// Import imports a downloaded file (the importer). Nil: importing by
+	// chat is not available yet.
+	Import func(ctx context.Context, req ImportRequest) (ImportOutcome, error)
 }
 
 type handlers struct{ Deps }

@@ -25,7 +25,8 @@ var bareCodeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`)
 const textNotCommand = "Bot chỉ hiểu các lệnh bắt đầu bằng dấu /. Gõ /trogiup để xem hướng dẫn."
 
 // other answers a private message that is not a command: a bare link code
-// links the account as /start <mã> would; anything else gets a hint.
+// links the account as /start <mã> would; a file from a linked account is
+// an import (see document); anything else gets a hint.
 func (h *handlers) other(ctx context.Context, q *bot.Request) (bot.Reply, error) {
 	text := strings.TrimSpace(q.Update.Text)
 	if q.Update.Document == nil && bareCodeRE.MatchString(text) {
@@ -34,6 +35,9 @@ func (h *handlers) other(ctx context.Context, q *bot.Request) (bot.Reply, error)
 	}
 	if q.Role == bot.RoleUnlinked {
 		return bot.Reply{Text: bot.StartText(q.Person, q.Role)}, nil
+	}
+	if q.Update.Document != nil && q.Update.ChatType == bot.ChatPrivate {
+		return h.document(ctx, q)
 	}
 	if text == "" && q.Update.Document == nil {
 		return bot.Reply{}, nil

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"time"
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/importer"
+	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/results"
 	"github.com/dondoc/dondoc/store"
@@ -20,9 +23,29 @@ import (
 // TELEGRAM_WEBHOOK_URL has no path.
 const defaultWebhookPath = "/telegram/webhook"
 
+// chatImport is the importer behind "send the export to the bot": the same
+// reader and upsert as dondoc import, on the downloaded file.
+func chatImport(a *app, st *store.Store) func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error) {
+	return func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error) {
+		format, err := ingest.FormatOf(req.FileName)
+		if err != nil {
+			return handlers.ImportOutcome{}, err
+		}
+		r, err := ingest.Open(req.Path, ingest.Options{Kind: req.Kind, Format: format, Location: a.cfg.Location, Name: req.FileName})
+		if err != nil {
+			return handlers.ImportOutcome{}, err
+		}
+		defer r.Close()
+		res, err := importer.Run(ctx, st, r, importer.Options{Now: a.cfg.Clock(), Log: a.log.With("officer", req.By, "file", req.FileName)})
+		return handlers.ImportOutcome{Summary: res.Summary, Unassigned: res.Unassigned, Errors: res.Errors, Stored: res.Stored}, err
+	}
+}
+
 // chatRouter builds the bot's router on the store: dir answers who is who
-// (the store's ChatDirectory, or the console's fixed identity over it).
-func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDirectory, dir bot.Directory, botUsername string) (*bot.Router, error) {
+// (the store's ChatDirectory, or the console's fixed identity over it);
+// download opens a file sent to the bot (nil where files cannot be fetched).
+func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDirectory, dir bot.Directory, botUsername string,
+	download func(ctx context.Context, platform, fileID string) (io.ReadCloser, error)) (*bot.Router, error) {
 	cal, err := loadCalendar(ctx, a, st)
 	if err != nil {
 		return nil, err
@@ -34,8 +57,20 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
 		Reports:     &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: a.cfg.Location}},
 		Broadcaster: chatBroadcaster{a: a, st: st},
+		Download:    download, Import: chatImport(a, st),
 	})
 	return r, nil
+}
+
+// telegramDownload opens a file sent on Telegram (getFile through the
+// configured endpoint).
+func telegramDownload(tg *telegram.Bot) func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
+	return func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
+		if platform != telegram.Platform {
+			return nil, fmt.Errorf("cannot download a %s file through Telegram", platform)
+		}
+		return tg.Download(ctx, fileID)
+	}
 }
 
 // webhookPath is the path part of the webhook URL.
@@ -57,7 +92,7 @@ func webhookPath(raw string) (string, error) {
 // every update in flight is handled.
 func startChat(ctx context.Context, a *app, st *store.Store, srv *web.Server, tg *telegram.Bot) (wait func(), err error) {
 	cd := st.ChatDirectory(time.Minute)
-	r, err := chatRouter(ctx, a, st, cd, cd, tg.Username())
+	r, err := chatRouter(ctx, a, st, cd, cd, tg.Username(), telegramDownload(tg))
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func chatConsole(ctx context.Context, a *app, st *store.Store, officer, group st
 		}
 		dir.group = &bot.GroupBinding{UnitCode: u.Code, UnitName: u.Name}
 	}
-	r, err := chatRouter(ctx, a, st, cd, dir, "")
+	r, err := chatRouter(ctx, a, st, cd, dir, "", nil)
 	if err != nil {
 		return err
 	}

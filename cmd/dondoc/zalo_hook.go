@@ -26,7 +26,7 @@ func startZalo(ctx context.Context, a *app, st *store.Store) (zb *zalo.Bot, wait
 		return nil, nil, err
 	}
 	cd := st.ChatDirectory(time.Minute)
-	r, err := chatRouter(ctx, a, st, cd, cd, "")
+	r, err := chatRouter(ctx, a, st, cd, cd, "", nil)
 	if err != nil {
 		return nil, nil, err
 	}

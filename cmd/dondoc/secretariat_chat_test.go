@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
 )
@@ -15,23 +17,8 @@ import (
 // /guibaocao shows what will go to how many groups with a «Gửi» button;
 // pressing it queues the month's results for each bound group, once.
 func TestGuibaocaoPreviewsThenSendsOnConfirmation(t *testing.T) {
-	a, st, fake, tg, _ := chatApp(t, "")
+	a, st, fake, tg, code := secretariatChat(t)
 	ctx := context.Background()
-	officers, err := st.Officers(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var secretariat string
-	for _, o := range officers {
-		if o.Role == models.RoleSecretariat {
-			secretariat = o.Code
-			break
-		}
-	}
-	code, err := st.CreateLinkCode(ctx, store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: secretariat, Now: a.cfg.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
 	units, _ := st.Units(ctx)
 	if err := st.BindGroup(ctx, "telegram", "-1001", units[0].Code, a.cfg.Now); err != nil {
 		t.Fatal(err)
@@ -97,5 +84,76 @@ func TestGuibaocaoPreviewsThenSendsOnConfirmation(t *testing.T) {
 		if e.Message.ChatID != "-1001" {
 			t.Errorf("queued for chat %s, want the bound group -1001", e.Message.ChatID)
 		}
+	}
+}
+
+// secretariatChat is chatApp with a link code for a secretariat officer.
+func secretariatChat(t *testing.T) (*app, *store.Store, *tgfake.Server, *telegram.Bot, string) {
+	t.Helper()
+	a, st, fake, tg, _ := chatApp(t, "")
+	ctx := context.Background()
+	officers, err := st.Officers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secretariat string
+	for _, o := range officers {
+		if o.Role == models.RoleSecretariat {
+			secretariat = o.Code
+			break
+		}
+	}
+	code, err := st.CreateLinkCode(ctx, store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: secretariat, Now: a.cfg.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, st, fake, tg, code
+}
+
+// TestImportByChat: the secretariat sends an export as a document; dondoc
+// downloads it, imports it with the importer and answers with the summary,
+// the row errors and the full list as a CSV.
+func TestImportByChat(t *testing.T) {
+	a, st, fake, tg, code := secretariatChat(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wait, err := startChat(ctx, a, st, nil, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wait()
+	defer cancel()
+	fake.PushMessage(78, 78, "/start "+code)
+	if _, err := fake.WaitSent(10*time.Second, "sendMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+	csv := "\ufeffNgày;Loại;Tên\n31/12/2026;nghỉ;Nghỉ thử\n30/02/2026;nghỉ;Ngày sai\n"
+	fake.PushDocument(78, 78, "ngay-nghi.csv", "text/csv", []byte(csv))
+	docs, err := fake.WaitSent(10*time.Second, "sendDocument", 1)
+	if err != nil {
+		for _, x := range fake.Sent() {
+			t.Logf("%s %q", x.Method, x.Text)
+		}
+		t.Fatal(err)
+	}
+	reply := docs[0]
+	for _, want := range []string{"Đã nhập", "thêm mới 1", "bị từ chối 1", "30/02/2026"} {
+		if !strings.Contains(reply.Text, want) {
+			t.Errorf("reply lacks %q: %q", want, reply.Text)
+		}
+	}
+	if !strings.HasSuffix(reply.FileName, ".csv") || !strings.Contains(string(reply.FileData), "30/02/2026") {
+		t.Errorf("error list %q: %q", reply.FileName, reply.FileData)
+	}
+	hs, err := st.Holidays(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, h := range hs {
+		found = found || h.Name == "Nghỉ thử"
+	}
+	if !found {
+		t.Errorf("the good row was not stored: %v", hs)
 	}
 }
