@@ -22,19 +22,10 @@ func init() {
 // already broadcast to a group is not sent to it again.
 func runBroadcast(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	month := fs.String("month", "", "the month, YYYY-MM (required)")
 	dry := fs.Bool("dry-run", false, "print each group and message; send and record nothing")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(a.stdout)
-			fs.PrintDefaults()
-			return nil
-		}
-		return usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
+		return err
 	}
 	year, mon, err := parseMonthArg(*month)
 	if err != nil {

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,6 +51,25 @@ type usageError struct{ msg string }
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// parseFlags parses a subcommand's args with fs. -h prints the flags and
+// reports done; a bad flag, or more than maxArgs positional arguments
+// (maxArgs < 0: any number), is a usage error.
+func parseFlags(a *app, fs *flag.FlagSet, args []string, maxArgs int) (done bool, err error) {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(a.stdout)
+			fs.PrintDefaults()
+			return true, nil
+		}
+		return false, usagef("%v", err)
+	}
+	if maxArgs >= 0 && fs.NArg() > maxArgs {
+		return false, usagef("unexpected argument %q", fs.Arg(maxArgs))
+	}
+	return false, nil
+}
 
 // exitError carries a specific exit status with its message.
 type exitError struct {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"sort"
 
 	"github.com/dondoc/dondoc/bot/telegram"
@@ -27,19 +26,10 @@ func init() {
 // prints each recipient and message, sending and recording nothing.
 func runRemind(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	date := fs.String("date", "", "the day to remind for, YYYY-MM-DD (default: today)")
 	dry := fs.Bool("dry-run", false, "print each recipient and message; send and record nothing")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(a.stdout)
-			fs.PrintDefaults()
-			return nil
-		}
-		return usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
+		return err
 	}
 	now := a.cfg.Clock()()
 	day := models.DateOf(now, a.cfg.Location)

@@ -3,10 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -24,22 +22,13 @@ func init() {
 // dondoc report [--month YYYY-MM] [--unit CODE] [--format F] [-o FILE].
 func runReport(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	month := fs.String("month", "", "month YYYY-MM (default: the previous month)")
 	unit := fs.String("unit", "", "unit code: the report covers its sub-tree (default: every unit)")
 	format := fs.String("format", "text", "text, json, csv, xlsx, html or png")
 	out := fs.String("o", "", "output file (default: stdout for text/json/csv/html, the report's file name for xlsx/png)")
 	place := fs.String("place", "", "place name for the date line, e.g. \"Bình Minh\"")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(a.stdout)
-			fs.PrintDefaults()
-			return nil
-		}
-		return usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
+		return err
 	}
 	if !slices.Contains(results.Formats, *format) {
 		return usagef("--format must be one of %s, got %q", strings.Join(results.Formats, ", "), *format)

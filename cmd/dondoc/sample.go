@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/dondoc/dondoc/models"
@@ -20,20 +18,14 @@ func init() {
 // exports: dondoc sample [--dossiers N] [--officers N] [--units N] [--seed S] [--months M] --out DIR.
 func runSample(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("sample", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	dossiers := fs.Int("dossiers", sample.DefaultDossiers, "number of dossiers (1000000 for a province)")
 	officers := fs.Int("officers", 0, "number of officers (0: each unit's basic roster)")
 	units := fs.Int("units", 0, "number of communes (0: 12, or 100 from 100000 dossiers)")
 	seed := fs.Int64("seed", sample.DistrictSeed, "random seed; the same seed gives the same files")
 	months := fs.Int("months", sample.DefaultMonths, "months of history before now")
 	out := fs.String("out", "", "directory to write units.csv, officers.csv, dossiers.csv, steps.csv (required)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(a.stdout)
-			fs.PrintDefaults()
-			return nil
-		}
-		return usagef("%v", err)
+	if done, err := parseFlags(a, fs, args, -1); done || err != nil {
+		return err
 	}
 	switch {
 	case fs.NArg() > 0:

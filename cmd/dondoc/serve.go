@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"flag"
-	"io"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,18 +30,9 @@ var serveListening = func(addr string) {}
 // and the outbox dispatcher, until SIGTERM.
 func runServe(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	migrate := fs.Bool("migrate", false, "apply pending database migrations before serving")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(a.stdout)
-			fs.PrintDefaults()
-			return nil
-		}
-		return usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
+		return err
 	}
 	a.log.Info("dondoc serve", "config", a.cfg)
 	st, err := openStore(ctx, a, *migrate)

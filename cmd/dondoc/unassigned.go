@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"text/tabwriter"
 )
 
@@ -17,18 +15,9 @@ func init() {
 // [--limit N]. The applicant's name is never shown.
 func runUnassigned(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("unassigned", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	limit := fs.Int("limit", 100, "list at most this many (0: all)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(a.stdout)
-			fs.PrintDefaults()
-			return nil
-		}
-		return usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
+		return err
 	}
 	if *limit < 0 {
 		return usagef("--limit must not be negative")
