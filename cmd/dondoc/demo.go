@@ -6,11 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/dondoc/dondoc/importer"
+	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/results"
@@ -36,6 +39,12 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	now := a.cfg.Clock()()
 	loc := a.cfg.Location
 	start := time.Now()
+	if a.getenv == nil || a.getenv("LOG_LEVEL") == "" {
+		// A newcomer's first screen: the summary, not the info log.
+		quiet := a.cfg
+		quiet.LogLevel = slog.LevelWarn
+		a.log = newLogger(quiet, a.stderr)
+	}
 
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 		if err := os.Remove(*path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -58,13 +67,12 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := seed(ctx, st, data); err != nil {
+	w := a.stdout
+	fmt.Fprintf(w, "dondoc — dữ liệu mẫu: UBND huyện %s, tỉnh %s\n", sample.DistrictName, sample.ProvinceName)
+	if err := seed(ctx, a, st, now, cal); err != nil {
 		return err
 	}
 	rules := rulesFor(a, cal)
-
-	w := a.stdout
-	fmt.Fprintf(w, "dondoc — dữ liệu mẫu: UBND huyện %s, tỉnh %s\n", sample.DistrictName, sample.ProvinceName)
 	fmt.Fprintf(w, "Đã tạo %s: %d đơn vị, %d cán bộ, %d hồ sơ, %d bước xử lý (trong %.1f giây).\n",
 		*path, len(data.Units), len(data.Officers), len(data.Dossiers), len(data.Steps), time.Since(start).Seconds())
 	fmt.Fprintf(w, "Thời điểm xem: %s (đặt DONDOC_NOW để xem một ngày khác).\n\n", now.In(loc).Format("15:04 02/01/2006"))
@@ -119,25 +127,38 @@ func topLeader(tree *models.UnitTree, d *sample.Data) string {
 	return best
 }
 
-// seed stores the sample district.
-func seed(ctx context.Context, st *store.Store, d *sample.Data) error {
-	if err := st.UpsertUnits(ctx, d.Units); err != nil {
+// seed writes the sample district as the provincial system's CSV exports
+// (Vietnamese headers, dd/MM/yyyy HH:mm:ss, status names) and imports them
+// the way the secretariat does, printing each file's summary line.
+func seed(ctx context.Context, a *app, st *store.Store, now time.Time, cal *models.Calendar) error {
+	dir, err := os.MkdirTemp("", "dondoc-demo-")
+	if err != nil {
 		return err
 	}
-	if err := st.UpsertOfficers(ctx, d.Officers); err != nil {
+	defer os.RemoveAll(dir)
+	files, err := sample.WriteExports(dir, sample.Config{Seed: sample.DistrictSeed, Now: now, Calendar: cal, Location: a.cfg.Location})
+	if err != nil {
 		return err
 	}
-	if err := st.UpsertProcedures(ctx, d.Procedures); err != nil {
-		return err
+	for _, f := range []struct {
+		kind ingest.Kind
+		file sample.File
+	}{
+		{ingest.KindUnits, files.Units}, {ingest.KindOfficers, files.Officers},
+		{ingest.KindDossiers, files.Dossiers}, {ingest.KindSteps, files.Steps},
+	} {
+		r, err := ingest.Open(f.file.Path, ingest.Options{Kind: f.kind, Location: a.cfg.Location, Name: f.file.Name})
+		if err != nil {
+			return err
+		}
+		res, err := importer.Run(ctx, st, r, importer.Options{Now: a.cfg.Clock(), Log: a.log})
+		r.Close()
+		if err != nil {
+			return fmt.Errorf("demo: import %s: %w", f.file.Name, err)
+		}
+		fmt.Fprintf(a.stdout, "  nhập %s: %s\n", f.file.Name, res.Summary)
 	}
-	if err := st.UpsertDossiers(ctx, d.Dossiers); err != nil {
-		return err
-	}
-	if err := st.UpsertSteps(ctx, d.Steps); err != nil {
-		return err
-	}
-	_, err := st.RefreshUnassigned(ctx)
-	return err
+	return nil
 }
 
 // printOverdueByUnit lists, per top-level unit, the dossiers open and
