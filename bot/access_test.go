@@ -69,5 +69,5 @@ func TestCommandNames(t *testing.T) {
 }
 
 func TestAccessMarkdown(t *testing.T) {
-	golden(t, "access.md", AccessMarkdown())
+	goldenText(t, "access.md", AccessMarkdown())
 }

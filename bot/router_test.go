@@ -97,12 +97,12 @@ func TestStartAndHelpTexts(t *testing.T) {
 		if len(got) != 2 {
 			t.Fatalf("%s: %d replies", role, len(got))
 		}
-		golden(t, "start_"+string(role)+".golden", got[0].Text)
-		golden(t, "help_private_"+string(role)+".golden", got[1].Text)
+		goldenText(t, "start_"+string(role)+".golden", got[0].Text)
+		goldenText(t, "help_private_"+string(role)+".golden", got[1].Text)
 		rec.replies = nil
 	}
 	r.Dispatch(context.Background(), msg("2", "-100", "/help@dondoc_bot"), rec)
-	golden(t, "help_group_leader.golden", rec.all()[0].Text)
+	goldenText(t, "help_group_leader.golden", rec.all()[0].Text)
 }
 
 func TestUnlinkedGetsOnlyTheExplanation(t *testing.T) {

@@ -111,7 +111,7 @@ func TestRenderEscalationGolden(t *testing.T) {
 			if tc.opt.Format == notify.FormatHTML {
 				checkHTML(t, got)
 			}
-			golden(t, tc.name, got)
+			goldenText(t, tc.name, got)
 		})
 	}
 	if RenderEscalation(Escalation{}, RenderOptions{}) != "" {

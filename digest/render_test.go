@@ -1,36 +1,20 @@
 package digest
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
-func golden(t *testing.T, name, got string) {
+func goldenText(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./digest -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s:\n%s", name, path, got)
-	}
+	golden.Text(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 var procedures = []string{
@@ -108,7 +92,7 @@ func TestRenderDigestGolden(t *testing.T) {
 			if n := u16len(got); n > tc.opt.MaxLen {
 				t.Errorf("%d UTF-16 units > MaxLen %d", n, tc.opt.MaxLen)
 			}
-			golden(t, tc.name, got)
+			goldenText(t, tc.name, got)
 		})
 	}
 	if !strings.Contains(RenderDigest(long, opts(notify.FormatPlain, 2000, false)), "hồ sơ khác — gõ /hoso") {

@@ -18,10 +18,10 @@ func TestRenderSecretariat(t *testing.T) {
 	o := RenderOptions{Format: notify.FormatHTML, MaxLen: 4096, Location: loc, OfficerName: "Văn phòng UBND", Day: day}
 	html := RenderSecretariat(inactive, 12, o)
 	checkHTML(t, html)
-	golden(t, "secretariat_html", html)
+	goldenText(t, "secretariat_html", html)
 	o.Format, o.MaxLen = notify.FormatPlain, 2000
-	golden(t, "secretariat_plain", RenderSecretariat(inactive, 12, o))
-	golden(t, "secretariat_unassigned_plain", RenderSecretariat(nil, 3, o))
+	goldenText(t, "secretariat_plain", RenderSecretariat(inactive, 12, o))
+	goldenText(t, "secretariat_unassigned_plain", RenderSecretariat(nil, 3, o))
 	if got := RenderSecretariat(nil, 0, o); got != "" {
 		t.Errorf("nothing to say: %q", got)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,9 +13,9 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-)
 
-var update = flag.Bool("update", false, "regenerate XLSX fixtures and golden files")
+	"github.com/dondoc/dondoc/internal/golden"
+)
 
 var fixtures = []struct {
 	file string
@@ -134,19 +133,7 @@ func render(t *testing.T, path string, opt Options) string {
 
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ingest -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Text(t, filepath.Join("testdata", "golden", name), got)
 }
 
 func TestFixturesGolden(t *testing.T) {
@@ -154,7 +141,7 @@ func TestFixturesGolden(t *testing.T) {
 	for _, fx := range fixtures {
 		csvPath := filepath.Join("testdata", fx.file)
 		xlsxPath := strings.TrimSuffix(csvPath, ".csv") + ".xlsx"
-		if *update {
+		if golden.Update() {
 			writeXLSXFixture(t, csvPath, xlsxPath)
 		}
 		exists := func(code string) bool { return knownOfficers[code] }

@@ -1,16 +1,13 @@
 package report
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/models"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 var vn = time.FixedZone("ICT", 7*3600)
 
@@ -75,22 +72,8 @@ func fixture(t *testing.T) *Report {
 	return r
 }
 
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
+// goldenFile compares got with testdata/name, rewriting it under -update.
+func goldenFile(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the golden file (go test ./report -run %s -update to accept):\n--- got ---\n%s\n--- want ---\n%s",
-			name, t.Name(), got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got)
 }

@@ -28,10 +28,10 @@ func render(t *testing.T, f func(*bytes.Buffer) error) []byte {
 
 func TestGolden(t *testing.T) {
 	r := fixture(t)
-	golden(t, "text_plain.golden", render(t, func(b *bytes.Buffer) error { return RenderText(b, r, TextOptions{}) }))
-	golden(t, "text_html.golden", render(t, func(b *bytes.Buffer) error { return RenderText(b, r, TextOptions{HTML: true}) }))
-	golden(t, "report.csv.golden", render(t, func(b *bytes.Buffer) error { return RenderCSV(b, r) }))
-	golden(t, "report.json.golden", render(t, func(b *bytes.Buffer) error { return RenderJSON(b, r) }))
+	goldenFile(t, "text_plain.golden", render(t, func(b *bytes.Buffer) error { return RenderText(b, r, TextOptions{}) }))
+	goldenFile(t, "text_html.golden", render(t, func(b *bytes.Buffer) error { return RenderText(b, r, TextOptions{HTML: true}) }))
+	goldenFile(t, "report.csv.golden", render(t, func(b *bytes.Buffer) error { return RenderCSV(b, r) }))
+	goldenFile(t, "report.json.golden", render(t, func(b *bytes.Buffer) error { return RenderJSON(b, r) }))
 }
 
 func TestTextLineFormat(t *testing.T) {

@@ -73,7 +73,7 @@ func TestChatEndToEnd(t *testing.T) {
 					t.Errorf("reused code: %q", r.Text)
 				}
 			}
-			golden(t, "linking.golden", b.String())
+			goldenText(t, "linking.golden", b.String())
 
 			// Expired: 72 h later the code no longer works.
 			r = e.say(uSecretariat, uSecretariat, "/maketnoi "+p.officer.Code)
@@ -115,7 +115,7 @@ func TestChatEndToEnd(t *testing.T) {
 					}
 					transcript(&b, cmd, r)
 				}
-				golden(t, "private_"+role.name+".golden", b.String())
+				goldenText(t, "private_"+role.name+".golden", b.String())
 			})
 		}
 
@@ -173,7 +173,7 @@ func TestChatEndToEnd(t *testing.T) {
 			transcript(&b, "/xephang 2026-10 (lãnh đạo đơn vị)", e.say(group, uLeader, "/xephang 2026-10"))
 			transcript(&b, "/baocao (văn phòng)", e.say(group, uSecretariat, "/baocao"))
 			transcript(&b, "/trogiup (văn phòng)", e.say(group, uSecretariat, "/trogiup"))
-			golden(t, "group.golden", b.String())
+			goldenText(t, "group.golden", b.String())
 			if r := e.say(group, uLeader, "/tra "+p.foreign.Code); !strings.Contains(r.Text, "Không tìm thấy hồ sơ") {
 				t.Errorf("group /tra of another unit: %q", r.Text)
 			}

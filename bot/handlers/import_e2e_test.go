@@ -202,6 +202,6 @@ func TestChatImport(t *testing.T) {
 				t.Errorf("no errors: %+v, %s", req, r.Method)
 			}
 		})
-		golden(t, "chat_import.golden", b.String())
+		goldenText(t, "chat_import.golden", b.String())
 	})
 }

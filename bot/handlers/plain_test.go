@@ -92,5 +92,5 @@ func TestPlainTextOnZalo(t *testing.T) {
 	if rep := say("z1", "/maketnoi khong-co"); !strings.Contains(rep.Text, "Không có cán bộ mã khong-co") {
 		t.Errorf("/maketnoi unknown: %q", rep.Text)
 	}
-	golden(t, "zalo_secretariat_quahan.golden", say("z1", "/quahan").Text+"\n")
+	goldenText(t, "zalo_secretariat_quahan.golden", say("z1", "/quahan").Text+"\n")
 }
