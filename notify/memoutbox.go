@@ -86,78 +86,55 @@ func (o *MemOutbox) Claim(ctx context.Context, now time.Time, lease time.Duratio
 	return out, nil
 }
 
-// pending returns the pending entry id, or an error; o.mu is held.
-func (o *MemOutbox) pending(id int64) (*Entry, bool, error) {
+// update applies change to the pending entry id; an entry already sent or
+// failed is left alone (never reopened), an unknown id is an error.
+func (o *MemOutbox) update(id int64, change func(e *Entry)) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	e, ok := o.byID[id]
 	if !ok {
-		return nil, false, fmt.Errorf("%w: id %d", ErrNotFound, id)
+		return fmt.Errorf("%w: id %d", ErrNotFound, id)
 	}
-	return e, e.Status == StatusPending, nil
+	if e.Status == StatusPending {
+		change(e)
+	}
+	return nil
 }
 
 // MarkSent implements Outbox.
 func (o *MemOutbox) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	e, ok, err := o.pending(id)
-	if !ok {
-		return err
-	}
-	e.Status, e.SentAt, e.LeaseUntil = StatusSent, at, time.Time{}
-	return nil
+	return o.update(id, func(e *Entry) { e.Status, e.SentAt, e.LeaseUntil = StatusSent, at, time.Time{} })
 }
 
 // Retry implements Outbox.
 func (o *MemOutbox) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	e, ok, err := o.pending(id)
-	if !ok {
-		return err
-	}
-	e.Attempts++
-	e.NextAttemptAt, e.LastError, e.LeaseUntil = next, reason, time.Time{}
-	return nil
+	return o.update(id, func(e *Entry) {
+		e.Attempts++
+		e.NextAttemptAt, e.LastError, e.LeaseUntil = next, reason, time.Time{}
+	})
 }
 
 // Release implements Outbox.
 func (o *MemOutbox) Release(ctx context.Context, id int64, next time.Time, reason string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	e, ok, err := o.pending(id)
-	if !ok {
-		return err
-	}
-	e.NextAttemptAt, e.LeaseUntil = next, time.Time{}
-	if reason != "" {
-		e.LastError = reason
-	}
-	return nil
+	return o.update(id, func(e *Entry) {
+		e.NextAttemptAt, e.LeaseUntil = next, time.Time{}
+		if reason != "" {
+			e.LastError = reason
+		}
+	})
 }
 
 // Fail implements Outbox.
 func (o *MemOutbox) Fail(ctx context.Context, id int64, at time.Time, reason string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	e, ok, err := o.pending(id)
-	if !ok {
-		return err
-	}
-	e.Attempts++
-	e.Status, e.LastError, e.LeaseUntil = StatusFailed, reason, time.Time{}
-	return nil
+	return o.update(id, func(e *Entry) {
+		e.Attempts++
+		e.Status, e.LastError, e.LeaseUntil = StatusFailed, reason, time.Time{}
+	})
 }
 
 // UpdateChat implements Outbox.
 func (o *MemOutbox) UpdateChat(ctx context.Context, id int64, chatID string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	e, ok, err := o.pending(id)
-	if !ok {
-		return err
-	}
-	e.Message.ChatID = chatID
-	return nil
+	return o.update(id, func(e *Entry) { e.Message.ChatID = chatID })
 }
 
 // Entries returns a copy of every entry, ordered by ID.
