@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -49,7 +48,7 @@ type Bot struct {
 	client   *http.Client
 	log      *slog.Logger
 	username string
-	inflight sync.WaitGroup
+	handlers *bot.Handlers // update handlers running
 }
 
 var (
@@ -93,7 +92,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if client == nil {
 		client = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
 	}
-	b := &Bot{cfg: cfg, client: client, log: cfg.Logger}
+	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, handlers: bot.NewHandlers(cfg.Workers)}
 	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, b.doer(ctx))
 	if err != nil {
 		var te *tgbotapi.Error
@@ -208,8 +207,7 @@ func defaultBackoff(attempt int) time.Duration {
 func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)) error {
 	var offset int64
 	failures := 0
-	sem := make(chan struct{}, b.cfg.Workers)
-	defer b.inflight.Wait()
+	defer b.handlers.Wait()
 	for ctx.Err() == nil {
 		p := tgbotapi.Params{"timeout": fmt.Sprint(int(b.cfg.PollTimeout.Seconds())),
 			"allowed_updates": `["message","callback_query"]`}
@@ -249,16 +247,9 @@ func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)
 			if !ok {
 				continue
 			}
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
+			if !b.handlers.Go(ctx, func() { handler(ctx, u) }) {
 				return nil
 			}
-			b.inflight.Add(1)
-			go func() {
-				defer func() { <-sem; b.inflight.Done() }()
-				handler(ctx, u)
-			}()
 		}
 	}
 	return nil

@@ -147,14 +147,10 @@ func (b *Bot) WebhookHandler(handler func(context.Context, bot.Update)) http.Han
 			return
 		}
 		ctx := context.WithoutCancel(r.Context())
-		b.inflight.Add(1)
-		go func() {
-			defer b.inflight.Done()
-			handler(ctx, u)
-		}()
+		b.handlers.Spawn(func() { handler(ctx, u) })
 	})
 }
 
 // Wait blocks until every update handler started by Run or WebhookHandler
 // has returned.
-func (b *Bot) Wait() { b.inflight.Wait() }
+func (b *Bot) Wait() { b.handlers.Wait() }

@@ -180,8 +180,7 @@ func decodeResults(raw json.RawMessage) ([]rawResult, error) {
 // returns nil after ctx ends and every running handler has returned.
 func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)) error {
 	failures := 0
-	sem := make(chan struct{}, b.cfg.Workers)
-	defer b.inflight.Wait()
+	defer b.handlers.Wait()
 	secs := strconv.Itoa(max(1, int(b.cfg.PollTimeout.Seconds())))
 	for ctx.Err() == nil {
 		start := time.Now()
@@ -226,16 +225,9 @@ func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)
 			if !ok {
 				continue
 			}
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
+			if !b.handlers.Go(ctx, func() { handler(ctx, u) }) {
 				return nil
 			}
-			b.inflight.Add(1)
-			go func() {
-				defer func() { <-sem; b.inflight.Done() }()
-				handler(ctx, u)
-			}()
 		}
 	}
 	return nil
@@ -294,14 +286,10 @@ func (b *Bot) WebhookHandler(handler func(context.Context, bot.Update)) http.Han
 			return
 		}
 		ctx := context.WithoutCancel(r.Context())
-		b.inflight.Add(1)
-		go func() {
-			defer b.inflight.Done()
-			handler(ctx, u)
-		}()
+		b.handlers.Spawn(func() { handler(ctx, u) })
 	})
 }
 
 // Wait blocks until every update handler started by Run or WebhookHandler
 // has returned.
-func (b *Bot) Wait() { b.inflight.Wait() }
+func (b *Bot) Wait() { b.handlers.Wait() }

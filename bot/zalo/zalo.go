@@ -91,7 +91,7 @@ type Bot struct {
 	client   *http.Client
 	log      *slog.Logger
 	id, name string
-	inflight sync.WaitGroup
+	handlers *bot.Handlers // update handlers running
 	seen     *recent
 	pages    *pageMemory
 
@@ -144,7 +144,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if client == nil {
 		client = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
 	}
-	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, seen: newRecent(4096), pages: newPageMemory(4096, 30*time.Minute),
+	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, handlers: bot.NewHandlers(cfg.Workers), seen: newRecent(4096), pages: newPageMemory(4096, 30*time.Minute),
 		progress: map[string]sendProgress{}}
 	var me struct {
 		ID          string `json:"id"`
