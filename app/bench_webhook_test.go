@@ -37,11 +37,12 @@ func loadgenMain(url string) int {
 	count, _ := strconv.Atoi(os.Getenv("DONDOC_LOADGEN_COUNT"))
 	users, _ := strconv.Atoi(os.Getenv("DONDOC_LOADGEN_USERS"))
 	first, _ := strconv.ParseInt(os.Getenv("DONDOC_LOADGEN_FIRST_ID"), 10, 64)
+	sent := time.Now() // the updates' date (a test file: the real clock is fine here)
 	res, err := loadgen.Run(context.Background(), loadgen.Options{
 		URL: url, Secret: os.Getenv("DONDOC_LOADGEN_SECRET"), Count: count, Concurrency: 8, FirstID: first,
 		Update: func(i int) map[string]any {
 			user := int64(1000 + i%users)
-			return loadgen.Message(user, user, i+1, loadCommands[i%len(loadCommands)])
+			return loadgen.Message(sent, user, user, i+1, loadCommands[i%len(loadCommands)])
 		},
 	})
 	json.NewEncoder(os.Stdout).Encode(map[string]any{"posted": res.Posted, "failed": res.Failed, "seconds": res.Duration.Seconds()})

@@ -83,6 +83,7 @@ func newDispatcher(a *app, st *store.Store, channels map[string]notify.Channel) 
 		Lease:     dispatchLease,
 		BatchSize: dispatchBatch,
 		Logger:    a.log,
+		Clock:     a.wall(), // pacing and leases run on real time even at a fixed DONDOC_NOW
 	})
 }
 

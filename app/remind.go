@@ -109,7 +109,7 @@ func chatChannels(ctx context.Context, a *app) (map[string]notify.Channel, error
 		channels[tg.Platform()] = tg
 	}
 	if a.cfg.ZaloToken != "" {
-		zb, err := zalo.New(ctx, zalo.Config{Token: a.cfg.ZaloToken, BaseURL: a.cfg.ZaloAPIBase, Groups: a.cfg.ZaloGroupsEnable, Logger: a.log})
+		zb, err := zalo.New(ctx, zalo.Config{Token: a.cfg.ZaloToken, BaseURL: a.cfg.ZaloAPIBase, Groups: a.cfg.ZaloGroupsEnable, Logger: a.log, Clock: a.wall()})
 		if err != nil {
 			return nil, err
 		}

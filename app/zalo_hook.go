@@ -20,7 +20,7 @@ func startZalo(ctx context.Context, a *app, st *store.Store) (zb *zalo.Bot, wait
 		return nil, func() {}, nil
 	}
 	zb, err = zalo.New(ctx, zalo.Config{
-		Token: a.cfg.ZaloToken, BaseURL: a.cfg.ZaloAPIBase, Groups: a.cfg.ZaloGroupsEnable, Logger: a.log,
+		Token: a.cfg.ZaloToken, BaseURL: a.cfg.ZaloAPIBase, Groups: a.cfg.ZaloGroupsEnable, Logger: a.log, Clock: a.wall(),
 	})
 	if err != nil {
 		return nil, nil, err
