@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 )
 
 // Config is every setting dondoc reads. Load fills it; nothing else reads
@@ -234,14 +236,14 @@ func (c Config) IsPostgres() bool {
 	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
 }
 
-// Clock returns the clock every rule and job uses: fixed at DONDOC_NOW when
-// set, else the real one.
-func (c Config) Clock() func() time.Time {
+// Clock returns the one clock every rule, job and the scheduler use: a
+// fake clock fixed at DONDOC_NOW when set (it never advances by itself),
+// else the real one. Call it once and pass the result down.
+func (c Config) Clock() clockwork.Clock {
 	if !c.Now.IsZero() {
-		now := c.Now
-		return func() time.Time { return now }
+		return clockwork.NewFakeClockAt(c.Now)
 	}
-	return time.Now
+	return clockwork.NewRealClock()
 }
 
 // LogValue implements slog.LogValuer: the configuration without secrets.

@@ -44,7 +44,7 @@ func TestNowAndPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Clock()(); !got.Equal(time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC)) {
+	if got := c.Clock().Now(); !got.Equal(time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC)) {
 		t.Errorf("clock = %v", got)
 	}
 	if !c.IsPostgres() || c.RemindAt != "" {

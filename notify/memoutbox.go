@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 )
 
 // MemOutbox is an in-memory Outbox for tests and the console. It is safe for
@@ -19,10 +21,10 @@ type MemOutbox struct {
 }
 
 // NewMemOutbox returns an empty outbox; now stamps CreatedAt and a zero
-// NextAttemptAt (nil means time.Now).
+// NextAttemptAt (nil means the real clock).
 func NewMemOutbox(now func() time.Time) *MemOutbox {
 	if now == nil {
-		now = time.Now
+		now = clockwork.NewRealClock().Now
 	}
 	return &MemOutbox{now: now, byID: map[int64]*Entry{}, byKey: map[string]int64{}}
 }

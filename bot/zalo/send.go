@@ -304,8 +304,8 @@ type pageCtx struct {
 	until         time.Time
 }
 
-func newPageMemory(max int, ttl time.Duration) *pageMemory {
-	return &pageMemory{ttl: ttl, max: max, now: time.Now, chats: map[string]pageCtx{}}
+func newPageMemory(max int, ttl time.Duration, now func() time.Time) *pageMemory {
+	return &pageMemory{ttl: ttl, max: max, now: now, chats: map[string]pageCtx{}}
 }
 
 // fromButtons reads the router's page buttons, remembers the listing and

@@ -183,7 +183,7 @@ func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)
 	defer b.handlers.Wait()
 	secs := strconv.Itoa(max(1, int(b.cfg.PollTimeout.Seconds())))
 	for ctx.Err() == nil {
-		start := time.Now()
+		start := b.cfg.Clock.Now()
 		var raw json.RawMessage
 		err := b.call(ctx, "getUpdates", map[string]string{"timeout": secs}, &raw)
 		var results []rawResult
@@ -215,7 +215,7 @@ func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)
 		}
 		failures = 0
 		if empty {
-			if time.Since(start) < time.Second { // a server that does not long-poll: don't spin
+			if b.cfg.Clock.Since(start) < time.Second { // a server that does not long-poll: don't spin
 				sleep(ctx, time.Second)
 			}
 			continue

@@ -48,6 +48,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/notify"
 )
@@ -83,6 +85,9 @@ type Config struct {
 	// Backoff is the pause after the attempt-th consecutive polling error
 	// (attempt ≥ 1); default exponential from 1 s to 60 s with ±50 % jitter.
 	Backoff func(attempt int) time.Duration
+	// Clock times polling (a server that answers at once is paced); nil:
+	// the real clock.
+	Clock clockwork.Clock
 }
 
 // Bot is a connected Zalo bot.
@@ -125,6 +130,9 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 30 * time.Second
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = clockwork.NewRealClock()
+	}
 	if cfg.MaxRetryWait <= 0 {
 		cfg.MaxRetryWait = 30 * time.Second
 	}
@@ -144,7 +152,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if client == nil {
 		client = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
 	}
-	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, handlers: bot.NewHandlers(cfg.Workers), seen: newRecent(4096), pages: newPageMemory(4096, 30*time.Minute),
+	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, handlers: bot.NewHandlers(cfg.Workers), seen: newRecent(4096), pages: newPageMemory(4096, 30*time.Minute, cfg.Clock.Now),
 		progress: map[string]sendProgress{}}
 	var me struct {
 		ID          string `json:"id"`

@@ -17,22 +17,25 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := run(os.Args[1:], clockwork.NewRealClock()); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-import:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// run runs one subcommand; clock stamps the typed rows' updated_at.
+func run(args []string, clock clockwork.Clock) error {
 	switch {
 	case len(args) == 3 && args[0] == "typed":
-		return typed(args[1], args[2])
+		return typed(args[1], args[2], clock)
 	case len(args) == 4 && args[0] == "change":
 		p, err := strconv.Atoi(args[3])
 		if err != nil || p <= 0 || p > 100 {
@@ -46,7 +49,7 @@ func run(args []string) error {
 // typed writes the dossiers in the dossiers table's column order, as
 // Postgres CSV: text always quoted (so that empty is the empty string), absent instants empty
 // (NULL), instants in RFC 3339 UTC.
-func typed(in, out string) error {
+func typed(in, out string, clock clockwork.Clock) error {
 	r, err := ingest.Open(in, ingest.Options{Kind: ingest.KindDossiers})
 	if err != nil {
 		return err
@@ -68,7 +71,7 @@ func typed(in, out string) error {
 		}
 		w.WriteByte(',')
 	}
-	now := time.Now()
+	now := clock.Now()
 	for {
 		row, err := r.Next()
 		if err == io.EOF {

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 )
 
 // Options configure Run.
@@ -24,6 +26,7 @@ type Options struct {
 	// update_id to FirstID+i.
 	Update  func(i int) map[string]any
 	FirstID int64
+	Clock   clockwork.Clock // times the run; nil: the real clock
 }
 
 // Result is what a run measured.
@@ -51,7 +54,11 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 	var next, posted, failed atomic.Int64
 	var firstErr error
 	var once sync.Once
-	start := time.Now()
+	clock := opt.Clock
+	if clock == nil {
+		clock = clockwork.NewRealClock()
+	}
+	start := clock.Now()
 	var wg sync.WaitGroup
 	for range opt.Concurrency {
 		wg.Add(1)
@@ -89,17 +96,18 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 		}()
 	}
 	wg.Wait()
-	return Result{Posted: int(posted.Load()), Failed: int(failed.Load()), Duration: time.Since(start)}, firstErr
+	return Result{Posted: int(posted.Load()), Failed: int(failed.Load()), Duration: clock.Since(start)}, firstErr
 }
 
-// Message is a private or group text message update (without update_id).
-func Message(chatID, fromID int64, messageID int, text string) map[string]any {
+// Message is a private or group text message update (without update_id),
+// sent at date.
+func Message(date time.Time, chatID, fromID int64, messageID int, text string) map[string]any {
 	chatType := "private"
 	if chatID < 0 {
 		chatType = "supergroup"
 	}
 	m := map[string]any{
-		"message_id": messageID, "date": time.Now().Unix(), "text": text,
+		"message_id": messageID, "date": date.Unix(), "text": text,
 		"from": map[string]any{"id": fromID, "is_bot": false, "first_name": "Cán bộ", "language_code": "vi"},
 		"chat": map[string]any{"id": chatID, "type": chatType},
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestRunPostsEveryUpdateOnceWithTheSecret(t *testing.T) {
@@ -34,12 +35,12 @@ func TestRunPostsEveryUpdateOnceWithTheSecret(t *testing.T) {
 	}))
 	defer srv.Close()
 	res, err := Run(context.Background(), Options{URL: srv.URL, Secret: "s", Count: 100, FirstID: 10,
-		Update: func(i int) map[string]any { return Message(7, 7, i, "/quahan") }})
+		Update: func(i int) map[string]any { return Message(time.Unix(1795000000, 0), 7, 7, i, "/quahan") }})
 	if err != nil || res.Posted != 100 || res.Failed != 0 || len(seen) != 100 || !seen[10] || !seen[109] || res.Rate() <= 0 {
 		t.Fatalf("%+v %v, %d distinct", res, err, len(seen))
 	}
 	res, err = Run(context.Background(), Options{URL: srv.URL, Secret: "wrong", Count: 3,
-		Update: func(i int) map[string]any { return Message(7, 7, i, "/quahan") }})
+		Update: func(i int) map[string]any { return Message(time.Unix(1795000000, 0), 7, 7, i, "/quahan") }})
 	if err == nil || res.Failed != 3 {
 		t.Errorf("wrong secret: %+v %v", res, err)
 	}

@@ -124,7 +124,7 @@ func (s *Server) message(chatID, fromID int64, threadID int, text string) map[st
 	}
 	m := map[string]any{
 		"message_id": s.nextMessage,
-		"date":       time.Now().Unix(),
+		"date":       s.opts.Clock.Now().Unix(),
 		"chat":       chat,
 		"from":       user(fromID),
 		"text":       text,
@@ -174,7 +174,7 @@ func (s *Server) PushCallback(chatID, fromID int64, messageID int, data string) 
 		"from":          user(fromID),
 		"chat_instance": "ci",
 		"data":          data,
-		"message":       map[string]any{"message_id": messageID, "date": time.Now().Unix(), "chat": map[string]any{"id": chatID, "type": chatType(strconv.FormatInt(chatID, 10))}, "text": "…"},
+		"message":       map[string]any{"message_id": messageID, "date": s.opts.Clock.Now().Unix(), "chat": map[string]any{"id": chatID, "type": chatType(strconv.FormatInt(chatID, 10))}, "text": "…"},
 	}
 	s.mu.Unlock()
 	return s.Push(map[string]any{"callback_query": cb})

@@ -66,7 +66,7 @@ func (s *Server) send(w http.ResponseWriter, method string, p url.Values, files 
 	}
 	if s.limiter != nil && method != "editMessageText" {
 		s.mu.Lock()
-		retry := s.limiter.allow(rec.ChatID, time.Now())
+		retry := s.limiter.allow(rec.ChatID, s.opts.Clock.Now())
 		s.mu.Unlock()
 		if retry > 0 {
 			writeError(w, 429, errorf("Too Many Requests: retry after %d", retry), map[string]any{"retry_after": retry})
@@ -83,7 +83,7 @@ func (s *Server) send(w http.ResponseWriter, method string, p url.Values, files 
 	}
 	s.record(rec)
 	id, _ := strconv.ParseInt(rec.ChatID, 10, 64)
-	msg := map[string]any{"message_id": rec.MessageID, "date": time.Now().Unix(),
+	msg := map[string]any{"message_id": rec.MessageID, "date": s.opts.Clock.Now().Unix(),
 		"chat": map[string]any{"id": id, "type": chatType(rec.ChatID)}}
 	if rec.Text != "" {
 		msg["text"] = rec.Text

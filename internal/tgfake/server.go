@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 )
 
 // Options configure a Server; zero values get sensible defaults.
@@ -25,6 +27,9 @@ type Options struct {
 	BotID       int64  // default 1000
 	BotUsername string // default "dondoc_test_bot"
 	Limits      bool   // enforce Telegram's flood limits (30/s, 1/s per chat, 20/min per group)
+	// Clock dates the messages and paces the flood limits; nil: the real
+	// clock.
+	Clock clockwork.Clock
 }
 
 // Sent is one recorded call of a sending method.
@@ -96,6 +101,9 @@ func New(opts Options) *Server {
 	}
 	if opts.BotUsername == "" {
 		opts.BotUsername = "dondoc_test_bot"
+	}
+	if opts.Clock == nil {
+		opts.Clock = clockwork.NewRealClock()
 	}
 	s := &Server{
 		opts:        opts,

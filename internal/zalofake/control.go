@@ -100,7 +100,7 @@ func (s *Server) TextUpdate(chatID, fromID, text string, group bool) map[string]
 			"chat":       map[string]any{"id": chatID, "chat_type": kind},
 			"text":       text,
 			"message_id": fmt.Sprintf("%020x", s.nextMessage),
-			"date":       time.Now().UnixMilli(),
+			"date":       s.opts.Clock.Now().UnixMilli(),
 		},
 	}
 }

@@ -30,6 +30,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 )
 
 // Options configure a Server; zero values get defaults.
@@ -37,6 +39,8 @@ type Options struct {
 	Token   string // default "1459232241454765289:TESTSECRET"
 	BotID   string // default "1459232241454765289"
 	BotName string // account_name, default "bot.DonDoc"
+	// Clock dates the messages and webhook changes; nil: the real clock.
+	Clock clockwork.Clock
 }
 
 // MaxText is the longest text sendMessage accepts, in characters.
@@ -81,6 +85,9 @@ func New(opts Options) *Server {
 	}
 	if opts.BotName == "" {
 		opts.BotName = "bot.DonDoc"
+	}
+	if opts.Clock == nil {
+		opts.Clock = clockwork.NewRealClock()
 	}
 	s := &Server{
 		opts:    opts,
@@ -173,18 +180,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.webhook, s.webhookSecret = url, secret
 		s.broadcast()
 		s.mu.Unlock()
-		writeOK(w, map[string]any{"url": url, "updated_at": time.Now().UnixMilli()})
+		writeOK(w, map[string]any{"url": url, "updated_at": s.opts.Clock.Now().UnixMilli()})
 	case "deleteWebhook":
 		s.mu.Lock()
 		s.webhook, s.webhookSecret = "", ""
 		s.broadcast()
 		s.mu.Unlock()
-		writeOK(w, map[string]any{"url": "", "updated_at": time.Now().UnixMilli()})
+		writeOK(w, map[string]any{"url": "", "updated_at": s.opts.Clock.Now().UnixMilli()})
 	case "getWebhookInfo":
 		s.mu.Lock()
 		url := s.webhook
 		s.mu.Unlock()
-		writeOK(w, map[string]any{"url": url, "updated_at": time.Now().UnixMilli()})
+		writeOK(w, map[string]any{"url": url, "updated_at": s.opts.Clock.Now().UnixMilli()})
 	default:
 		writeError(w, 404, "Not Found: method not found", nil)
 	}
@@ -291,7 +298,7 @@ func (s *Server) send(w http.ResponseWriter, method string, p map[string]string)
 	rec.MessageID = fmt.Sprintf("%020x", 0xa000+s.nextMessage)
 	s.mu.Unlock()
 	s.record(rec)
-	writeOK(w, map[string]any{"message_id": rec.MessageID, "date": time.Now().UnixMilli()})
+	writeOK(w, map[string]any{"message_id": rec.MessageID, "date": s.opts.Clock.Now().UnixMilli()})
 }
 
 func (s *Server) record(rec Sent) {

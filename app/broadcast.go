@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dondoc/dondoc/store"
+)
+
+func init() {
+	register("broadcast", "gửi kết quả tháng tới các nhóm đơn vị (--month YYYY-MM, --dry-run)", runBroadcast)
+}
+
+// runBroadcast is dondoc broadcast --month YYYY-MM [--dry-run]: the month's
+// results to every bound unit group (text, chart, workbook). A month
+// already broadcast to a group is not sent to it again.
+func runBroadcast(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
+	month := fs.String("month", "", "the month, YYYY-MM (required)")
+	dry := fs.Bool("dry-run", false, "print each group and message; send and record nothing")
+	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
+		return err
+	}
+	year, mon, err := parseMonthArg(*month)
+	if err != nil {
+		return usagef("--month: %v", err)
+	}
+	st, err := openStore(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	channels, err := chatChannels(ctx, a)
+	if err != nil {
+		return err
+	}
+	platforms := channelNames(channels)
+	var out io.Writer
+	if *dry {
+		out = a.stdout
+		if len(platforms) == 0 {
+			platforms = []string{"telegram"}
+		}
+	} else if len(platforms) == 0 {
+		return errors.New("chưa cấu hình nền tảng nhắn tin (TELEGRAM_BOT_TOKEN); dùng --dry-run để xem trước")
+	}
+	deps, err := newJobDeps(ctx, a, st, platforms, out)
+	if err != nil {
+		return err
+	}
+	n, err := deps.Broadcast(ctx, year, mon, "")
+	if err != nil {
+		return err
+	}
+	if *dry {
+		fmt.Fprintf(a.stdout, "Xem trước tháng %02d/%04d: %d tin (chưa gửi, chưa ghi nhận).\n", int(mon), year, n)
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "Tháng %02d/%04d: %d tin mới vào hàng đợi.\n", int(mon), year, n)
+	return drainOutbox(ctx, a, st, channels)
+}
+
+// chatBroadcaster is /guibaocao's way to the monthly broadcast: the same
+// job as dondoc broadcast, for the configured platforms; the dispatcher of
+// dondoc serve delivers what it queues.
+type chatBroadcaster struct {
+	a  *app
+	st *store.Store
+}
+
+func (b chatBroadcaster) platforms() []string {
+	var ps []string
+	if b.a.cfg.TelegramToken != "" {
+		ps = append(ps, "telegram")
+	}
+	if b.a.cfg.ZaloToken != "" {
+		ps = append(ps, "zalo")
+	}
+	return ps
+}
+
+// Groups counts the bound unit groups that would receive the broadcast.
+func (b chatBroadcaster) Groups(ctx context.Context) (int, error) {
+	gs, err := b.st.ChatGroups(ctx, b.platforms()...)
+	return len(gs), err
+}
+
+// Broadcast queues the month's results for every bound group.
+func (b chatBroadcaster) Broadcast(ctx context.Context, year int, month time.Month) (int, error) {
+	deps, err := newJobDeps(ctx, b.a, b.st, b.platforms(), nil)
+	if err != nil {
+		return 0, err
+	}
+	return deps.Broadcast(ctx, year, month, "")
+}
+
+// parseMonthArg reads "YYYY-MM".
+func parseMonthArg(s string) (int, time.Month, error) {
+	y, m, ok := strings.Cut(s, "-")
+	if s == "" {
+		return 0, 0, errors.New("required, e.g. 2026-10")
+	}
+	year, err1 := strconv.Atoi(y)
+	mon, err2 := strconv.Atoi(m)
+	if !ok || len(y) != 4 || len(m) != 2 || err1 != nil || err2 != nil || mon < 1 || mon > 12 {
+		return 0, 0, fmt.Errorf("%q is not a month YYYY-MM, e.g. 2026-10", s)
+	}
+	return year, time.Month(mon), nil
+}

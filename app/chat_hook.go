@@ -1,0 +1,155 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"time"
+
+	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/bot/handlers"
+	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/importer"
+	"github.com/dondoc/dondoc/ingest"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/results"
+	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/web"
+)
+
+// defaultWebhookPath is where the webhook is mounted when
+// TELEGRAM_WEBHOOK_URL has no path.
+const defaultWebhookPath = "/telegram/webhook"
+
+// chatImport is the importer behind "send the export to the bot": the same
+// reader and upsert as dondoc import, on the downloaded file.
+func chatImport(a *app, st *store.Store) func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error) {
+	return func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error) {
+		format, err := ingest.FormatOf(req.FileName)
+		if err != nil {
+			return handlers.ImportOutcome{}, err
+		}
+		r, err := ingest.Open(req.Path, ingest.Options{Kind: req.Kind, Format: format, Location: a.cfg.Location, Name: req.FileName})
+		if err != nil {
+			return handlers.ImportOutcome{}, err
+		}
+		defer r.Close()
+		res, err := importer.Run(ctx, st, r, importer.Options{Now: a.clock().Now, Log: a.log.With("officer", req.By, "file", req.FileName)})
+		return handlers.ImportOutcome{Summary: res.Summary, Unassigned: res.Unassigned, Errors: res.Errors, Stored: res.Stored}, err
+	}
+}
+
+// chatRouter builds the bot's router on the store: dir answers who is who
+// (the store's ChatDirectory, or the console's fixed identity over it);
+// download opens a file sent to the bot (nil where files cannot be fetched).
+func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDirectory, dir bot.Directory, botUsername string,
+	download func(ctx context.Context, platform, fileID string) (io.ReadCloser, error)) (*bot.Router, error) {
+	cal, err := loadCalendar(ctx, a, st)
+	if err != nil {
+		return nil, err
+	}
+	rules := rulesFor(a, cal)
+	clock := a.clock().Now
+	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log})
+	handlers.Register(r, handlers.Deps{
+		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
+		Reports:     &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: a.cfg.Location}},
+		Broadcaster: chatBroadcaster{a: a, st: st},
+		Download:    download, Import: chatImport(a, st),
+	})
+	return r, nil
+}
+
+// telegramDownload opens a file sent on Telegram (getFile through the
+// configured endpoint).
+func telegramDownload(tg *telegram.Bot) func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
+	return func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
+		if platform != telegram.Platform {
+			return nil, fmt.Errorf("cannot download a %s file through Telegram", platform)
+		}
+		return tg.Download(ctx, fileID)
+	}
+}
+
+// webhookPath is the path part of the webhook URL.
+func webhookPath(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("TELEGRAM_WEBHOOK_URL: %w", err)
+	}
+	if u.Path == "" || u.Path == "/" {
+		return defaultWebhookPath, nil
+	}
+	return u.Path, nil
+}
+
+// startChat starts the Telegram bot: the router with the store's directory
+// and every command handler, the command menus, then long polling — or,
+// when TELEGRAM_WEBHOOK_URL is set, the webhook registered with Telegram
+// and mounted on srv. wait blocks until polling has stopped (ctx done) and
+// every update in flight is handled.
+func startChat(ctx context.Context, a *app, st *store.Store, srv *web.Server, tg *telegram.Bot) (wait func(), err error) {
+	cd := st.ChatDirectory(time.Minute)
+	r, err := chatRouter(ctx, a, st, cd, cd, tg.Username(), telegramDownload(tg))
+	if err != nil {
+		return nil, err
+	}
+	handle := func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, tg) }
+	if err := tg.SetCommands(ctx); err != nil {
+		a.log.Warn("telegram: command menus not set", "err", err)
+	}
+	if a.cfg.TelegramWebhookURL != "" {
+		path, err := webhookPath(a.cfg.TelegramWebhookURL)
+		if err != nil {
+			return nil, err
+		}
+		if srv == nil {
+			return nil, errors.New("telegram: webhook mode needs the HTTP server")
+		}
+		srv.Handle("POST "+path, tg.WebhookHandler(handle))
+		if err := tg.SetWebhook(ctx); err != nil {
+			return nil, err
+		}
+		a.log.Info("telegram: webhook mode", "path", path)
+		return tg.Wait, nil
+	}
+	if err := tg.DeleteWebhook(ctx); err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := tg.Run(ctx, handle); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("telegram: polling stopped", "err", err)
+		}
+	}()
+	a.log.Info("telegram: long polling")
+	return func() { <-done; tg.Wait() }, nil
+}
+
+// fixedDirectory is the console's directory: the console user is always
+// the given officer, and the console chat, in group mode, is bound to a
+// unit; scopes come from the store.
+type fixedDirectory struct {
+	*store.ChatDirectory
+	person bot.Person
+	group  *bot.GroupBinding
+}
+
+func (d *fixedDirectory) Account(ctx context.Context, platform, userID string) (bot.Person, error) {
+	return d.person, nil
+}
+
+func (d *fixedDirectory) Group(ctx context.Context, platform, chatID string) (bot.GroupBinding, error) {
+	if d.group == nil {
+		return bot.GroupBinding{}, bot.ErrNotFound
+	}
+	return *d.group, nil
+}
+
+// personOf returns the bot.Person of an officer.
+func personOf(o models.Officer) bot.Person {
+	return bot.Person{OfficerCode: o.Code, Name: o.Name, UnitCode: o.UnitCode, Role: o.Role}
+}

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/bot/console"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
+)
+
+func init() {
+	register("console", "trò chuyện với bot ngay trên terminal: --as <mã cán bộ> [--group <mã đơn vị>]", runConsole)
+}
+
+// runConsole reads commands from stdin as the officer --as (in a group
+// bound to --group when given) and prints the bot's replies.
+func runConsole(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	as := fs.String("as", "", "mã cán bộ mà bạn đóng vai")
+	group := fs.String("group", "", "mã đơn vị: gõ lệnh như trong nhóm chat gắn với đơn vị này")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if *as == "" || fs.NArg() > 0 {
+		return usagef("cách dùng: dondoc console --as <mã cán bộ> [--group <mã đơn vị>]")
+	}
+	st, err := openStore(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return chatConsole(ctx, a, st, *as, *group)
+}
+
+// chatConsole runs the console as officer code, in a group of unit group
+// when not "".
+func chatConsole(ctx context.Context, a *app, st *store.Store, officer, group string) error {
+	o, err := st.Officer(ctx, officer)
+	if errors.Is(err, models.ErrNotFound) {
+		return &exitError{code: 1, err: fmt.Errorf("không có cán bộ mã %q", officer)}
+	}
+	if err != nil {
+		return err
+	}
+	cd := st.ChatDirectory(time.Minute)
+	dir := &fixedDirectory{ChatDirectory: cd, person: personOf(o)}
+	if group != "" {
+		u, err := st.Unit(ctx, group)
+		if errors.Is(err, models.ErrNotFound) {
+			return &exitError{code: 1, err: fmt.Errorf("không có đơn vị mã %q", group)}
+		}
+		if err != nil {
+			return err
+		}
+		dir.group = &bot.GroupBinding{UnitCode: u.Code, UnitName: u.Name}
+	}
+	r, err := chatRouter(ctx, a, st, cd, dir, "", nil)
+	if err != nil {
+		return err
+	}
+	opt := console.Options{UserID: "console", UserName: o.Name, Group: group != ""}
+	if isTerminal(a.stdin) {
+		where := "chat riêng với bot"
+		if dir.group != nil {
+			where = "nhóm của " + dir.group.UnitName
+		}
+		fmt.Fprintf(a.stdout, "Bạn đang là %s (%s, %s) trong %s.\nGõ lệnh, ví dụ /quahan, /sapden, /trogiup; < và > để chuyển trang; Ctrl+D để thoát.\n\n",
+			o.Name, o.Role.Label(), o.UnitCode, where)
+		opt.Prompt = "> "
+	}
+	return console.Run(ctx, r, a.stdin, a.stdout, opt)
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

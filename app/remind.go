@@ -1,0 +1,150 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"sort"
+
+	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/bot/zalo"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/scheduler"
+	"github.com/dondoc/dondoc/store"
+)
+
+func init() {
+	register("remind", "chạy ngay việc nhắc hồ sơ buổi sáng (--date YYYY-MM-DD, --dry-run để xem trước)", runRemind)
+}
+
+// runRemind is dondoc remind [--date YYYY-MM-DD] [--dry-run]: the digest
+// job once, for the day given (default today). It records the run like the
+// scheduler (a day already run is not run again), enqueues the messages
+// and, when a chat platform is configured, delivers the outbox. --dry-run
+// prints each recipient and message, sending and recording nothing.
+func runRemind(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
+	date := fs.String("date", "", "the day to remind for, YYYY-MM-DD (default: today)")
+	dry := fs.Bool("dry-run", false, "print each recipient and message; send and record nothing")
+	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
+		return err
+	}
+	now := a.clock().Now()
+	day := models.DateOf(now, a.cfg.Location)
+	if *date != "" {
+		d, err := parseDateArg("--date", *date)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		day = d
+	}
+	st, err := openStore(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	channels, err := chatChannels(ctx, a)
+	if err != nil {
+		return err
+	}
+	platforms := channelNames(channels)
+	if *dry {
+		if len(platforms) == 0 {
+			platforms = []string{"telegram"} // preview as Telegram would show it
+		}
+		deps, err := newJobDeps(ctx, a, st, platforms, a.stdout)
+		if err != nil {
+			return err
+		}
+		p, _ := scheduler.PeriodFor(deps.Calendar, scheduler.DailyWorking, day)
+		p.Now = now
+		stats, err := deps.RunDigest(ctx, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "Xem trước ngày %s: %d tin nhắc việc, %d tin cho văn phòng (chưa gửi, chưa ghi nhận).\n",
+			day.VN(), stats.Messages, stats.Secretariat)
+		return nil
+	}
+	if len(platforms) == 0 {
+		return errors.New("chưa cấu hình nền tảng nhắn tin (TELEGRAM_BOT_TOKEN); dùng --dry-run để xem trước")
+	}
+	deps, err := newJobDeps(ctx, a, st, platforms, nil)
+	if err != nil {
+		return err
+	}
+	var stats struct{ enqueued, messages int }
+	sched, err := scheduler.New(scheduler.Config{Calendar: deps.Calendar, Location: deps.Location,
+		Clock: a.clock(), RunLog: st.RunLog(), Logger: a.log,
+		Jobs: []scheduler.Job{{Name: scheduler.JobDigest, When: scheduler.DailyWorking,
+			Run: func(ctx context.Context, p scheduler.RunPeriod) error {
+				s, err := deps.RunDigest(ctx, p)
+				stats.enqueued, stats.messages = s.Enqueued, s.Messages
+				return err
+			}}}})
+	if err != nil {
+		return err
+	}
+	err = sched.RunNow(ctx, scheduler.JobDigest, day)
+	if errors.Is(err, scheduler.ErrAlreadyRun) {
+		fmt.Fprintf(a.stdout, "Việc nhắc ngày %s đã chạy rồi; không gửi lại.\n", day.VN())
+	} else if err != nil {
+		return err
+	} else {
+		fmt.Fprintf(a.stdout, "Ngày %s: %d tin nhắc việc, %d tin mới vào hàng đợi.\n", day.VN(), stats.messages, stats.enqueued)
+	}
+	return drainOutbox(ctx, a, st, channels)
+}
+
+// chatChannels connects the configured chat platforms.
+func chatChannels(ctx context.Context, a *app) (map[string]notify.Channel, error) {
+	channels := map[string]notify.Channel{}
+	if a.cfg.TelegramToken != "" {
+		tg, err := telegram.New(ctx, telegram.Config{Token: a.cfg.TelegramToken, Endpoint: a.cfg.TelegramAPIEndpoint, Logger: a.log})
+		if err != nil {
+			return nil, err
+		}
+		channels[tg.Platform()] = tg
+	}
+	if a.cfg.ZaloToken != "" {
+		zb, err := zalo.New(ctx, zalo.Config{Token: a.cfg.ZaloToken, BaseURL: a.cfg.ZaloAPIBase, Groups: a.cfg.ZaloGroupsEnable, Logger: a.log, Clock: a.wall()})
+		if err != nil {
+			return nil, err
+		}
+		channels[zb.Platform()] = zb
+	}
+	return channels, nil
+}
+
+func channelNames(channels map[string]notify.Channel) []string {
+	out := make([]string, 0, len(channels))
+	for p := range channels {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// drainOutbox delivers what is due in the outbox (a running dondoc serve
+// may deliver beside it: claims never overlap).
+func drainOutbox(ctx context.Context, a *app, st *store.Store, channels map[string]notify.Channel) error {
+	if len(channels) == 0 {
+		return nil
+	}
+	disp, err := newDispatcher(a, st, channels)
+	if err != nil {
+		return err
+	}
+	if err := disp.Drain(ctx); err != nil {
+		return err
+	}
+	counts, err := st.OutboxCounts(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Hàng đợi: %d đã gửi, %d đang chờ, %d không gửi được.\n",
+		counts[notify.StatusSent], counts[notify.StatusPending], counts[notify.StatusFailed])
+	return nil
+}

@@ -1,0 +1,120 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/sample"
+	"github.com/dondoc/dondoc/store"
+)
+
+// sampleDB writes the sample district (now 27/11/2026) to a migrated
+// SQLite file and returns its path.
+func sampleDB(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dondoc.db")
+	s, err := store.Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	loc := models.DefaultLocation()
+	data, err := sample.District(time.Date(2026, 11, 27, 10, 0, 0, 0, loc), models.NewCalendar(models.CalendarConfig{Location: loc}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range []error{
+		s.UpsertUnits(ctx, data.Units), s.UpsertOfficers(ctx, data.Officers), s.UpsertProcedures(ctx, data.Procedures),
+		s.UpsertDossiers(ctx, data.Dossiers), s.UpsertSteps(ctx, data.Steps),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+func TestReportCommand(t *testing.T) {
+	db := sampleDB(t)
+	env := sampleEnv(map[string]string{"DONDOC_NOW": "2026-11-27T10:00:00+07:00", "DATABASE_URL": db})
+	runReport := func(t *testing.T, args ...string) (string, string, int) {
+		var stdout, stderr bytes.Buffer
+		code := Run(context.Background(), append([]string{"report"}, args...), env, strings.NewReader(""), &stdout, &stderr)
+		return stdout.String(), stderr.String(), code
+	}
+
+	t.Run("text defaults to the previous month", func(t *testing.T) {
+		out, errs, code := runReport(t)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if !strings.Contains(out, "10/2026") || !strings.Contains(out, "UBND") {
+			t.Errorf("text report lacks October 2026 or the units:\n%s", out)
+		}
+	})
+	t.Run("json for a unit", func(t *testing.T) {
+		out, errs, code := runReport(t, "--month", "2026-09", "--format", "json", "--unit", "H01.X01")
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var v map[string]any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out)
+		}
+		if !strings.Contains(out, "H01.X01") || strings.Contains(out, "H01.X02") {
+			t.Errorf("JSON for H01.X01 shows other units:\n%.400s", out)
+		}
+	})
+	t.Run("xlsx to the default file name", func(t *testing.T) {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		out, errs, code := runReport(t, "--month", "2026-10", "--format", "xlsx")
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		name := "Báo cáo TTHC tháng 10-2026.xlsx"
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+			t.Fatalf("%s: %v (%d bytes)", name, err, len(b))
+		}
+		if !strings.Contains(out, name) {
+			t.Errorf("output does not name the file: %s", out)
+		}
+	})
+	t.Run("png to -o", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "r.png")
+		if _, errs, code := runReport(t, "--format", "png", "-o", path); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		b, _ := os.ReadFile(path)
+		if !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Errorf("not a PNG (%d bytes)", len(b))
+		}
+	})
+	t.Run("errors", func(t *testing.T) {
+		for _, c := range []struct {
+			args []string
+			code int
+		}{
+			{[]string{"--month", "2026-13"}, exitUsage},
+			{[]string{"--format", "pdf"}, exitUsage},
+			{[]string{"extra"}, exitUsage},
+			{[]string{"--unit", "NOPE"}, exitFailure},
+		} {
+			if _, errs, code := runReport(t, c.args...); code != c.code {
+				t.Errorf("%q: exit %d, want %d (%s)", c.args, code, c.code, errs)
+			}
+		}
+	})
+}

@@ -1,0 +1,166 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/internal/tgfake"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
+)
+
+// TestGuibaocaoPreviewsThenSendsOnConfirmation: the secretariat's
+// /guibaocao shows what will go to how many groups with a «Gửi» button;
+// pressing it queues the month's results for each bound group, once.
+func TestGuibaocaoPreviewsThenSendsOnConfirmation(t *testing.T) {
+	a, st, fake, tg, code := secretariatChat(t)
+	ctx := context.Background()
+	units, _ := st.Units(ctx)
+	if err := st.BindGroup(ctx, "telegram", "-1001", units[0].Code, a.cfg.Now); err != nil {
+		t.Fatal(err)
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wait, err := startChat(runCtx, a, st, nil, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wait()
+	defer cancel()
+
+	fake.PushMessage(77, 77, "/start "+code)
+	if _, err := fake.WaitSent(10*time.Second, "sendMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+	fake.PushMessage(77, 77, "/guibaocao 2026-10")
+	preview := waitText(t, fake, "Gửi kết quả tháng")
+	if !strings.Contains(preview.Text, "Gửi kết quả tháng 10/2026") || !strings.Contains(preview.Text, "1 nhóm đơn vị sẽ nhận") {
+		t.Fatalf("preview: %q", preview.Text)
+	}
+	var markup struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(preview.ReplyMarkup), &markup); err != nil || len(markup.InlineKeyboard) == 0 {
+		t.Fatalf("no confirmation button: %q (%v)", preview.ReplyMarkup, err)
+	}
+	if n, _ := st.OutboxCounts(ctx); len(n) != 0 {
+		t.Fatalf("the preview queued messages: %v", n)
+	}
+
+	fake.PushCallback(77, 77, preview.MessageID, markup.InlineKeyboard[0][0].CallbackData)
+	waitText(t, fake, "Đã xếp")
+	// A second press (or another secretary) sends nothing twice.
+	fake.PushCallback(77, 77, preview.MessageID, markup.InlineKeyboard[0][0].CallbackData)
+	waitText(t, fake, "không gửi lại")
+	entries, err := st.Outbox().Entries(ctx, "")
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("nothing queued for the group: %v", err)
+	}
+	for _, e := range entries {
+		if e.Message.ChatID != "-1001" {
+			t.Errorf("queued for chat %s, want the bound group -1001", e.Message.ChatID)
+		}
+	}
+}
+
+// secretariatChat is chatApp with a link code for a secretariat officer.
+func secretariatChat(t *testing.T) (*app, *store.Store, *tgfake.Server, *telegram.Bot, string) {
+	t.Helper()
+	a, st, fake, tg, _ := chatApp(t, "")
+	ctx := context.Background()
+	officers, err := st.Officers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secretariat string
+	for _, o := range officers {
+		if o.Role == models.RoleSecretariat {
+			secretariat = o.Code
+			break
+		}
+	}
+	code, err := st.CreateLinkCode(ctx, store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: secretariat, Now: a.cfg.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, st, fake, tg, code
+}
+
+// TestImportByChat: the secretariat sends an export as a document; dondoc
+// downloads it, imports it with the importer and answers with the summary,
+// the row errors and the full list as a CSV.
+func TestImportByChat(t *testing.T) {
+	a, st, fake, tg, code := secretariatChat(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wait, err := startChat(ctx, a, st, nil, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wait()
+	defer cancel()
+	fake.PushMessage(78, 78, "/start "+code)
+	if _, err := fake.WaitSent(10*time.Second, "sendMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+	csv := "\ufeffNgày;Loại;Tên\n31/12/2026;nghỉ;Nghỉ thử\n30/02/2026;nghỉ;Ngày sai\n"
+	fake.PushDocument(78, 78, "ngay-nghi.csv", "text/csv", []byte(csv))
+	docs, err := fake.WaitSent(10*time.Second, "sendDocument", 1)
+	if err != nil {
+		for _, x := range fake.Sent() {
+			t.Logf("%s %q", x.Method, x.Text)
+		}
+		t.Fatal(err)
+	}
+	reply := docs[0]
+	for _, want := range []string{"Đã nhập", "thêm mới 1", "bị từ chối 1", "30/02/2026"} {
+		if !strings.Contains(reply.Text, want) {
+			t.Errorf("reply lacks %q: %q", want, reply.Text)
+		}
+	}
+	if !strings.HasSuffix(reply.FileName, ".csv") || !strings.Contains(string(reply.FileData), "30/02/2026") {
+		t.Errorf("error list %q: %q", reply.FileName, reply.FileData)
+	}
+	hs, err := st.Holidays(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, h := range hs {
+		found = found || h.Name == "Nghỉ thử"
+	}
+	if !found {
+		t.Errorf("the good row was not stored: %v", hs)
+	}
+}
+
+// waitText waits for a sent message containing want and returns it; the
+// router's "đang xử lý" notice, which a slow -race run may add, is skipped.
+func waitText(t *testing.T, fake *tgfake.Server, want string) tgfake.Sent {
+	t.Helper()
+	var got tgfake.Sent
+	ok := fake.WaitFor(60*time.Second, func(st tgfake.State) bool {
+		for _, x := range st.Sent {
+			if strings.Contains(x.Text, want) {
+				got = x
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		for _, x := range fake.Sent() {
+			t.Logf("%s %q", x.Method, x.Text)
+		}
+		t.Fatalf("no message containing %q", want)
+	}
+	return got
+}

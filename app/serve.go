@@ -1,0 +1,100 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/web"
+	"github.com/dondoc/dondoc/web/ingestapi"
+	"github.com/dondoc/dondoc/web/publish"
+)
+
+func init() {
+	register("serve", "chạy dịch vụ: máy chủ web, bot, nhắc việc theo lịch và gửi tin", runServe)
+}
+
+// serveListening is called once serve is set up and about to serve on
+// addr (tests wait on it).
+var serveListening = func(addr string) {}
+
+// runServe is dondoc serve [--migrate]: the web server, the Telegram bot
+// (when TELEGRAM_BOT_TOKEN is set), the chat commands, the scheduled jobs
+// and the outbox dispatcher, until SIGTERM.
+func runServe(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	migrate := fs.Bool("migrate", false, "apply pending database migrations before serving")
+	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
+		return err
+	}
+	a.log.Info("dondoc serve", "config", a.cfg)
+	st, err := openStore(ctx, a, *migrate)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := web.New(web.Options{Addr: a.cfg.HTTPAddr, Logger: a.log, Registry: reg, Ready: func(ctx context.Context) error {
+		return st.DB().WithContext(ctx).Exec("SELECT 1").Error
+	}})
+	if err := srv.Listen(); err != nil {
+		return err
+	}
+	pages, err := publish.New(publish.Config{Source: st, Clock: a.clock().Now, Location: a.cfg.Location, Log: a.log})
+	if err != nil {
+		return err
+	}
+	pages.Mount(srv)
+	srv.Handle("POST /api/v1/import/{kind}", ingestapi.NewImportHandler(ingestapi.Options{
+		Store: st, Token: a.cfg.IngestToken, Location: a.cfg.Location, Now: a.clock().Now, Log: a.log}))
+
+	channels := map[string]notify.Channel{}
+	waitChat := func() {}
+	if a.cfg.TelegramToken != "" {
+		secret := a.cfg.TelegramWebhookSecret
+		if a.cfg.TelegramWebhookURL != "" && secret == "" {
+			secret = rand.Text() // a fresh secret each start; setWebhook registers it
+		}
+		tg, err := telegram.New(ctx, telegram.Config{Token: a.cfg.TelegramToken, Endpoint: a.cfg.TelegramAPIEndpoint,
+			Logger:     a.log,
+			WebhookURL: a.cfg.TelegramWebhookURL, WebhookSecret: secret})
+		if err != nil {
+			return err
+		}
+		channels[tg.Platform()] = tg
+		a.log.Info("telegram: connected", "bot", tg.Username())
+		if waitChat, err = startChat(ctx, a, st, srv, tg); err != nil {
+			return err
+		}
+	}
+	zb, waitZalo, err := startZalo(ctx, a, st)
+	if err != nil {
+		return err
+	}
+	if zb != nil {
+		channels[zb.Platform()] = zb
+	}
+	waitDelivery, err := startDelivery(ctx, a, st, channels)
+	if err != nil {
+		return err
+	}
+	serveListening(srv.Addr()) // bound already: connections wait in the backlog
+	err = srv.Run(ctx)         // until SIGTERM / ctx
+	waitDelivery()
+	waitChat()
+	waitZalo()
+	a.log.Info("dondoc serve: stopped")
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
