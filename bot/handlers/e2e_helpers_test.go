@@ -18,7 +18,7 @@ import (
 	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/results"
+	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
 )
@@ -114,7 +114,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: e.clock,
 		BotUsername: tg.Username(), Import: e.doImport,
 		Download: func(ctx context.Context, _, fileID string) (io.ReadCloser, error) { return tg.Download(ctx, fileID) },
-		Reports:  &results.Reports{Store: st, Clock: e.clock, Options: results.Options{Location: e.rules.Cal.Location()}}})
+		Reports:  &report.Reports{Store: st, Clock: e.clock, Options: report.Options{Location: e.rules.Cal.Location()}}})
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -14,7 +14,7 @@ import (
 	"github.com/dondoc/dondoc/importer"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/results"
+	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/web"
 )
@@ -55,7 +55,7 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log})
 	handlers.Register(r, handlers.Deps{
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
-		Reports:     &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: a.cfg.Location}},
+		Reports:     &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: a.cfg.Location}},
 		Broadcaster: chatBroadcaster{a: a, st: st},
 		Download:    download, Import: chatImport(a, st),
 	})

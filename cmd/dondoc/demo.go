@@ -16,7 +16,6 @@ import (
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
-	"github.com/dondoc/dondoc/results"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
 )
@@ -88,8 +87,8 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if roots := tree.Roots(); len(roots) == 1 {
 		root = roots[0]
 	}
-	rep, err := results.Monthly(ctx, st, data.Units, data.Officers, y, m, root,
-		results.Options{Location: loc, Place: sample.DistrictName, GeneratedAt: now})
+	rep, err := report.Monthly(ctx, st, data.Units, data.Officers, y, m, root,
+		report.Options{Location: loc, Place: sample.DistrictName, GeneratedAt: now})
 	if err != nil {
 		return err
 	}
