@@ -11,7 +11,6 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/telegram"
-	"github.com/dondoc/dondoc/importer"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
@@ -36,7 +35,7 @@ func chatImport(a *app, st *store.Store) func(ctx context.Context, req handlers.
 			return handlers.ImportOutcome{}, err
 		}
 		defer r.Close()
-		res, err := importer.Run(ctx, st, r, importer.Options{Now: a.cfg.Clock(), Log: a.log.With("officer", req.By, "file", req.FileName)})
+		res, err := ingest.Run(ctx, st, r, ingest.RunOptions{Now: a.cfg.Clock(), Log: a.log.With("officer", req.By, "file", req.FileName)})
 		return handlers.ImportOutcome{Summary: res.Summary, Unassigned: res.Unassigned, Errors: res.Errors, Stored: res.Stored}, err
 	}
 }

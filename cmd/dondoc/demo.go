@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dondoc/dondoc/importer"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
@@ -150,7 +149,7 @@ func seed(ctx context.Context, a *app, st *store.Store, now time.Time, cal *mode
 		if err != nil {
 			return err
 		}
-		res, err := importer.Run(ctx, st, r, importer.Options{Now: a.cfg.Clock(), Log: a.log})
+		res, err := ingest.Run(ctx, st, r, ingest.RunOptions{Now: a.cfg.Clock(), Log: a.log})
 		r.Close()
 		if err != nil {
 			return fmt.Errorf("demo: import %s: %w", f.file.Name, err)
