@@ -56,8 +56,8 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 		}
 		f, _ := format(g.Platform)
 		text := digest.RenderWeekly(u.Name, p.Day, sunday, c, f)
-		entries = append(entries, notify.Entry{Key: notify.Key(JobWeekly, "group:"+g.Platform+":"+g.ChatID, p.Key),
-			Job: JobWeekly, Recipient: "group:" + g.Platform + ":" + g.ChatID, Period: p.Key,
+		entries = append(entries, notify.Entry{Key: notify.Key(models.JobWeekly, "group:"+g.Platform+":"+g.ChatID, p.Key),
+			Job: models.JobWeekly, Recipient: "group:" + g.Platform + ":" + g.ChatID, Period: p.Key,
 			Message: notify.Message{Platform: g.Platform, ChatID: g.ChatID, ThreadID: g.ThreadID, Text: text,
 				Format: f, Silent: c.Overdue == 0}})
 	}
