@@ -23,20 +23,11 @@ func setup(t *testing.T, cfg Config) (*tgfake.Server, *Bot, *bottest.Logs) {
 	t.Helper()
 	fake := tgfake.New(tgfake.Options{})
 	t.Cleanup(fake.Close)
-	logs := &bottest.Logs{}
 	cfg.Token, cfg.Endpoint = fake.Token(), fake.Endpoint()
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
-	if cfg.PollTimeout == 0 {
-		cfg.PollTimeout = 2 * time.Second
-	}
-	if cfg.Backoff == nil {
-		cfg.Backoff = func(int) time.Duration { return 10 * time.Millisecond }
-	}
-	b, err := New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fake, b, logs
+	var logs *bottest.Logs
+	cfg.Logger, logs = bottest.Logger(slog.LevelInfo)
+	bottest.PollDefaults(&cfg.PollTimeout, &cfg.Backoff)
+	return fake, bottest.Start(t, func(ctx context.Context) (*Bot, error) { return New(ctx, cfg) }), logs
 }
 
 // directory: user 2 leads unit P1; group -100 is bound to P1.

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/internal/bottest"
@@ -22,20 +21,11 @@ func setup(t *testing.T, cfg Config) (*zalofake.Server, *Bot, *bottest.Logs) {
 	t.Helper()
 	fake := zalofake.New(zalofake.Options{})
 	t.Cleanup(fake.Close)
-	logs := &bottest.Logs{}
 	cfg.Token, cfg.BaseURL = fake.Token(), fake.BaseURL()
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	if cfg.PollTimeout == 0 {
-		cfg.PollTimeout = 2 * time.Second
-	}
-	if cfg.Backoff == nil {
-		cfg.Backoff = func(int) time.Duration { return 10 * time.Millisecond }
-	}
-	b, err := New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fake, b, logs
+	var logs *bottest.Logs
+	cfg.Logger, logs = bottest.Logger(slog.LevelDebug)
+	bottest.PollDefaults(&cfg.PollTimeout, &cfg.Backoff)
+	return fake, bottest.Start(t, func(ctx context.Context) (*Bot, error) { return New(ctx, cfg) }), logs
 }
 
 // directory: Zalo user u2 leads unit P1; group g100 is bound to P1.

@@ -2,6 +2,7 @@ package bottest
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -46,4 +47,32 @@ func Directory(platform, leaderID, groupID string) *bot.MemDirectory {
 	d.Link(platform, leaderID, bot.Person{OfficerCode: "LD1", Name: "Trần Thị Bình", UnitCode: "P1", Role: models.RoleLeader})
 	d.Bind(platform, groupID, bot.GroupBinding{UnitCode: "P1", UnitName: "Phòng Một"})
 	return d
+}
+
+// Logger returns a text logger at level writing into a new Logs.
+func Logger(level slog.Level) (*slog.Logger, *Logs) {
+	logs := &Logs{}
+	return slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level})), logs
+}
+
+// PollDefaults gives a test's adapter a short long-poll (2 s) and a fast
+// backoff (10 ms) where the test left them zero.
+func PollDefaults(timeout *time.Duration, backoff *func(attempt int) time.Duration) {
+	if *timeout == 0 {
+		*timeout = 2 * time.Second
+	}
+	if *backoff == nil {
+		*backoff = func(int) time.Duration { return 10 * time.Millisecond }
+	}
+}
+
+// Start returns the adapter that create builds, failing the test when it
+// cannot.
+func Start[A any](t testing.TB, create func(context.Context) (A, error)) A {
+	t.Helper()
+	a, err := create(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
