@@ -21,6 +21,7 @@ import (
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // goldenText compares got with testdata/name, or rewrites it with -update.
@@ -74,19 +75,13 @@ func (e *env) setNow(t time.Time) {
 // seedDistrict stores the sample district as of 27/11/2026 10:00.
 func seedDistrict(tb testing.TB, st *store.Store) *env {
 	tb.Helper()
-	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, ict)
 	cal := models.NewVietnamCalendar(ict, 17, 0)
 	data, err := sample.District(now, cal)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for _, step := range []error{st.UpsertUnits(ctx, data.Units), st.UpsertOfficers(ctx, data.Officers),
-		st.UpsertProcedures(ctx, data.Procedures), st.UpsertDossiers(ctx, data.Dossiers), st.UpsertSteps(ctx, data.Steps)} {
-		if step != nil {
-			tb.Fatal(step)
-		}
-	}
+	storetest.LoadSample(tb, st, data)
 	tree, err := models.NewUnitTree(data.Units)
 	if err != nil {
 		tb.Fatal(err)
