@@ -11,10 +11,9 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/telegram"
-	"github.com/dondoc/dondoc/importer"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/results"
+	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/web"
 )
@@ -36,7 +35,7 @@ func chatImport(a *app, st *store.Store) func(ctx context.Context, req handlers.
 			return handlers.ImportOutcome{}, err
 		}
 		defer r.Close()
-		res, err := importer.Run(ctx, st, r, importer.Options{Now: a.clock().Now, Log: a.log.With("officer", req.By, "file", req.FileName)})
+		res, err := ingest.Run(ctx, st, r, ingest.RunOptions{Now: a.clock().Now, Log: a.log.With("officer", req.By, "file", req.FileName)})
 		return handlers.ImportOutcome{Summary: res.Summary, Unassigned: res.Unassigned, Errors: res.Errors, Stored: res.Stored}, err
 	}
 }
@@ -55,7 +54,7 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log})
 	handlers.Register(r, handlers.Deps{
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
-		Reports:     &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: a.cfg.Location}},
+		Reports:     &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: a.cfg.Location}},
 		Broadcaster: chatBroadcaster{a: a, st: st},
 		Download:    download, Import: chatImport(a, st),
 	})

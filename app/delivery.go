@@ -14,7 +14,7 @@ import (
 	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
-	"github.com/dondoc/dondoc/results"
+	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/scheduler"
 	"github.com/dondoc/dondoc/store"
 )
@@ -35,7 +35,7 @@ const catchUpEvery = 15 * time.Second
 // monthlySource is where the monthly broadcast reads its report: the
 // store's SQL figures, as dondoc report and the public pages do.
 func monthlySource(a *app, st *store.Store) jobs.MonthlySource {
-	return &results.Reports{Store: st, Clock: a.clock().Now, Options: results.Options{Location: a.cfg.Location}}
+	return &report.Reports{Store: st, Clock: a.clock().Now, Options: report.Options{Location: a.cfg.Location}}
 }
 
 // newJobDeps wires the jobs for the given platforms; out non-nil is a dry run.

@@ -12,11 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dondoc/dondoc/importer"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
-	"github.com/dondoc/dondoc/results"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
 )
@@ -88,8 +86,8 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if roots := tree.Roots(); len(roots) == 1 {
 		root = roots[0]
 	}
-	rep, err := results.Monthly(ctx, st, data.Units, data.Officers, y, m, root,
-		results.Options{Location: loc, Place: sample.DistrictName, GeneratedAt: now})
+	rep, err := report.Monthly(ctx, st, data.Units, data.Officers, y, m, root,
+		report.Options{Location: loc, Place: sample.DistrictName, GeneratedAt: now})
 	if err != nil {
 		return err
 	}
@@ -151,7 +149,7 @@ func seed(ctx context.Context, a *app, st *store.Store, now time.Time, cal *mode
 		if err != nil {
 			return err
 		}
-		res, err := importer.Run(ctx, st, r, importer.Options{Now: a.clock().Now, Log: a.log})
+		res, err := ingest.Run(ctx, st, r, ingest.RunOptions{Now: a.clock().Now, Log: a.log})
 		r.Close()
 		if err != nil {
 			return fmt.Errorf("demo: import %s: %w", f.file.Name, err)

@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/dondoc/dondoc/importer"
 	"github.com/dondoc/dondoc/ingest"
 )
 
@@ -122,7 +121,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	defer r.Close()
 
-	res, err := importer.Run(ctx, s, r, importer.Options{
+	res, err := ingest.Run(ctx, s, r, ingest.RunOptions{
 		Atomic: *atomic, DryRun: *dryRun, BatchSize: *batch, Now: a.clock().Now, Progress: prog.update, Log: a.log,
 	})
 	prog.finish()

@@ -78,7 +78,7 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 	var stats struct{ enqueued, messages int }
 	sched, err := scheduler.New(scheduler.Config{Calendar: deps.Calendar, Location: deps.Location,
 		Clock: a.clock(), RunLog: st.RunLog(), Logger: a.log,
-		Jobs: []scheduler.Job{{Name: scheduler.JobDigest, When: scheduler.DailyWorking,
+		Jobs: []scheduler.Job{{Name: models.JobDigest, When: scheduler.DailyWorking,
 			Run: func(ctx context.Context, p scheduler.RunPeriod) error {
 				s, err := deps.RunDigest(ctx, p)
 				stats.enqueued, stats.messages = s.Enqueued, s.Messages
@@ -87,7 +87,7 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	err = sched.RunNow(ctx, scheduler.JobDigest, day)
+	err = sched.RunNow(ctx, models.JobDigest, day)
 	if errors.Is(err, scheduler.ErrAlreadyRun) {
 		fmt.Fprintf(a.stdout, "Việc nhắc ngày %s đã chạy rồi; không gửi lại.\n", day.VN())
 	} else if err != nil {

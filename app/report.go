@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/report"
-	"github.com/dondoc/dondoc/results"
 )
 
 func init() {
@@ -30,8 +29,8 @@ func runReport(ctx context.Context, a *app, args []string) error {
 	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
 		return err
 	}
-	if !slices.Contains(results.Formats, *format) {
-		return usagef("--format must be one of %s, got %q", strings.Join(results.Formats, ", "), *format)
+	if !slices.Contains(report.Formats, *format) {
+		return usagef("--format must be one of %s, got %q", strings.Join(report.Formats, ", "), *format)
 	}
 	loc := a.cfg.Location
 	now := a.clock().Now().In(loc)
@@ -59,18 +58,18 @@ func runReport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := results.Monthly(ctx, s, units, officers, year, mon, *unit,
-		results.Options{Location: loc, Place: *place, GeneratedAt: now})
+	r, err := report.Monthly(ctx, s, units, officers, year, mon, *unit,
+		report.Options{Location: loc, Place: *place, GeneratedAt: now})
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := results.Render(&buf, r, *format); err != nil {
+	if err := report.Render(&buf, r, *format); err != nil {
 		return err
 	}
 	path := *out
-	if path == "" && results.Binary(*format) {
-		path = report.FileName(year, mon, results.Extension(*format))
+	if path == "" && report.Binary(*format) {
+		path = report.FileName(year, mon, report.Extension(*format))
 	}
 	if path == "" || path == "-" {
 		_, err := a.stdout.Write(buf.Bytes())

@@ -4,7 +4,7 @@ import "github.com/dondoc/dondoc/models"
 
 // DigestKey is the outbox key of an officer's digest: "digest/<officer>/2026-11-27".
 func DigestKey(officerCode string, day models.Date) string {
-	return "digest/" + officerCode + "/" + day.String()
+	return models.JobDigest + "/" + officerCode + "/" + day.String()
 }
 
 // EscalationKey is the outbox key of an escalation:
@@ -14,11 +14,11 @@ func EscalationKey(leaderCode, fingerprint string, day models.Date) string {
 	if len(fingerprint) > 16 {
 		fingerprint = fingerprint[:16]
 	}
-	return "escalation/" + leaderCode + "/" + day.String() + "/" + fingerprint
+	return models.JobEscalation + "/" + leaderCode + "/" + day.String() + "/" + fingerprint
 }
 
 // SecretariatKey is the outbox key of the secretariat's notes:
 // "secretariat/<officer>/2026-11-27".
 func SecretariatKey(officerCode string, day models.Date) string {
-	return "secretariat/" + officerCode + "/" + day.String()
+	return models.JobSecretariat + "/" + officerCode + "/" + day.String()
 }

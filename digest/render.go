@@ -121,24 +121,20 @@ func needsEscape(s string) bool {
 }
 
 // bold appends a value in bold (HTML) or as is (plain).
-func (w *writer) bold(s string) {
-	if w.html {
-		w.text("<b>")
-		w.val(s)
-		w.text("</b>")
-	} else {
-		w.val(s)
-	}
-}
+func (w *writer) bold(s string) { w.tagged("<b>", s, "</b>") }
 
 // code appends a dossier code: monospace on Telegram (tap to copy).
-func (w *writer) code(s string) {
+func (w *writer) code(s string) { w.tagged("<code>", s, "</code>") }
+
+// tagged appends a value between an HTML opening and closing tag (HTML),
+// or as is (plain).
+func (w *writer) tagged(open, s, close string) {
 	if w.html {
-		w.text("<code>")
-		w.val(s)
-		w.text("</code>")
-	} else {
-		w.val(s)
+		w.text(open)
+	}
+	w.val(s)
+	if w.html {
+		w.text(close)
 	}
 }
 
@@ -238,6 +234,15 @@ func stripTags(s string) string {
 // lister lays out blocks (one or more lines that stay together) in a
 // writer's buffer within a length limit and an item limit, and can take
 // items back to make room for a closing line.
+// beginList starts a message rendered with opt: its writer, and a lister
+// bounded by opt's MaxLen and MaxItems with its first block open.
+func beginList(opt *RenderOptions) (*writer, lister) {
+	w := newWriter(opt)
+	l := lister{w: w, max: opt.maxLen(), maxItems: opt.MaxItems}
+	l.begin()
+	return w, l
+}
+
 type lister struct {
 	w             *writer
 	max, maxItems int

@@ -81,11 +81,7 @@ func RenderDigest(d Digest, opt RenderOptions) string {
 	if total == 0 {
 		return ""
 	}
-	max := opt.maxLen()
-	w := newWriter(&opt)
-	l := lister{w: w, max: max, maxItems: opt.MaxItems}
-
-	l.begin()
+	w, l := beginList(&opt)
 	greeting(w, opt.OfficerName, d.Day)
 	w.text(": ")
 	w.text(d.summaryVN())
@@ -93,7 +89,7 @@ func RenderDigest(d Digest, opt RenderOptions) string {
 	if !l.commit(false) {
 		// Only a huge name could do this: keep what fits of the greeting.
 		greeting(w, opt.OfficerName, d.Day)
-		return clip(w.done(), max, opt.Format == notify.FormatHTML)
+		return clip(w.done(), l.max, opt.Format == notify.FormatHTML)
 	}
 	secs := [...]struct {
 		mark, title string

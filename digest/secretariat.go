@@ -41,15 +41,12 @@ func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOption
 	if len(inactive) == 0 && unassigned <= 0 {
 		return ""
 	}
-	max := opt.maxLen()
-	w := newWriter(&opt)
-	l := lister{w: w, max: max, maxItems: opt.MaxItems}
-	l.begin()
+	w, l := beginList(&opt)
 	greeting(w, opt.OfficerName, opt.Day)
 	w.text(":")
 	if !l.commit(false) {
 		greeting(w, opt.OfficerName, opt.Day)
-		return clip(w.done(), max, w.html)
+		return clip(w.done(), l.max, w.html)
 	}
 	var unassignedLine string
 	if unassigned > 0 {
@@ -99,7 +96,7 @@ func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOption
 		l.reserve, l.full = 0, false
 		l.add(unassignedLine, false)
 	}
-	return clip(w.done(), max, opt.Format == notify.FormatHTML)
+	return clip(w.done(), l.max, opt.Format == notify.FormatHTML)
 }
 
 func moreInactive(n int) string { return "… và " + strconv.Itoa(n) + " cán bộ khác" }

@@ -12,15 +12,6 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-// Job names as written in outbox entries.
-const (
-	JobDigest      = "digest"
-	JobSecretariat = "secretariat"
-	JobEscalation  = "escalation"
-	JobWeekly      = "weekly"
-	JobMonthly     = "monthly"
-)
-
 // DigestStats counts what a digest run did.
 type DigestStats struct {
 	Rows        int // dossier rows read
@@ -145,7 +136,7 @@ func (d *Deps) digestEntry(dg *digest.Digest, a store.ChatAccount) notify.Entry 
 	if a.Platform != "telegram" {
 		key += "/" + a.Platform
 	}
-	return notify.Entry{Key: key, Job: JobDigest, Recipient: "officer:" + dg.OfficerCode, Period: dg.Day.String(),
+	return notify.Entry{Key: key, Job: models.JobDigest, Recipient: "officer:" + dg.OfficerCode, Period: dg.Day.String(),
 		Message: notify.Message{Platform: a.Platform, ChatID: a.ChatID, Text: text, Format: f, Silent: dg.Silent}}
 }
 
@@ -184,7 +175,7 @@ func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
 		if a.Platform != "telegram" {
 			key += "/" + a.Platform
 		}
-		entries = append(entries, notify.Entry{Key: key, Job: JobSecretariat, Recipient: "officer:" + a.OfficerCode,
+		entries = append(entries, notify.Entry{Key: key, Job: models.JobSecretariat, Recipient: "officer:" + a.OfficerCode,
 			Period: day.String(), Message: notify.Message{Platform: a.Platform, ChatID: a.ChatID, Text: text, Format: f, Silent: true}})
 	}
 	n, err := d.enqueue(ctx, nil, entries)

@@ -122,7 +122,7 @@ func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, err
 			text := digest.RenderEscalation(esc, digest.RenderOptions{Format: f, MaxLen: max, Location: d.loc(),
 				OfficerName: t.leader.Name})
 			key := digest.EscalationKey(strings.ReplaceAll(t.recipient, "/", "_"), esc.Fingerprint, p.Day)
-			n, err := d.enqueue(ctx, tx, []notify.Entry{{Key: key, Job: JobEscalation, Recipient: t.recipient,
+			n, err := d.enqueue(ctx, tx, []notify.Entry{{Key: key, Job: models.JobEscalation, Recipient: t.recipient,
 				Period: p.Day.String(), Message: notify.Message{Platform: t.platform, ChatID: t.chatID,
 					ThreadID: t.threadID, Text: text, Format: f}}})
 			total += n
@@ -147,7 +147,7 @@ func shortFP(fp string) string {
 // from the outbox: its period is the day, its key ends with the
 // fingerprint's first 16 hex digits.
 func lastEscalation(ctx context.Context, tx *store.Store, recipient string) (*digest.Sent, error) {
-	e, ok, err := tx.Outbox().Last(ctx, JobEscalation, recipient)
+	e, ok, err := tx.Outbox().Last(ctx, models.JobEscalation, recipient)
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/dondoc/dondoc/jobs/jobstest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/scheduler"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
@@ -28,6 +29,15 @@ func newDeps(s *store.Store) *jobs.Deps {
 	cal := models.NewVietnamCalendar(ict, 15, 0)
 	return &jobs.Deps{Store: s, Rules: &models.Rules{Cal: cal, DueSoonDays: 2}, Location: ict,
 		Platforms: []string{"telegram"}, RepeatDays: 5, Clock: func() time.Time { return day1 }}
+}
+
+// seeded returns the deps of s, s holding the sample district of day1.
+func seeded(t *testing.T, s *store.Store) (*jobs.Deps, *sample.Data) {
+	t.Helper()
+	d := newDeps(s)
+	data, err := jobstest.Seed(context.Background(), s, day1, d.Rules.Cal)
+	must(t, err)
+	return d, data
 }
 
 func period(d *jobs.Deps, now time.Time) scheduler.RunPeriod {
@@ -47,9 +57,7 @@ func must(t *testing.T, err error) {
 func TestDigestSampleDistrict(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		d := newDeps(s)
-		data, err := jobstest.Seed(ctx, s, day1, d.Rules.Cal)
-		must(t, err)
+		d, data := seeded(t, s)
 		// Expected: digest.Plan on the in-memory sample, officer by officer.
 		byHandler := map[string][]models.Dossier{}
 		for _, x := range data.Dossiers {
@@ -112,9 +120,7 @@ func TestDigestSampleDistrict(t *testing.T) {
 func TestDigestDryRunRecordsNothing(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		d := newDeps(s)
-		_, err := jobstest.Seed(ctx, s, day1, d.Rules.Cal)
-		must(t, err)
+		d, _ := seeded(t, s)
 		var out bytes.Buffer
 		d.DryRun, d.Out = true, &out
 		st, err := d.RunDigest(ctx, period(d, day1))

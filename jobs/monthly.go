@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/scheduler"
@@ -64,7 +65,7 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 		}
 		f, max := format(g.Platform)
 		recipient := "group:" + g.Platform + ":" + g.ChatID
-		key := func(part string) string { return notify.Key(JobMonthly, recipient, period) + "/" + part }
+		key := func(part string) string { return notify.Key(models.JobMonthly, recipient, period) + "/" + part }
 		msg := func(m notify.Message) notify.Message {
 			m.Platform, m.ChatID, m.ThreadID = g.Platform, g.ChatID, g.ThreadID
 			return m
@@ -83,7 +84,7 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 				Format: notify.FormatPlain, Document: &notify.File{Name: report.FileName(year, month, "xlsx"),
 					MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: fs[1]}})})
 		for i := range entries {
-			entries[i].Job, entries[i].Recipient, entries[i].Period = JobMonthly, recipient, period
+			entries[i].Job, entries[i].Recipient, entries[i].Period = models.JobMonthly, recipient, period
 			entries[i].Message.Silent = true
 		}
 		// One transaction per group: its text, chart and workbook go

@@ -2,9 +2,6 @@ package jobs
 
 import (
 	"context"
-	"fmt"
-	"html"
-	"strings"
 
 	"github.com/dondoc/dondoc/digest"
 	"github.com/dondoc/dondoc/models"
@@ -12,12 +9,6 @@ import (
 	"github.com/dondoc/dondoc/scheduler"
 	"github.com/dondoc/dondoc/store"
 )
-
-// WeeklyCounts is a unit's summary for the week: its sub-tree's open
-// dossiers overdue and due by the end of the week.
-type WeeklyCounts struct {
-	Open, Overdue, DueThisWeek int
-}
 
 // Weekly sends each bound unit group a summary of its sub-tree: open
 // dossiers, overdue, due this week (by Sunday).
@@ -53,7 +44,7 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 		if err != nil {
 			return 0, err
 		}
-		var c WeeklyCounts
+		var c digest.WeeklyCounts
 		for i := range open {
 			cl := d.Rules.Classify(&open[i], now)
 			switch {
@@ -64,9 +55,9 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 			}
 		}
 		f, _ := format(g.Platform)
-		text := RenderWeekly(u.Name, p.Day, sunday, c, f)
-		entries = append(entries, notify.Entry{Key: notify.Key(JobWeekly, "group:"+g.Platform+":"+g.ChatID, p.Key),
-			Job: JobWeekly, Recipient: "group:" + g.Platform + ":" + g.ChatID, Period: p.Key,
+		text := digest.RenderWeekly(u.Name, p.Day, sunday, c, f)
+		entries = append(entries, notify.Entry{Key: notify.Key(models.JobWeekly, "group:"+g.Platform+":"+g.ChatID, p.Key),
+			Job: models.JobWeekly, Recipient: "group:" + g.Platform + ":" + g.ChatID, Period: p.Key,
 			Message: notify.Message{Platform: g.Platform, ChatID: g.ChatID, ThreadID: g.ThreadID, Text: text,
 				Format: f, Silent: c.Overdue == 0}})
 	}
@@ -77,35 +68,4 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 	})
 	d.added(n)
 	return n, err
-}
-
-// RenderWeekly writes a unit group's weekly summary.
-func RenderWeekly(unitName string, from, to models.Date, c WeeklyCounts, f notify.Format) string {
-	esc := func(s string) string {
-		if f == notify.FormatHTML {
-			return html.EscapeString(s)
-		}
-		return s
-	}
-	bold := func(s string) string {
-		if f == notify.FormatHTML {
-			return "<b>" + esc(s) + "</b>"
-		}
-		return s
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", bold("Tổng hợp tuần — "+unitName))
-	fmt.Fprintf(&b, "Tuần %s (%s) – %s (%s)\n\n", from.VN(), digest.WeekdayVN(from), to.VN(), digest.WeekdayVN(to))
-	if c.Overdue == 0 && c.DueThisWeek == 0 {
-		b.WriteString("Không có hồ sơ quá hạn hay đến hạn trong tuần. ✅\n")
-		return b.String()
-	}
-	if c.Overdue > 0 {
-		fmt.Fprintf(&b, "🔴 Quá hạn: %s hồ sơ\n", bold(fmt.Sprint(c.Overdue)))
-	}
-	if c.DueThisWeek > 0 {
-		fmt.Fprintf(&b, "🟡 Đến hạn trong tuần: %s hồ sơ\n", bold(fmt.Sprint(c.DueThisWeek)))
-	}
-	b.WriteString("\nGõ /quahan để xem danh sách hồ sơ quá hạn.\n")
-	return b.String()
 }

@@ -50,7 +50,7 @@ func (r Recurrence) valid() bool { return r >= DailyWorking && r <= MonthlyFirst
 // Job is one scheduled job.
 type Job struct {
 	// Name identifies the job in logs, in gocron and in the RunLog
-	// ("digest", "escalate", "weekly", "monthly"); unique.
+	// (models.JobDigest, models.JobEscalation, ...); unique.
 	Name string
 	// At is the local time of day "HH:MM"; "" turns the job off.
 	At string
@@ -139,14 +139,6 @@ func parseAt(s string) (hour, minute int, err error) {
 	return hour, minute, nil
 }
 
-// The names of dondoc's jobs, as the RunLog records them.
-const (
-	JobDigest   = "digest"   // officers' morning digest, REMIND_AT
-	JobEscalate = "escalate" // leaders' escalation, ESCALATE_AT
-	JobWeekly   = "weekly"   // weekly summary to the units' groups, WEEKLY_AT
-	JobMonthly  = "monthly"  // monthly results broadcast, MONTHLY_AT
-)
-
 // Plan gathers dondoc's four jobs: their times (from config: REMIND_AT,
 // ESCALATE_AT, WEEKLY_AT, MONTHLY_AT; "" = off) and what they do.
 type Plan struct {
@@ -158,10 +150,10 @@ type Plan struct {
 // Jobs returns the jobs of the plan, leaving out those without a function.
 func (p Plan) Jobs() []Job {
 	all := []Job{
-		{Name: JobDigest, At: p.RemindAt, When: DailyWorking, Run: p.Digest},
-		{Name: JobEscalate, At: p.EscalateAt, When: DailyWorking, Run: p.Escalate},
-		{Name: JobWeekly, At: p.WeeklyAt, When: WeeklyFirstWorkingDay, Run: p.Weekly},
-		{Name: JobMonthly, At: p.MonthlyAt, When: MonthlyFirstWorkingDay, Run: p.Monthly},
+		{Name: models.JobDigest, At: p.RemindAt, When: DailyWorking, Run: p.Digest},
+		{Name: models.JobEscalation, At: p.EscalateAt, When: DailyWorking, Run: p.Escalate},
+		{Name: models.JobWeekly, At: p.WeeklyAt, When: WeeklyFirstWorkingDay, Run: p.Weekly},
+		{Name: models.JobMonthly, At: p.MonthlyAt, When: MonthlyFirstWorkingDay, Run: p.Monthly},
 	}
 	var out []Job
 	for _, j := range all {

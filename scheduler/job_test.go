@@ -48,8 +48,8 @@ func TestPeriodFor(t *testing.T) {
 func TestPlanJobs(t *testing.T) {
 	run := func(context.Context, RunPeriod) error { return nil }
 	jobs := Plan{RemindAt: "07:30", EscalateAt: "08:00", MonthlyAt: "", Digest: run, Monthly: run}.Jobs()
-	if len(jobs) != 2 || jobs[0].Name != JobDigest || jobs[0].When != DailyWorking || jobs[0].At != "07:30" ||
-		jobs[1].Name != JobMonthly || jobs[1].When != MonthlyFirstWorkingDay || jobs[1].At != "" {
+	if len(jobs) != 2 || jobs[0].Name != models.JobDigest || jobs[0].When != DailyWorking || jobs[0].At != "07:30" ||
+		jobs[1].Name != models.JobMonthly || jobs[1].When != MonthlyFirstWorkingDay || jobs[1].At != "" {
 		t.Fatalf("Plan.Jobs() = %+v", jobs)
 	}
 	if _, err := New(Config{Calendar: testCalendar(), RunLog: NewMemRunLog(), Jobs: jobs}); err != nil {

@@ -12,26 +12,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-// FiguresQuery selects the figures MonthFigures computes.
-type FiguresQuery struct {
-	Period models.Period
-	// Location is the local time of early vs on time (finished on a day
-	// before the due date); nil: the period's own location.
-	Location *time.Location
-	// Tree resolves the units of former units merged into successors (on
-	// the period's last day); nil: the store's units are read.
-	Tree *models.UnitTree
-}
-
-// Figures are a period's figures as SQL aggregates give them, equal to
-// models.Rules.Tally and OfficerTally over the same dossiers and steps.
-type Figures struct {
-	Own              map[string]models.Counts        // by unit code (successors resolved), own dossiers only
-	Officers         map[string]models.OfficerCounts // by officer code
-	UnassignedByUnit map[string]int                  // in-scope dossiers marked unassigned, by unit code
-	Unassigned       int                             // in-scope dossiers marked unassigned, in all
-}
-
 // MonthFigures computes the figures of q.Period with SQL aggregates grouped
 // by unit code and by officer — no dossier is loaded into memory — then
 // folds the units merged into successors (UnitTree.Resolve on the last day
@@ -50,7 +30,7 @@ type Figures struct {
 // location's fixed offset at the start of the period (exact for zones
 // without daylight saving, such as Asia/Ho_Chi_Minh); on Postgres it uses
 // AT TIME ZONE with the location's name.
-func (s *Store) MonthFigures(ctx context.Context, q FiguresQuery) (*Figures, error) {
+func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*models.Figures, error) {
 	p := q.Period
 	if p.Start.IsZero() || !p.End.After(p.Start) {
 		return nil, fmt.Errorf("store: figures: empty period %v – %v", p.Start, p.End)
@@ -77,14 +57,14 @@ func (s *Store) MonthFigures(ctx context.Context, q FiguresQuery) (*Figures, err
 		args["tz"] = pgZone(loc, p.Start)
 	}
 	last := models.DateOf(p.Last(), p.Start.Location())
-	f := &Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
 	query := func(tx *gorm.DB) error {
 		rows, err := tx.Raw(sqlText, args).Rows()
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		return f.scan(rows, tree, last)
+		return scanFigures(f, rows, tree, last)
 	}
 	var err error
 	if s.dialect == DialectPostgres {
@@ -106,8 +86,8 @@ func (s *Store) MonthFigures(ctx context.Context, q FiguresQuery) (*Figures, err
 	return f, nil
 }
 
-// scan adds up the rows of figuresSQL.
-func (f *Figures) scan(rows *sql.Rows, tree *models.UnitTree, last models.Date) error {
+// scanFigures adds up the rows of figuresSQL into f.
+func scanFigures(f *models.Figures, rows *sql.Rows, tree *models.UnitTree, last models.Date) error {
 	for rows.Next() {
 		var (
 			kind, key string

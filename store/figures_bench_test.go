@@ -70,9 +70,9 @@ func BenchmarkMonthFigures1M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	q := store.FiguresQuery{Period: models.MonthPeriod(2026, time.October, loc), Location: loc, Tree: tree}
+	q := models.FiguresQuery{Period: models.MonthPeriod(2026, time.October, loc), Location: loc, Tree: tree}
 	b.ResetTimer()
-	var f *store.Figures
+	var f *models.Figures
 	for b.Loop() {
 		if f, err = s.MonthFigures(ctx, q); err != nil {
 			b.Fatal(err)

@@ -139,8 +139,8 @@ func dec() time.Month { return time.December }
 
 // reference computes the figures with the Go rules over dossiers in memory.
 func reference(rules *models.Rules, tree *models.UnitTree, ds []models.Dossier, steps map[string][]models.Step,
-	officers, units map[string]bool, p models.Period) *store.Figures {
-	f := &store.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	officers, units map[string]bool, p models.Period) *models.Figures {
+	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
 	last := models.DateOf(p.Last(), p.Start.Location())
 	for i := range ds {
 		d := &ds[i]
@@ -249,7 +249,7 @@ func TestMonthFiguresMatchRules(t *testing.T) {
 		for _, p := range months {
 			t.Run(p.Label(), func(t *testing.T) {
 				want := reference(rules, tree, dossiers, byDossier, officers, units, p)
-				got, err := s.MonthFigures(ctx, store.FiguresQuery{Period: p, Location: loc})
+				got, err := s.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -285,12 +285,12 @@ func TestMonthFiguresEdgeCases(t *testing.T) {
 		if err := s.UpsertSteps(ctx, steps); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.MonthFigures(ctx, store.FiguresQuery{Period: p, Location: loc})
+		got, err := s.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// A fixed zone (no name Postgres knows) gives the same figures.
-		fixed, err := s.MonthFigures(ctx, store.FiguresQuery{Period: p, Location: time.FixedZone("ICT", 7*3600)})
+		fixed, err := s.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: time.FixedZone("ICT", 7*3600)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -335,7 +335,7 @@ func TestMonthFiguresEdgeCases(t *testing.T) {
 	})
 }
 
-func compareFigures(t *testing.T, got, want *store.Figures) {
+func compareFigures(t *testing.T, got, want *models.Figures) {
 	t.Helper()
 	for _, k := range union(got.Own, want.Own) {
 		if got.Own[k] != want.Own[k] {

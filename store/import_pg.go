@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/dondoc/dondoc/models"
 )
 
 // pgImport writes dossier batches on Postgres through one pinned pgx
@@ -100,8 +102,8 @@ var pgUpsertSQL = func() string {
 		" RETURNING (xmax = 0)"
 }()
 
-func (p *pgImport) write(ctx context.Context, rows []dossierRow) (ImportCounts, error) {
-	var c ImportCounts
+func (p *pgImport) write(ctx context.Context, rows []dossierRow) (models.ImportCounts, error) {
+	var c models.ImportCounts
 	tx := p.tx
 	if tx == nil {
 		var err error
@@ -179,7 +181,7 @@ func (p *pgImport) write(ctx context.Context, rows []dossierRow) (ImportCounts, 
 	c.Unchanged = len(rows) - c.Inserted - c.Updated
 	if p.tx == nil {
 		if err := tx.Commit(ctx); err != nil {
-			return ImportCounts{}, err
+			return models.ImportCounts{}, err
 		}
 	}
 	return c, nil

@@ -14,31 +14,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-// ImportCounts is what one batch of an import did.
-type ImportCounts struct {
-	Inserted, Updated, Unchanged int
-	// Unassigned counts the dossiers of the batch whose handler or unit is
-	// empty or unknown (stored, flagged unassigned).
-	Unassigned int
-}
-
-// Add adds o to c.
-func (c *ImportCounts) Add(o ImportCounts) {
-	c.Inserted += o.Inserted
-	c.Updated += o.Updated
-	c.Unchanged += o.Unchanged
-	c.Unassigned += o.Unassigned
-}
-
-// ImportOptions configure an import session.
-type ImportOptions struct {
-	// Atomic runs the whole import in one transaction: Commit stores
-	// everything, Rollback nothing. Otherwise each batch commits on its own.
-	Atomic bool
-	// Now stamps updated_at (nil: time.Now).
-	Now func() time.Time
-}
-
 // Import is one import session: batches of one kind written by natural
 // key, counting what was inserted, updated and left unchanged. Rows whose
 // content is unchanged are not rewritten. Dossiers on Postgres go through
@@ -46,7 +21,7 @@ type ImportOptions struct {
 // except PrepareDossiers, which may run beside the writes.
 type Import struct {
 	s        *Store
-	opt      ImportOptions
+	opt      models.ImportOptions
 	tx       *gorm.DB // Atomic on the gorm path
 	officers map[string]struct{}
 	units    map[string]struct{}
@@ -55,7 +30,7 @@ type Import struct {
 }
 
 // BeginImport starts an import session. Close it with Commit or Rollback.
-func (s *Store) BeginImport(ctx context.Context, opt ImportOptions) (*Import, error) {
+func (s *Store) BeginImport(ctx context.Context, opt models.ImportOptions) (*Import, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -168,8 +143,8 @@ func asIs(s string) string { return s }
 // WriteDossiers stores a prepared batch: new dossiers are inserted, changed
 // ones (another hash or unassigned flag) replaced with their supplement
 // waits reset, unchanged ones left alone.
-func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (ImportCounts, error) {
-	var c ImportCounts
+func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (models.ImportCounts, error) {
+	var c models.ImportCounts
 	for i := range b.rows {
 		if b.rows[i].Unassigned {
 			c.Unassigned++
@@ -200,7 +175,7 @@ func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (ImportCou
 		return err
 	})
 	if err != nil {
-		return ImportCounts{}, fmt.Errorf("store: import %d dossiers: %w", len(b.rows), err)
+		return models.ImportCounts{}, fmt.Errorf("store: import %d dossiers: %w", len(b.rows), err)
 	}
 	return c, nil
 }
@@ -218,7 +193,7 @@ const (
 
 // sqliteWriteDossiers compares the batch with the stored hashes, then
 // upserts the new and changed rows.
-func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRow) (c ImportCounts, err error) {
+func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRow) (c models.ImportCounts, err error) {
 	// The default 2 MB page cache thrashes on the dossiers' five indexes,
 	// and each multi-row statement keeps a statement journal: in memory,
 	// not in a temporary file.
@@ -344,8 +319,8 @@ func buildSQLiteUpsert(n int) (upsert, insert string) {
 // writeChanged classifies rows against the stored ones (by key, equal
 // content), then upserts only the new and changed ones.
 func writeChanged[T any, K comparable](ctx context.Context, im *Import, what string, rows []T, key func(*T) K,
-	keyCols []string, load func(tx *gorm.DB, keys []K) ([]T, error), equal func(a, b *T) bool, update []string) (ImportCounts, error) {
-	var c ImportCounts
+	keyCols []string, load func(tx *gorm.DB, keys []K) ([]T, error), equal func(a, b *T) bool, update []string) (models.ImportCounts, error) {
+	var c models.ImportCounts
 	rows = dedupe(rows, key)
 	if len(rows) == 0 {
 		return c, nil
@@ -390,14 +365,14 @@ func writeChanged[T any, K comparable](ctx context.Context, im *Import, what str
 			CreateInBatches(write, im.s.batchSize(len(keyCols)+len(update))).Error
 	})
 	if err != nil {
-		return ImportCounts{}, fmt.Errorf("store: import %s: %w", what, err)
+		return models.ImportCounts{}, fmt.Errorf("store: import %s: %w", what, err)
 	}
 	return c, nil
 }
 
 // WriteUnits stores units by code. Call RefreshUnassigned after the last
 // batch: dossiers may have become assigned.
-func (im *Import) WriteUnits(ctx context.Context, units []models.Unit) (ImportCounts, error) {
+func (im *Import) WriteUnits(ctx context.Context, units []models.Unit) (models.ImportCounts, error) {
 	rows := make([]unitRow, len(units))
 	for i, u := range units {
 		rows[i] = unitRow{Code: models.NFC(u.Code), Name: models.NFC(u.Name), Level: models.NFC(u.Level),
@@ -414,7 +389,7 @@ func (im *Import) WriteUnits(ctx context.Context, units []models.Unit) (ImportCo
 
 // WriteOfficers stores officers by code (a new one is active). Call
 // RefreshUnassigned after the last batch.
-func (im *Import) WriteOfficers(ctx context.Context, officers []models.Officer) (ImportCounts, error) {
+func (im *Import) WriteOfficers(ctx context.Context, officers []models.Officer) (models.ImportCounts, error) {
 	rows := make([]officerRow, len(officers))
 	for i, o := range officers {
 		role := o.Role
@@ -433,7 +408,7 @@ func (im *Import) WriteOfficers(ctx context.Context, officers []models.Officer) 
 }
 
 // WriteHolidays stores official day overrides by date.
-func (im *Import) WriteHolidays(ctx context.Context, hs []models.Holiday) (ImportCounts, error) {
+func (im *Import) WriteHolidays(ctx context.Context, hs []models.Holiday) (models.ImportCounts, error) {
 	rows := make([]holidayRow, 0, len(hs))
 	for _, h := range hs {
 		if h.Date == models.NoDate {
@@ -460,7 +435,7 @@ func (im *Import) WriteHolidays(ctx context.Context, hs []models.Holiday) (Impor
 // WriteSteps stores steps by (dossier, step number). Steps of dossiers the
 // store does not have are not written: their indices in steps are returned
 // in missing.
-func (im *Import) WriteSteps(ctx context.Context, steps []models.Step) (c ImportCounts, missing []int, err error) {
+func (im *Import) WriteSteps(ctx context.Context, steps []models.Step) (c models.ImportCounts, missing []int, err error) {
 	codes := make([]string, 0, len(steps))
 	for _, st := range steps {
 		codes = append(codes, models.NFC(st.DossierCode))

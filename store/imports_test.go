@@ -11,14 +11,14 @@ import (
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
-func importDossiers(t *testing.T, s *store.Store, opt store.ImportOptions, ds []*models.Dossier, commit bool) store.ImportCounts {
+func importDossiers(t *testing.T, s *store.Store, opt models.ImportOptions, ds []*models.Dossier, commit bool) models.ImportCounts {
 	t.Helper()
 	ctx := context.Background()
 	im, err := s.BeginImport(ctx, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var total store.ImportCounts
+	var total models.ImportCounts
 	// Two batches, so that atomic sessions span several.
 	half := len(ds) / 2
 	for _, part := range [][]*models.Dossier{ds[:half], ds[half:]} {
@@ -62,24 +62,24 @@ func TestImportSessionDossiers(t *testing.T) {
 		}
 		ds := testDossiers(10)
 		// An atomic session rolled back keeps nothing.
-		if c := importDossiers(t, s, store.ImportOptions{Atomic: true}, ds, false); c.Inserted != 10 {
+		if c := importDossiers(t, s, models.ImportOptions{Atomic: true}, ds, false); c.Inserted != 10 {
 			t.Errorf("atomic import counts %+v", c)
 		}
 		if n, _ := s.CountDossiers(ctx); n != 0 {
 			t.Fatalf("rolled-back atomic import left %d dossiers", n)
 		}
-		want := store.ImportCounts{Inserted: 10, Unassigned: 1}
-		if c := importDossiers(t, s, store.ImportOptions{}, ds, true); c != want {
+		want := models.ImportCounts{Inserted: 10, Unassigned: 1}
+		if c := importDossiers(t, s, models.ImportOptions{}, ds, true); c != want {
 			t.Errorf("first import: %+v, want %+v", c, want)
 		}
-		want = store.ImportCounts{Unchanged: 10, Unassigned: 1}
-		if c := importDossiers(t, s, store.ImportOptions{Atomic: true}, testDossiers(10), true); c != want {
+		want = models.ImportCounts{Unchanged: 10, Unassigned: 1}
+		if c := importDossiers(t, s, models.ImportOptions{Atomic: true}, testDossiers(10), true); c != want {
 			t.Errorf("same dossiers again: %+v, want %+v", c, want)
 		}
 		changed := testDossiers(10)
 		changed[3].Status = models.Status(4)
-		want = store.ImportCounts{Updated: 1, Unchanged: 9, Unassigned: 1}
-		if c := importDossiers(t, s, store.ImportOptions{}, changed, true); c != want {
+		want = models.ImportCounts{Updated: 1, Unchanged: 9, Unassigned: 1}
+		if c := importDossiers(t, s, models.ImportOptions{}, changed, true); c != want {
 			t.Errorf("one changed: %+v, want %+v", c, want)
 		}
 		got, err := s.Dossier(ctx, "H003")
@@ -99,7 +99,7 @@ func TestImportSessionDossiers(t *testing.T) {
 func TestImportSessionReference(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		im, err := s.BeginImport(ctx, store.ImportOptions{})
+		im, err := s.BeginImport(ctx, models.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func TestImportSessionReference(t *testing.T) {
 			t.Errorf("units again: %+v, %v", c, err)
 		}
 		hs := []models.Holiday{{Date: models.NewDate(2027, 1, 1), Kind: models.DayOff, Name: "Tết"}}
-		for i, want := range []store.ImportCounts{{Inserted: 1}, {Unchanged: 1}} {
+		for i, want := range []models.ImportCounts{{Inserted: 1}, {Unchanged: 1}} {
 			if c, err := im.WriteHolidays(ctx, hs); err != nil || c != want {
 				t.Errorf("holidays #%d: %+v, %v; want %+v", i+1, c, err, want)
 			}

@@ -18,9 +18,10 @@ import (
 	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/results"
+	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // goldenText compares got with testdata/name, or rewrites it with -update.
@@ -74,19 +75,13 @@ func (e *env) setNow(t time.Time) {
 // seedDistrict stores the sample district as of 27/11/2026 10:00.
 func seedDistrict(tb testing.TB, st *store.Store) *env {
 	tb.Helper()
-	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, ict)
 	cal := models.NewVietnamCalendar(ict, 17, 0)
 	data, err := sample.District(now, cal)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for _, step := range []error{st.UpsertUnits(ctx, data.Units), st.UpsertOfficers(ctx, data.Officers),
-		st.UpsertProcedures(ctx, data.Procedures), st.UpsertDossiers(ctx, data.Dossiers), st.UpsertSteps(ctx, data.Steps)} {
-		if step != nil {
-			tb.Fatal(step)
-		}
-	}
+	storetest.LoadSample(tb, st, data)
 	tree, err := models.NewUnitTree(data.Units)
 	if err != nil {
 		tb.Fatal(err)
@@ -114,7 +109,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: e.clock,
 		BotUsername: tg.Username(), Import: e.doImport,
 		Download: func(ctx context.Context, _, fileID string) (io.ReadCloser, error) { return tg.Download(ctx, fileID) },
-		Reports:  &results.Reports{Store: st, Clock: e.clock, Options: results.Options{Location: e.rules.Cal.Location()}}})
+		Reports:  &report.Reports{Store: st, Clock: e.clock, Options: report.Options{Location: e.rules.Cal.Location()}}})
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -12,7 +12,7 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/notify"
-	"github.com/dondoc/dondoc/results"
+	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
@@ -49,7 +49,7 @@ func TestPlainTextOnZalo(t *testing.T) {
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
 	clock := func() time.Time { return e.now }
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: clock,
-		Reports: &results.Reports{Store: st, Clock: clock, Options: results.Options{Location: e.rules.Cal.Location()}}})
+		Reports: &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: e.rules.Cal.Location()}}})
 	rec := &recorder{}
 	var id int64
 	say := func(user, text string) bot.Reply {

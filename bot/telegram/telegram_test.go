@@ -10,105 +10,28 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/tgfake"
-	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
 
-const wait = 5 * time.Second
-
-// syncBuffer is a log sink shared by goroutines.
-type syncBuffer struct {
-	mu      sync.Mutex
-	b       bytes.Buffer
-	changed chan struct{}
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.changed != nil {
-		close(s.changed)
-	}
-	s.changed = make(chan struct{})
-	return s.b.Write(p)
-}
-
-// waitFor blocks until the log contains sub or timeout passes.
-func (s *syncBuffer) waitFor(sub string, timeout time.Duration) bool {
-	deadline := time.After(timeout)
-	for {
-		s.mu.Lock()
-		if s.changed == nil {
-			s.changed = make(chan struct{})
-		}
-		found, ch := strings.Contains(s.b.String(), sub), s.changed
-		s.mu.Unlock()
-		if found {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			return false
-		}
-	}
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func setup(t *testing.T, cfg Config) (*tgfake.Server, *Bot, *syncBuffer) {
+func setup(t *testing.T, cfg Config) (*tgfake.Server, *Bot, *bottest.Logs) {
 	t.Helper()
 	fake := tgfake.New(tgfake.Options{})
 	t.Cleanup(fake.Close)
-	logs := &syncBuffer{}
 	cfg.Token, cfg.Endpoint = fake.Token(), fake.Endpoint()
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
-	if cfg.PollTimeout == 0 {
-		cfg.PollTimeout = 2 * time.Second
-	}
-	if cfg.Backoff == nil {
-		cfg.Backoff = func(int) time.Duration { return 10 * time.Millisecond }
-	}
-	b, err := New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fake, b, logs
+	var logs *bottest.Logs
+	cfg.Logger, logs = bottest.Logger(slog.LevelInfo)
+	bottest.PollDefaults(&cfg.PollTimeout, &cfg.Backoff)
+	return fake, bottest.Start(t, func(ctx context.Context) (*Bot, error) { return New(ctx, cfg) }), logs
 }
 
 // directory: user 2 leads unit P1; group -100 is bound to P1.
-func directory() *bot.MemDirectory {
-	d := bot.NewMemDirectory()
-	d.Link(Platform, "2", bot.Person{OfficerCode: "LD1", Name: "Trần Thị Bình", UnitCode: "P1", Role: models.RoleLeader})
-	d.Bind(Platform, "-100", bot.GroupBinding{UnitCode: "P1", UnitName: "Phòng Một"})
-	return d
-}
-
-// run starts the polling loop with a router and stops it when the test ends.
-func run(t *testing.T, b *Bot, r *bot.Router) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx, func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, b) }) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(wait):
-			t.Error("Run did not stop after cancel")
-		}
-	})
-}
+func directory() *bot.MemDirectory { return bottest.Directory(Platform, "2", "-100") }
 
 func TestStartUpAndCommandMenus(t *testing.T) {
 	fake, b, _ := setup(t, Config{})
@@ -158,11 +81,11 @@ func TestBadToken(t *testing.T) {
 
 func TestPollingRoutesCommandsAndIgnoresOtherBots(t *testing.T) {
 	fake, b, _ := setup(t, Config{Workers: 1})
-	run(t, b, bot.NewRouter(bot.Config{Directory: directory()}))
+	bottest.Run(t, b, bot.NewRouter(bot.Config{Directory: directory()}))
 	fake.PushMessage(2, 2, "/help")
 	fake.PushMessage(2, 2, "/trogiup@otherbot")
 	fake.PushMessage(2, 2, "/start@"+fake.BotUsername())
-	sent, err := fake.WaitSent(wait, "sendMessage", 2)
+	sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,9 +107,9 @@ func TestReplyInForumTopic(t *testing.T) {
 	r.Handle("quahan", func(context.Context, *bot.Request) (bot.Reply, error) {
 		return bot.Reply{Text: "Không có hồ sơ quá hạn."}, nil
 	})
-	run(t, b, r)
+	bottest.Run(t, b, r)
 	fake.PushGroupCommand(-100, 2, 42, "/quahan@"+fake.BotUsername())
-	sent, err := fake.WaitSent(wait, "sendMessage", 1)
+	sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,9 +128,9 @@ func TestPagingEditsTheMessage(t *testing.T) {
 		}
 		return bot.Reply{Pages: bot.Paginate("Hồ sơ quá hạn:", items, q.TextLimit())}, nil
 	})
-	run(t, b, r)
+	bottest.Run(t, b, r)
 	fake.PushMessage(2, 2, "/overdue")
-	sent, err := fake.WaitSent(wait, "sendMessage", 1)
+	sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,14 +147,14 @@ func TestPagingEditsTheMessage(t *testing.T) {
 		t.Fatalf("first page: %d characters", n)
 	}
 	fake.PushCallback(2, 2, sent[0].MessageID, kb.InlineKeyboard[0][0].CallbackData)
-	edits, err := fake.WaitSent(wait, "editMessageText", 1)
+	edits, err := fake.WaitSent(bottest.Wait, "editMessageText", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if edits[0].MessageID != sent[0].MessageID || !strings.Contains(edits[0].Text, "Trang 2/") || !strings.Contains(edits[0].ReplyMarkup, "« Trước") {
 		t.Errorf("edit: %+v", edits[0])
 	}
-	if _, err := fake.WaitSent(wait, "answerCallbackQuery", 1); err != nil {
+	if _, err := fake.WaitSent(bottest.Wait, "answerCallbackQuery", 1); err != nil {
 		t.Error(err)
 	}
 }
@@ -240,9 +163,9 @@ func TestHandlerPanicGetsPoliteReply(t *testing.T) {
 	fake, b, logs := setup(t, Config{})
 	r := bot.NewRouter(bot.Config{Directory: directory(), Logger: b.log})
 	r.Handle("hoso", func(context.Context, *bot.Request) (bot.Reply, error) { panic("boom") })
-	run(t, b, r)
+	bottest.Run(t, b, r)
 	fake.PushMessage(2, 2, "/hoso")
-	sent, err := fake.WaitSent(wait, "sendMessage", 1)
+	sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +341,7 @@ func TestDocumentUpdateAndDownload(t *testing.T) {
 	var u bot.Update
 	select {
 	case u = <-got:
-	case <-time.After(wait):
+	case <-time.After(bottest.Wait):
 		t.Fatal("no update")
 	}
 	if u.Document == nil || u.Document.FileName != "hồ sơ tháng 10.csv" || u.Document.Size != 12 || u.ChatType != bot.ChatPrivate {
@@ -446,12 +369,12 @@ func TestSecondPollerConflictIsLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := bot.NewRouter(bot.Config{Directory: directory()})
-	run(t, b1, r)
-	run(t, b2, r)
-	if !fake.WaitFor(wait, func(st tgfake.State) bool { return st.Conflicts > 0 }) {
+	bottest.Run(t, b1, r)
+	bottest.Run(t, b2, r)
+	if !fake.WaitFor(bottest.Wait, func(st tgfake.State) bool { return st.Conflicts > 0 }) {
 		t.Fatal("no 409 conflict")
 	}
-	if !logs.waitFor("another dondoc instance is polling this bot", wait) {
+	if !logs.WaitFor("another dondoc instance is polling this bot", bottest.Wait) {
 		t.Errorf("conflict not logged clearly: %s", logs)
 	}
 }
@@ -459,9 +382,9 @@ func TestSecondPollerConflictIsLogged(t *testing.T) {
 func TestPollingSurvivesBadGateway(t *testing.T) {
 	fake, b, logs := setup(t, Config{})
 	fake.FailNext("getUpdates", 2, tgfake.BadGateway())
-	run(t, b, bot.NewRouter(bot.Config{Directory: directory()}))
+	bottest.Run(t, b, bot.NewRouter(bot.Config{Directory: directory()}))
 	fake.PushMessage(2, 2, "/start")
-	if _, err := fake.WaitSent(wait, "sendMessage", 1); err != nil {
+	if _, err := fake.WaitSent(bottest.Wait, "sendMessage", 1); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(logs.String(), "class=retryable") {

@@ -10,105 +10,26 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/zalofake"
 	"github.com/dondoc/dondoc/models"
 )
 
-const wait = 5 * time.Second
-
-// syncBuffer is a log sink shared by goroutines.
-type syncBuffer struct {
-	mu      sync.Mutex
-	b       bytes.Buffer
-	changed chan struct{}
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.changed != nil {
-		close(s.changed)
-	}
-	s.changed = make(chan struct{})
-	return s.b.Write(p)
-}
-
-// waitFor blocks until the log contains sub or timeout passes.
-func (s *syncBuffer) waitFor(sub string, timeout time.Duration) bool {
-	deadline := time.After(timeout)
-	for {
-		s.mu.Lock()
-		if s.changed == nil {
-			s.changed = make(chan struct{})
-		}
-		found, ch := strings.Contains(s.b.String(), sub), s.changed
-		s.mu.Unlock()
-		if found {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			return false
-		}
-	}
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func setup(t *testing.T, cfg Config) (*zalofake.Server, *Bot, *syncBuffer) {
+func setup(t *testing.T, cfg Config) (*zalofake.Server, *Bot, *bottest.Logs) {
 	t.Helper()
 	fake := zalofake.New(zalofake.Options{})
 	t.Cleanup(fake.Close)
-	logs := &syncBuffer{}
 	cfg.Token, cfg.BaseURL = fake.Token(), fake.BaseURL()
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	if cfg.PollTimeout == 0 {
-		cfg.PollTimeout = 2 * time.Second
-	}
-	if cfg.Backoff == nil {
-		cfg.Backoff = func(int) time.Duration { return 10 * time.Millisecond }
-	}
-	b, err := New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fake, b, logs
+	var logs *bottest.Logs
+	cfg.Logger, logs = bottest.Logger(slog.LevelDebug)
+	bottest.PollDefaults(&cfg.PollTimeout, &cfg.Backoff)
+	return fake, bottest.Start(t, func(ctx context.Context) (*Bot, error) { return New(ctx, cfg) }), logs
 }
 
 // directory: Zalo user u2 leads unit P1; group g100 is bound to P1.
-func directory() *bot.MemDirectory {
-	d := bot.NewMemDirectory()
-	d.Link(Platform, "u2", bot.Person{OfficerCode: "LD1", Name: "Trần Thị Bình", UnitCode: "P1", Role: models.RoleLeader})
-	d.Bind(Platform, "g100", bot.GroupBinding{UnitCode: "P1", UnitName: "Phòng Một"})
-	return d
-}
-
-// run starts the polling loop with a router and stops it when the test ends.
-func run(t *testing.T, b *Bot, r *bot.Router) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx, func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, b) }) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(wait):
-			t.Error("Run did not stop after cancel")
-		}
-	})
-}
+func directory() *bot.MemDirectory { return bottest.Directory(Platform, "u2", "g100") }
 
 func TestStartUp(t *testing.T) {
 	fake, b, _ := setup(t, Config{})
@@ -160,9 +81,9 @@ func TestPollingRoutesCommandsAndLinkCodes(t *testing.T) {
 		mu.Unlock()
 		return bot.Reply{Text: "Đã nhận mã kết nối."}, nil
 	})
-	run(t, b, r)
+	bottest.Run(t, b, r)
 	fake.PushText("u2", "/trogiup")
-	sent, err := fake.WaitSent(wait, "sendMessage", 1)
+	sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +91,7 @@ func TestPollingRoutesCommandsAndLinkCodes(t *testing.T) {
 		t.Errorf("help reply (HTML must be plain on Zalo): %+v", sent[0])
 	}
 	fake.PushText("u9", "K7P-2Q9X")
-	sent, err = fake.WaitSent(wait, "sendMessage", 2)
+	sent, err = fake.WaitSent(bottest.Wait, "sendMessage", 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,18 +111,18 @@ func TestPollingSurvivesErrorsAndDropsDuplicates(t *testing.T) {
 	fake.FailNext("getUpdates", 1, zalofake.ServerError())
 	fake.FailNext("getUpdates", 1, zalofake.APIError(408, "Request timeout", nil))
 	r := bot.NewRouter(bot.Config{Directory: directory()})
-	run(t, b, r)
+	bottest.Run(t, b, r)
 	id := fake.PushText("u2", "/start")
 	fake.PushDuplicate(id)
 	fake.PushText("u2", "/start")
-	sent, err := fake.WaitSent(wait, "sendMessage", 2)
+	sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(sent[0].Text, "Xin chào Trần Thị Bình") {
 		t.Errorf("reply %q", sent[0].Text)
 	}
-	if !fake.WaitPolling(wait) {
+	if !fake.WaitPolling(bottest.Wait) {
 		t.Fatal("the loop did not come back to polling")
 	}
 	b.Wait()
@@ -224,21 +145,21 @@ func TestGroupsBehindSetting(t *testing.T) {
 		fake, b, logs := setup(t, Config{Workers: 1})
 		r := bot.NewRouter(bot.Config{Directory: directory()})
 		r.Handle("quahan", quahan)
-		run(t, b, r)
+		bottest.Run(t, b, r)
 		fake.PushGroupText("g100", "u2", "/quahan")
 		fake.PushText("u2", "/quahan")
-		sent, err := fake.WaitSent(wait, "sendMessage", 1)
+		sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !fake.WaitPolling(wait) {
+		if !fake.WaitPolling(bottest.Wait) {
 			t.Fatal("not polling")
 		}
 		b.Wait()
 		if all := fake.SentBy("sendMessage"); len(all) != 1 || sent[0].ChatID != "u2" {
 			t.Errorf("sends %+v: the group message must be ignored", all)
 		}
-		if !logs.waitFor("ZALO_GROUPS is off", wait) {
+		if !logs.WaitFor("ZALO_GROUPS is off", bottest.Wait) {
 			t.Errorf("no debug log for the ignored group message:\n%s", logs)
 		}
 	})
@@ -246,9 +167,9 @@ func TestGroupsBehindSetting(t *testing.T) {
 		fake, b, _ := setup(t, Config{Groups: true})
 		r := bot.NewRouter(bot.Config{Directory: directory()})
 		r.Handle("quahan", quahan)
-		run(t, b, r)
+		bottest.Run(t, b, r)
 		fake.PushGroupText("g100", "u2", "/quahan")
-		sent, err := fake.WaitSent(wait, "sendMessage", 1)
+		sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -345,11 +266,11 @@ func TestPagingByTypedCommand(t *testing.T) {
 	r.Handle("quahan", func(_ context.Context, q *bot.Request) (bot.Reply, error) {
 		return bot.Reply{Pages: bot.Paginate("Hồ sơ quá hạn:", items, q.TextLimit())}, nil
 	})
-	run(t, b, r)
+	bottest.Run(t, b, r)
 	// sentWith waits for a message containing sub and returns every send.
 	sentWith := func(sub string) []zalofake.Sent {
 		t.Helper()
-		ok := fake.WaitFor(wait, func(st zalofake.State) bool {
+		ok := fake.WaitFor(bottest.Wait, func(st zalofake.State) bool {
 			for _, s := range st.Sent {
 				if strings.Contains(s.Text, sub) {
 					return true

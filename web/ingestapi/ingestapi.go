@@ -23,7 +23,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dondoc/dondoc/importer"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/store"
 )
@@ -157,7 +156,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rd.Close()
-	res, err := importer.Run(r.Context(), h.opt.Store, rd, importer.Options{
+	res, err := ingest.Run(r.Context(), h.opt.Store, rd, ingest.RunOptions{
 		Atomic: atomic, DryRun: dryRun, Now: h.opt.Now, Log: h.opt.Log,
 	})
 	if tooLarge() {
@@ -183,11 +182,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // isReadError tells the body's faults (malformed JSON...) from the
 // database's.
 func isReadError(err error) bool {
-	var re *importer.ReadError
+	var re *ingest.ReadError
 	return errors.As(err, &re)
 }
 
-func response(kind ingest.Kind, res importer.Result, dryRun bool) Response {
+func response(kind ingest.Kind, res ingest.Result, dryRun bool) Response {
 	out := Response{
 		Kind: string(kind), Inserted: res.Inserted, Updated: res.Updated, Unchanged: res.Unchanged,
 		Rejected: res.Rejected, Warnings: res.Summary.Warnings, Unassigned: res.Unassigned, Stored: res.Stored,

@@ -22,12 +22,11 @@ import (
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
-	"github.com/dondoc/dondoc/results"
 	"github.com/dondoc/dondoc/web"
 )
 
 // Source is what the pages read; *store.Store is one.
-type Source = results.Store
+type Source = report.Store
 
 // Config configures the pages.
 type Config struct {
@@ -152,13 +151,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if format != "html" {
 		disposition = mime.FormatMediaType("attachment", map[string]string{"filename": report.FileName(m.Year, m.Month, ext)})
 	}
-	h.serve(w, r, m.Key()+"."+format, results.ContentType(format), disposition, m, func() ([]byte, error) {
+	h.serve(w, r, m.Key()+"."+format, report.ContentType(format), disposition, m, func() ([]byte, error) {
 		rep, err := h.build(r.Context(), m, now)
 		if err != nil {
 			return nil, err
 		}
 		var b bytes.Buffer
-		if err := results.Render(&b, rep, format); err != nil {
+		if err := report.Render(&b, rep, format); err != nil {
 			return nil, err
 		}
 		return b.Bytes(), nil
@@ -223,8 +222,8 @@ func (h *Handler) build(ctx context.Context, m month, now time.Time) (*report.Re
 	if err != nil {
 		return nil, err
 	}
-	return results.Monthly(ctx, h.cfg.Source, units, officers, m.Year, m.Month, h.cfg.Scope,
-		results.Options{Location: h.cfg.Location, Place: h.cfg.Place, GeneratedAt: now})
+	return report.Monthly(ctx, h.cfg.Source, units, officers, m.Year, m.Month, h.cfg.Scope,
+		report.Options{Location: h.cfg.Location, Place: h.cfg.Place, GeneratedAt: now})
 }
 
 var indexTmpl = template.Must(template.New("index").Parse(`<!doctype html>

@@ -2,7 +2,6 @@ package publish
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -22,20 +21,12 @@ var now = time.Date(2026, 11, 27, 10, 0, 0, 0, models.DefaultLocation())
 // district is the sample district in a SQLite store, with its data.
 func district(t *testing.T) (*store.Store, *sample.Data) {
 	t.Helper()
-	ctx := context.Background()
 	s := storetest.OpenSQLite(t)
 	data, err := sample.District(now, models.NewCalendar(models.CalendarConfig{Location: models.DefaultLocation()}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, err := range []error{
-		s.UpsertUnits(ctx, data.Units), s.UpsertOfficers(ctx, data.Officers), s.UpsertProcedures(ctx, data.Procedures),
-		s.UpsertDossiers(ctx, data.Dossiers), s.UpsertSteps(ctx, data.Steps),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.LoadSample(t, s, data)
 	return s, data
 }
 

@@ -1,9 +1,11 @@
-// Package importer stores what ingest reads: it streams a Reader's rows in
-// batches to a store import session, the reading and parsing in one
-// goroutine and the database work in another, and counts what was
-// inserted, updated, left unchanged and rejected, with every row error.
-// The CLI (dondoc import) and the HTTP ingest API both use Run.
-package importer
+package ingest
+
+// This file is the import run: it streams a Reader's rows in batches to an
+// import session (a Sink, which the store's import session satisfies), the
+// reading and parsing in one goroutine and the database work in another,
+// and counts what was inserted, updated, left unchanged and rejected, with
+// every row error. The CLI (dondoc import), import by chat and the HTTP
+// ingest API all use Run.
 
 import (
 	"context"
@@ -12,13 +14,11 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/store"
 )
 
-// Options say how to import.
-type Options struct {
+// RunOptions say how Run imports.
+type RunOptions struct {
 	// Atomic stores nothing when any row is rejected.
 	Atomic bool
 	// DryRun checks every row (and counts what would change) but stores
@@ -40,13 +40,13 @@ const MaxWarnings = 1000
 
 // Result is the outcome of an import.
 type Result struct {
-	ingest.Summary
+	Summary
 	// Unassigned counts the dossiers stored with an empty or unknown
 	// handler or unit (each also a warning).
 	Unassigned int
 	// Errors holds every row error, in file order. The value of the
 	// applicant's name is never kept (personal data).
-	Errors []*ingest.RowError
+	Errors []*RowError
 	// Warnings holds the first MaxWarnings warnings; Summary.Warnings counts them all.
 	Warnings []string
 	// Stored reports whether the rows were kept (false for a dry run, an
@@ -64,17 +64,44 @@ type ReadError struct{ Err error }
 func (e *ReadError) Error() string { return e.Err.Error() }
 func (e *ReadError) Unwrap() error { return e.Err }
 
-// batch is what the reading goroutine hands to the writer.
-type batch struct {
-	rows     []ingest.Row
-	dossiers *store.DossierBatch
+// Sink is an import session: batches of one kind written by natural key,
+// counted, then committed or rolled back. *store.Import is one, B being
+// its prepared dossier batch (*store.DossierBatch). PrepareDossiers may run
+// in another goroutine than the writes.
+type Sink[B any] interface {
+	PrepareDossiers(ds []*models.Dossier) B
+	WriteDossiers(ctx context.Context, b B) (models.ImportCounts, error)
+	WriteUnits(ctx context.Context, units []models.Unit) (models.ImportCounts, error)
+	WriteOfficers(ctx context.Context, officers []models.Officer) (models.ImportCounts, error)
+	WriteHolidays(ctx context.Context, hs []models.Holiday) (models.ImportCounts, error)
+	// WriteSteps also returns the indexes of the steps whose dossier is
+	// not known.
+	WriteSteps(ctx context.Context, steps []models.Step) (c models.ImportCounts, missing []int, err error)
+	OfficerKnown(code string) bool
+	UnitKnown(code string) bool
+	Commit(ctx context.Context) error
+	Rollback(ctx context.Context) error
 }
 
-// Run imports everything r reads into s. An error stops the import: a
+// Sessions begins import sessions of type S; *store.Store is one.
+type Sessions[S any] interface {
+	BeginImport(ctx context.Context, opt models.ImportOptions) (S, error)
+	// RefreshUnassigned re-flags the dossiers whose handler or unit became
+	// (un)known after a units or officers import, and counts the changes.
+	RefreshUnassigned(ctx context.Context) (int64, error)
+}
+
+// batch is what the reading goroutine hands to the writer.
+type batch[B any] struct {
+	rows     []Row
+	dossiers B
+}
+
+// Run imports everything r reads into a session that s begins. An error stops the import: a
 // fatal reading error (rows stored before it stay stored unless Atomic or
 // DryRun), a database error, or the context's end. The Result counts what
 // was done until then.
-func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (res Result, err error) {
+func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt RunOptions) (res Result, err error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
@@ -83,9 +110,9 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 	}
 	kind := r.Kind()
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = defaultBatch(kind, s.Dialect())
+		opt.BatchSize = defaultBatch(kind)
 	}
-	im, err := s.BeginImport(ctx, store.ImportOptions{Atomic: opt.Atomic || opt.DryRun, Now: opt.Now})
+	im, err := s.BeginImport(ctx, models.ImportOptions{Atomic: opt.Atomic || opt.DryRun, Now: opt.Now})
 	if err != nil {
 		return res, err
 	}
@@ -101,14 +128,14 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 	defer cancel()
 	// Three stages, so that both cores work while the database waits:
 	// read and parse → prepare (hash; dossiers only) → write.
-	read := make(chan batch, 1)
+	read := make(chan batch[B], 1)
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(read)
 		n := 0
-		readErr <- ingest.ReadBatches(ctx, r, opt.BatchSize, func(rows []ingest.Row) error {
+		readErr <- ReadBatches(ctx, r, opt.BatchSize, func(rows []Row) error {
 			select {
-			case read <- batch{rows: rows}:
+			case read <- batch[B]{rows: rows}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
@@ -119,11 +146,11 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 			return nil
 		})
 	}()
-	batches := make(chan batch, 1)
+	batches := make(chan batch[B], 1)
 	go func() {
 		defer close(batches)
 		for b := range read {
-			if kind == ingest.KindDossiers && ctx.Err() == nil {
+			if kind == KindDossiers && ctx.Err() == nil {
 				ds := make([]*models.Dossier, 0, len(b.rows))
 				for _, row := range b.rows {
 					if row.OK() {
@@ -177,7 +204,7 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 		return res, err
 	}
 	res.Stored = true
-	if kind == ingest.KindUnits || kind == ingest.KindOfficers {
+	if kind == KindUnits || kind == KindOfficers {
 		n, err := s.RefreshUnassigned(ctx)
 		if err != nil {
 			return res, err
@@ -188,8 +215,8 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 	return res, nil
 }
 
-func defaultBatch(kind ingest.Kind, dialect string) int {
-	if kind == ingest.KindDossiers {
+func defaultBatch(kind Kind) int {
+	if kind == KindDossiers {
 		return 10000 // Postgres: a COPY and an upsert each; SQLite: one transaction each
 	}
 	return 2000
@@ -201,7 +228,7 @@ func (res *Result) addWarning(w string) {
 	}
 }
 
-func (res *Result) reject(row ingest.Row) {
+func (res *Result) reject(row Row) {
 	res.Rejected++
 	for _, e := range row.Errors {
 		if e.Field == "chu_ho_so" {
@@ -214,12 +241,12 @@ func (res *Result) reject(row ingest.Row) {
 }
 
 // write stores one batch and counts it.
-func write(ctx context.Context, im *store.Import, name string, kind ingest.Kind, b batch, res *Result) error {
+func write[B any](ctx context.Context, im Sink[B], name string, kind Kind, b batch[B], res *Result) error {
 	var (
-		c   store.ImportCounts
+		c   models.ImportCounts
 		err error
 	)
-	good := make([]ingest.Row, 0, len(b.rows))
+	good := make([]Row, 0, len(b.rows))
 	for _, row := range b.rows {
 		if row.OK() {
 			good = append(good, row)
@@ -228,29 +255,29 @@ func write(ctx context.Context, im *store.Import, name string, kind ingest.Kind,
 		}
 	}
 	switch kind {
-	case ingest.KindDossiers:
+	case KindDossiers:
 		c, err = im.WriteDossiers(ctx, b.dossiers)
 		if err == nil {
 			warnUnassigned(im, name, good, res)
 		}
-	case ingest.KindUnits:
+	case KindUnits:
 		c, err = im.WriteUnits(ctx, records[models.Unit](good))
-	case ingest.KindOfficers:
+	case KindOfficers:
 		c, err = im.WriteOfficers(ctx, records[models.Officer](good))
-	case ingest.KindHolidays:
+	case KindHolidays:
 		c, err = im.WriteHolidays(ctx, records[models.Holiday](good))
-	case ingest.KindSteps:
+	case KindSteps:
 		var missing []int
 		c, missing, err = im.WriteSteps(ctx, records[models.Step](good))
 		for _, i := range missing {
 			st := good[i].Record.(*models.Step)
-			res.reject(ingest.Row{Line: good[i].Line, Errors: []*ingest.RowError{{
+			res.reject(Row{Line: good[i].Line, Errors: []*RowError{{
 				File: name, Line: good[i].Line, Column: "ma_ho_so", Field: "ma_ho_so", Value: st.DossierCode,
 				Reason: "is not a known dossier (import the dossiers file first)",
 			}}})
 		}
 	default:
-		err = fmt.Errorf("importer: unknown kind %q", kind)
+		err = fmt.Errorf("ingest: unknown kind %q", kind)
 	}
 	if err != nil {
 		return err
@@ -261,7 +288,7 @@ func write(ctx context.Context, im *store.Import, name string, kind ingest.Kind,
 	return nil
 }
 
-func warnUnassigned(im *store.Import, name string, good []ingest.Row, res *Result) {
+func warnUnassigned[B any](im Sink[B], name string, good []Row, res *Result) {
 	for _, row := range good {
 		d := row.Record.(*models.Dossier)
 		var why string
@@ -283,7 +310,7 @@ func warnUnassigned(im *store.Import, name string, good []ingest.Row, res *Resul
 	}
 }
 
-func records[T any](rows []ingest.Row) []T {
+func records[T any](rows []Row) []T {
 	out := make([]T, len(rows))
 	for i, row := range rows {
 		out[i] = *row.Record.(*T)

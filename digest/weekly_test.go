@@ -1,11 +1,10 @@
-package jobs_test
+package digest
 
 import (
 	"path/filepath"
 	"testing"
 
 	"github.com/dondoc/dondoc/internal/golden"
-	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
@@ -14,16 +13,16 @@ func TestRenderWeeklyGolden(t *testing.T) {
 	from, to := models.NewDate(2026, 11, 30), models.NewDate(2026, 12, 6)
 	cases := []struct {
 		name   string
-		counts jobs.WeeklyCounts
+		counts WeeklyCounts
 		format notify.Format
 	}{
-		{"weekly_html", jobs.WeeklyCounts{Overdue: 3, DueThisWeek: 12}, notify.FormatHTML},
-		{"weekly_plain", jobs.WeeklyCounts{Overdue: 3, DueThisWeek: 12}, notify.FormatPlain},
-		{"weekly_nothing_plain", jobs.WeeklyCounts{}, notify.FormatPlain},
+		{"weekly_html", WeeklyCounts{Overdue: 3, DueThisWeek: 12}, notify.FormatHTML},
+		{"weekly_plain", WeeklyCounts{Overdue: 3, DueThisWeek: 12}, notify.FormatPlain},
+		{"weekly_nothing_plain", WeeklyCounts{}, notify.FormatPlain},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := jobs.RenderWeekly("UBND xã Bình An & Tân Lập", from, to, c.counts, c.format)
+			got := RenderWeekly("UBND xã Bình An & Tân Lập", from, to, c.counts, c.format)
 			golden.Text(t, filepath.Join("testdata", c.name+".golden"), got)
 		})
 	}

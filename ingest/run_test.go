@@ -1,4 +1,4 @@
-package importer_test
+package ingest_test
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dondoc/dondoc/importer"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
@@ -37,7 +36,7 @@ func TestRunProgressDryRunAndPersonalData(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		var seen []int
-		res, err := importer.Run(ctx, s, reader(t, ingest.FormatCSV, csvRows(25)), importer.Options{
+		res, err := ingest.Run(ctx, s, reader(t, ingest.FormatCSV, csvRows(25)), ingest.RunOptions{
 			BatchSize: 10, DryRun: true, Progress: func(n int) { seen = append(seen, n) },
 		})
 		if err != nil || res.Inserted != 25 || res.Stored || res.Unassigned != 25 {
@@ -50,8 +49,8 @@ func TestRunProgressDryRunAndPersonalData(t *testing.T) {
 			t.Errorf("dry run stored %d dossiers", n)
 		}
 		// A JSON type error on the applicant's name is reported without its value.
-		res, err = importer.Run(ctx, s, reader(t, ingest.FormatNDJSON,
-			`{"ma_ho_so":"H1","ngay_tiep_nhan":"02/03/2026","ngay_hen_tra":"16/03/2026","trang_thai":2,"chu_ho_so":{"ten":"Lê Văn Riêng"}}`+"\n"), importer.Options{})
+		res, err = ingest.Run(ctx, s, reader(t, ingest.FormatNDJSON,
+			`{"ma_ho_so":"H1","ngay_tiep_nhan":"02/03/2026","ngay_hen_tra":"16/03/2026","trang_thai":2,"chu_ho_so":{"ten":"Lê Văn Riêng"}}`+"\n"), ingest.RunOptions{})
 		if err != nil || res.Rejected != 1 || len(res.Errors) != 1 || res.Errors[0].Field != "chu_ho_so" || strings.Contains(res.Errors[0].Error(), "Riêng") {
 			t.Errorf("applicant error: %+v, %v", res.Errors, err)
 		}
@@ -60,10 +59,16 @@ func TestRunProgressDryRunAndPersonalData(t *testing.T) {
 
 func TestRunReadError(t *testing.T) {
 	s := storetest.OpenSQLite(t)
-	res, err := importer.Run(context.Background(), s, reader(t, ingest.FormatJSON,
-		`[{"ma_ho_so":"H1","ngay_tiep_nhan":"02/03/2026","ngay_hen_tra":"16/03/2026","trang_thai":2}, {"ma_ho_so": `), importer.Options{})
-	var re *importer.ReadError
+	res, err := ingest.Run(context.Background(), s, reader(t, ingest.FormatJSON,
+		`[{"ma_ho_so":"H1","ngay_tiep_nhan":"02/03/2026","ngay_hen_tra":"16/03/2026","trang_thai":2}, {"ma_ho_so": `), ingest.RunOptions{})
+	var re *ingest.ReadError
 	if !errors.As(err, &re) || res.Inserted != 1 || !res.Stored {
 		t.Errorf("truncated JSON: %+v, %v; want a ReadError with the first row stored", res, err)
 	}
 }
+
+// The store's import session is an ingest.Sink, and the store begins them.
+var (
+	_ ingest.Sink[*store.DossierBatch] = (*store.Import)(nil)
+	_ ingest.Sessions[*store.Import]   = (*store.Store)(nil)
+)

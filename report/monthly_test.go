@@ -1,4 +1,4 @@
-package results
+package report
 
 import (
 	"bytes"
@@ -8,21 +8,20 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/store"
 )
 
 // fakeSource returns figures by month start, and records the queries.
 type fakeSource struct {
-	byMonth map[time.Month]*store.Figures
+	byMonth map[time.Month]*models.Figures
 	asked   []models.Period
 }
 
-func (f *fakeSource) MonthFigures(_ context.Context, q store.FiguresQuery) (*store.Figures, error) {
+func (f *fakeSource) MonthFigures(_ context.Context, q models.FiguresQuery) (*models.Figures, error) {
 	f.asked = append(f.asked, q.Period)
 	if x, ok := f.byMonth[q.Period.Start.Month()]; ok {
 		return x, nil
 	}
-	return &store.Figures{}, nil
+	return &models.Figures{}, nil
 }
 
 var testUnits = []models.Unit{
@@ -37,7 +36,7 @@ var testOfficers = []models.Officer{
 }
 
 func testSource() *fakeSource {
-	return &fakeSource{byMonth: map[time.Month]*store.Figures{
+	return &fakeSource{byMonth: map[time.Month]*models.Figures{
 		time.October: {
 			Own: map[string]models.Counts{
 				"X1":   {InScope: 10, Received: 8, FinishedOnTime: 6, FinishedLate: 2, OpenInTime: 2, OnTime766: 8},

@@ -1,9 +1,10 @@
-// Package results joins the store's monthly figures to the report model:
-// it asks the store for a month's figures and the month before (for the
+package report
+
+// This file joins a figures source (the store's monthly SQL figures) to the
+// report model: it asks for a month's figures and the month before (for the
 // ▲▼ trends), keeps what the unit list knows, and builds the report of a
 // scope (a unit's sub-tree, or every unit). It also renders a report in a
 // named format, for the command line and the public pages.
-package results
 
 import (
 	"context"
@@ -12,13 +13,12 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/report"
-	"github.com/dondoc/dondoc/store"
 )
 
-// FiguresSource computes a period's figures; *store.Store is one.
+// FiguresSource computes a period's figures; *store.Store is one. The
+// report package declares it so that it needs no store.
 type FiguresSource interface {
-	MonthFigures(ctx context.Context, q store.FiguresQuery) (*store.Figures, error)
+	MonthFigures(ctx context.Context, q models.FiguresQuery) (*models.Figures, error)
 }
 
 // Options are Monthly's optional settings.
@@ -37,7 +37,7 @@ type Options struct {
 // dossiers of the scope's sub-tree marked unassigned (no known handler or
 // unit).
 func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, officers []models.Officer,
-	year int, month time.Month, scope string, opt Options) (*report.Report, error) {
+	year int, month time.Month, scope string, opt Options) (*Report, error) {
 	if month < time.January || month > time.December {
 		return nil, fmt.Errorf("kết quả tháng: tháng %d không hợp lệ", month)
 	}
@@ -55,12 +55,12 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 		loc = models.DefaultLocation()
 	}
 	p := models.MonthPeriod(year, month, loc)
-	cur, err := src.MonthFigures(ctx, store.FiguresQuery{Period: p, Location: loc, Tree: tree})
+	cur, err := src.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc, Tree: tree})
 	if err != nil {
 		return nil, err
 	}
 	prevStart := p.Start.AddDate(0, -1, 0)
-	prev, err := src.MonthFigures(ctx, store.FiguresQuery{
+	prev, err := src.MonthFigures(ctx, models.FiguresQuery{
 		Period: models.MonthPeriod(prevStart.Year(), prevStart.Month(), loc), Location: loc, Tree: tree})
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 			issuer = u.Name
 		}
 	}
-	return report.Build(report.Input{
+	return Build(Input{
 		Year: year, Month: month, Scope: scope, Issuer: issuer, Place: opt.Place, GeneratedAt: opt.GeneratedAt,
 		Units: units, Own: known(cur.Own), PrevOwn: known(prev.Own),
 		Officers: officers, OfficerCounts: cur.Officers, Unassigned: unassigned,
@@ -132,20 +132,20 @@ func ContentType(format string) string {
 func Binary(format string) bool { return format == "xlsx" || format == "png" }
 
 // Render writes r in format (one of Formats).
-func Render(w io.Writer, r *report.Report, format string) error {
+func Render(w io.Writer, r *Report, format string) error {
 	switch format {
 	case "text":
-		return report.RenderText(w, r, report.TextOptions{})
+		return RenderText(w, r, TextOptions{})
 	case "json":
-		return report.RenderJSON(w, r)
+		return RenderJSON(w, r)
 	case "csv":
-		return report.RenderCSV(w, r)
+		return RenderCSV(w, r)
 	case "xlsx":
-		return report.RenderXLSX(w, r)
+		return RenderXLSX(w, r)
 	case "html":
-		return report.RenderHTML(w, r)
+		return RenderHTML(w, r)
 	case "png":
-		return report.RenderPNG(w, r, report.PNGOptions{})
+		return RenderPNG(w, r, PNGOptions{})
 	}
 	return fmt.Errorf("định dạng %q không được hỗ trợ (text, json, csv, xlsx, html, png)", format)
 }
@@ -168,7 +168,7 @@ type Reports struct {
 
 // Monthly returns the report of year/month for the sub-tree of scope
 // ("" for every unit).
-func (r *Reports) Monthly(ctx context.Context, year int, month time.Month, scope string) (*report.Report, error) {
+func (r *Reports) Monthly(ctx context.Context, year int, month time.Month, scope string) (*Report, error) {
 	units, err := r.Store.Units(ctx)
 	if err != nil {
 		return nil, err

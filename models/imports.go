@@ -1,0 +1,28 @@
+package models
+
+import "time"
+
+// ImportCounts is what one batch of an import did.
+type ImportCounts struct {
+	Inserted, Updated, Unchanged int
+	// Unassigned counts the dossiers of the batch whose handler or unit is
+	// empty or unknown (stored, flagged unassigned).
+	Unassigned int
+}
+
+// Add adds o to c.
+func (c *ImportCounts) Add(o ImportCounts) {
+	c.Inserted += o.Inserted
+	c.Updated += o.Updated
+	c.Unchanged += o.Unchanged
+	c.Unassigned += o.Unassigned
+}
+
+// ImportOptions configure an import session (the store's BeginImport).
+type ImportOptions struct {
+	// Atomic runs the whole import in one transaction: Commit stores
+	// everything, Rollback nothing. Otherwise each batch commits on its own.
+	Atomic bool
+	// Now stamps updated_at (nil: time.Now).
+	Now func() time.Time
+}
