@@ -40,7 +40,7 @@ func runLink(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	name := req.UnitCode
+	var name string
 	if req.Kind == store.LinkGroup {
 		u, err := st.Unit(ctx, req.UnitCode)
 		if errors.Is(err, models.ErrNotFound) {

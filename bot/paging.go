@@ -34,7 +34,6 @@ func Paginate(header string, items []string, limit int) []string {
 		if !empty && n+size > budget {
 			pages = append(pages, b.String())
 			start()
-			empty = true
 		}
 		if n+size > budget { // a single oversize item
 			it = cut(it, budget-n-2) + "…"

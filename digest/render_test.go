@@ -70,8 +70,7 @@ func opts(f notify.Format, maxLen int, applicant bool) RenderOptions {
 func TestRenderDigestGolden(t *testing.T) {
 	short := shortDigest(t)
 	long := longDigest(t, 120)
-	silent := longDigest(t, 0)
-	silent, _ = Plan(testRules(), friday, "CB001", []models.Dossier{dossier("H37.12-261102-0009", endOf(12, 1), models.StatusProcessing)})
+	silent, _ := Plan(testRules(), friday, "CB001", []models.Dossier{dossier("H37.12-261102-0009", endOf(12, 1), models.StatusProcessing)})
 	cases := []struct {
 		name string
 		d    Digest

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -190,10 +189,4 @@ func keysAndReasons(t *testing.T, path string, kind Kind) string {
 			fmt.Fprintf(&b, "  %s %s %s\n", e.Column, e.Field, e.Reason) // XLSX shows dates as serials
 		}
 	}
-}
-
-// readCSVRaw is used by tests that build inputs by hand.
-func readCSVRaw(s string) [][]string {
-	rows, _ := csv.NewReader(strings.NewReader(s)).ReadAll()
-	return rows
 }

@@ -7,7 +7,7 @@ import "time"
 // due soon, in time, paused), or ended without result.
 type Class string
 
-// The classes (../shared/domain.md "Classification").
+// The classes (docs/domain.md "Classification").
 const (
 	ClassEarly    Class = "early"     // finished, on a day before the due date
 	ClassOnTime   Class = "on_time"   // finished on the due date, not after due_at

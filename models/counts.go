@@ -1,7 +1,7 @@
 package models
 
 // Counts are a period's figures for a unit (sub-tree) or an officer, as
-// ../shared/domain.md "A period's figures" defines them. Every report
+// docs/domain.md "A period's figures" defines them. Every report
 // format, the chat and the JSON API render these same numbers.
 type Counts struct {
 	InScope          int // received before the end, not finished or ended before the start

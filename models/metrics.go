@@ -118,7 +118,7 @@ func onTime766(d *Dossier, t time.Time) bool {
 }
 
 // Tally returns d's contribution to the figures of period p and whether d
-// is in scope at all (../shared/domain.md "A period's figures"). It does
+// is in scope at all (docs/domain.md "A period's figures"). It does
 // not allocate.
 //
 // In scope: received before p.End and not finished or ended before p.Start.

@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// UnitTree is the tree of units (../shared/domain.md "Units: two structures
-// at once"): parents give a leader's scope (their unit's sub-tree), and
+// UnitTree is the tree of units (docs/domain.md "Units: the two-level
+// local government"): parents give a leader's scope (their unit's sub-tree), and
 // validity dates with successors carry the dossiers of a unit merged on
 // 1 July 2025 over to the unit that took it in. A UnitTree is immutable and
 // safe for concurrent use.

@@ -129,7 +129,7 @@ func recoverer(log *slog.Logger, h http.Handler) http.Handler {
 					panic(v)
 				}
 				log.Error("web: handler panic", "path", r.URL.Path, "panic", v)
-				http.Error(w, "internal error", http.StatusInternalServerError)
+				http.Error(w, "lỗi hệ thống, vui lòng thử lại sau", http.StatusInternalServerError)
 			}
 		}()
 		h.ServeHTTP(w, r)

@@ -206,7 +206,7 @@ func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)
 				b.log.Error("zalo: getUpdates refused: a webhook is set or another dondoc instance is polling this bot; only one may receive updates",
 					"err", ae.Description, "retry_in", wait)
 			case ae != nil && ae.Code == http.StatusUnauthorized:
-				b.log.Error("zalo: ZALO_BOT_TOKEN bị từ chối (token revoked?)", "err", ae.Description, "retry_in", wait)
+				b.log.Error("zalo: ZALO_BOT_TOKEN rejected (token revoked?)", "err", ae.Description, "retry_in", wait)
 			default:
 				b.log.Warn("zalo: getUpdates failed", "err", err, "class", Classify(err).Class.String(), "retry_in", wait)
 			}

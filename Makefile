@@ -1,0 +1,32 @@
+# Entry points for dondoc. CI runs `make ci` (.ci/run).
+
+.PHONY: test ci lint bench bench-models bench-import bench-province
+
+# Every test; store tests also run on Postgres when DONDOC_TEST_DATABASE_URL is set.
+test:
+	go test ./...
+
+# What CI runs: lint, then every test with -race on SQLite and a throwaway
+# Postgres database (installs PostgreSQL and Chromium when missing).
+ci:
+	bash .ci/run
+
+# gofmt check, go vet, golangci-lint (pinned in .ci/lint, config .golangci.yml).
+lint:
+	bash .ci/lint
+
+# The benchmarks behind docs/BENCHMARKS.md.
+bench: bench-models bench-import
+
+# The pure rules in memory (1M dossiers; seconds). BENCHTIME=3x by default.
+bench-models:
+	bash scripts/bench-models.sh $(BENCHTIME)
+
+# dondoc import against Postgres' \copy: 1M rows by default, minutes, creates and
+# drops its own databases. Smaller: make bench-import N=100000 SQLITE_N=10000.
+bench-import:
+	N=$(or $(N),1000000) SQLITE_N=$(or $(SQLITE_N),100000) bash scripts/bench-import.sh
+
+# The province-scale benchmark suite (issue #9) is not written yet.
+bench-province:
+	@echo "bench-province: not written yet; the province benchmark suite comes later (issue #9)" >&2; exit 1
