@@ -319,7 +319,7 @@ func (s *Store) ChatDirectory(ttl time.Duration) *ChatDirectory {
 	if ttl <= 0 {
 		ttl = time.Minute
 	}
-	return &ChatDirectory{s: s, ttl: ttl, clock: time.Now}
+	return &ChatDirectory{s: s, ttl: ttl, clock: s.clock.Now}
 }
 
 // Account implements the bot's Directory: the active link of the account to an

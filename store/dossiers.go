@@ -148,7 +148,7 @@ func (s *Store) UpsertDossiers(ctx context.Context, ds []models.Dossier) error {
 	if len(ds) == 0 {
 		return nil
 	}
-	now := time.Now()
+	now := s.clock.Now()
 	rows := make([]dossierRow, len(ds))
 	sups := make(map[string][]models.Interval, len(ds))
 	for i := range ds {

@@ -35,7 +35,7 @@ type ImportOptions struct {
 	// Atomic runs the whole import in one transaction: Commit stores
 	// everything, Rollback nothing. Otherwise each batch commits on its own.
 	Atomic bool
-	// Now stamps updated_at (nil: time.Now).
+	// Now stamps updated_at (nil: the store's clock).
 	Now func() time.Time
 }
 
@@ -57,7 +57,7 @@ type Import struct {
 // BeginImport starts an import session. Close it with Commit or Rollback.
 func (s *Store) BeginImport(ctx context.Context, opt ImportOptions) (*Import, error) {
 	if opt.Now == nil {
-		opt.Now = time.Now
+		opt.Now = s.clock.Now
 	}
 	im := &Import{s: s, opt: opt}
 	var err error

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jonboulle/clockwork"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -39,8 +40,26 @@ type Store struct {
 	sqlDB      *sql.DB
 	dialect    string
 	log        *slog.Logger
+	clock      clockwork.Clock
 	migrations []migration
 }
+
+// Option configures Open.
+type Option func(*Store)
+
+// WithClock sets the clock the store stamps rows with (updated_at, created
+// outbox entries, applied migrations, the chat directory's cache); the
+// default is the real clock. A nil clock keeps the default.
+func WithClock(c clockwork.Clock) Option {
+	return func(s *Store) {
+		if c != nil {
+			s.clock = c
+		}
+	}
+}
+
+// Clock returns the store's clock.
+func (s *Store) Clock() clockwork.Clock { return s.clock }
 
 // IsPostgresURL reports whether url selects Postgres.
 func IsPostgresURL(url string) bool {
@@ -50,14 +69,19 @@ func IsPostgresURL(url string) bool {
 // Open connects to url: postgres:// or postgresql:// for Postgres (pgx),
 // anything else is a SQLite file (a path, or sqlite://path). It does not
 // migrate; see Migrate and CheckSchema.
-func Open(ctx context.Context, url string, log *slog.Logger) (*Store, error) {
+func Open(ctx context.Context, url string, log *slog.Logger, opts ...Option) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	st := &Store{log: log, clock: clockwork.NewRealClock()}
+	for _, o := range opts {
+		o(st)
+	}
+	clock := st.clock
 	cfg := &gorm.Config{
 		Logger:                 gormLogger{log: log},
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                func() time.Time { return clock.Now().UTC() },
 	}
 	var (
 		dialector gorm.Dialector
@@ -101,7 +125,8 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &Store{db: db, sqlDB: sqlDB, dialect: dialect, log: log, migrations: migs}, nil
+	st.db, st.sqlDB, st.dialect, st.migrations = db, sqlDB, dialect, migs
+	return st, nil
 }
 
 // sqliteDSN turns a path or sqlite://path into the driver's DSN with the
