@@ -11,10 +11,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-// runningStatuses are the open, not paused statuses (1, 2, 4); queries use
-// dossiers_unit_status_due_idx.
-const runningStatuses = "status IN (1, 2, 4)"
-
 // OpenQuery selects open dossiers for the chat commands.
 type OpenQuery struct {
 	Units     []string // the units to look in; ignored when AllUnits

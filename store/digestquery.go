@@ -11,7 +11,7 @@ import (
 // active chat account, one row per dossier and account, with the account's
 // chat and the officer's name, grouped by handler (then account) and
 // soonest due first.
-const linkedOpenQuery = `SELECT d.code, d.procedure_name, d.unit_code, d.handler_code, d.applicant_name, d.due_at, d.status,
+var linkedOpenQuery = `SELECT d.code, d.procedure_name, d.unit_code, d.handler_code, d.applicant_name, d.due_at, d.status,
 	a.platform, a.user_id, a.chat_id, o.name
 	FROM dossiers d
 	JOIN chat_accounts a ON a.officer_code = d.handler_code AND a.active%s

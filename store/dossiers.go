@@ -15,11 +15,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-// openStatuses are the open dossier statuses (running 1, 2, 4 and paused 5,
-// 6), written as in the partial index dossiers_open_handler_idx so that
-// both databases use it.
-const openStatuses = "status IN (1, 2, 4, 5, 6)"
-
 type dossierRow struct {
 	Code                  string `gorm:"primaryKey"`
 	ProcedureCode         string
