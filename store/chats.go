@@ -10,32 +10,19 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-// ChatAccount links an officer to a private chat on one platform.
-type ChatAccount struct {
-	Platform       string
-	UserID         string
-	ChatID         string
-	OfficerCode    string
-	Active         bool
-	InactiveReason string
-	LinkedAt       time.Time
-	OfficerName    string // filled by the queries that join officers
-	OfficerRole    models.Role
-	OfficerUnit    string
-}
+// ChatAccount is models.ChatAccount.
+//
+// Deprecated: use models.ChatAccount; the alias stays while other branches
+// still name models.ChatAccount.
+type ChatAccount = models.ChatAccount
 
-// ChatGroup binds a group chat (optionally a forum topic) to a unit.
-type ChatGroup struct {
-	Platform string
-	ChatID   string
-	UnitCode string
-	ThreadID int
-	Active   bool
-	BoundAt  time.Time
-}
+// ChatGroup is models.ChatGroup.
+//
+// Deprecated: use models.ChatGroup.
+type ChatGroup = models.ChatGroup
 
 // UpsertChatAccounts inserts or replaces chat accounts by (platform, user).
-func (s *Store) UpsertChatAccounts(ctx context.Context, accs []ChatAccount) error {
+func (s *Store) UpsertChatAccounts(ctx context.Context, accs []models.ChatAccount) error {
 	rows := make([]chatAccountRow, len(accs))
 	for i, a := range accs {
 		rows[i] = chatAccountRow{Platform: a.Platform, UserID: a.UserID, ChatID: a.ChatID, OfficerCode: models.NFC(a.OfficerCode),
@@ -47,7 +34,7 @@ func (s *Store) UpsertChatAccounts(ctx context.Context, accs []ChatAccount) erro
 }
 
 // UpsertChatGroups inserts or replaces group bindings by (platform, chat).
-func (s *Store) UpsertChatGroups(ctx context.Context, groups []ChatGroup) error {
+func (s *Store) UpsertChatGroups(ctx context.Context, groups []models.ChatGroup) error {
 	rows := make([]chatGroupRow, len(groups))
 	for i, g := range groups {
 		rows[i] = chatGroupRow{Platform: g.Platform, ChatID: g.ChatID, UnitCode: models.NFC(g.UnitCode),
@@ -62,15 +49,15 @@ const accountSelect = `SELECT a.platform, a.user_id, a.chat_id, a.officer_code, 
 	COALESCE(o.name, ''), COALESCE(o.role, ''), COALESCE(o.unit_code, '')
 	FROM chat_accounts a LEFT JOIN officers o ON o.code = a.officer_code`
 
-func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]ChatAccount, error) {
+func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]models.ChatAccount, error) {
 	rows, err := s.db.WithContext(ctx).Raw(accountSelect+" WHERE "+where+" ORDER BY a.officer_code, a.platform, a.user_id", args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: chat accounts: %w", err)
 	}
 	defer rows.Close()
-	var out []ChatAccount
+	var out []models.ChatAccount
 	for rows.Next() {
-		var a ChatAccount
+		var a models.ChatAccount
 		var linked tstamp
 		var role string
 		if err := rows.Scan(&a.Platform, &a.UserID, &a.ChatID, &a.OfficerCode, &a.Active, &a.InactiveReason, &linked,
@@ -89,7 +76,7 @@ func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]Chat
 // ActiveAccounts returns the active chat accounts of active officers on
 // the given platforms (none: every platform), with the officers' name,
 // role and unit, by officer code.
-func (s *Store) ActiveAccounts(ctx context.Context, platforms ...string) ([]ChatAccount, error) {
+func (s *Store) ActiveAccounts(ctx context.Context, platforms ...string) ([]models.ChatAccount, error) {
 	if len(platforms) == 0 {
 		return s.accounts(ctx, "a.active AND o.active")
 	}
@@ -97,7 +84,7 @@ func (s *Store) ActiveAccounts(ctx context.Context, platforms ...string) ([]Chat
 }
 
 // ActiveAccountsWithRole is ActiveAccounts of the officers with role.
-func (s *Store) ActiveAccountsWithRole(ctx context.Context, role models.Role, platforms ...string) ([]ChatAccount, error) {
+func (s *Store) ActiveAccountsWithRole(ctx context.Context, role models.Role, platforms ...string) ([]models.ChatAccount, error) {
 	if len(platforms) == 0 {
 		return s.accounts(ctx, "a.active AND o.active AND o.role = ?", string(role))
 	}
@@ -107,14 +94,14 @@ func (s *Store) ActiveAccountsWithRole(ctx context.Context, role models.Role, pl
 // InactiveLinks returns the chat accounts marked inactive (blocked,
 // deleted…) of officers who have no active account left on any platform:
 // the officers who no longer receive reminders.
-func (s *Store) InactiveLinks(ctx context.Context) ([]ChatAccount, error) {
+func (s *Store) InactiveLinks(ctx context.Context) ([]models.ChatAccount, error) {
 	return s.accounts(ctx, `NOT a.active AND NOT EXISTS (SELECT 1 FROM chat_accounts b
 		WHERE b.officer_code = a.officer_code AND b.active)`)
 }
 
 // ChatGroups returns the active group bindings on the given platforms
 // (none: every platform), by unit code.
-func (s *Store) ChatGroups(ctx context.Context, platforms ...string) ([]ChatGroup, error) {
+func (s *Store) ChatGroups(ctx context.Context, platforms ...string) ([]models.ChatGroup, error) {
 	var rows []chatGroupRow
 	q := s.db.WithContext(ctx).Where("active")
 	if len(platforms) > 0 {
@@ -123,9 +110,9 @@ func (s *Store) ChatGroups(ctx context.Context, platforms ...string) ([]ChatGrou
 	if err := q.Order("unit_code, platform, chat_id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: chat groups: %w", err)
 	}
-	out := make([]ChatGroup, len(rows))
+	out := make([]models.ChatGroup, len(rows))
 	for i, r := range rows {
-		out[i] = ChatGroup{Platform: r.Platform, ChatID: r.ChatID, UnitCode: r.UnitCode, ThreadID: r.ThreadID,
+		out[i] = models.ChatGroup{Platform: r.Platform, ChatID: r.ChatID, UnitCode: r.UnitCode, ThreadID: r.ThreadID,
 			Active: r.Active, BoundAt: r.BoundAt.time()}
 	}
 	return out, nil

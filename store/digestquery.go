@@ -28,7 +28,7 @@ var linkedOpenQuery = `SELECT d.code, d.procedure_name, d.unit_code, d.handler_c
 // handler, applicant, due_at, status); acc has Platform, UserID, ChatID,
 // OfficerCode and OfficerName. Both are reused after fn returns. fn's
 // error stops the stream and is returned.
-func (s *Store) EachLinkedOpenDossier(ctx context.Context, platforms []string, fn func(d *models.Dossier, acc *ChatAccount) error) error {
+func (s *Store) EachLinkedOpenDossier(ctx context.Context, platforms []string, fn func(d *models.Dossier, acc *models.ChatAccount) error) error {
 	q, args := fmt.Sprintf(linkedOpenQuery, ""), []any{}
 	if len(platforms) > 0 {
 		q, args = fmt.Sprintf(linkedOpenQuery, " AND a.platform IN ?"), []any{platforms}
@@ -40,7 +40,7 @@ func (s *Store) EachLinkedOpenDossier(ctx context.Context, platforms []string, f
 	defer rows.Close()
 	var (
 		d      models.Dossier
-		a      ChatAccount
+		a      models.ChatAccount
 		due    tstamp
 		status int16
 	)

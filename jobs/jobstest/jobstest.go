@@ -52,21 +52,21 @@ func Load(ctx context.Context, st *store.Store, data *sample.Data, now time.Time
 	if _, err := st.RefreshUnassigned(ctx); err != nil {
 		return err
 	}
-	var accs []store.ChatAccount
+	var accs []models.ChatAccount
 	for i, o := range data.Officers {
 		if !o.Active {
 			continue
 		}
-		accs = append(accs, store.ChatAccount{Platform: "telegram", UserID: ChatID(i), ChatID: ChatID(i),
+		accs = append(accs, models.ChatAccount{Platform: "telegram", UserID: ChatID(i), ChatID: ChatID(i),
 			OfficerCode: o.Code, Active: true, LinkedAt: now})
 	}
 	if err := st.UpsertChatAccounts(ctx, accs); err != nil {
 		return err
 	}
-	var groups []store.ChatGroup
+	var groups []models.ChatGroup
 	for _, u := range data.Units {
 		if u.ParentCode == "" {
-			groups = append(groups, store.ChatGroup{Platform: "telegram", ChatID: GroupChatID(len(groups)),
+			groups = append(groups, models.ChatGroup{Platform: "telegram", ChatID: GroupChatID(len(groups)),
 				UnitCode: u.Code, Active: true, BoundAt: now})
 		}
 	}
