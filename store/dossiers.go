@@ -53,18 +53,6 @@ type supplementRow struct {
 
 func (supplementRow) TableName() string { return "dossier_supplements" }
 
-type stepRow struct {
-	DossierCode string `gorm:"primaryKey"`
-	Seq         int    `gorm:"primaryKey"`
-	Name        string
-	OfficerCode string
-	StartedAt   tstamp
-	DueAt       tstamp
-	FinishedAt  tstamp
-}
-
-func (stepRow) TableName() string { return "steps" }
-
 // DossierHash returns the digest of everything the store keeps of d (times
 // at the stored microsecond precision): equal hashes mean an unchanged
 // dossier. UpsertDossiers skips rows whose stored hash is equal.
@@ -190,19 +178,6 @@ func (s *Store) UpsertDossiers(ctx context.Context, ds []models.Dossier) error {
 	return nil
 }
 
-// chunks splits xs into slices of at most n.
-func chunks[T any](xs []T, n int) [][]T {
-	var out [][]T
-	for len(xs) > n {
-		out = append(out, xs[:n])
-		xs = xs[n:]
-	}
-	if len(xs) > 0 {
-		out = append(out, xs)
-	}
-	return out
-}
-
 // unassignedExpr is true for a dossier whose handler or unit is empty or
 // unknown. Updates compare it with the stored flag so that unchanged rows
 // are not rewritten.
@@ -262,39 +237,6 @@ func (s *Store) Dossier(ctx context.Context, code string) (models.Dossier, error
 	return ds[0], nil
 }
 
-// OpenDossiersByHandler returns the open dossiers (running or paused) the
-// officer holds, soonest due first.
-func (s *Store) OpenDossiersByHandler(ctx context.Context, officerCode string) ([]models.Dossier, error) {
-	var rows []dossierRow
-	err := s.db.WithContext(ctx).Where("handler_code = ? AND "+openStatuses, models.NFC(officerCode)).
-		Order("due_at, code").Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: open dossiers of %q: %w", officerCode, err)
-	}
-	return s.dossierModels(ctx, rows)
-}
-
-// OpenDossiersInUnits returns the open dossiers (running or paused) of the
-// units, due strictly before dueBefore (zero: any time), soonest due first,
-// at most limit of them (0: no limit).
-func (s *Store) OpenDossiersInUnits(ctx context.Context, unitCodes []string, dueBefore time.Time, limit int) ([]models.Dossier, error) {
-	if len(unitCodes) == 0 {
-		return nil, nil
-	}
-	q := s.db.WithContext(ctx).Where("unit_code IN ? AND "+openStatuses, unitCodes)
-	if !dueBefore.IsZero() {
-		q = q.Where("due_at < ?", tstamp(dueBefore))
-	}
-	if limit > 0 {
-		q = q.Limit(limit)
-	}
-	var rows []dossierRow
-	if err := q.Order("due_at, code").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: open dossiers of units: %w", err)
-	}
-	return s.dossierModels(ctx, rows)
-}
-
 // eachBatch is how many dossiers EachDossier reads at a time (a variable
 // so that tests can cross batch boundaries with few rows).
 var eachBatch = 2000
@@ -335,35 +277,38 @@ func (s *Store) CountDossiers(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// UpsertSteps inserts or replaces steps by (dossier, seq). The dossiers
-// must exist.
-func (s *Store) UpsertSteps(ctx context.Context, steps []models.Step) error {
-	rows := make([]stepRow, len(steps))
-	for i, st := range steps {
-		rows[i] = stepRow{DossierCode: models.NFC(st.DossierCode), Seq: st.Seq, Name: models.NFC(st.Name),
-			OfficerCode: models.NFC(st.OfficerCode), StartedAt: tstamp(st.StartedAt), DueAt: tstamp(st.DueAt),
-			FinishedAt: tstamp(st.FinishedAt)}
+// UnassignedDossiers returns the dossiers flagged unassigned (handler or
+// unit empty or unknown), by code, at most limit of them (0: all), and
+// how many there are in all. The applicant's name is left out.
+func (s *Store) UnassignedDossiers(ctx context.Context, limit int) ([]models.Dossier, int64, error) {
+	var total int64
+	db := s.db.WithContext(ctx)
+	if err := db.Model(&dossierRow{}).Where("unassigned").Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
 	}
-	type key struct {
-		code string
-		seq  int
+	q := db.Where("unassigned").Order("code").Omit("applicant_name")
+	if limit > 0 {
+		q = q.Limit(limit)
 	}
-	rows = dedupe(rows, func(r *stepRow) key { return key{r.DossierCode, r.Seq} })
-	return upsert(ctx, s, "steps", rows, []string{"dossier_code", "seq"},
-		[]string{"name", "officer_code", "started_at", "due_at", "finished_at"})
+	var rows []dossierRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
+	}
+	out := make([]models.Dossier, len(rows))
+	for i := range rows {
+		rows[i].ApplicantName = ""
+		out[i] = rows[i].model()
+	}
+	return out, total, nil
 }
 
-// Steps returns the steps of a dossier in order.
-func (s *Store) Steps(ctx context.Context, dossierCode string) ([]models.Step, error) {
-	var rows []stepRow
-	err := s.db.WithContext(ctx).Where("dossier_code = ?", models.NFC(dossierCode)).Order("seq").Find(&rows).Error
+// CountUnassignedOpen returns how many open dossiers are unassigned
+// (unknown or missing officer or unit).
+func (s *Store) CountUnassignedOpen(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM dossiers WHERE unassigned AND " + openStatuses).Scan(&n).Error
 	if err != nil {
-		return nil, fmt.Errorf("store: steps of %q: %w", dossierCode, err)
+		return 0, fmt.Errorf("store: count unassigned: %w", err)
 	}
-	out := make([]models.Step, len(rows))
-	for i, r := range rows {
-		out[i] = models.Step{DossierCode: r.DossierCode, Seq: r.Seq, Name: r.Name, OfficerCode: r.OfficerCode,
-			StartedAt: r.StartedAt.time(), DueAt: r.DueAt.time(), FinishedAt: r.FinishedAt.time()}
-	}
-	return out, nil
+	return n, nil
 }

@@ -525,30 +525,5 @@ func utcMicro(t time.Time) time.Time {
 
 func sameTime(a, b tstamp) bool { return utcMicro(a.time()).Equal(utcMicro(b.time())) }
 
-// UnassignedDossiers returns the dossiers flagged unassigned (handler or
-// unit empty or unknown), by code, at most limit of them (0: all), and
-// how many there are in all. The applicant's name is left out.
-func (s *Store) UnassignedDossiers(ctx context.Context, limit int) ([]models.Dossier, int64, error) {
-	var total int64
-	db := s.db.WithContext(ctx)
-	if err := db.Model(&dossierRow{}).Where("unassigned").Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
-	}
-	q := db.Where("unassigned").Order("code").Omit("applicant_name")
-	if limit > 0 {
-		q = q.Limit(limit)
-	}
-	var rows []dossierRow
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
-	}
-	out := make([]models.Dossier, len(rows))
-	for i := range rows {
-		rows[i].ApplicantName = ""
-		out[i] = rows[i].model()
-	}
-	return out, total, nil
-}
-
 // pinnedConn returns a connection of the pool for the caller alone.
 func (s *Store) pinnedConn(ctx context.Context) (*sql.Conn, error) { return s.sqlDB.Conn(ctx) }

@@ -40,16 +40,6 @@ func (s *Store) OutboxAt(now func() time.Time) *Outbox {
 	return &Outbox{s: s, now: now}
 }
 
-// InTx runs fn in one transaction on a Store bound to it (its Outbox and
-// every method use the transaction); an error or a panic rolls back.
-func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c := *s
-		c.db = tx
-		return fn(&c)
-	})
-}
-
 type outboxRow struct {
 	ID            int64 `gorm:"primaryKey"`
 	Key           string

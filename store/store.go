@@ -194,3 +194,13 @@ func (l gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (strin
 func (l gormLogger) ParamsFilter(_ context.Context, q string, _ ...any) (string, []any) {
 	return q, nil
 }
+
+// InTx runs fn in one transaction on a Store bound to it (its Outbox and
+// every method use the transaction); an error or a panic rolls back.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		c := *s
+		c.db = tx
+		return fn(&c)
+	})
+}
