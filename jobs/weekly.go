@@ -10,7 +10,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/scheduler"
-	"github.com/dondoc/dondoc/store"
 )
 
 // WeeklyCounts is a unit's summary for the week: its sub-tree's open
@@ -71,7 +70,7 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 				Format: f, Silent: c.Overdue == 0}})
 	}
 	var n int
-	err = d.inTx(ctx, func(tx *store.Store) error {
+	err = d.inTx(ctx, func(tx Tx) error {
 		n, err = d.enqueue(ctx, tx, entries)
 		return err
 	})
