@@ -143,7 +143,7 @@ func small(t *testing.T, s *store.Store) {
 		{Code: "A", Name: "Nguyễn Thị An", UnitCode: "X", Role: models.RoleOfficer, Active: true},
 		{Code: "S", Name: "Phạm Văn Sơn", UnitCode: "X", Role: models.RoleSecretariat, Active: true},
 	}))
-	must(t, s.UpsertDossiers(ctx, []models.Dossier{{Code: "HS001", ProcedureName: "Đăng ký khai sinh", UnitCode: "X",
+	must(t, storetest.SeedDossiers(ctx, s, []models.Dossier{{Code: "HS001", ProcedureName: "Đăng ký khai sinh", UnitCode: "X",
 		HandlerCode: "A", ReceivedAt: time.Date(2026, 11, 10, 9, 0, 0, 0, ict), DueAt: time.Date(2026, 11, 24, 17, 0, 0, 0, ict),
 		Status: models.StatusProcessing, ApplicantName: "Trần Văn Dân"}}))
 	var accs []models.ChatAccount

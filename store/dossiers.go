@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/dondoc/dondoc/models"
 )
@@ -55,7 +54,7 @@ func (supplementRow) TableName() string { return "dossier_supplements" }
 
 // DossierHash returns the digest of everything the store keeps of d (times
 // at the stored microsecond precision): equal hashes mean an unchanged
-// dossier. UpsertDossiers skips rows whose stored hash is equal.
+// dossier. An import skips rows whose stored hash is equal.
 func DossierHash(d *models.Dossier) string { return dossierHash(d, models.NFC) }
 
 // dossierHash is DossierHash with nfc applied to the text (the identity
@@ -88,11 +87,7 @@ func dossierHash(d *models.Dossier, nfc func(string) string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-func dossierToRow(d *models.Dossier, now time.Time) dossierRow {
-	return dossierToRowNFC(d, now, models.NFC)
-}
-
-// dossierToRowNFC is dossierToRow with nfc applied to the text.
+// dossierToRowNFC maps a dossier to its row, with nfc applied to the text.
 func dossierToRowNFC(d *models.Dossier, now time.Time, nfc func(string) string) dossierRow {
 	r := dossierRow{
 		Code: nfc(d.Code), ProcedureCode: nfc(d.ProcedureCode), ProcedureName: nfc(d.ProcedureName),
@@ -121,61 +116,6 @@ func (r *dossierRow) model() models.Dossier {
 		d.Supplements = []models.Interval{{Start: r.SupplementRequestedAt.time(), End: r.SupplementDoneAt.time()}}
 	}
 	return d
-}
-
-// UpsertDossiers inserts or replaces dossiers by code, with their
-// supplement waits, in one transaction. A row whose content is unchanged
-// (same DossierHash) is not rewritten. A dossier is marked unassigned when
-// its handler or unit is empty or unknown.
-func (s *Store) UpsertDossiers(ctx context.Context, ds []models.Dossier) error {
-	if len(ds) == 0 {
-		return nil
-	}
-	now := s.clock.Now()
-	rows := make([]dossierRow, len(ds))
-	sups := make(map[string][]models.Interval, len(ds))
-	for i := range ds {
-		rows[i] = dossierToRow(&ds[i], now)
-		sups[rows[i].Code] = ds[i].Supplements
-	}
-	rows = dedupe(rows, func(r *dossierRow) string { return r.Code })
-	codes := make([]string, len(rows))
-	var extras []supplementRow
-	for i := range rows {
-		codes[i] = rows[i].Code
-		for j, iv := range sups[rows[i].Code] {
-			if j > 0 {
-				extras = append(extras, supplementRow{DossierCode: rows[i].Code, Seq: j + 1, RequestedAt: tstamp(iv.Start), DoneAt: tstamp(iv.End)})
-			}
-		}
-	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "code"}},
-			DoUpdates: clause.AssignmentColumns(dossierUpdateColumns),
-			Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "dossiers.row_hash <> excluded.row_hash"}}},
-		}).CreateInBatches(rows, s.batchSize(len(dossierUpdateColumns)+2)).Error
-		if err != nil {
-			return err
-		}
-		for _, chunk := range chunks(codes, s.maxParams()) {
-			if err := tx.Where("dossier_code IN ?", chunk).Delete(&supplementRow{}).Error; err != nil {
-				return err
-			}
-			err := tx.Exec("UPDATE dossiers SET unassigned = NOT unassigned WHERE code IN ? AND unassigned <> "+unassignedExpr, chunk).Error
-			if err != nil {
-				return err
-			}
-		}
-		if len(extras) > 0 {
-			return tx.CreateInBatches(extras, s.batchSize(4)).Error
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: upsert %d dossiers: %w", len(rows), err)
-	}
-	return nil
 }
 
 // unassignedExpr is true for a dossier whose handler or unit is empty or

@@ -19,24 +19,6 @@ type stepRow struct {
 
 func (stepRow) TableName() string { return "steps" }
 
-// UpsertSteps inserts or replaces steps by (dossier, seq). The dossiers
-// must exist.
-func (s *Store) UpsertSteps(ctx context.Context, steps []models.Step) error {
-	rows := make([]stepRow, len(steps))
-	for i, st := range steps {
-		rows[i] = stepRow{DossierCode: models.NFC(st.DossierCode), Seq: st.Seq, Name: models.NFC(st.Name),
-			OfficerCode: models.NFC(st.OfficerCode), StartedAt: tstamp(st.StartedAt), DueAt: tstamp(st.DueAt),
-			FinishedAt: tstamp(st.FinishedAt)}
-	}
-	type key struct {
-		code string
-		seq  int
-	}
-	rows = dedupe(rows, func(r *stepRow) key { return key{r.DossierCode, r.Seq} })
-	return upsert(ctx, s, "steps", rows, []string{"dossier_code", "seq"},
-		[]string{"name", "officer_code", "started_at", "due_at", "finished_at"})
-}
-
 // Steps returns the steps of a dossier in order.
 func (s *Store) Steps(ctx context.Context, dossierCode string) ([]models.Step, error) {
 	var rows []stepRow

@@ -21,6 +21,7 @@ import (
 	"github.com/dondoc/dondoc/results"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // goldenText compares got with testdata/name, or rewrites it with -update.
@@ -82,7 +83,7 @@ func seedDistrict(tb testing.TB, st *store.Store) *env {
 		tb.Fatal(err)
 	}
 	for _, step := range []error{st.UpsertUnits(ctx, data.Units), st.UpsertOfficers(ctx, data.Officers),
-		st.UpsertProcedures(ctx, data.Procedures), st.UpsertDossiers(ctx, data.Dossiers), st.UpsertSteps(ctx, data.Steps)} {
+		st.UpsertProcedures(ctx, data.Procedures), storetest.SeedDossiers(ctx, st, data.Dossiers), storetest.SeedSteps(ctx, st, data.Steps)} {
 		if step != nil {
 			tb.Fatal(step)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // sampleDB writes the sample district (now 27/11/2026) to a migrated
@@ -36,7 +37,7 @@ func sampleDB(t *testing.T) string {
 	}
 	for _, err := range []error{
 		s.UpsertUnits(ctx, data.Units), s.UpsertOfficers(ctx, data.Officers), s.UpsertProcedures(ctx, data.Procedures),
-		s.UpsertDossiers(ctx, data.Dossiers), s.UpsertSteps(ctx, data.Steps),
+		storetest.SeedDossiers(ctx, s, data.Dossiers), storetest.SeedSteps(ctx, s, data.Steps),
 	} {
 		if err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // ChatID is the Telegram private chat id given to the i-th officer (0-based).
@@ -45,7 +46,7 @@ func Load(ctx context.Context, st *store.Store, data *sample.Data, now time.Time
 		return err
 	}
 	for i := 0; i < len(data.Dossiers); i += 1000 {
-		if err := st.UpsertDossiers(ctx, data.Dossiers[i:min(i+1000, len(data.Dossiers))]); err != nil {
+		if err := storetest.SeedDossiers(ctx, st, data.Dossiers[i:min(i+1000, len(data.Dossiers))]); err != nil {
 			return err
 		}
 	}

@@ -30,7 +30,7 @@ func district(t *testing.T) (*store.Store, *sample.Data) {
 	}
 	for _, err := range []error{
 		s.UpsertUnits(ctx, data.Units), s.UpsertOfficers(ctx, data.Officers), s.UpsertProcedures(ctx, data.Procedures),
-		s.UpsertDossiers(ctx, data.Dossiers), s.UpsertSteps(ctx, data.Steps),
+		storetest.SeedDossiers(ctx, s, data.Dossiers), storetest.SeedSteps(ctx, s, data.Steps),
 	} {
 		if err != nil {
 			t.Fatal(err)
