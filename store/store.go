@@ -9,6 +9,15 @@
 // time.Time is NULL. Civil dates (models.Date) are date on Postgres and
 // "YYYY-MM-DD" TEXT on SQLite. Pass times to hand-written queries through
 // SQLTime so they compare correctly on both databases.
+//
+// One file per aggregate: dossiers.go (dossier rows and reads; the open
+// dossiers' queries in dossiers_open.go, their steps in steps.go), units.go
+// (units and officers), chats.go and links.go (chat accounts, groups, the
+// bot's directory, link codes), outbox.go, runs.go (the job run log),
+// figures.go (monthly figures), reference.go (procedures and holidays).
+// Dossiers are written only through the import session (imports.go,
+// import_pg.go). The SQL status lists come from models (status.go). The
+// store stamps rows with its clock (WithClock; the real clock by default).
 package store
 
 import (
