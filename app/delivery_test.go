@@ -9,8 +9,8 @@ import (
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/internal/tgfake"
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
-	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
@@ -28,7 +28,7 @@ func TestDispatcherFollowsMigrationAndKick(t *testing.T) {
 	}
 	a := &app{cfg: cfg, log: discardLogger()}
 	now := time.Now()
-	if err := st.UpsertChatGroups(ctx, []store.ChatGroup{
+	if err := st.UpsertChatGroups(ctx, []models.ChatGroup{
 		{Platform: "telegram", ChatID: "-1", UnitCode: "U1", Active: true, BoundAt: now},
 		{Platform: "telegram", ChatID: "-2", UnitCode: "U2", Active: true, BoundAt: now},
 	}); err != nil {

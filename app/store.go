@@ -11,7 +11,7 @@ import (
 // migrations; otherwise it refuses a schema that is not current, telling
 // the user to run dondoc migrate.
 func openStore(ctx context.Context, a *app, autoMigrate bool) (*store.Store, error) {
-	s, err := store.Open(ctx, a.cfg.DatabaseURL, a.log)
+	s, err := store.Open(ctx, a.cfg.DatabaseURL, a.log, store.WithClock(a.clock()))
 	if err != nil {
 		return nil, err
 	}

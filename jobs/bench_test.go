@@ -58,7 +58,7 @@ func (s *provinceSink) Dossier(d *models.Dossier) error {
 }
 
 func (s *provinceSink) flush() error {
-	err := s.st.UpsertDossiers(s.ctx, s.batch)
+	err := storetest.SeedDossiers(s.ctx, s.st, s.batch)
 	s.batch = s.batch[:0]
 	return err
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/scheduler"
-	"github.com/dondoc/dondoc/store"
 )
 
 // DigestStats counts what a digest run did.
@@ -87,8 +86,8 @@ func (d *Deps) PlanDigests(ctx context.Context, now time.Time, emit func(notify.
 func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) error) (DigestStats, error) {
 	var st DigestStats
 	var (
-		cur  string              // officer of the current rows
-		accs []store.ChatAccount // their accounts, the first one's rows planned
+		cur  string               // officer of the current rows
+		accs []models.ChatAccount // their accounts, the first one's rows planned
 	)
 	planner := digest.NewPlanner(d.Rules, now, func(dg *digest.Digest) error {
 		st.Digests++
@@ -100,7 +99,7 @@ func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) 
 		}
 		return nil
 	})
-	err := d.Store.EachLinkedOpenDossier(ctx, d.Platforms, func(x *models.Dossier, a *store.ChatAccount) error {
+	err := d.Store.EachLinkedOpenDossier(ctx, d.Platforms, func(x *models.Dossier, a *models.ChatAccount) error {
 		if x.HandlerCode != cur {
 			// The previous officer is complete: let the planner emit them
 			// before their accounts are forgotten.
@@ -128,7 +127,7 @@ func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) 
 // digestEntry renders an officer's digest for one of their accounts. The
 // Telegram message has key digest.DigestKey; another platform's adds
 // "/<platform>".
-func (d *Deps) digestEntry(dg *digest.Digest, a store.ChatAccount) notify.Entry {
+func (d *Deps) digestEntry(dg *digest.Digest, a models.ChatAccount) notify.Entry {
 	f, max := format(a.Platform)
 	text := digest.RenderDigest(*dg, digest.RenderOptions{Format: f, MaxLen: max, Location: d.loc(),
 		OfficerName: a.OfficerName, ShowApplicant: true})

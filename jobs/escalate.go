@@ -9,7 +9,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/scheduler"
-	"github.com/dondoc/dondoc/store"
 )
 
 // org is the unit tree and the officers' names, read once per run.
@@ -109,7 +108,7 @@ func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, err
 			continue
 		}
 		f, max := format(t.platform)
-		err := d.inTx(ctx, func(tx *store.Store) error {
+		err := d.inTx(ctx, func(tx Tx) error {
 			prev, err := lastEscalation(ctx, tx, t.recipient)
 			if err != nil {
 				return err
@@ -146,7 +145,7 @@ func shortFP(fp string) string {
 // lastEscalation reads the last escalation sent (or pending) to recipient
 // from the outbox: its period is the day, its key ends with the
 // fingerprint's first 16 hex digits.
-func lastEscalation(ctx context.Context, tx *store.Store, recipient string) (*digest.Sent, error) {
+func lastEscalation(ctx context.Context, tx Tx, recipient string) (*digest.Sent, error) {
 	e, ok, err := tx.Outbox().Last(ctx, models.JobEscalation, recipient)
 	if err != nil || !ok {
 		return nil, err

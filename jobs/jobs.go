@@ -32,7 +32,7 @@ type MonthlySource interface {
 
 // Deps is what the jobs need. Store, Rules and Platforms are required.
 type Deps struct {
-	Store    *store.Store
+	Store    Store // *store.Store
 	Rules    *models.Rules
 	Calendar *models.Calendar // nil: Rules.Cal
 	Clock    func() time.Time // nil: time.Now (only for CreatedAt; runs use RunPeriod.Now)
@@ -134,7 +134,7 @@ func format(platform string) (notify.Format, int) {
 
 // enqueue writes entries in one transaction (tx nil: a new one) or prints
 // them in dry-run mode; it returns how many were added.
-func (d *Deps) enqueue(ctx context.Context, tx *store.Store, entries []notify.Entry) (int, error) {
+func (d *Deps) enqueue(ctx context.Context, tx Tx, entries []notify.Entry) (int, error) {
 	if len(entries) == 0 {
 		return 0, nil
 	}
@@ -181,11 +181,11 @@ func (d *Deps) print(entries []notify.Entry) {
 
 // inTx runs fn in a transaction, or on the store in dry-run mode (fn only
 // reads then: enqueue prints).
-func (d *Deps) inTx(ctx context.Context, fn func(tx *store.Store) error) error {
+func (d *Deps) inTx(ctx context.Context, fn func(tx Tx) error) error {
 	if d.DryRun {
 		return fn(d.Store)
 	}
-	return d.Store.InTx(ctx, fn)
+	return d.Store.InTx(ctx, func(tx *store.Store) error { return fn(tx) })
 }
 
 func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), sub) }

@@ -149,12 +149,12 @@ func small(t *testing.T, s *store.Store) {
 		{Code: "A", Name: "Nguyễn Thị An", UnitCode: "X", Role: models.RoleOfficer, Active: true},
 		{Code: "S", Name: "Phạm Văn Sơn", UnitCode: "X", Role: models.RoleSecretariat, Active: true},
 	}))
-	must(t, s.UpsertDossiers(ctx, []models.Dossier{{Code: "HS001", ProcedureName: "Đăng ký khai sinh", UnitCode: "X",
+	must(t, storetest.SeedDossiers(ctx, s, []models.Dossier{{Code: "HS001", ProcedureName: "Đăng ký khai sinh", UnitCode: "X",
 		HandlerCode: "A", ReceivedAt: time.Date(2026, 11, 10, 9, 0, 0, 0, ict), DueAt: time.Date(2026, 11, 24, 17, 0, 0, 0, ict),
 		Status: models.StatusProcessing, ApplicantName: "Trần Văn Dân"}}))
-	var accs []store.ChatAccount
+	var accs []models.ChatAccount
 	for i, c := range []string{"L", "A", "S"} {
-		accs = append(accs, store.ChatAccount{Platform: "telegram", UserID: jobstest.ChatID(i), ChatID: jobstest.ChatID(i),
+		accs = append(accs, models.ChatAccount{Platform: "telegram", UserID: jobstest.ChatID(i), ChatID: jobstest.ChatID(i),
 			OfficerCode: c, Active: true, LinkedAt: day1})
 	}
 	must(t, s.UpsertChatAccounts(ctx, accs))
@@ -242,7 +242,7 @@ func TestEscalationToGroupsAndWeekly(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		small(t, s)
-		must(t, s.UpsertChatGroups(ctx, []store.ChatGroup{{Platform: "telegram", ChatID: "-100777", UnitCode: "X", ThreadID: 5, Active: true, BoundAt: day1}}))
+		must(t, s.UpsertChatGroups(ctx, []models.ChatGroup{{Platform: "telegram", ChatID: "-100777", UnitCode: "X", ThreadID: 5, Active: true, BoundAt: day1}}))
 		d := newDeps(s)
 		d.EscalateToGroups = true
 		n, err := d.RunEscalate(ctx, period(d, day1))

@@ -10,7 +10,6 @@ import (
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/scheduler"
-	"github.com/dondoc/dondoc/store"
 )
 
 // MaxCaption is Telegram's limit on a photo's caption.
@@ -89,7 +88,7 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 		}
 		// One transaction per group: its text, chart and workbook go
 		// together, in this order (the outbox delivers one chat in id order).
-		err := d.inTx(ctx, func(tx *store.Store) error {
+		err := d.inTx(ctx, func(tx Tx) error {
 			n, err := d.enqueue(ctx, tx, entries)
 			total += n
 			return err

@@ -33,7 +33,7 @@ func TestMonthlyBroadcast(t *testing.T) {
 		units := []models.Unit{{Code: "H", Name: "UBND huyện Bình Minh"},
 			{Code: "X1", Name: "UBND xã An Bình", ParentCode: "H"}, {Code: "X2", Name: "UBND xã Tân Lập", ParentCode: "H"}}
 		must(t, s.UpsertUnits(ctx, units))
-		must(t, s.UpsertChatGroups(ctx, []store.ChatGroup{{Platform: "telegram", ChatID: "-1001", UnitCode: "H", Active: true, BoundAt: day1}}))
+		must(t, s.UpsertChatGroups(ctx, []models.ChatGroup{{Platform: "telegram", ChatID: "-1001", UnitCode: "H", Active: true, BoundAt: day1}}))
 		d := newDeps(s)
 		d.Monthly = fakeMonthly{units: units}
 		n, err := d.Broadcast(ctx, 2026, time.October, "")

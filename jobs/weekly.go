@@ -7,7 +7,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/scheduler"
-	"github.com/dondoc/dondoc/store"
 )
 
 // Weekly sends each bound unit group a summary of its sub-tree: open
@@ -62,7 +61,7 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 				Format: f, Silent: c.Overdue == 0}})
 	}
 	var n int
-	err = d.inTx(ctx, func(tx *store.Store) error {
+	err = d.inTx(ctx, func(tx Tx) error {
 		n, err = d.enqueue(ctx, tx, entries)
 		return err
 	})

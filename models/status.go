@@ -120,3 +120,25 @@ func (s Status) IsEndedWithoutResult() bool {
 
 // IsFinished reports a dossier with a result (9, 10).
 func (s Status) IsFinished() bool { return s == StatusFinished || s == StatusReturned }
+
+// IsClosed reports a dossier finished or ended without result (3, 7, 8, 9,
+// 10): its clock has stopped for good.
+func (s Status) IsClosed() bool { return s.IsEndedWithoutResult() || s.IsFinished() }
+
+// StatusList returns the codes of the statuses for which in is true,
+// ascending, as an SQL list: StatusList(Status.IsRunning) is "1, 2, 4".
+// Queries build their "status IN (...)" from it so that the groups are
+// defined once, here.
+func StatusList(in func(Status) bool) string {
+	var b strings.Builder
+	for s := minStatus; s <= maxStatus; s++ {
+		if !in(s) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(int(s)))
+	}
+	return b.String()
+}

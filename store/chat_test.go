@@ -186,7 +186,7 @@ func TestOpenDossiersPagesMatchTheWholeList(t *testing.T) {
 			}
 			ds = append(ds, d)
 		}
-		if err := s.UpsertDossiers(ctx, ds); err != nil {
+		if err := storetest.SeedDossiers(ctx, s, ds); err != nil {
 			t.Fatal(err)
 		}
 		for _, q := range []store.OpenQuery{

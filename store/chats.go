@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -10,32 +12,19 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-// ChatAccount links an officer to a private chat on one platform.
-type ChatAccount struct {
-	Platform       string
-	UserID         string
-	ChatID         string
-	OfficerCode    string
-	Active         bool
-	InactiveReason string
-	LinkedAt       time.Time
-	OfficerName    string // filled by the queries that join officers
-	OfficerRole    models.Role
-	OfficerUnit    string
-}
+// ChatAccount is models.ChatAccount.
+//
+// Deprecated: use models.ChatAccount; the alias stays while other branches
+// still name models.ChatAccount.
+type ChatAccount = models.ChatAccount
 
-// ChatGroup binds a group chat (optionally a forum topic) to a unit.
-type ChatGroup struct {
-	Platform string
-	ChatID   string
-	UnitCode string
-	ThreadID int
-	Active   bool
-	BoundAt  time.Time
-}
+// ChatGroup is models.ChatGroup.
+//
+// Deprecated: use models.ChatGroup.
+type ChatGroup = models.ChatGroup
 
 // UpsertChatAccounts inserts or replaces chat accounts by (platform, user).
-func (s *Store) UpsertChatAccounts(ctx context.Context, accs []ChatAccount) error {
+func (s *Store) UpsertChatAccounts(ctx context.Context, accs []models.ChatAccount) error {
 	rows := make([]chatAccountRow, len(accs))
 	for i, a := range accs {
 		rows[i] = chatAccountRow{Platform: a.Platform, UserID: a.UserID, ChatID: a.ChatID, OfficerCode: models.NFC(a.OfficerCode),
@@ -47,7 +36,7 @@ func (s *Store) UpsertChatAccounts(ctx context.Context, accs []ChatAccount) erro
 }
 
 // UpsertChatGroups inserts or replaces group bindings by (platform, chat).
-func (s *Store) UpsertChatGroups(ctx context.Context, groups []ChatGroup) error {
+func (s *Store) UpsertChatGroups(ctx context.Context, groups []models.ChatGroup) error {
 	rows := make([]chatGroupRow, len(groups))
 	for i, g := range groups {
 		rows[i] = chatGroupRow{Platform: g.Platform, ChatID: g.ChatID, UnitCode: models.NFC(g.UnitCode),
@@ -62,15 +51,15 @@ const accountSelect = `SELECT a.platform, a.user_id, a.chat_id, a.officer_code, 
 	COALESCE(o.name, ''), COALESCE(o.role, ''), COALESCE(o.unit_code, '')
 	FROM chat_accounts a LEFT JOIN officers o ON o.code = a.officer_code`
 
-func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]ChatAccount, error) {
+func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]models.ChatAccount, error) {
 	rows, err := s.db.WithContext(ctx).Raw(accountSelect+" WHERE "+where+" ORDER BY a.officer_code, a.platform, a.user_id", args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: chat accounts: %w", err)
 	}
 	defer rows.Close()
-	var out []ChatAccount
+	var out []models.ChatAccount
 	for rows.Next() {
-		var a ChatAccount
+		var a models.ChatAccount
 		var linked tstamp
 		var role string
 		if err := rows.Scan(&a.Platform, &a.UserID, &a.ChatID, &a.OfficerCode, &a.Active, &a.InactiveReason, &linked,
@@ -89,7 +78,7 @@ func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]Chat
 // ActiveAccounts returns the active chat accounts of active officers on
 // the given platforms (none: every platform), with the officers' name,
 // role and unit, by officer code.
-func (s *Store) ActiveAccounts(ctx context.Context, platforms ...string) ([]ChatAccount, error) {
+func (s *Store) ActiveAccounts(ctx context.Context, platforms ...string) ([]models.ChatAccount, error) {
 	if len(platforms) == 0 {
 		return s.accounts(ctx, "a.active AND o.active")
 	}
@@ -97,7 +86,7 @@ func (s *Store) ActiveAccounts(ctx context.Context, platforms ...string) ([]Chat
 }
 
 // ActiveAccountsWithRole is ActiveAccounts of the officers with role.
-func (s *Store) ActiveAccountsWithRole(ctx context.Context, role models.Role, platforms ...string) ([]ChatAccount, error) {
+func (s *Store) ActiveAccountsWithRole(ctx context.Context, role models.Role, platforms ...string) ([]models.ChatAccount, error) {
 	if len(platforms) == 0 {
 		return s.accounts(ctx, "a.active AND o.active AND o.role = ?", string(role))
 	}
@@ -107,14 +96,14 @@ func (s *Store) ActiveAccountsWithRole(ctx context.Context, role models.Role, pl
 // InactiveLinks returns the chat accounts marked inactive (blocked,
 // deleted…) of officers who have no active account left on any platform:
 // the officers who no longer receive reminders.
-func (s *Store) InactiveLinks(ctx context.Context) ([]ChatAccount, error) {
+func (s *Store) InactiveLinks(ctx context.Context) ([]models.ChatAccount, error) {
 	return s.accounts(ctx, `NOT a.active AND NOT EXISTS (SELECT 1 FROM chat_accounts b
 		WHERE b.officer_code = a.officer_code AND b.active)`)
 }
 
 // ChatGroups returns the active group bindings on the given platforms
 // (none: every platform), by unit code.
-func (s *Store) ChatGroups(ctx context.Context, platforms ...string) ([]ChatGroup, error) {
+func (s *Store) ChatGroups(ctx context.Context, platforms ...string) ([]models.ChatGroup, error) {
 	var rows []chatGroupRow
 	q := s.db.WithContext(ctx).Where("active")
 	if len(platforms) > 0 {
@@ -123,9 +112,9 @@ func (s *Store) ChatGroups(ctx context.Context, platforms ...string) ([]ChatGrou
 	if err := q.Order("unit_code, platform, chat_id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: chat groups: %w", err)
 	}
-	out := make([]ChatGroup, len(rows))
+	out := make([]models.ChatGroup, len(rows))
 	for i, r := range rows {
-		out[i] = ChatGroup{Platform: r.Platform, ChatID: r.ChatID, UnitCode: r.UnitCode, ThreadID: r.ThreadID,
+		out[i] = models.ChatGroup{Platform: r.Platform, ChatID: r.ChatID, UnitCode: r.UnitCode, ThreadID: r.ThreadID,
 			Active: r.Active, BoundAt: r.BoundAt.time()}
 	}
 	return out, nil
@@ -177,4 +166,151 @@ func (s *Store) MigrateChat(ctx context.Context, platform, oldID, newID string) 
 		return fmt.Errorf("store: migrate chat %s %s → %s: %w", platform, oldID, newID, err)
 	}
 	return nil
+}
+
+type chatAccountRow struct {
+	Platform       string `gorm:"primaryKey"`
+	UserID         string `gorm:"primaryKey"`
+	ChatID         string
+	OfficerCode    string
+	Active         bool
+	InactiveReason string
+	LinkedAt       tstamp
+}
+
+func (chatAccountRow) TableName() string { return "chat_accounts" }
+
+type chatGroupRow struct {
+	Platform string `gorm:"primaryKey"`
+	ChatID   string `gorm:"primaryKey"`
+	UnitCode string
+	ThreadID int
+	Active   bool
+	BoundAt  tstamp
+}
+
+func (chatGroupRow) TableName() string { return "chat_groups" }
+
+// MigrateGroup moves a group's binding to its new chat id (a Telegram
+// group that became a supergroup), with everything else MigrateChat moves.
+func (s *Store) MigrateGroup(ctx context.Context, platform, oldChat, newChat string) error {
+	return s.MigrateChat(ctx, platform, oldChat, newChat)
+}
+
+// ChatDirectory is the store's implementation of the bot's Directory. The unit tree behind leaders'
+// scopes is cached for TTL.
+type ChatDirectory struct {
+	s     *Store
+	ttl   time.Duration
+	clock func() time.Time
+
+	mu     sync.Mutex
+	tree   *models.UnitTree
+	treeAt time.Time
+}
+
+// ChatDirectory returns the store's the bot's Directory; the unit tree is
+// re-read at most every ttl (default 1 minute).
+func (s *Store) ChatDirectory(ttl time.Duration) *ChatDirectory {
+	if ttl <= 0 {
+		ttl = time.Minute
+	}
+	return &ChatDirectory{s: s, ttl: ttl, clock: s.clock.Now}
+}
+
+// Account implements the bot's Directory: the active link of the account to an
+// active officer.
+func (d *ChatDirectory) Account(ctx context.Context, platform, userID string) (models.Person, error) {
+	var r struct {
+		Code, Name, UnitCode, Role string
+	}
+	err := d.s.db.WithContext(ctx).Table("chat_accounts AS a").
+		Select("o.code AS code, o.name AS name, o.unit_code AS unit_code, o.role AS role").
+		Joins("JOIN officers AS o ON o.code = a.officer_code").
+		Where("a.platform = ? AND a.user_id = ? AND a.active = ? AND o.active = ?", platform, userID, true, true).
+		Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Person{}, models.ErrNotFound
+	}
+	if err != nil {
+		return models.Person{}, fmt.Errorf("store: chat account: %w", err)
+	}
+	return models.Person{OfficerCode: r.Code, Name: r.Name, UnitCode: r.UnitCode, Role: models.Role(r.Role)}, nil
+}
+
+// Group implements the bot's Directory.
+func (d *ChatDirectory) Group(ctx context.Context, platform, chatID string) (models.GroupBinding, error) {
+	var r struct{ UnitCode, Name string }
+	err := d.s.db.WithContext(ctx).Table("chat_groups AS g").
+		Select("g.unit_code AS unit_code, COALESCE(u.name, '') AS name").
+		Joins("LEFT JOIN units AS u ON u.code = g.unit_code").
+		Where("g.platform = ? AND g.chat_id = ? AND g.active = ?", platform, chatID, true).
+		Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.GroupBinding{}, models.ErrNotFound
+	}
+	if err != nil {
+		return models.GroupBinding{}, fmt.Errorf("store: chat group: %w", err)
+	}
+	return models.GroupBinding{UnitCode: r.UnitCode, UnitName: r.Name}, nil
+}
+
+// Tree returns the unit tree, cached for the directory's TTL.
+func (d *ChatDirectory) Tree(ctx context.Context) (*models.UnitTree, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.clock()
+	if d.tree != nil && now.Sub(d.treeAt) < d.ttl {
+		return d.tree, nil
+	}
+	units, err := d.s.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := models.NewUnitTree(units)
+	if err != nil {
+		return nil, fmt.Errorf("store: unit tree: %w", err)
+	}
+	d.tree, d.treeAt = t, now
+	return t, nil
+}
+
+// InScope implements the bot's Directory: secretariat and admin see every unit,
+// a leader their unit's sub-tree, an officer their own unit.
+func (d *ChatDirectory) InScope(ctx context.Context, p models.Person, unitCode string) (bool, error) {
+	switch {
+	case p.Role.SeesAll():
+		return true, nil
+	case p.Role == models.RoleLeader:
+		t, err := d.Tree(ctx)
+		if err != nil {
+			return false, err
+		}
+		return t.Contains(p.UnitCode, unitCode), nil
+	case p.Role == models.RoleOfficer:
+		return p.UnitCode == unitCode, nil
+	}
+	return false, nil
+}
+
+// ScopeUnits returns the unit codes within p's scope under root (root ""
+// means p's whole scope); nil with all true for every unit.
+func (d *ChatDirectory) ScopeUnits(ctx context.Context, p models.Person, root string) (units []string, all bool, err error) {
+	if root == "" && p.Role.SeesAll() {
+		return nil, true, nil
+	}
+	if root == "" {
+		root = p.UnitCode
+	}
+	if p.Role == models.RoleOfficer {
+		return []string{root}, false, nil
+	}
+	t, err := d.Tree(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if ds := t.Descendants(root); ds != nil {
+		return ds, false, nil
+	}
+	return []string{root}, false, nil
 }

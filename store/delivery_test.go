@@ -116,12 +116,12 @@ func TestChatLinks(t *testing.T) {
 			{Code: "A", Name: "Nguyễn Văn An", UnitCode: "U", Role: models.RoleOfficer, Active: true},
 			{Code: "B", Name: "Trần Thị Bình", UnitCode: "U", Role: models.RoleLeader, Active: true},
 		}))
-		must(s.UpsertChatAccounts(ctx, []store.ChatAccount{
+		must(s.UpsertChatAccounts(ctx, []models.ChatAccount{
 			{Platform: "telegram", UserID: "1", ChatID: "1", OfficerCode: "A", Active: true, LinkedAt: now},
 			{Platform: "telegram", UserID: "2", ChatID: "2", OfficerCode: "B", Active: true, LinkedAt: now},
 			{Platform: "zalo", UserID: "z2", ChatID: "z2", OfficerCode: "B", Active: true, LinkedAt: now},
 		}))
-		must(s.UpsertChatGroups(ctx, []store.ChatGroup{{Platform: "telegram", ChatID: "-10", UnitCode: "U", Active: true, BoundAt: now}}))
+		must(s.UpsertChatGroups(ctx, []models.ChatGroup{{Platform: "telegram", ChatID: "-10", UnitCode: "U", Active: true, BoundAt: now}}))
 		for _, chat := range []string{"1", "2"} {
 			if _, err := s.MarkChatInactive(ctx, "telegram", chat, "đã chặn bot", now); err != nil {
 				t.Fatal(err)

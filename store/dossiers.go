@@ -10,15 +10,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/dondoc/dondoc/models"
 )
-
-// openStatuses are the open dossier statuses (running 1, 2, 4 and paused 5,
-// 6), written as in the partial index dossiers_open_handler_idx so that
-// both databases use it.
-const openStatuses = "status IN (1, 2, 4, 5, 6)"
 
 type dossierRow struct {
 	Code                  string `gorm:"primaryKey"`
@@ -58,21 +52,9 @@ type supplementRow struct {
 
 func (supplementRow) TableName() string { return "dossier_supplements" }
 
-type stepRow struct {
-	DossierCode string `gorm:"primaryKey"`
-	Seq         int    `gorm:"primaryKey"`
-	Name        string
-	OfficerCode string
-	StartedAt   tstamp
-	DueAt       tstamp
-	FinishedAt  tstamp
-}
-
-func (stepRow) TableName() string { return "steps" }
-
 // DossierHash returns the digest of everything the store keeps of d (times
 // at the stored microsecond precision): equal hashes mean an unchanged
-// dossier. UpsertDossiers skips rows whose stored hash is equal.
+// dossier. An import skips rows whose stored hash is equal.
 func DossierHash(d *models.Dossier) string { return dossierHash(d, models.NFC) }
 
 // dossierHash is DossierHash with nfc applied to the text (the identity
@@ -105,11 +87,7 @@ func dossierHash(d *models.Dossier, nfc func(string) string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-func dossierToRow(d *models.Dossier, now time.Time) dossierRow {
-	return dossierToRowNFC(d, now, models.NFC)
-}
-
-// dossierToRowNFC is dossierToRow with nfc applied to the text.
+// dossierToRowNFC maps a dossier to its row, with nfc applied to the text.
 func dossierToRowNFC(d *models.Dossier, now time.Time, nfc func(string) string) dossierRow {
 	r := dossierRow{
 		Code: nfc(d.Code), ProcedureCode: nfc(d.ProcedureCode), ProcedureName: nfc(d.ProcedureName),
@@ -138,74 +116,6 @@ func (r *dossierRow) model() models.Dossier {
 		d.Supplements = []models.Interval{{Start: r.SupplementRequestedAt.time(), End: r.SupplementDoneAt.time()}}
 	}
 	return d
-}
-
-// UpsertDossiers inserts or replaces dossiers by code, with their
-// supplement waits, in one transaction. A row whose content is unchanged
-// (same DossierHash) is not rewritten. A dossier is marked unassigned when
-// its handler or unit is empty or unknown.
-func (s *Store) UpsertDossiers(ctx context.Context, ds []models.Dossier) error {
-	if len(ds) == 0 {
-		return nil
-	}
-	now := time.Now()
-	rows := make([]dossierRow, len(ds))
-	sups := make(map[string][]models.Interval, len(ds))
-	for i := range ds {
-		rows[i] = dossierToRow(&ds[i], now)
-		sups[rows[i].Code] = ds[i].Supplements
-	}
-	rows = dedupe(rows, func(r *dossierRow) string { return r.Code })
-	codes := make([]string, len(rows))
-	var extras []supplementRow
-	for i := range rows {
-		codes[i] = rows[i].Code
-		for j, iv := range sups[rows[i].Code] {
-			if j > 0 {
-				extras = append(extras, supplementRow{DossierCode: rows[i].Code, Seq: j + 1, RequestedAt: tstamp(iv.Start), DoneAt: tstamp(iv.End)})
-			}
-		}
-	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "code"}},
-			DoUpdates: clause.AssignmentColumns(dossierUpdateColumns),
-			Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "dossiers.row_hash <> excluded.row_hash"}}},
-		}).CreateInBatches(rows, s.batchSize(len(dossierUpdateColumns)+2)).Error
-		if err != nil {
-			return err
-		}
-		for _, chunk := range chunks(codes, s.maxParams()) {
-			if err := tx.Where("dossier_code IN ?", chunk).Delete(&supplementRow{}).Error; err != nil {
-				return err
-			}
-			err := tx.Exec("UPDATE dossiers SET unassigned = NOT unassigned WHERE code IN ? AND unassigned <> "+unassignedExpr, chunk).Error
-			if err != nil {
-				return err
-			}
-		}
-		if len(extras) > 0 {
-			return tx.CreateInBatches(extras, s.batchSize(4)).Error
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: upsert %d dossiers: %w", len(rows), err)
-	}
-	return nil
-}
-
-// chunks splits xs into slices of at most n.
-func chunks[T any](xs []T, n int) [][]T {
-	var out [][]T
-	for len(xs) > n {
-		out = append(out, xs[:n])
-		xs = xs[n:]
-	}
-	if len(xs) > 0 {
-		out = append(out, xs)
-	}
-	return out
 }
 
 // unassignedExpr is true for a dossier whose handler or unit is empty or
@@ -267,39 +177,6 @@ func (s *Store) Dossier(ctx context.Context, code string) (models.Dossier, error
 	return ds[0], nil
 }
 
-// OpenDossiersByHandler returns the open dossiers (running or paused) the
-// officer holds, soonest due first.
-func (s *Store) OpenDossiersByHandler(ctx context.Context, officerCode string) ([]models.Dossier, error) {
-	var rows []dossierRow
-	err := s.db.WithContext(ctx).Where("handler_code = ? AND "+openStatuses, models.NFC(officerCode)).
-		Order("due_at, code").Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: open dossiers of %q: %w", officerCode, err)
-	}
-	return s.dossierModels(ctx, rows)
-}
-
-// OpenDossiersInUnits returns the open dossiers (running or paused) of the
-// units, due strictly before dueBefore (zero: any time), soonest due first,
-// at most limit of them (0: no limit).
-func (s *Store) OpenDossiersInUnits(ctx context.Context, unitCodes []string, dueBefore time.Time, limit int) ([]models.Dossier, error) {
-	if len(unitCodes) == 0 {
-		return nil, nil
-	}
-	q := s.db.WithContext(ctx).Where("unit_code IN ? AND "+openStatuses, unitCodes)
-	if !dueBefore.IsZero() {
-		q = q.Where("due_at < ?", tstamp(dueBefore))
-	}
-	if limit > 0 {
-		q = q.Limit(limit)
-	}
-	var rows []dossierRow
-	if err := q.Order("due_at, code").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: open dossiers of units: %w", err)
-	}
-	return s.dossierModels(ctx, rows)
-}
-
 // eachBatch is how many dossiers EachDossier reads at a time (a variable
 // so that tests can cross batch boundaries with few rows).
 var eachBatch = 2000
@@ -340,35 +217,38 @@ func (s *Store) CountDossiers(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// UpsertSteps inserts or replaces steps by (dossier, seq). The dossiers
-// must exist.
-func (s *Store) UpsertSteps(ctx context.Context, steps []models.Step) error {
-	rows := make([]stepRow, len(steps))
-	for i, st := range steps {
-		rows[i] = stepRow{DossierCode: models.NFC(st.DossierCode), Seq: st.Seq, Name: models.NFC(st.Name),
-			OfficerCode: models.NFC(st.OfficerCode), StartedAt: tstamp(st.StartedAt), DueAt: tstamp(st.DueAt),
-			FinishedAt: tstamp(st.FinishedAt)}
+// UnassignedDossiers returns the dossiers flagged unassigned (handler or
+// unit empty or unknown), by code, at most limit of them (0: all), and
+// how many there are in all. The applicant's name is left out.
+func (s *Store) UnassignedDossiers(ctx context.Context, limit int) ([]models.Dossier, int64, error) {
+	var total int64
+	db := s.db.WithContext(ctx)
+	if err := db.Model(&dossierRow{}).Where("unassigned").Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
 	}
-	type key struct {
-		code string
-		seq  int
+	q := db.Where("unassigned").Order("code").Omit("applicant_name")
+	if limit > 0 {
+		q = q.Limit(limit)
 	}
-	rows = dedupe(rows, func(r *stepRow) key { return key{r.DossierCode, r.Seq} })
-	return upsert(ctx, s, "steps", rows, []string{"dossier_code", "seq"},
-		[]string{"name", "officer_code", "started_at", "due_at", "finished_at"})
+	var rows []dossierRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
+	}
+	out := make([]models.Dossier, len(rows))
+	for i := range rows {
+		rows[i].ApplicantName = ""
+		out[i] = rows[i].model()
+	}
+	return out, total, nil
 }
 
-// Steps returns the steps of a dossier in order.
-func (s *Store) Steps(ctx context.Context, dossierCode string) ([]models.Step, error) {
-	var rows []stepRow
-	err := s.db.WithContext(ctx).Where("dossier_code = ?", models.NFC(dossierCode)).Order("seq").Find(&rows).Error
+// CountUnassignedOpen returns how many open dossiers are unassigned
+// (unknown or missing officer or unit).
+func (s *Store) CountUnassignedOpen(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM dossiers WHERE unassigned AND " + openStatuses).Scan(&n).Error
 	if err != nil {
-		return nil, fmt.Errorf("store: steps of %q: %w", dossierCode, err)
+		return 0, fmt.Errorf("store: count unassigned: %w", err)
 	}
-	out := make([]models.Step, len(rows))
-	for i, r := range rows {
-		out[i] = models.Step{DossierCode: r.DossierCode, Seq: r.Seq, Name: r.Name, OfficerCode: r.OfficerCode,
-			StartedAt: r.StartedAt.time(), DueAt: r.DueAt.time(), FinishedAt: r.FinishedAt.time()}
-	}
-	return out, nil
+	return n, nil
 }

@@ -57,8 +57,8 @@ func TestRoundTripEveryModel(t *testing.T) {
 		must(t, s.UpsertOfficers(ctx, officers))
 		must(t, s.UpsertProcedures(ctx, procs))
 		must(t, s.UpsertHolidays(ctx, hols))
-		must(t, s.UpsertDossiers(ctx, []models.Dossier{full, bare}))
-		must(t, s.UpsertSteps(ctx, steps))
+		must(t, storetest.SeedDossiers(ctx, s, []models.Dossier{full, bare}))
+		must(t, storetest.SeedSteps(ctx, s, steps))
 
 		units[1].Name = "Phòng Tư pháp huyện Đồng Hỷ"
 		gotUnits, err := s.Units(ctx)
@@ -106,7 +106,7 @@ func TestUpsertIsIdempotent(t *testing.T) {
 			DueAt: at(2026, 4, 3, 17, 0), Status: models.StatusProcessing,
 			Supplements: []models.Interval{{Start: at(2026, 4, 1, 9, 0), End: at(2026, 4, 1, 10, 0)}, {Start: at(2026, 4, 2, 9, 0)}}}
 		for range 3 {
-			must(t, s.UpsertDossiers(ctx, []models.Dossier{d, d}))
+			must(t, storetest.SeedDossiers(ctx, s, []models.Dossier{d, d}))
 			must(t, s.UpsertOfficers(ctx, []models.Officer{{Code: "cb01", Name: "A", Role: models.RoleOfficer}}))
 		}
 		n, err := s.CountDossiers(ctx)
@@ -121,7 +121,7 @@ func TestUpsertIsIdempotent(t *testing.T) {
 		d.Status = models.StatusFinished
 		d.FinishedAt = at(2026, 4, 3, 9, 0)
 		d.Supplements = d.Supplements[:1]
-		must(t, s.UpsertDossiers(ctx, []models.Dossier{d}))
+		must(t, storetest.SeedDossiers(ctx, s, []models.Dossier{d}))
 		got, err = s.Dossier(ctx, "HS-1")
 		must(t, err)
 		equal(t, "changed dossier", got, d)
@@ -142,7 +142,7 @@ func TestUnassignedFlag(t *testing.T) {
 			return models.Dossier{Code: code, HandlerCode: handler, UnitCode: "U1", ReceivedAt: at(2026, 4, 1, 8, 0),
 				DueAt: at(2026, 4, 3, 17, 0), Status: models.StatusProcessing}
 		}
-		must(t, s.UpsertDossiers(ctx, []models.Dossier{mk("A", "cb01"), mk("B", "cb99"), mk("C", "")}))
+		must(t, storetest.SeedDossiers(ctx, s, []models.Dossier{mk("A", "cb01"), mk("B", "cb99"), mk("C", "")}))
 		unassigned := func() []string {
 			var codes []string
 			must(t, s.DB().Raw("SELECT code FROM dossiers WHERE unassigned ORDER BY code").Scan(&codes).Error)
@@ -177,7 +177,7 @@ func TestOpenDossierQueries(t *testing.T) {
 		}
 		ds = append(ds, models.Dossier{Code: "HS-X", HandlerCode: "cb02", UnitCode: "U3", Status: models.StatusProcessing,
 			ReceivedAt: at(2026, 5, 1, 8, 0), DueAt: at(2026, 5, 2, 17, 0)})
-		must(t, s.UpsertDossiers(ctx, ds))
+		must(t, storetest.SeedDossiers(ctx, s, ds))
 		codes := func(ds []models.Dossier) []string {
 			out := []string{}
 			for _, d := range ds {
@@ -213,7 +213,7 @@ func TestTimeComparisonsInSQL(t *testing.T) {
 			{Code: "NOON", UnitCode: "U", HandlerCode: "h", Status: models.StatusProcessing, ReceivedAt: at(2026, 6, 1, 8, 0), DueAt: at(2026, 6, 15, 12, 0)},
 			{Code: "FRAC", UnitCode: "U", HandlerCode: "h", Status: models.StatusProcessing, ReceivedAt: at(2026, 6, 1, 8, 0), DueAt: at(2026, 6, 15, 12, 0).Add(500 * time.Millisecond)},
 		}
-		must(t, s.UpsertDossiers(ctx, ds))
+		must(t, storetest.SeedDossiers(ctx, s, ds))
 		overdue := func(now time.Time) []string {
 			var codes []string
 			must(t, s.DB().Raw("SELECT code FROM dossiers WHERE due_at < ? ORDER BY due_at", store.SQLTime(now)).Scan(&codes).Error)
@@ -241,7 +241,7 @@ func TestEachDossierStreamsAll(t *testing.T) {
 				Status: models.StatusProcessing, ReceivedAt: at(2026, 1, 5, 8, 0), DueAt: at(2026, 1, 20, 17, 0)}
 		}
 		ds[321].Supplements = []models.Interval{{Start: at(2026, 1, 6, 8, 0), End: at(2026, 1, 7, 8, 0)}, {Start: at(2026, 1, 8, 8, 0)}}
-		must(t, s.UpsertDossiers(ctx, ds))
+		must(t, storetest.SeedDossiers(ctx, s, ds))
 		count, err := s.CountDossiers(ctx)
 		must(t, err)
 		if count != n {
@@ -280,7 +280,7 @@ func TestConcurrentWriters(t *testing.T) {
 				for i := range 10 {
 					d := models.Dossier{Code: fmt.Sprintf("W%d-%d", w, i), HandlerCode: "h", UnitCode: "U", Status: models.StatusAccepted,
 						ReceivedAt: at(2026, 1, 5, 8, 0), DueAt: at(2026, 1, 9, 17, 0)}
-					if err := s.UpsertDossiers(ctx, []models.Dossier{d}); err != nil {
+					if err := storetest.SeedDossiers(ctx, s, []models.Dossier{d}); err != nil {
 						errs <- err
 						return
 					}

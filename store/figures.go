@@ -193,13 +193,13 @@ func figuresSQL(dialect string, loc *time.Location, at time.Time) string {
 	// judgedOf(t, open): see judged above, from the columns of t (with
 	// stop computed as in base), open for a dossier not closed in the period.
 	judgedOf := func(t, open string) string {
-		stop := "CASE WHEN " + t + ".status IN (3, 7, 8, 9, 10) THEN COALESCE(" + t + ".finished_at, " + t + ".returned_at, " +
+		stop := "CASE WHEN " + t + ".status IN (" + sqlClosed + ") THEN COALESCE(" + t + ".finished_at, " + t + ".returned_at, " +
 			t + ".system_finished_at, " + t + ".received_at) END"
 		sfa := t + ".system_finished_at"
 		if t == "base" {
 			stop, sfa = "stop", "sfa"
 		}
-		return "CASE WHEN " + stop + " IS NOT NULL AND " + stop + " < {E} THEN CASE WHEN " + t + ".status IN (9, 10) AND " +
+		return "CASE WHEN " + stop + " IS NOT NULL AND " + stop + " < {E} THEN CASE WHEN " + t + ".status IN (" + sqlFinished + ") AND " +
 			sfa + " IS NOT NULL AND " + sfa + " > " + stop + " THEN " + sfa + " ELSE " + stop + " END ELSE " + open + " END"
 	}
 	r := strings.NewReplacer("{S}", S, "{E}", E, "{L}", L)
@@ -212,11 +212,11 @@ func figuresSQL(dialect string, loc *time.Location, at time.Time) string {
 	q := `WITH base AS (
   SELECT code, unit_code, handler_code, ` + isTrue + ` AS unassigned, status, received_at, due_at,
     system_finished_at AS sfa, supplement_count AS sc, supplement_requested_at AS r1, supplement_done_at AS d1,
-    CASE WHEN status IN (3, 7, 8, 9, 10) THEN COALESCE(finished_at, returned_at, system_finished_at, received_at) END AS stop
+    CASE WHEN status IN (` + sqlClosed + `) THEN COALESCE(finished_at, returned_at, system_finished_at, received_at) END AS stop
   FROM dossiers
   WHERE received_at < {E}
-    AND (status IN (1, 2, 4, 5, 6)
-      OR (status IN (3, 7, 8, 9, 10) AND COALESCE(finished_at, returned_at, system_finished_at, received_at) >= {S}))
+    AND (status IN (` + sqlOpen + `)
+      OR (status IN (` + sqlClosed + `) AND COALESCE(finished_at, returned_at, system_finished_at, received_at) >= {S}))
 ), j AS (
   SELECT base.*,
     ` + b("stop IS NOT NULL AND stop < {E}") + ` AS done_in,
@@ -235,19 +235,19 @@ func figuresSQL(dialect string, loc *time.Location, at time.Time) string {
     ` + b("(r1 IS NOT NULL OR d1 IS NOT NULL) AND (r1 IS NULL OR r1 <= judged)") + ` + COALESCE(ex.req_by, 0) AS req_recorded,
     ` + wait("r1", "d1") + ` + COALESCE(ex.waited, 0) AS waited,
     ` + b(`(r1 IS NOT NULL AND r1 < {E} AND d1 IS NOT NULL AND d1 >= {E}) OR COALESCE(ex.covers, 0) = 1
-      OR (status IN (5, 6) AND ((r1 IS NOT NULL AND r1 < {E} AND d1 IS NULL) OR COALESCE(ex.open_begun, 0) = 1
+      OR (status IN (`+sqlPaused+`) AND ((r1 IS NOT NULL AND r1 < {E} AND d1 IS NULL) OR COALESCE(ex.open_begun, 0) = 1
         OR NOT ((r1 IS NOT NULL AND d1 IS NULL) OR COALESCE(ex.open_any, 0) = 1)))`) + ` AS paused_end,
-    ` + b("status IN (9, 10) AND stop > due_at") + ` AS late_any,
-    ` + b("status IN (9, 10) AND "+localDt("stop")+" < "+localDt("due_at")) + ` AS early_day
+    ` + b("status IN ("+sqlFinished+") AND stop > due_at") + ` AS late_any,
+    ` + b("status IN ("+sqlFinished+") AND "+localDt("stop")+" < "+localDt("due_at")) + ` AS early_day
   FROM {EXJOIN}
 ), g AS (
   SELECT code, unit_code, handler_code, unassigned, due_at, stop, received_at,
-    ` + b("done_in = 1 AND status IN (9, 10) AND late_any = 0 AND early_day = 1") + ` AS early,
-    ` + b("done_in = 1 AND status IN (9, 10) AND late_any = 0 AND early_day = 0") + ` AS ontime,
-    ` + b("done_in = 1 AND status IN (9, 10) AND late_any = 1") + ` AS late,
-    ` + b("done_in = 1 AND status IN (9, 10) AND late_any = 0 AND sfa IS NOT NULL AND sfa > due_at") + ` AS los,
-    ` + b("done_in = 1 AND status IN (3, 7, 8)") + ` AS ended,
-    ` + b("done_in = 1 AND status IN (3, 7, 8) AND stop <= due_at") + ` AS ended_ontime,
+    ` + b("done_in = 1 AND status IN ("+sqlFinished+") AND late_any = 0 AND early_day = 1") + ` AS early,
+    ` + b("done_in = 1 AND status IN ("+sqlFinished+") AND late_any = 0 AND early_day = 0") + ` AS ontime,
+    ` + b("done_in = 1 AND status IN ("+sqlFinished+") AND late_any = 1") + ` AS late,
+    ` + b("done_in = 1 AND status IN ("+sqlFinished+") AND late_any = 0 AND sfa IS NOT NULL AND sfa > due_at") + ` AS los,
+    ` + b("done_in = 1 AND status IN ("+sqlEnded+")") + ` AS ended,
+    ` + b("done_in = 1 AND status IN ("+sqlEnded+") AND stop <= due_at") + ` AS ended_ontime,
     ` + b("done_in = 0 AND paused_end = 0 AND NOT due_at < {L}") + ` AS open_intime,
     ` + b("done_in = 0 AND paused_end = 0 AND due_at < {L}") + ` AS open_overdue,
     ` + b("done_in = 0 AND paused_end = 1") + ` AS paused,

@@ -9,6 +9,7 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // EnvBenchURL names the Postgres database BenchmarkMonthFigures1M fills
@@ -132,10 +133,10 @@ func (l *benchLoader) Dossier(d *models.Dossier) error {
 func (l *benchLoader) Step(st models.Step) error { l.st = append(l.st, st); return nil }
 
 func (l *benchLoader) flush() error {
-	if err := l.s.UpsertDossiers(l.ctx, l.ds); err != nil {
+	if err := storetest.SeedDossiers(l.ctx, l.s, l.ds); err != nil {
 		return err
 	}
-	if err := l.s.UpsertSteps(l.ctx, l.st); err != nil {
+	if err := storetest.SeedSteps(l.ctx, l.s, l.st); err != nil {
 		return err
 	}
 	l.dossiers += len(l.ds)

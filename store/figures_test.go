@@ -240,10 +240,10 @@ func TestMonthFiguresMatchRules(t *testing.T) {
 		if err := s.UpsertProcedures(ctx, data.Procedures); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpsertDossiers(ctx, dossiers); err != nil {
+		if err := storetest.SeedDossiers(ctx, s, dossiers); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpsertSteps(ctx, allSteps); err != nil {
+		if err := storetest.SeedSteps(ctx, s, allSteps); err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range months {
@@ -279,10 +279,10 @@ func TestMonthFiguresEdgeCases(t *testing.T) {
 		if err := s.UpsertOfficers(ctx, ofs); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpsertDossiers(ctx, ds); err != nil {
+		if err := storetest.SeedDossiers(ctx, s, ds); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpsertSteps(ctx, steps); err != nil {
+		if err := storetest.SeedSteps(ctx, s, steps); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc})

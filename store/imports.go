@@ -32,7 +32,7 @@ type Import struct {
 // BeginImport starts an import session. Close it with Commit or Rollback.
 func (s *Store) BeginImport(ctx context.Context, opt models.ImportOptions) (*Import, error) {
 	if opt.Now == nil {
-		opt.Now = time.Now
+		opt.Now = s.clock.Now
 	}
 	im := &Import{s: s, opt: opt}
 	var err error
@@ -500,30 +500,42 @@ func utcMicro(t time.Time) time.Time {
 
 func sameTime(a, b tstamp) bool { return utcMicro(a.time()).Equal(utcMicro(b.time())) }
 
-// UnassignedDossiers returns the dossiers flagged unassigned (handler or
-// unit empty or unknown), by code, at most limit of them (0: all), and
-// how many there are in all. The applicant's name is left out.
-func (s *Store) UnassignedDossiers(ctx context.Context, limit int) ([]models.Dossier, int64, error) {
-	var total int64
-	db := s.db.WithContext(ctx)
-	if err := db.Model(&dossierRow{}).Where("unassigned").Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
-	}
-	q := db.Where("unassigned").Order("code").Omit("applicant_name")
-	if limit > 0 {
-		q = q.Limit(limit)
-	}
-	var rows []dossierRow
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: unassigned dossiers: %w", err)
-	}
-	out := make([]models.Dossier, len(rows))
-	for i := range rows {
-		rows[i].ApplicantName = ""
-		out[i] = rows[i].model()
-	}
-	return out, total, nil
-}
-
 // pinnedConn returns a connection of the pool for the caller alone.
 func (s *Store) pinnedConn(ctx context.Context) (*sql.Conn, error) { return s.sqlDB.Conn(ctx) }
+
+// WriteSupplementWaits replaces the stored supplement waits after the first
+// (Supplements[1:], kept beside the dossier row, which holds the first) of
+// ds, dossiers already written by WriteDossiers: exports carry one wait per
+// row, so file imports never need it; sources that know a dossier's every
+// wait (and test fixtures) do. It returns how many waits it stored.
+func (im *Import) WriteSupplementWaits(ctx context.Context, ds []*models.Dossier) (int, error) {
+	codes := make([]string, 0, len(ds))
+	var extras []supplementRow
+	for _, d := range ds {
+		code := models.NFC(d.Code)
+		codes = append(codes, code)
+		for j, iv := range d.Supplements {
+			if j > 0 {
+				extras = append(extras, supplementRow{DossierCode: code, Seq: j + 1, RequestedAt: tstamp(iv.Start), DoneAt: tstamp(iv.End)})
+			}
+		}
+	}
+	if len(codes) == 0 {
+		return 0, nil
+	}
+	err := im.inTx(ctx, func(tx *gorm.DB) error {
+		for _, chunk := range chunks(codes, im.s.maxParams()) {
+			if err := tx.Where("dossier_code IN ?", chunk).Delete(&supplementRow{}).Error; err != nil {
+				return err
+			}
+		}
+		if len(extras) > 0 {
+			return tx.CreateInBatches(extras, im.s.batchSize(4)).Error
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: import supplement waits: %w", err)
+	}
+	return len(extras), nil
+}

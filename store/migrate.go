@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 //go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
@@ -131,7 +130,7 @@ func (s *Store) applyMigration(ctx context.Context, conn *sql.Conn, m migration)
 		return false, fmt.Errorf("store: migration %d (%s): %w", m.version, m.name, err)
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-		m.version, m.name, SQLTime(time.Now())); err != nil {
+		m.version, m.name, SQLTime(s.clock.Now())); err != nil {
 		return false, fmt.Errorf("store: migration %d: record: %w", m.version, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -26,28 +26,18 @@ type Outbox struct {
 
 var _ notify.Outbox = (*Outbox)(nil)
 
-// Outbox returns the store's outbox, stamping CreatedAt with the real clock.
+// Outbox returns the store's outbox, stamping CreatedAt with the store's clock.
 // On a store returned to InTx's callback it is bound to that transaction:
 // what a job enqueues commits or rolls back with what it decided.
-func (s *Store) Outbox() *Outbox { return &Outbox{s: s, now: time.Now} }
+func (s *Store) Outbox() *Outbox { return &Outbox{s: s, now: s.clock.Now} }
 
 // OutboxAt is Outbox with the clock now for CreatedAt and a zero
 // NextAttemptAt.
 func (s *Store) OutboxAt(now func() time.Time) *Outbox {
 	if now == nil {
-		now = time.Now
+		now = s.clock.Now
 	}
 	return &Outbox{s: s, now: now}
-}
-
-// InTx runs fn in one transaction on a Store bound to it (its Outbox and
-// every method use the transaction); an error or a panic rolls back.
-func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c := *s
-		c.db = tx
-		return fn(&c)
-	})
 }
 
 type outboxRow struct {

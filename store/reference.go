@@ -2,52 +2,10 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/dondoc/dondoc/models"
 )
-
-// batchSize returns how many rows of cols columns one statement carries:
-// well under Postgres' 65535 bound parameters; on SQLite far under its
-// 32766, because the pure-Go driver binds parameters in time quadratic in
-// their number (one statement of 1,500 dossiers took 1.4 s).
-func (s *Store) batchSize(cols int) int { return max(1, s.maxParams()/cols) }
-
-func (s *Store) maxParams() int {
-	if s.dialect == DialectSQLite {
-		return 1000
-	}
-	return 30000
-}
-
-type unitRow struct {
-	Code          string `gorm:"primaryKey"`
-	Name          string
-	Level         string
-	ParentCode    string
-	ValidFrom     civil
-	ValidTo       civil
-	SuccessorCode string
-}
-
-func (unitRow) TableName() string { return "units" }
-
-type officerRow struct {
-	Code     string `gorm:"primaryKey"`
-	Name     string
-	UnitCode string
-	Position string
-	Role     string
-	Phone    string
-	Email    string
-	Active   bool
-}
-
-func (officerRow) TableName() string { return "officers" }
 
 type procedureRow struct {
 	Code      string `gorm:"primaryKey"`
@@ -66,115 +24,6 @@ type holidayRow struct {
 }
 
 func (holidayRow) TableName() string { return "holidays" }
-
-// dedupe keeps the last row of each key, in first-seen order: one
-// INSERT … ON CONFLICT DO UPDATE may not touch a row twice.
-func dedupe[T any, K comparable](rows []T, key func(*T) K) []T {
-	idx := make(map[K]int, len(rows))
-	out := rows[:0:0]
-	for i := range rows {
-		k := key(&rows[i])
-		if j, ok := idx[k]; ok {
-			out[j] = rows[i]
-			continue
-		}
-		idx[k] = len(out)
-		out = append(out, rows[i])
-	}
-	return out
-}
-
-// upsert inserts rows, replacing every column but the key on conflict.
-func upsert[T any](ctx context.Context, s *Store, what string, rows []T, key []string, update []string) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	cols := make([]clause.Column, len(key))
-	for i, k := range key {
-		cols[i] = clause.Column{Name: k}
-	}
-	n := s.batchSize(len(key) + len(update))
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: cols, DoUpdates: clause.AssignmentColumns(update)}).
-		CreateInBatches(rows, n).Error
-	if err != nil {
-		return fmt.Errorf("store: upsert %s: %w", what, err)
-	}
-	return nil
-}
-
-// UpsertUnits inserts or replaces units by code.
-func (s *Store) UpsertUnits(ctx context.Context, units []models.Unit) error {
-	rows := make([]unitRow, len(units))
-	for i, u := range units {
-		rows[i] = unitRow{Code: models.NFC(u.Code), Name: models.NFC(u.Name), Level: models.NFC(u.Level),
-			ParentCode: models.NFC(u.ParentCode), ValidFrom: civil(u.ValidFrom), ValidTo: civil(u.ValidTo),
-			SuccessorCode: models.NFC(u.SuccessorCode)}
-	}
-	rows = dedupe(rows, func(r *unitRow) string { return r.Code })
-	return upsert(ctx, s, "units", rows, []string{"code"},
-		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code"})
-}
-
-// Units returns every unit, by code.
-func (s *Store) Units(ctx context.Context) ([]models.Unit, error) {
-	var rows []unitRow
-	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: units: %w", err)
-	}
-	out := make([]models.Unit, len(rows))
-	for i, r := range rows {
-		out[i] = models.Unit{Code: r.Code, Name: r.Name, Level: r.Level, ParentCode: r.ParentCode,
-			ValidFrom: models.Date(r.ValidFrom), ValidTo: models.Date(r.ValidTo), SuccessorCode: r.SuccessorCode}
-	}
-	return out, nil
-}
-
-// UpsertOfficers inserts or replaces officers by code.
-func (s *Store) UpsertOfficers(ctx context.Context, officers []models.Officer) error {
-	rows := make([]officerRow, len(officers))
-	for i, o := range officers {
-		role := o.Role
-		if role == "" {
-			role = models.RoleOfficer
-		}
-		rows[i] = officerRow{Code: models.NFC(o.Code), Name: models.NFC(o.Name), UnitCode: models.NFC(o.UnitCode),
-			Position: models.NFC(o.Position), Role: string(role), Phone: o.Phone, Email: o.Email, Active: o.Active}
-	}
-	rows = dedupe(rows, func(r *officerRow) string { return r.Code })
-	return upsert(ctx, s, "officers", rows, []string{"code"},
-		[]string{"name", "unit_code", "position", "role", "phone", "email", "active"})
-}
-
-func (r *officerRow) model() models.Officer {
-	return models.Officer{Code: r.Code, Name: r.Name, UnitCode: r.UnitCode, Position: r.Position,
-		Role: models.Role(r.Role), Phone: r.Phone, Email: r.Email, Active: r.Active}
-}
-
-// Officer returns the officer with code, or models.ErrNotFound.
-func (s *Store) Officer(ctx context.Context, code string) (models.Officer, error) {
-	var r officerRow
-	err := s.db.WithContext(ctx).Where("code = ?", models.NFC(code)).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.Officer{}, fmt.Errorf("store: officer %q: %w", code, models.ErrNotFound)
-	}
-	if err != nil {
-		return models.Officer{}, fmt.Errorf("store: officer %q: %w", code, err)
-	}
-	return r.model(), nil
-}
-
-// Officers returns every officer, by code.
-func (s *Store) Officers(ctx context.Context) ([]models.Officer, error) {
-	var rows []officerRow
-	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: officers: %w", err)
-	}
-	out := make([]models.Officer, len(rows))
-	for i := range rows {
-		out[i] = rows[i].model()
-	}
-	return out, nil
-}
 
 // UpsertProcedures inserts or replaces procedures by code.
 func (s *Store) UpsertProcedures(ctx context.Context, procs []models.Procedure) error {

@@ -9,6 +9,15 @@
 // time.Time is NULL. Civil dates (models.Date) are date on Postgres and
 // "YYYY-MM-DD" TEXT on SQLite. Pass times to hand-written queries through
 // SQLTime so they compare correctly on both databases.
+//
+// One file per aggregate: dossiers.go (dossier rows and reads; the open
+// dossiers' queries in dossiers_open.go, their steps in steps.go), units.go
+// (units and officers), chats.go and links.go (chat accounts, groups, the
+// bot's directory, link codes), outbox.go, runs.go (the job run log),
+// figures.go (monthly figures), reference.go (procedures and holidays).
+// Dossiers are written only through the import session (imports.go,
+// import_pg.go). The SQL status lists come from models (status.go). The
+// store stamps rows with its clock (WithClock; the real clock by default).
 package store
 
 import (
@@ -22,6 +31,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jonboulle/clockwork"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -39,8 +49,26 @@ type Store struct {
 	sqlDB      *sql.DB
 	dialect    string
 	log        *slog.Logger
+	clock      clockwork.Clock
 	migrations []migration
 }
+
+// Option configures Open.
+type Option func(*Store)
+
+// WithClock sets the clock the store stamps rows with (updated_at, created
+// outbox entries, applied migrations, the chat directory's cache); the
+// default is the real clock. A nil clock keeps the default.
+func WithClock(c clockwork.Clock) Option {
+	return func(s *Store) {
+		if c != nil {
+			s.clock = c
+		}
+	}
+}
+
+// Clock returns the store's clock.
+func (s *Store) Clock() clockwork.Clock { return s.clock }
 
 // IsPostgresURL reports whether url selects Postgres.
 func IsPostgresURL(url string) bool {
@@ -50,14 +78,19 @@ func IsPostgresURL(url string) bool {
 // Open connects to url: postgres:// or postgresql:// for Postgres (pgx),
 // anything else is a SQLite file (a path, or sqlite://path). It does not
 // migrate; see Migrate and CheckSchema.
-func Open(ctx context.Context, url string, log *slog.Logger) (*Store, error) {
+func Open(ctx context.Context, url string, log *slog.Logger, opts ...Option) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	st := &Store{log: log, clock: clockwork.NewRealClock()}
+	for _, o := range opts {
+		o(st)
+	}
+	clock := st.clock
 	cfg := &gorm.Config{
 		Logger:                 gormLogger{log: log},
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                func() time.Time { return clock.Now().UTC() },
 	}
 	var (
 		dialector gorm.Dialector
@@ -101,7 +134,8 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &Store{db: db, sqlDB: sqlDB, dialect: dialect, log: log, migrations: migs}, nil
+	st.db, st.sqlDB, st.dialect, st.migrations = db, sqlDB, dialect, migs
+	return st, nil
 }
 
 // sqliteDSN turns a path or sqlite://path into the driver's DSN with the
@@ -168,4 +202,14 @@ func (l gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (strin
 // ParamsFilter keeps parameter values out of the log.
 func (l gormLogger) ParamsFilter(_ context.Context, q string, _ ...any) (string, []any) {
 	return q, nil
+}
+
+// InTx runs fn in one transaction on a Store bound to it (its Outbox and
+// every method use the transaction); an error or a panic rolls back.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		c := *s
+		c.db = tx
+		return fn(&c)
+	})
 }

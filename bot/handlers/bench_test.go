@@ -127,7 +127,7 @@ func loadBig(ctx context.Context, st *store.Store, now time.Time) error {
 	}
 	batch := make([]models.Dossier, 0, 5000)
 	flush := func() error {
-		err := st.UpsertDossiers(ctx, batch)
+		err := storetest.SeedDossiers(ctx, st, batch)
 		batch = batch[:0]
 		return err
 	}

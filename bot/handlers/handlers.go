@@ -41,8 +41,8 @@ var _ bot.Directory = (*store.ChatDirectory)(nil)
 
 // Deps is what the handlers need.
 type Deps struct {
-	Store       *store.Store
-	Directory   *store.ChatDirectory
+	Store       Store  // *store.Store
+	Directory   Scopes // *store.ChatDirectory
 	Rules       *models.Rules
 	Reports     MonthlyReports
 	Clock       func() time.Time

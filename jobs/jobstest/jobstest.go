@@ -11,6 +11,7 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // ChatID is the Telegram private chat id given to the i-th officer (0-based).
@@ -45,28 +46,28 @@ func Load(ctx context.Context, st *store.Store, data *sample.Data, now time.Time
 		return err
 	}
 	for i := 0; i < len(data.Dossiers); i += 1000 {
-		if err := st.UpsertDossiers(ctx, data.Dossiers[i:min(i+1000, len(data.Dossiers))]); err != nil {
+		if err := storetest.SeedDossiers(ctx, st, data.Dossiers[i:min(i+1000, len(data.Dossiers))]); err != nil {
 			return err
 		}
 	}
 	if _, err := st.RefreshUnassigned(ctx); err != nil {
 		return err
 	}
-	var accs []store.ChatAccount
+	var accs []models.ChatAccount
 	for i, o := range data.Officers {
 		if !o.Active {
 			continue
 		}
-		accs = append(accs, store.ChatAccount{Platform: "telegram", UserID: ChatID(i), ChatID: ChatID(i),
+		accs = append(accs, models.ChatAccount{Platform: "telegram", UserID: ChatID(i), ChatID: ChatID(i),
 			OfficerCode: o.Code, Active: true, LinkedAt: now})
 	}
 	if err := st.UpsertChatAccounts(ctx, accs); err != nil {
 		return err
 	}
-	var groups []store.ChatGroup
+	var groups []models.ChatGroup
 	for _, u := range data.Units {
 		if u.ParentCode == "" {
-			groups = append(groups, store.ChatGroup{Platform: "telegram", ChatID: GroupChatID(len(groups)),
+			groups = append(groups, models.ChatGroup{Platform: "telegram", ChatID: GroupChatID(len(groups)),
 				UnitCode: u.Code, Active: true, BoundAt: now})
 		}
 	}

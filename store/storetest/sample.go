@@ -16,7 +16,7 @@ func LoadSample(tb testing.TB, s *store.Store, data *sample.Data) {
 	ctx := context.Background()
 	for _, err := range []error{
 		s.UpsertUnits(ctx, data.Units), s.UpsertOfficers(ctx, data.Officers), s.UpsertProcedures(ctx, data.Procedures),
-		s.UpsertDossiers(ctx, data.Dossiers), s.UpsertSteps(ctx, data.Steps),
+		SeedDossiers(ctx, s, data.Dossiers), SeedSteps(ctx, s, data.Steps),
 	} {
 		if err != nil {
 			tb.Fatal(err)

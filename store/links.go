@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -42,29 +41,6 @@ var (
 	ErrLinkCodeInvalid = errors.New("store: link code unknown, used or expired")
 	ErrLinkRefused     = errors.New("store: too many wrong link codes from this chat")
 )
-
-type chatAccountRow struct {
-	Platform       string `gorm:"primaryKey"`
-	UserID         string `gorm:"primaryKey"`
-	ChatID         string
-	OfficerCode    string
-	Active         bool
-	InactiveReason string
-	LinkedAt       tstamp
-}
-
-func (chatAccountRow) TableName() string { return "chat_accounts" }
-
-type chatGroupRow struct {
-	Platform string `gorm:"primaryKey"`
-	ChatID   string `gorm:"primaryKey"`
-	UnitCode string
-	ThreadID int
-	Active   bool
-	BoundAt  tstamp
-}
-
-func (chatGroupRow) TableName() string { return "chat_groups" }
 
 type linkCodeRow struct {
 	CodeHash    string `gorm:"primaryKey"`
@@ -148,19 +124,6 @@ func (s *Store) CreateLinkCode(ctx context.Context, req LinkCodeRequest) (string
 		return "", fmt.Errorf("store: link code: %w", err)
 	}
 	return code, nil
-}
-
-// Unit returns the unit with code, or models.ErrNotFound.
-func (s *Store) Unit(ctx context.Context, code string) (models.Unit, error) {
-	var r unitRow
-	err := s.db.WithContext(ctx).Where("code = ?", models.NFC(code)).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.Unit{}, fmt.Errorf("store: unit %q: %w", code, models.ErrNotFound)
-	}
-	if err != nil {
-		return models.Unit{}, fmt.Errorf("store: unit %q: %w", code, err)
-	}
-	return r.model(), nil
 }
 
 // LinkRefused reports whether chatID made MaxLinkFailures wrong attempts
@@ -293,133 +256,4 @@ func (s *Store) BindGroup(ctx context.Context, platform, chatID, unitCode string
 		return fmt.Errorf("store: bind group %s: %w", chatID, err)
 	}
 	return nil
-}
-
-// MigrateGroup moves a group's binding to its new chat id (a Telegram
-// group that became a supergroup), with everything else MigrateChat moves.
-func (s *Store) MigrateGroup(ctx context.Context, platform, oldChat, newChat string) error {
-	return s.MigrateChat(ctx, platform, oldChat, newChat)
-}
-
-// ChatDirectory is the store's implementation of the bot's Directory. The unit tree behind leaders'
-// scopes is cached for TTL.
-type ChatDirectory struct {
-	s     *Store
-	ttl   time.Duration
-	clock func() time.Time
-
-	mu     sync.Mutex
-	tree   *models.UnitTree
-	treeAt time.Time
-}
-
-// ChatDirectory returns the store's the bot's Directory; the unit tree is
-// re-read at most every ttl (default 1 minute).
-func (s *Store) ChatDirectory(ttl time.Duration) *ChatDirectory {
-	if ttl <= 0 {
-		ttl = time.Minute
-	}
-	return &ChatDirectory{s: s, ttl: ttl, clock: time.Now}
-}
-
-// Account implements the bot's Directory: the active link of the account to an
-// active officer.
-func (d *ChatDirectory) Account(ctx context.Context, platform, userID string) (models.Person, error) {
-	var r struct {
-		Code, Name, UnitCode, Role string
-	}
-	err := d.s.db.WithContext(ctx).Table("chat_accounts AS a").
-		Select("o.code AS code, o.name AS name, o.unit_code AS unit_code, o.role AS role").
-		Joins("JOIN officers AS o ON o.code = a.officer_code").
-		Where("a.platform = ? AND a.user_id = ? AND a.active = ? AND o.active = ?", platform, userID, true, true).
-		Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.Person{}, models.ErrNotFound
-	}
-	if err != nil {
-		return models.Person{}, fmt.Errorf("store: chat account: %w", err)
-	}
-	return models.Person{OfficerCode: r.Code, Name: r.Name, UnitCode: r.UnitCode, Role: models.Role(r.Role)}, nil
-}
-
-// Group implements the bot's Directory.
-func (d *ChatDirectory) Group(ctx context.Context, platform, chatID string) (models.GroupBinding, error) {
-	var r struct{ UnitCode, Name string }
-	err := d.s.db.WithContext(ctx).Table("chat_groups AS g").
-		Select("g.unit_code AS unit_code, COALESCE(u.name, '') AS name").
-		Joins("LEFT JOIN units AS u ON u.code = g.unit_code").
-		Where("g.platform = ? AND g.chat_id = ? AND g.active = ?", platform, chatID, true).
-		Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.GroupBinding{}, models.ErrNotFound
-	}
-	if err != nil {
-		return models.GroupBinding{}, fmt.Errorf("store: chat group: %w", err)
-	}
-	return models.GroupBinding{UnitCode: r.UnitCode, UnitName: r.Name}, nil
-}
-
-// Tree returns the unit tree, cached for the directory's TTL.
-func (d *ChatDirectory) Tree(ctx context.Context) (*models.UnitTree, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	now := d.clock()
-	if d.tree != nil && now.Sub(d.treeAt) < d.ttl {
-		return d.tree, nil
-	}
-	units, err := d.s.Units(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := models.NewUnitTree(units)
-	if err != nil {
-		return nil, fmt.Errorf("store: unit tree: %w", err)
-	}
-	d.tree, d.treeAt = t, now
-	return t, nil
-}
-
-// InScope implements the bot's Directory: secretariat and admin see every unit,
-// a leader their unit's sub-tree, an officer their own unit.
-func (d *ChatDirectory) InScope(ctx context.Context, p models.Person, unitCode string) (bool, error) {
-	switch {
-	case p.Role.SeesAll():
-		return true, nil
-	case p.Role == models.RoleLeader:
-		t, err := d.Tree(ctx)
-		if err != nil {
-			return false, err
-		}
-		return t.Contains(p.UnitCode, unitCode), nil
-	case p.Role == models.RoleOfficer:
-		return p.UnitCode == unitCode, nil
-	}
-	return false, nil
-}
-
-// ScopeUnits returns the unit codes within p's scope under root (root ""
-// means p's whole scope); nil with all true for every unit.
-func (d *ChatDirectory) ScopeUnits(ctx context.Context, p models.Person, root string) (units []string, all bool, err error) {
-	if root == "" && p.Role.SeesAll() {
-		return nil, true, nil
-	}
-	if root == "" {
-		root = p.UnitCode
-	}
-	if p.Role == models.RoleOfficer {
-		return []string{root}, false, nil
-	}
-	t, err := d.Tree(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	if ds := t.Descendants(root); ds != nil {
-		return ds, false, nil
-	}
-	return []string{root}, false, nil
-}
-
-func (r *unitRow) model() models.Unit {
-	return models.Unit{Code: r.Code, Name: r.Name, Level: r.Level, ParentCode: r.ParentCode,
-		ValidFrom: models.Date(r.ValidFrom), ValidTo: models.Date(r.ValidTo), SuccessorCode: r.SuccessorCode}
 }

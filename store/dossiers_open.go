@@ -11,10 +11,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-// runningStatuses are the open, not paused statuses (1, 2, 4); queries use
-// dossiers_unit_status_due_idx.
-const runningStatuses = "status IN (1, 2, 4)"
-
 // OpenQuery selects open dossiers for the chat commands.
 type OpenQuery struct {
 	Units     []string // the units to look in; ignored when AllUnits
@@ -90,44 +86,37 @@ func (s *Store) filterOpen(ctx context.Context, q OpenQuery) *gorm.DB {
 	return db
 }
 
-// OfficersByCode returns the officers with the given codes, by code
-// (unknown codes are left out).
-func (s *Store) OfficersByCode(ctx context.Context, codes []string) (map[string]models.Officer, error) {
-	out := map[string]models.Officer{}
-	for _, chunk := range chunks(codes, s.maxParams()) {
-		var rows []officerRow
-		if err := s.db.WithContext(ctx).Where("code IN ?", chunk).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("store: officers: %w", err)
-		}
-		for i := range rows {
-			out[rows[i].Code] = rows[i].model()
-		}
+// OpenDossiersByHandler returns the open dossiers (running or paused) the
+// officer holds, soonest due first.
+func (s *Store) OpenDossiersByHandler(ctx context.Context, officerCode string) ([]models.Dossier, error) {
+	var rows []dossierRow
+	err := s.db.WithContext(ctx).Where("handler_code = ? AND "+openStatuses, models.NFC(officerCode)).
+		Order("due_at, code").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: open dossiers of %q: %w", officerCode, err)
 	}
-	return out, nil
+	return s.dossierModels(ctx, rows)
 }
 
-// EachStep calls fn for every step, in (dossier, seq) order, in batches.
-func (s *Store) EachStep(ctx context.Context, fn func(models.Step) error) error {
-	afterCode, afterSeq := "", 0
-	for {
-		var rows []stepRow
-		err := s.db.WithContext(ctx).Where("dossier_code > ? OR (dossier_code = ? AND seq > ?)", afterCode, afterCode, afterSeq).
-			Order("dossier_code, seq").Limit(eachBatch).Find(&rows).Error
-		if err != nil {
-			return fmt.Errorf("store: each step: %w", err)
-		}
-		for _, r := range rows {
-			st := models.Step{DossierCode: r.DossierCode, Seq: r.Seq, Name: r.Name, OfficerCode: r.OfficerCode,
-				StartedAt: r.StartedAt.time(), DueAt: r.DueAt.time(), FinishedAt: r.FinishedAt.time()}
-			if err := fn(st); err != nil {
-				return err
-			}
-		}
-		if len(rows) < eachBatch {
-			return nil
-		}
-		afterCode, afterSeq = rows[len(rows)-1].DossierCode, rows[len(rows)-1].Seq
+// OpenDossiersInUnits returns the open dossiers (running or paused) of the
+// units, due strictly before dueBefore (zero: any time), soonest due first,
+// at most limit of them (0: no limit).
+func (s *Store) OpenDossiersInUnits(ctx context.Context, unitCodes []string, dueBefore time.Time, limit int) ([]models.Dossier, error) {
+	if len(unitCodes) == 0 {
+		return nil, nil
 	}
+	q := s.db.WithContext(ctx).Where("unit_code IN ? AND "+openStatuses, unitCodes)
+	if !dueBefore.IsZero() {
+		q = q.Where("due_at < ?", tstamp(dueBefore))
+	}
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var rows []dossierRow
+	if err := q.Order("due_at, code").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: open dossiers of units: %w", err)
+	}
+	return s.dossierModels(ctx, rows)
 }
 
 // maxMergedParts bounds the (unit, status) pairs mergedPage merges.
@@ -173,3 +162,61 @@ func (s *Store) mergedPage(q OpenQuery) (string, []any, bool) {
 	fmt.Fprintf(&b, ") AS merged ORDER BY due_at, code LIMIT %d OFFSET %d", q.Limit, q.Offset)
 	return b.String(), args, true
 }
+
+// linkedOpenQuery selects the open dossiers of active officers with an
+// active chat account, one row per dossier and account, with the account's
+// chat and the officer's name, grouped by handler (then account) and
+// soonest due first.
+var linkedOpenQuery = `SELECT d.code, d.procedure_name, d.unit_code, d.handler_code, d.applicant_name, d.due_at, d.status,
+	a.platform, a.user_id, a.chat_id, o.name
+	FROM dossiers d
+	JOIN chat_accounts a ON a.officer_code = d.handler_code AND a.active%s
+	JOIN officers o ON o.code = d.handler_code AND o.active
+	WHERE ` + "d." + openStatuses + `
+	ORDER BY d.handler_code, a.platform, a.user_id, d.due_at`
+
+// EachLinkedOpenDossier streams, in one query, the open dossiers (running
+// or paused) of active officers with an active chat account on one of
+// platforms (none: any): one row per dossier and account, ordered by
+// handler, then account, then due_at, so the rows of one officer are
+// consecutive and each of their accounts sees the dossiers in order. Only
+// the fields a digest shows are filled (code, procedure name, unit,
+// handler, applicant, due_at, status); acc has Platform, UserID, ChatID,
+// OfficerCode and OfficerName. Both are reused after fn returns. fn's
+// error stops the stream and is returned.
+func (s *Store) EachLinkedOpenDossier(ctx context.Context, platforms []string, fn func(d *models.Dossier, acc *models.ChatAccount) error) error {
+	q, args := fmt.Sprintf(linkedOpenQuery, ""), []any{}
+	if len(platforms) > 0 {
+		q, args = fmt.Sprintf(linkedOpenQuery, " AND a.platform IN ?"), []any{platforms}
+	}
+	rows, err := s.db.WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return fmt.Errorf("store: open dossiers of linked officers: %w", err)
+	}
+	defer rows.Close()
+	var (
+		d      models.Dossier
+		a      models.ChatAccount
+		due    tstamp
+		status int16
+	)
+	for rows.Next() {
+		if err := rows.Scan(&d.Code, &d.ProcedureName, &d.UnitCode, &d.HandlerCode, &d.ApplicantName, &due, &status,
+			&a.Platform, &a.UserID, &a.ChatID, &a.OfficerName); err != nil {
+			return fmt.Errorf("store: open dossiers of linked officers: %w", err)
+		}
+		d.DueAt, d.Status = due.time(), models.Status(status)
+		a.OfficerCode, a.Active = d.HandlerCode, true
+		if err := fn(&d, &a); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: open dossiers of linked officers: %w", err)
+	}
+	return nil
+}
+
+// LinkedOpenQuery returns the SQL EachLinkedOpenDossier runs for any
+// platform, for benchmarks that time the bare query.
+func LinkedOpenQuery() string { return fmt.Sprintf(linkedOpenQuery, "") }

@@ -1,0 +1,36 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
+)
+
+// Tx is what a job does inside one transaction: enqueue messages and read
+// what the outbox already holds. *store.Store (bound to a transaction by
+// InTx, or not) is one.
+type Tx interface {
+	Outbox() *store.Outbox
+	OutboxAt(now func() time.Time) *store.Outbox
+}
+
+// Store is the part of the store the jobs use; *store.Store is one.
+type Store interface {
+	Tx
+	// InTx runs fn in one transaction on a store bound to it.
+	InTx(ctx context.Context, fn func(tx *store.Store) error) error
+
+	Units(ctx context.Context) ([]models.Unit, error)
+	Officers(ctx context.Context) ([]models.Officer, error)
+	ChatGroups(ctx context.Context, platforms ...string) ([]models.ChatGroup, error)
+	ActiveAccounts(ctx context.Context, platforms ...string) ([]models.ChatAccount, error)
+	ActiveAccountsWithRole(ctx context.Context, role models.Role, platforms ...string) ([]models.ChatAccount, error)
+	InactiveLinks(ctx context.Context) ([]models.ChatAccount, error)
+	OpenDossiersInUnits(ctx context.Context, unitCodes []string, dueBefore time.Time, limit int) ([]models.Dossier, error)
+	EachLinkedOpenDossier(ctx context.Context, platforms []string, fn func(d *models.Dossier, acc *models.ChatAccount) error) error
+	CountUnassignedOpen(ctx context.Context) (int64, error)
+}
+
+var _ Store = (*store.Store)(nil)

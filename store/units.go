@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/dondoc/dondoc/models"
+)
+
+type unitRow struct {
+	Code          string `gorm:"primaryKey"`
+	Name          string
+	Level         string
+	ParentCode    string
+	ValidFrom     civil
+	ValidTo       civil
+	SuccessorCode string
+}
+
+func (unitRow) TableName() string { return "units" }
+
+func (r *unitRow) model() models.Unit {
+	return models.Unit{Code: r.Code, Name: r.Name, Level: r.Level, ParentCode: r.ParentCode,
+		ValidFrom: models.Date(r.ValidFrom), ValidTo: models.Date(r.ValidTo), SuccessorCode: r.SuccessorCode}
+}
+
+type officerRow struct {
+	Code     string `gorm:"primaryKey"`
+	Name     string
+	UnitCode string
+	Position string
+	Role     string
+	Phone    string
+	Email    string
+	Active   bool
+}
+
+func (officerRow) TableName() string { return "officers" }
+
+func (r *officerRow) model() models.Officer {
+	return models.Officer{Code: r.Code, Name: r.Name, UnitCode: r.UnitCode, Position: r.Position,
+		Role: models.Role(r.Role), Phone: r.Phone, Email: r.Email, Active: r.Active}
+}
+
+// UpsertUnits inserts or replaces units by code.
+func (s *Store) UpsertUnits(ctx context.Context, units []models.Unit) error {
+	rows := make([]unitRow, len(units))
+	for i, u := range units {
+		rows[i] = unitRow{Code: models.NFC(u.Code), Name: models.NFC(u.Name), Level: models.NFC(u.Level),
+			ParentCode: models.NFC(u.ParentCode), ValidFrom: civil(u.ValidFrom), ValidTo: civil(u.ValidTo),
+			SuccessorCode: models.NFC(u.SuccessorCode)}
+	}
+	rows = dedupe(rows, func(r *unitRow) string { return r.Code })
+	return upsert(ctx, s, "units", rows, []string{"code"},
+		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code"})
+}
+
+// Units returns every unit, by code.
+func (s *Store) Units(ctx context.Context) ([]models.Unit, error) {
+	var rows []unitRow
+	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: units: %w", err)
+	}
+	out := make([]models.Unit, len(rows))
+	for i, r := range rows {
+		out[i] = models.Unit{Code: r.Code, Name: r.Name, Level: r.Level, ParentCode: r.ParentCode,
+			ValidFrom: models.Date(r.ValidFrom), ValidTo: models.Date(r.ValidTo), SuccessorCode: r.SuccessorCode}
+	}
+	return out, nil
+}
+
+// Unit returns the unit with code, or models.ErrNotFound.
+func (s *Store) Unit(ctx context.Context, code string) (models.Unit, error) {
+	var r unitRow
+	err := s.db.WithContext(ctx).Where("code = ?", models.NFC(code)).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Unit{}, fmt.Errorf("store: unit %q: %w", code, models.ErrNotFound)
+	}
+	if err != nil {
+		return models.Unit{}, fmt.Errorf("store: unit %q: %w", code, err)
+	}
+	return r.model(), nil
+}
+
+// UpsertOfficers inserts or replaces officers by code.
+func (s *Store) UpsertOfficers(ctx context.Context, officers []models.Officer) error {
+	rows := make([]officerRow, len(officers))
+	for i, o := range officers {
+		role := o.Role
+		if role == "" {
+			role = models.RoleOfficer
+		}
+		rows[i] = officerRow{Code: models.NFC(o.Code), Name: models.NFC(o.Name), UnitCode: models.NFC(o.UnitCode),
+			Position: models.NFC(o.Position), Role: string(role), Phone: o.Phone, Email: o.Email, Active: o.Active}
+	}
+	rows = dedupe(rows, func(r *officerRow) string { return r.Code })
+	return upsert(ctx, s, "officers", rows, []string{"code"},
+		[]string{"name", "unit_code", "position", "role", "phone", "email", "active"})
+}
+
+// Officer returns the officer with code, or models.ErrNotFound.
+func (s *Store) Officer(ctx context.Context, code string) (models.Officer, error) {
+	var r officerRow
+	err := s.db.WithContext(ctx).Where("code = ?", models.NFC(code)).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Officer{}, fmt.Errorf("store: officer %q: %w", code, models.ErrNotFound)
+	}
+	if err != nil {
+		return models.Officer{}, fmt.Errorf("store: officer %q: %w", code, err)
+	}
+	return r.model(), nil
+}
+
+// Officers returns every officer, by code.
+func (s *Store) Officers(ctx context.Context) ([]models.Officer, error) {
+	var rows []officerRow
+	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: officers: %w", err)
+	}
+	out := make([]models.Officer, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
+}
+
+// OfficersByCode returns the officers with the given codes, by code
+// (unknown codes are left out).
+func (s *Store) OfficersByCode(ctx context.Context, codes []string) (map[string]models.Officer, error) {
+	out := map[string]models.Officer{}
+	for _, chunk := range chunks(codes, s.maxParams()) {
+		var rows []officerRow
+		if err := s.db.WithContext(ctx).Where("code IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("store: officers: %w", err)
+		}
+		for i := range rows {
+			out[rows[i].Code] = rows[i].model()
+		}
+	}
+	return out, nil
+}
