@@ -26,12 +26,12 @@ type RiskData struct {
 
 // rdossier is one dossier as the model keeps it.
 type rdossier struct {
-	code                 string
-	proc, unit, handler  int32
-	recv, due, stop      int64 // stop: end of a finished or ended dossier, 0 while open
-	status               Status
-	stepLo, stepN        int32
-	supLo, supN          int32
+	code                string
+	proc, unit, handler int32
+	recv, due, stop     int64 // stop: end of a finished or ended dossier, 0 while open
+	status              Status
+	stepLo, stepN       int32
+	supLo, supN         int32
 }
 
 // rstep is one step: its name (folded, interned), officer, start and end
@@ -188,7 +188,9 @@ func (d *RiskData) viewAt(i int, at int64) (view, bool) {
 }
 
 // open reports a dossier still open at the view's instant.
-func (v *view) open() bool { return v.stop == v.at && !v.finished && (v.d.stop == 0 || v.d.stop > v.at) }
+func (v *view) open() bool {
+	return v.stop == v.at && !v.finished && (v.d.stop == 0 || v.d.stop > v.at)
+}
 
 // active returns the working minutes at t minus the working minutes spent
 // waiting for supplements before t (waits known at the view's instant).
