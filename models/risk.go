@@ -190,12 +190,14 @@ func (m *RiskModel) assess(v *view) (RiskAssessment, bool) {
 	x := v.d
 	d := m.data
 	ks := chain(x.proc, p.step, x.unit, p.holder)
-	surv, lvl, thin := m.remaining.pick(ks, p.elapsed, m.opt.MinEvents)
-	risk, ok := surv.Conditional(p.elapsed, p.slack)
+	allow := d.allowance(x)
+	el, sl := toShare(p.elapsed, allow), toShare(p.slack, allow)
+	surv, lvl, thin := m.remaining.pick(ks, el, m.opt.MinEvents)
+	risk, ok := surv.Conditional(el, sl)
 	if !ok {
 		risk = 1 // longer than every example: nothing says it will finish soon
 	}
-	n := surv.EventsAfter(p.elapsed)
+	n := surv.EventsAfter(el)
 	if thin {
 		// Not enough examples anywhere: claim no more than they support.
 		risk *= float64(n) / float64(n+m.opt.MinEvents)
@@ -209,7 +211,7 @@ func (m *RiskModel) assess(v *view) (RiskAssessment, bool) {
 	if p.step != recvStep {
 		a.Step = str(d, p.step)
 	}
-	a.Reason = m.reason(ks, p, surv, a)
+	a.Reason = m.reason(ks, p, surv, allow, a)
 	return a, true
 }
 
@@ -221,7 +223,7 @@ func str(d *RiskData, id int32) string {
 }
 
 // reason says in one line what the risk rests on.
-func (m *RiskModel) reason(ks [numLevels]gkey, p position, remaining *Survival, a RiskAssessment) string {
+func (m *RiskModel) reason(ks [numLevels]gkey, p position, remaining *Survival, allow int64, a RiskAssessment) string {
 	var b strings.Builder
 	if a.Thin {
 		b.WriteString("ít dữ liệu: ")
@@ -248,6 +250,7 @@ func (m *RiskModel) reason(ks [numLevels]gkey, p position, remaining *Survival, 
 	}
 	med, ok1 := remaining.Quantile(0.5)
 	p80, ok2 := remaining.Quantile(0.8)
+	med, p80 = fromShare(med, allow), fromShare(p80, allow)
 	if p.step == recvStep {
 		b.WriteString("hồ sơ như vậy ")
 	} else {

@@ -172,8 +172,12 @@ type RiskModel struct {
 	at        time.Time
 	atSec     int64
 	opt       RiskOptions
-	stepDur   *tree // how long a step takes
-	remaining *tree // how long a dossier takes from entering a step until it finishes
+	stepDur   *tree // how long a step takes, in working minutes
+	// remaining: how long a dossier takes from entering a step until it
+	// finishes, in thousandths of its time allowance (working time from
+	// reception to due date), so that pooled groups mix procedures of
+	// different time limits on one scale.
+	remaining *tree
 }
 
 // At returns the instant the model was fitted at.
@@ -196,14 +200,15 @@ func (d *RiskData) Fit(at time.Time, opt RiskOptions) *RiskModel {
 		x := v.d
 		startA := d.active(&v, x.recv)
 		stopA := d.active(&v, v.stop)
-		m.remaining.add(leafKey(x.proc, recvStep, x.unit, x.handler), stopA-startA, v.finished)
+		allow := d.allowance(x)
+		m.remaining.add(leafKey(x.proc, recvStep, x.unit, x.handler), toShare(stopA-startA, allow), v.finished)
 		for j := range v.steps {
 			s := &v.steps[j]
 			if s.start >= m.atSec {
 				break
 			}
 			sa := d.active(&v, s.start)
-			m.remaining.add(leafKey(x.proc, s.name, x.unit, s.officer), stopA-sa, v.finished)
+			m.remaining.add(leafKey(x.proc, s.name, x.unit, s.officer), toShare(stopA-sa, allow), v.finished)
 			e, event := v.stepEndAt(s)
 			if e < s.start {
 				continue
@@ -217,3 +222,21 @@ func (d *RiskData) Fit(at time.Time, opt RiskOptions) *RiskModel {
 	m.remaining.finish(opt.MinEvents)
 	return m
 }
+
+// shareScale: remaining times are kept in thousandths of the allowance.
+const shareScale = 1000
+
+// allowance returns the working minutes a dossier is allowed: from its
+// reception to its due date, at least an hour.
+func (d *RiskData) allowance(x *rdossier) int64 {
+	if x.due == 0 {
+		return WorkMinutesPerDay
+	}
+	return max(60, d.wc.minutes(x.due)-d.wc.minutes(x.recv))
+}
+
+// toShare converts working minutes to thousandths of allow.
+func toShare(min, allow int64) int64 { return min * shareScale / allow }
+
+// fromShare converts thousandths of allow back to working minutes.
+func fromShare(share, allow int64) int64 { return share * allow / shareScale }
