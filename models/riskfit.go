@@ -168,11 +168,11 @@ func (t *tree) find(k gkey) int32 {
 // RiskModel is the early-warning model fitted on what was known at one
 // instant. It is read-only and safe for concurrent use.
 type RiskModel struct {
-	data      *RiskData
-	at        time.Time
-	atSec     int64
-	opt       RiskOptions
-	stepDur   *tree // how long a step takes, in working minutes
+	data    *RiskData
+	at      time.Time
+	atSec   int64
+	opt     RiskOptions
+	stepDur *tree // how long a step takes, in working minutes
 	// remaining: how long a dossier takes from entering a step until it
 	// finishes, in thousandths of its time allowance (working time from
 	// reception to due date), so that pooled groups mix procedures of
