@@ -79,27 +79,50 @@ func compress(codes []uint32, dst []run) []run {
 	return dst
 }
 
-// mergeRuns merges runs (each list sorted by time) into one sorted list.
+// mergeRuns merges runs (each list sorted by time) into one sorted list,
+// adding the counts of equal times: pairwise, as in a merge sort.
 func mergeRuns(lists ...[]run) []run {
-	total := 0
-	for _, l := range lists {
-		total += len(l)
+	switch len(lists) {
+	case 0:
+		return nil
+	case 1:
+		return lists[0]
 	}
-	all := make([]run, 0, total)
-	for _, l := range lists {
-		all = append(all, l...)
-	}
-	slices.SortFunc(all, func(a, b run) int { return int(a.t) - int(b.t) })
-	out := all[:0]
-	for _, r := range all {
-		if n := len(out); n > 0 && out[n-1].t == r.t {
-			out[n-1].d += r.d
-			out[n-1].c += r.c
-			continue
+	work := append([][]run(nil), lists...)
+	for len(work) > 1 {
+		next := work[:0]
+		for i := 0; i < len(work); i += 2 {
+			if i+1 == len(work) {
+				next = append(next, work[i])
+				continue
+			}
+			next = append(next, merge2(work[i], work[i+1]))
 		}
-		out = append(out, r)
+		work = next
 	}
-	return out
+	return work[0]
+}
+
+// merge2 merges two sorted run lists into a new one.
+func merge2(a, b []run) []run {
+	out := make([]run, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].t < b[j].t:
+			out = append(out, a[i])
+			i++
+		case a[i].t > b[j].t:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, run{t: a[i].t, d: a[i].d + b[j].d, c: a[i].c + b[j].c})
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 func survivalFromRuns(runs []run) *Survival {

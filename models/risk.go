@@ -43,7 +43,7 @@ type RiskAssessment struct {
 // instant whose unit keep accepts (nil: every unit), riskiest first (then
 // by code). Dossiers without a due date are left out.
 func (m *RiskModel) Assess(keep func(unitCode string) bool) []RiskAssessment {
-	var out []RiskAssessment
+	out := make([]RiskAssessment, 0, 64)
 	d := m.data
 	for i := range d.ds {
 		if keep != nil && !keep(d.strs[d.ds[i].unit]) {
@@ -80,7 +80,7 @@ func (m *RiskModel) AssessDossier(x *Dossier, steps []Step) (RiskAssessment, boo
 	if x.ReceivedAt.IsZero() {
 		return RiskAssessment{}, false
 	}
-	r := rdossier{code: x.Code, proc: d.lookup(x.ProcedureCode), unit: d.lookup(x.UnitCode), handler: d.lookup(x.HandlerCode),
+	r := rdossier{proc: d.lookup(x.ProcedureCode), unit: d.lookup(x.UnitCode), handler: d.lookup(x.HandlerCode),
 		recv: x.ReceivedAt.Unix(), due: unixOrZero(x.DueAt), status: x.Status}
 	if closed(x) {
 		r.stop = max(unixOrZero(StopAt(x)), r.recv)
@@ -103,7 +103,7 @@ func (m *RiskModel) AssessDossier(x *Dossier, steps []Step) (RiskAssessment, boo
 	if r.recv >= m.atSec {
 		return RiskAssessment{}, false
 	}
-	v := view{d: &r, steps: ss, sups: sups, at: m.atSec, stop: m.atSec}
+	v := view{code: x.Code, d: &r, steps: ss, sups: sups, at: m.atSec, stop: m.atSec}
 	if r.stop != 0 && r.stop <= m.atSec {
 		v.stop, v.finished = r.stop, r.status.IsFinished()
 	}
@@ -203,8 +203,11 @@ func (m *RiskModel) assess(v *view) (RiskAssessment, bool) {
 		risk *= float64(n) / float64(n+m.opt.MinEvents)
 	}
 	risk = math.Min(1, math.Max(0, risk))
+	if v.code == "" {
+		v.code = d.codeOf(x)
+	}
 	a := RiskAssessment{
-		Code: x.code, UnitCode: str(d, x.unit), ProcedureCode: str(d, x.proc), Risk: risk,
+		Code: v.code, UnitCode: str(d, x.unit), ProcedureCode: str(d, x.proc), Risk: risk,
 		HolderCode: str(d, p.holder), Deadline: time.Unix(p.eff, 0).UTC(), WorkingMinutesLeft: p.slack,
 		Level: levelNames[lvl], Examples: n, Thin: thin || lvl == levelAll,
 	}

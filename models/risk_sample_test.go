@@ -3,6 +3,7 @@ package models_test
 import (
 	"os"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -135,6 +136,9 @@ func benchHistory(b *testing.B) (*models.RiskData, time.Time) {
 	if os.Getenv("DONDOC_BENCH_PROVINCE") != "" {
 		n, officers = 1_000_000, 20_000
 	}
+	if v, err := strconv.Atoi(os.Getenv("DONDOC_BENCH_DOSSIERS")); err == nil && v > 0 {
+		n, officers = v, max(0, v/50)
+	}
 	cal := models.NewCalendar(models.CalendarConfig{Location: loc})
 	rd := models.NewRiskData(cal)
 	sink := &riskSink{rd: rd}
@@ -178,10 +182,11 @@ func (s *riskSink) flush() {
 func BenchmarkRiskFit(b *testing.B) {
 	rd, now := benchHistory(b)
 	b.ReportMetric(float64(rd.Len()), "dossiers")
-	b.ResetTimer()
+	cpu := processCPU()
 	for b.Loop() {
 		rd.Fit(now, models.RiskOptions{})
 	}
+	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/1e9, "cpu-s/op")
 }
 
 // BenchmarkRiskScore scores every open dossier (about 50k in the 1M
@@ -190,8 +195,9 @@ func BenchmarkRiskScore(b *testing.B) {
 	rd, now := benchHistory(b)
 	m := rd.Fit(now, models.RiskOptions{})
 	b.ReportMetric(float64(len(m.Assess(nil))), "open")
-	b.ResetTimer()
+	cpu := processCPU()
 	for b.Loop() {
 		m.Assess(nil)
 	}
+	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/1e9, "cpu-s/op")
 }

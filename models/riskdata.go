@@ -22,11 +22,22 @@ type RiskData struct {
 	steps   []rstep
 	sups    [][2]int64
 	minRecv int64
+	// Dossier codes in one buffer (no pointers for the collector to scan).
+	codeBuf []byte
+	// pairs interns (procedure, unit) and (step, officer) pairs: a leaf
+	// group is then one 64-bit key.
+	pairs    map[[2]int32]int32
+	pairList [][2]int32
+	// leaves interns (pair (procedure, unit), pair (step, officer)): the
+	// finest group of an observation, found by index when fitting.
+	leaves    map[[2]int32]int32
+	leafPairs [][2]int32
 }
 
 // rdossier is one dossier as the model keeps it.
 type rdossier struct {
-	code                string
+	codeLo, codeN       int32
+	pu, rleaf           int32 // pair (procedure, unit); leaf of (reception, handler)
 	proc, unit, handler int32
 	recv, due, stop     int64 // stop: end of a finished or ended dossier, 0 while open
 	status              Status
@@ -37,6 +48,7 @@ type rdossier struct {
 // rstep is one step: its name (folded, interned), officer, start and end
 // (0 while open). Steps are kept in order of start.
 type rstep struct {
+	leaf          int32 // (pair (procedure, unit), pair (step, officer))
 	name, officer int32
 	start, end    int64
 }
@@ -50,7 +62,34 @@ const recvStep int32 = -1
 
 // NewRiskData returns an empty history judged by cal's working days.
 func NewRiskData(cal *Calendar) *RiskData {
-	return &RiskData{cal: cal, wc: newWorkClock(cal), ids: map[string]int32{}, raw: map[string]int32{}}
+	return &RiskData{cal: cal, wc: newWorkClock(cal), ids: map[string]int32{}, raw: map[string]int32{}, pairs: map[[2]int32]int32{}, leaves: map[[2]int32]int32{}}
+}
+
+func (d *RiskData) leaf(pu, so int32) int32 {
+	k := [2]int32{pu, so}
+	if id, ok := d.leaves[k]; ok {
+		return id
+	}
+	id := int32(len(d.leafPairs))
+	d.leaves[k] = id
+	d.leafPairs = append(d.leafPairs, k)
+	return id
+}
+
+func (d *RiskData) pair(a, b int32) int32 {
+	k := [2]int32{a, b}
+	if id, ok := d.pairs[k]; ok {
+		return id
+	}
+	id := int32(len(d.pairList))
+	d.pairs[k] = id
+	d.pairList = append(d.pairList, k)
+	return id
+}
+
+// codeOf returns a dossier's code.
+func (d *RiskData) codeOf(x *rdossier) string {
+	return string(d.codeBuf[x.codeLo : x.codeLo+x.codeN])
 }
 
 // Len returns the number of dossiers added.
@@ -117,10 +156,14 @@ func (d *RiskData) Add(x *Dossier, steps []Step) {
 		return
 	}
 	r := rdossier{
-		code: x.Code, proc: d.intern(x.ProcedureCode), unit: d.intern(x.UnitCode), handler: d.intern(x.HandlerCode),
+		codeLo: int32(len(d.codeBuf)), codeN: int32(len(x.Code)),
+		proc: d.intern(x.ProcedureCode), unit: d.intern(x.UnitCode), handler: d.intern(x.HandlerCode),
 		recv: x.ReceivedAt.Unix(), due: unixOrZero(x.DueAt), status: x.Status,
 		stepLo: int32(len(d.steps)), supLo: int32(len(d.sups)),
 	}
+	d.codeBuf = append(d.codeBuf, x.Code...)
+	r.pu = d.pair(r.proc, r.unit)
+	r.rleaf = d.leaf(r.pu, d.pair(recvStep, r.handler))
 	if closed(x) {
 		r.stop = unixOrZero(StopAt(x))
 		if r.stop == 0 || r.stop < r.recv {
@@ -133,6 +176,7 @@ func (d *RiskData) Add(x *Dossier, steps []Step) {
 			continue
 		}
 		st := rstep{name: d.stepID(s.Name), officer: d.intern(s.OfficerCode), start: s.StartedAt.Unix(), end: unixOrZero(s.FinishedAt)}
+		st.leaf = d.leaf(r.pu, d.pair(st.name, st.officer))
 		if st.end != 0 && st.end < st.start {
 			continue // bad input: ends before it starts
 		}
@@ -166,6 +210,7 @@ func cmpInt64(a, b int64) int {
 
 // view is one dossier as known at an instant: what had happened by then.
 type view struct {
+	code     string // set for a dossier from outside the history
 	d        *rdossier
 	steps    []rstep
 	sups     [][2]int64

@@ -27,12 +27,27 @@ type RiskEvalPeriod struct {
 type RiskEval struct {
 	Periods []RiskEvalPeriod
 	Overall RiskEvalPeriod
+	// Workload checks whether the officer's workload would add anything:
+	// the predictions pooled over all periods, split by how many open
+	// dossiers the holder had at the instant (terciles), with the mean
+	// predicted risk and the share really late in each. Where they agree
+	// the model already accounts for workload.
+	Workload []WorkloadBand
+}
+
+// WorkloadBand is one tercile of holder workload in a backtest.
+type WorkloadBand struct {
+	MinOpen, MaxOpen int // open dossiers the holder had
+	N                int
+	MeanRisk         float64
+	LateShare        float64
 }
 
 // riskPred is one prediction with its outcome.
 type riskPred struct {
 	model, dueSoon, elapsed float64
 	late                    bool
+	load                    int // open dossiers the holder had
 }
 
 // Backtest fits the model at each instant in ats on what was known then,
@@ -47,6 +62,7 @@ func (d *RiskData) Backtest(ats []time.Time, end time.Time, opt RiskOptions) Ris
 	endSec := end.Unix()
 	for _, at := range ats {
 		m := d.Fit(at, opt)
+		load := m.holderLoad()
 		var preds []riskPred
 		for i := range d.ds {
 			x := &d.ds[i]
@@ -63,7 +79,7 @@ func (d *RiskData) Backtest(ats []time.Time, end time.Time, opt RiskOptions) Ris
 				continue
 			}
 			p, _ := m.position(&v)
-			preds = append(preds, riskPred{model: a.Risk, dueSoon: m.dueSoon(p), elapsed: d.elapsedShare(&v, p), late: late})
+			preds = append(preds, riskPred{model: a.Risk, dueSoon: m.dueSoon(p), elapsed: d.elapsedShare(&v, p), late: late, load: load[p.holder]})
 		}
 		per := scorePeriod(preds)
 		per.At = at
@@ -71,7 +87,52 @@ func (d *RiskData) Backtest(ats []time.Time, end time.Time, opt RiskOptions) Ris
 		all = append(all, preds...)
 	}
 	ev.Overall = scorePeriod(all)
+	ev.Workload = workloadBands(all)
 	return ev
+}
+
+// holderLoad counts the open dossiers each holder had at the model's
+// instant.
+func (m *RiskModel) holderLoad() map[int32]int {
+	load := map[int32]int{}
+	d := m.data
+	for i := range d.ds {
+		v, ok := d.viewAt(i, m.atSec)
+		if !ok || !v.open() {
+			continue
+		}
+		h := v.d.handler
+		for j := range v.steps {
+			if v.steps[j].start < m.atSec {
+				h = v.steps[j].officer
+			}
+		}
+		load[h]++
+	}
+	return load
+}
+
+func workloadBands(ps []riskPred) []WorkloadBand {
+	if len(ps) < 3 {
+		return nil
+	}
+	s := append([]riskPred(nil), ps...)
+	sort.Slice(s, func(i, j int) bool { return s[i].load < s[j].load })
+	var out []WorkloadBand
+	for k := 0; k < 3; k++ {
+		part := s[k*len(s)/3 : (k+1)*len(s)/3]
+		b := WorkloadBand{MinOpen: part[0].load, MaxOpen: part[len(part)-1].load, N: len(part)}
+		for _, p := range part {
+			b.MeanRisk += p.model
+			if p.late {
+				b.LateShare++
+			}
+		}
+		b.MeanRisk /= float64(len(part))
+		b.LateShare /= float64(len(part))
+		out = append(out, b)
+	}
+	return out
 }
 
 // outcome says whether a dossier went late, judged at end with its final

@@ -89,8 +89,9 @@ type gnode struct {
 
 // tree is a hierarchy of groups for one kind of duration.
 type tree struct {
-	idx   map[gkey]int32
-	nodes []gnode
+	idx    map[gkey]int32
+	leaves []int32 // RiskData leaf id → node + 1 (0: none yet)
+	nodes  []gnode
 }
 
 func newTree() *tree { return &tree{idx: map[gkey]int32{}} }
@@ -109,8 +110,18 @@ func (t *tree) node(k gkey) int32 {
 	return i
 }
 
-func (t *tree) add(leaf gkey, dur int64, event bool) {
-	i := t.node(leaf)
+// add records an observation in the finest group, leaf, of d.
+func (t *tree) add(d *RiskData, leaf int32, dur int64, event bool) {
+	if len(t.leaves) < len(d.leafPairs) {
+		t.leaves = append(t.leaves, make([]int32, len(d.leafPairs)-len(t.leaves))...)
+	}
+	i := t.leaves[leaf] - 1
+	if i < 0 {
+		lp := d.leafPairs[leaf]
+		p, s := d.pairList[lp[0]], d.pairList[lp[1]]
+		i = t.node(leafKey(p[0], s[0], p[1], s[1]))
+		t.leaves[leaf] = i + 1
+	}
 	t.nodes[i].codes = append(t.nodes[i].codes, encodeObs(dur, event))
 }
 
@@ -201,19 +212,19 @@ func (d *RiskData) Fit(at time.Time, opt RiskOptions) *RiskModel {
 		startA := d.active(&v, x.recv)
 		stopA := d.active(&v, v.stop)
 		allow := d.allowance(x)
-		m.remaining.add(leafKey(x.proc, recvStep, x.unit, x.handler), toShare(stopA-startA, allow), v.finished)
+		m.remaining.add(d, x.rleaf, toShare(stopA-startA, allow), v.finished)
 		for j := range v.steps {
 			s := &v.steps[j]
 			if s.start >= m.atSec {
 				break
 			}
 			sa := d.active(&v, s.start)
-			m.remaining.add(leafKey(x.proc, s.name, x.unit, s.officer), toShare(stopA-sa, allow), v.finished)
+			m.remaining.add(d, s.leaf, toShare(stopA-sa, allow), v.finished)
 			e, event := v.stepEndAt(s)
 			if e < s.start {
 				continue
 			}
-			m.stepDur.add(leafKey(x.proc, s.name, x.unit, s.officer), d.active(&v, e)-sa, event)
+			m.stepDur.add(d, s.leaf, d.active(&v, e)-sa, event)
 		}
 	}
 	m.stepDur.node(gkey{lvl: levelAll})

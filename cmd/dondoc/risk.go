@@ -230,6 +230,12 @@ func writeEvalText(w io.Writer, ev models.RiskEval, grid []riskTune, now time.Ti
 		line(p.At.In(loc).Format("01/2006"), p)
 	}
 	line("tất cả", ev.Overall)
+	if len(ev.Workload) > 0 {
+		b.WriteString("\nKhối lượng công việc (số hồ sơ đang mở người giữ hồ sơ có) — nguy cơ dự báo trung bình / tỉ lệ trễ thực tế:\n")
+		for _, w := range ev.Workload {
+			fmt.Fprintf(&b, "  %3d–%3d hồ sơ: %5d dự báo, %s / %s\n", w.MinOpen, w.MaxOpen, w.N, num(w.MeanRisk), num(w.LateShare))
+		}
+	}
 	if len(grid) > 0 {
 		b.WriteString("\nNgưỡng gộp nhóm (số ví dụ đã xong một nhóm cần có) — toàn kỳ:\n")
 		for _, g := range grid {
