@@ -85,15 +85,24 @@ func (m *RiskModel) AssessDossier(x *Dossier, steps []Step) (RiskAssessment, boo
 	if closed(x) {
 		r.stop = max(unixOrZero(StopAt(x)), r.recv)
 	}
-	var ss []rstep
+	type named struct {
+		s    rstep
+		name string
+	}
+	var ns []named
 	for i := range steps {
 		s := &steps[i]
 		if !stepOf(x, s) || s.StartedAt.IsZero() || (!s.FinishedAt.IsZero() && s.FinishedAt.Before(s.StartedAt)) {
 			continue
 		}
-		ss = append(ss, rstep{name: d.lookupStep(s.Name), officer: d.lookup(s.OfficerCode), start: s.StartedAt.Unix(), end: unixOrZero(s.FinishedAt)})
+		ns = append(ns, named{rstep{name: d.lookupStep(s.Name), officer: d.lookup(s.OfficerCode), start: s.StartedAt.Unix(), end: unixOrZero(s.FinishedAt)}, s.Name})
 	}
-	sort.SliceStable(ss, func(i, j int) bool { return ss[i].start < ss[j].start })
+	sort.SliceStable(ns, func(i, j int) bool { return ns[i].s.start < ns[j].s.start })
+	ss := make([]rstep, len(ns))
+	names := make([]string, len(ns))
+	for i := range ns {
+		ss[i], names[i] = ns[i].s, ns[i].name
+	}
 	var sups [][2]int64
 	for _, iv := range x.Supplements {
 		if !iv.Start.IsZero() {
@@ -107,15 +116,8 @@ func (m *RiskModel) AssessDossier(x *Dossier, steps []Step) (RiskAssessment, boo
 	if r.stop != 0 && r.stop <= m.atSec {
 		v.stop, v.finished = r.stop, r.status.IsFinished()
 	}
-	a, ok := m.assess(&v)
-	if ok && a.Step == "" && len(ss) > 0 {
-		for i := range steps {
-			if steps[i].StartedAt.Unix() == v.steps[len(v.steps)-1].start {
-				a.Step = steps[i].Name
-			}
-		}
-	}
-	return a, ok
+	v.names = names
+	return m.assess(&v)
 }
 
 // position is where an open dossier stands at the model's instant.
@@ -213,6 +215,9 @@ func (m *RiskModel) assess(v *view) (RiskAssessment, bool) {
 	}
 	if p.step != recvStep {
 		a.Step = str(d, p.step)
+		if a.Step == "" && p.stepIdx < len(v.names) {
+			a.Step = v.names[p.stepIdx] // a step name the history never saw
+		}
 	}
 	a.Reason = m.reason(ks, p, surv, allow, a)
 	return a, true
@@ -233,13 +238,13 @@ func (m *RiskModel) reason(ks [numLevels]gkey, p position, remaining *Survival, 
 	}
 	left := "còn " + workSpan(p.slack) + " làm việc"
 	if p.step != recvStep && !p.stepDone {
-		s, _, thin := m.stepDur.pick(ks, 0, m.opt.MinEvents)
+		s, lvl, thin := m.stepDur.pick(ks, 0, m.opt.MinEvents)
 		if thin && !a.Thin {
 			b.WriteString("ít dữ liệu về bước này: ")
 		}
 		med, ok1 := s.Quantile(0.5)
 		p80, ok2 := s.Quantile(0.8)
-		fmt.Fprintf(&b, "bước %s ", a.Step)
+		fmt.Fprintf(&b, "bước %s%s ", a.Step, whose[lvl])
 		switch {
 		case ok1 && ok2:
 			fmt.Fprintf(&b, "thường mất %s, 80 %% xong trong %s", workSpan(med), workSpan(p80))
@@ -270,6 +275,9 @@ func (m *RiskModel) reason(ks [numLevels]gkey, p position, remaining *Survival, 
 	fmt.Fprintf(&b, "; đã qua %s, %s", workSpan(p.elapsed), left)
 	return b.String()
 }
+
+// whose says which group a step's figures come from.
+var whose = [numLevels]string{" (cán bộ này)", " (ở đơn vị này)", " (thủ tục này)", "", ""}
 
 // workSpan writes working minutes the way an officer says them: hours
 // under a day, else days to the half day ("1,5 ngày").

@@ -86,7 +86,7 @@ func TestRiskPooling(t *testing.T) {
 	if len(list) != 3 || list[0].Code != slowOpen {
 		t.Errorf("want 3 open dossiers, slow first; got %+v", list)
 	}
-	if !strings.Contains(slow.Reason, "bước Thẩm định thường mất 7 ngày, 80 % xong trong 7 ngày") ||
+	if !strings.Contains(slow.Reason, "bước Thẩm định (cán bộ này) thường mất 7 ngày, 80 % xong trong 7 ngày") ||
 		!strings.Contains(slow.Reason, "đã ở bước này 2 ngày, còn 4 ngày làm việc") {
 		t.Errorf("reason %q", slow.Reason)
 	}
@@ -126,8 +126,9 @@ func TestRiskBadInput(t *testing.T) {
 		t.Errorf("empty history: %+v", got)
 	}
 	x := Dossier{Code: "x", ProcedureCode: "new", ReceivedAt: f.day(5, 8), DueAt: f.day(8, 17), Status: StatusProcessing}
+	// Its only step ends before it starts: left out, so it is before any step.
 	a, ok := empty.Fit(at, RiskOptions{}).AssessDossier(&x, []Step{{Name: "Bước lạ", StartedAt: f.day(5, 9), FinishedAt: f.day(4, 9)}})
-	if !ok || a.Risk != 0 || !strings.HasPrefix(a.Reason, "ít dữ liệu") {
+	if !ok || a.Risk != 0 || !strings.HasPrefix(a.Reason, "ít dữ liệu") || a.Step != "" {
 		t.Errorf("no history: %+v, %v", a, ok)
 	}
 }
@@ -155,5 +156,26 @@ func TestRiskCensoring(t *testing.T) {
 	// S(1 + 4 days left) = 10/20.
 	if math.Abs(a.Risk-0.5) > 1e-9 {
 		t.Errorf("risk %.3f, want 0.5 (%s)", a.Risk, a.Reason)
+	}
+}
+
+// TestAssessDossierFromOutside: a dossier from the store, with a step name
+// the history never saw, is judged and named.
+func TestAssessDossierFromOutside(t *testing.T) {
+	f := newRiskFixture()
+	for i := 0; i < 10; i++ {
+		f.add("P", "a", i, 2)
+	}
+	at := f.day(22, 8)
+	m := f.data.Fit(at, RiskOptions{MinEvents: 5})
+	rec := f.day(21, 8)
+	x := Dossier{Code: "ngoai", ProcedureCode: "P", UnitCode: "U", HandlerCode: "a", ReceivedAt: rec, DueAt: f.cal.DueDate(rec, 5), Status: StatusProcessing}
+	a, ok := m.AssessDossier(&x, []Step{{Name: "Lấy ý kiến sở ngành", OfficerCode: "a", StartedAt: rec.Add(time.Hour)}})
+	if !ok || a.Step != "Lấy ý kiến sở ngành" || !strings.Contains(a.Reason, "Lấy ý kiến sở ngành") || a.Code != "ngoai" {
+		t.Errorf("%+v, %v", a, ok)
+	}
+	x.Status, x.FinishedAt = StatusFinished, f.day(21, 15)
+	if _, ok := m.AssessDossier(&x, nil); ok {
+		t.Error("a finished dossier was assessed")
 	}
 }

@@ -210,7 +210,8 @@ func cmpInt64(a, b int64) int {
 
 // view is one dossier as known at an instant: what had happened by then.
 type view struct {
-	code     string // set for a dossier from outside the history
+	code     string   // set for a dossier from outside the history
+	names    []string // its step names, likewise
 	d        *rdossier
 	steps    []rstep
 	sups     [][2]int64
