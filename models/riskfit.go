@@ -110,6 +110,29 @@ func (t *tree) node(k gkey) int32 {
 	return i
 }
 
+// reserve creates the leaf groups with observations and gives each its
+// share of one buffer of counts[leaf] codes.
+func (t *tree) reserve(d *RiskData, counts []int32) {
+	total := 0
+	for _, c := range counts {
+		total += int(c)
+	}
+	buf := make([]uint32, total)
+	t.leaves = make([]int32, len(d.leafPairs))
+	off := 0
+	for leaf, c := range counts {
+		if c == 0 {
+			continue
+		}
+		lp := d.leafPairs[leaf]
+		p, s := d.pairList[lp[0]], d.pairList[lp[1]]
+		i := t.node(leafKey(p[0], s[0], p[1], s[1]))
+		t.leaves[leaf] = i + 1
+		t.nodes[i].codes = buf[off : off : off+int(c)]
+		off += int(c)
+	}
+}
+
 // add records an observation in the finest group, leaf, of d.
 func (t *tree) add(d *RiskData, leaf int32, dur int64, event bool) {
 	if len(t.leaves) < len(d.leafPairs) {
@@ -203,6 +226,28 @@ func (m *RiskModel) At() time.Time { return m.at }
 func (d *RiskData) Fit(at time.Time, opt RiskOptions) *RiskModel {
 	opt = opt.withDefaults()
 	m := &RiskModel{data: d, at: at, atSec: at.Unix(), opt: opt, stepDur: newTree(), remaining: newTree()}
+	// First count the observations of every leaf, so that they go into
+	// one buffer per tree instead of a growing slice per group.
+	nr, ns := make([]int32, len(d.leafPairs)), make([]int32, len(d.leafPairs))
+	for i := range d.ds {
+		v, ok := d.viewAt(i, m.atSec)
+		if !ok {
+			continue
+		}
+		nr[v.d.rleaf]++
+		for j := range v.steps {
+			s := &v.steps[j]
+			if s.start >= m.atSec {
+				break
+			}
+			nr[s.leaf]++
+			if e, _ := v.stepEndAt(s); e >= s.start {
+				ns[s.leaf]++
+			}
+		}
+	}
+	m.remaining.reserve(d, nr)
+	m.stepDur.reserve(d, ns)
 	for i := range d.ds {
 		v, ok := d.viewAt(i, m.atSec)
 		if !ok {
