@@ -23,6 +23,9 @@ type Survival struct {
 	cumEv  []int32   // events at times ≤ times[i]
 	events int32     // all events
 	n      int32     // all observations
+	// The median and the 80th percentile, worked out once.
+	med, p80     int64
+	medOK, p80OK bool
 }
 
 // run is a distinct time with its counts of events and censorings.
@@ -146,6 +149,8 @@ func survivalFromRuns(runs []run) *Survival {
 		atRisk -= r.d + r.c
 	}
 	s.events = ev
+	s.med, s.medOK = s.Quantile(0.5)
+	s.p80, s.p80OK = s.Quantile(0.8)
 	return s
 }
 
@@ -155,7 +160,16 @@ func (s *Survival) idx(t int64) int {
 		return -1
 	}
 	tt := uint32(min(t, maxObsTime))
-	return sort.Search(len(s.times), func(i int) bool { return s.times[i] > tt }) - 1
+	lo, hi := 0, len(s.times) // the first index with times[i] > tt is in [lo, hi]
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if s.times[mid] > tt {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo - 1
 }
 
 // S returns the estimated probability that the duration exceeds t.

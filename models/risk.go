@@ -1,11 +1,13 @@
 package models
 
 import (
-	"fmt"
 	"math"
+	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,21 +43,38 @@ type RiskAssessment struct {
 
 // Assess returns every dossier open and not yet overdue at the model's
 // instant whose unit keep accepts (nil: every unit), riskiest first (then
-// by code). Dossiers without a due date are left out.
+// by code). Dossiers without a due date are left out. The history is
+// split between GOMAXPROCS workers; keep must be safe for concurrent use.
 func (m *RiskModel) Assess(keep func(unitCode string) bool) []RiskAssessment {
-	out := make([]RiskAssessment, 0, 64)
 	d := m.data
-	for i := range d.ds {
-		if keep != nil && !keep(d.strs[d.ds[i].unit]) {
-			continue
-		}
-		v, ok := d.viewAt(i, m.atSec)
-		if !ok {
-			continue
-		}
-		if a, ok := m.assess(&v); ok {
-			out = append(out, a)
-		}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(d.ds)/4096))
+	parts := make([][]RiskAssessment, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lo, hi := w*len(d.ds)/workers, (w+1)*len(d.ds)/workers
+			out := make([]RiskAssessment, 0, 64)
+			for i := lo; i < hi; i++ {
+				if keep != nil && !keep(d.strs[d.ds[i].unit]) {
+					continue
+				}
+				v, ok := d.viewAt(i, m.atSec)
+				if !ok {
+					continue
+				}
+				if a, ok := m.assess(&v); ok {
+					out = append(out, a)
+				}
+			}
+			parts[w] = out
+		}()
+	}
+	wg.Wait()
+	out := parts[0]
+	for _, p := range parts[1:] {
+		out = append(out, p...)
 	}
 	SortRisks(out)
 	return out
@@ -63,11 +82,14 @@ func (m *RiskModel) Assess(keep func(unitCode string) bool) []RiskAssessment {
 
 // SortRisks orders assessments riskiest first, then by code.
 func SortRisks(out []RiskAssessment) {
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Risk != out[j].Risk {
-			return out[i].Risk > out[j].Risk
+	slices.SortFunc(out, func(a, b RiskAssessment) int {
+		switch {
+		case a.Risk > b.Risk:
+			return -1
+		case a.Risk < b.Risk:
+			return 1
 		}
-		return out[i].Code < out[j].Code
+		return strings.Compare(a.Code, b.Code)
 	})
 }
 
@@ -80,7 +102,7 @@ func (m *RiskModel) AssessDossier(x *Dossier, steps []Step) (RiskAssessment, boo
 	if x.ReceivedAt.IsZero() {
 		return RiskAssessment{}, false
 	}
-	r := rdossier{proc: d.lookup(x.ProcedureCode), unit: d.lookup(x.UnitCode), handler: d.lookup(x.HandlerCode),
+	r := rdossier{rleaf: -1, proc: d.lookup(x.ProcedureCode), unit: d.lookup(x.UnitCode), handler: d.lookup(x.HandlerCode),
 		recv: x.ReceivedAt.Unix(), due: unixOrZero(x.DueAt), status: x.Status}
 	if closed(x) {
 		r.stop = max(unixOrZero(StopAt(x)), r.recv)
@@ -95,7 +117,7 @@ func (m *RiskModel) AssessDossier(x *Dossier, steps []Step) (RiskAssessment, boo
 		if !stepOf(x, s) || s.StartedAt.IsZero() || (!s.FinishedAt.IsZero() && s.FinishedAt.Before(s.StartedAt)) {
 			continue
 		}
-		ns = append(ns, named{rstep{name: d.lookupStep(s.Name), officer: d.lookup(s.OfficerCode), start: s.StartedAt.Unix(), end: unixOrZero(s.FinishedAt)}, s.Name})
+		ns = append(ns, named{rstep{leaf: -1, name: d.lookupStep(s.Name), officer: d.lookup(s.OfficerCode), start: s.StartedAt.Unix(), end: unixOrZero(s.FinishedAt)}, s.Name})
 	}
 	sort.SliceStable(ns, func(i, j int) bool { return ns[i].s.start < ns[j].s.start })
 	ss := make([]rstep, len(ns))
@@ -169,8 +191,20 @@ func chain(proc, step, unit, holder int32) [numLevels]gkey {
 }
 
 // pick returns the finest group of t on the chain whose curve has at least
-// minEvents events after elapsed, else the root and thin = true.
-func (t *tree) pick(ks [numLevels]gkey, elapsed int64, minEvents int) (s *Survival, lvl int, thin bool) {
+// minEvents events after elapsed, else the root and thin = true. leaf is
+// the RiskData leaf id of the chain when known (else -1): the groups are
+// then found by their parent links instead of by key.
+func (t *tree) pick(leaf int32, ks [numLevels]gkey, elapsed int64, minEvents int) (s *Survival, lvl int, thin bool) {
+	if leaf >= 0 && int(leaf) < len(t.leaves) && t.leaves[leaf] > 0 {
+		for i := t.leaves[leaf] - 1; i >= 0; i = t.nodes[i].parent {
+			n := &t.nodes[i]
+			if n.surv != nil && n.surv.EventsAfter(elapsed) >= minEvents {
+				return n.surv, int(n.key.lvl), false
+			}
+		}
+		i := t.find(gkey{lvl: levelAll})
+		return t.nodes[i].surv, levelAll, true
+	}
 	for l := 0; l < numLevels; l++ {
 		i := t.find(ks[l])
 		if i < 0 || t.nodes[i].surv == nil {
@@ -194,7 +228,11 @@ func (m *RiskModel) assess(v *view) (RiskAssessment, bool) {
 	ks := chain(x.proc, p.step, x.unit, p.holder)
 	allow := d.allowance(x)
 	el, sl := toShare(p.elapsed, allow), toShare(p.slack, allow)
-	surv, lvl, thin := m.remaining.pick(ks, el, m.opt.MinEvents)
+	leaf := x.rleaf
+	if p.stepIdx >= 0 {
+		leaf = v.steps[p.stepIdx].leaf
+	}
+	surv, lvl, thin := m.remaining.pick(leaf, ks, el, m.opt.MinEvents)
 	risk, ok := surv.Conditional(el, sl)
 	if !ok {
 		risk = 1 // longer than every example: nothing says it will finish soon
@@ -219,7 +257,7 @@ func (m *RiskModel) assess(v *view) (RiskAssessment, bool) {
 			a.Step = v.names[p.stepIdx] // a step name the history never saw
 		}
 	}
-	a.Reason = m.reason(ks, p, surv, allow, a)
+	a.Reason = m.reason(leaf, ks, p, surv, allow, a)
 	return a, true
 }
 
@@ -231,49 +269,56 @@ func str(d *RiskData, id int32) string {
 }
 
 // reason says in one line what the risk rests on.
-func (m *RiskModel) reason(ks [numLevels]gkey, p position, remaining *Survival, allow int64, a RiskAssessment) string {
-	var b strings.Builder
+func (m *RiskModel) reason(leaf int32, ks [numLevels]gkey, p position, remaining *Survival, allow int64, a RiskAssessment) string {
+	b := make([]byte, 0, 224)
 	if a.Thin {
-		b.WriteString("ít dữ liệu: ")
+		b = append(b, "ít dữ liệu: "...)
 	}
-	left := "còn " + workSpan(p.slack) + " làm việc"
+	var med, p80 int64
+	var ok1, ok2 bool
 	if p.step != recvStep && !p.stepDone {
-		s, lvl, thin := m.stepDur.pick(ks, 0, m.opt.MinEvents)
+		s, lvl, thin := m.stepDur.pick(leaf, ks, 0, m.opt.MinEvents)
 		if thin && !a.Thin {
-			b.WriteString("ít dữ liệu về bước này: ")
+			b = append(b, "ít dữ liệu về bước này: "...)
 		}
-		med, ok1 := s.Quantile(0.5)
-		p80, ok2 := s.Quantile(0.8)
-		fmt.Fprintf(&b, "bước %s%s ", a.Step, whose[lvl])
+		med, ok1, p80, ok2 = s.med, s.medOK, s.p80, s.p80OK
+		b = append(b, "bước "...)
+		b = append(b, a.Step...)
+		b = append(b, whose[lvl]...)
 		switch {
 		case ok1 && ok2:
-			fmt.Fprintf(&b, "thường mất %s, 80 %% xong trong %s", workSpan(med), workSpan(p80))
+			b = appendSpan(append(b, " thường mất "...), med)
+			b = appendSpan(append(b, ", 80 % xong trong "...), p80)
 		case ok1:
-			fmt.Fprintf(&b, "thường mất %s, chưa đến 80 %% ví dụ xong", workSpan(med))
+			b = appendSpan(append(b, " thường mất "...), med)
+			b = append(b, ", chưa đến 80 % ví dụ xong"...)
 		default:
-			b.WriteString("chưa đến nửa số ví dụ xong")
+			b = append(b, " chưa đến nửa số ví dụ xong"...)
 		}
-		fmt.Fprintf(&b, "; đã ở bước này %s, %s", workSpan(p.elapsed), left)
-		return b.String()
-	}
-	med, ok1 := remaining.Quantile(0.5)
-	p80, ok2 := remaining.Quantile(0.8)
-	med, p80 = fromShare(med, allow), fromShare(p80, allow)
-	if p.step == recvStep {
-		b.WriteString("hồ sơ như vậy ")
+		b = appendSpan(append(b, "; đã ở bước này "...), p.elapsed)
 	} else {
-		fmt.Fprintf(&b, "sau bước %s, hồ sơ như vậy ", a.Step)
+		med, ok1, p80, ok2 = fromShare(remaining.med, allow), remaining.medOK, fromShare(remaining.p80, allow), remaining.p80OK
+		if p.step != recvStep {
+			b = append(b, "sau bước "...)
+			b = append(b, a.Step...)
+			b = append(b, ", "...)
+		}
+		b = append(b, "hồ sơ như vậy "...)
+		switch {
+		case ok1 && ok2:
+			b = appendSpan(append(b, "thường xong trong "...), med)
+			b = appendSpan(append(b, ", 80 % xong trong "...), p80)
+		case ok1:
+			b = appendSpan(append(b, "thường xong trong "...), med)
+			b = append(b, ", chưa đến 80 % xong"...)
+		default:
+			b = append(b, "chưa đến nửa số ví dụ xong"...)
+		}
+		b = appendSpan(append(b, "; đã qua "...), p.elapsed)
 	}
-	switch {
-	case ok1 && ok2:
-		fmt.Fprintf(&b, "thường xong trong %s, 80 %% xong trong %s", workSpan(med), workSpan(p80))
-	case ok1:
-		fmt.Fprintf(&b, "thường xong trong %s, chưa đến 80 %% xong", workSpan(med))
-	default:
-		b.WriteString("chưa đến nửa số ví dụ xong")
-	}
-	fmt.Fprintf(&b, "; đã qua %s, %s", workSpan(p.elapsed), left)
-	return b.String()
+	b = appendSpan(append(b, ", còn "...), p.slack)
+	b = append(b, " làm việc"...)
+	return string(b)
 }
 
 // whose says which group a step's figures come from.
@@ -281,17 +326,19 @@ var whose = [numLevels]string{" (cán bộ này)", " (ở đơn vị này)", " (
 
 // workSpan writes working minutes the way an officer says them: hours
 // under a day, else days to the half day ("1,5 ngày").
-func workSpan(min int64) string {
+func workSpan(min int64) string { return string(appendSpan(nil, min)) }
+
+func appendSpan(b []byte, min int64) []byte {
 	switch {
 	case min < 60:
-		return "dưới 1 giờ"
+		return append(b, "dưới 1 giờ"...)
 	case min < WorkMinutesPerDay:
-		return strconv.FormatInt((min+30)/60, 10) + " giờ"
+		return append(strconv.AppendInt(b, (min+30)/60, 10), " giờ"...)
 	}
 	half := int64(math.Round(float64(min) * 2 / WorkMinutesPerDay))
-	s := strconv.FormatInt(half/2, 10)
+	b = strconv.AppendInt(b, half/2, 10)
 	if half%2 == 1 {
-		s += ",5"
+		b = append(b, ",5"...)
 	}
-	return s + " ngày"
+	return append(b, " ngày"...)
 }
