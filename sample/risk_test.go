@@ -1,43 +1,71 @@
 package sample
 
 import (
+	"sort"
 	"testing"
 	"time"
 
 	"github.com/dondoc/dondoc/models"
 )
 
-// riskHistory generates months of a district's history up to now into a
-// models.RiskData.
-func riskHistory(t testing.TB, now time.Time, months, dossiers int) (*models.RiskData, *models.Calendar) {
-	t.Helper()
+// TestStepTiming: with realistic timing, examination time differs by
+// officer, has a long tail, and lateness follows from it in a plausible
+// share.
+func TestStepTiming(t *testing.T) {
 	loc := models.DefaultLocation()
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, loc)
 	cal := models.NewCalendar(models.CalendarConfig{Location: loc})
 	data := &Data{}
-	if err := Generate(Config{Seed: DistrictSeed, Now: now, Months: months, Dossiers: dossiers, Calendar: cal, StepTiming: true}, data); err != nil {
+	if err := Generate(Config{Seed: DistrictSeed, Now: now, Months: 12, Dossiers: 12000, Calendar: cal, StepTiming: true}, data); err != nil {
 		t.Fatal(err)
 	}
-	rd := models.NewRiskData(cal)
-	steps := map[string][]models.Step{}
+	// Examination durations per officer, in working minutes.
+	by := map[string][]int64{}
+	var all []int64
 	for _, s := range data.Steps {
-		steps[s.DossierCode] = append(steps[s.DossierCode], s)
+		if s.Seq != 2 || s.FinishedAt.IsZero() {
+			continue
+		}
+		if s.FinishedAt.Before(s.StartedAt) {
+			t.Fatalf("step ends before it starts: %+v", s)
+		}
+		m := cal.WorkingMinutes(s.StartedAt, s.FinishedAt)
+		by[s.OfficerCode] = append(by[s.OfficerCode], m)
+		all = append(all, m)
 	}
+	median := func(x []int64) int64 {
+		sort.Slice(x, func(i, j int) bool { return x[i] < x[j] })
+		return x[len(x)/2]
+	}
+	var meds []int64
+	for _, x := range by {
+		if len(x) >= 30 {
+			meds = append(meds, median(x))
+		}
+	}
+	if len(meds) < 10 {
+		t.Fatalf("only %d officers with 30 examinations", len(meds))
+	}
+	sort.Slice(meds, func(i, j int) bool { return meds[i] < meds[j] })
+	if lo, hi := meds[len(meds)/10], meds[len(meds)*9/10]; float64(hi) < 1.5*float64(lo) {
+		t.Errorf("officers' median examinations too alike: p10 %d, p90 %d minutes", lo, hi)
+	}
+	med := median(all)
+	if p99 := all[len(all)*99/100]; float64(p99) < 4*float64(med) {
+		t.Errorf("no long tail: median %d, p99 %d minutes", med, p99)
+	}
+	late, finished := 0, 0
 	for i := range data.Dossiers {
-		rd.Add(&data.Dossiers[i], steps[data.Dossiers[i].Code])
+		d := &data.Dossiers[i]
+		if !d.Status.IsFinished() || d.DueAt.IsZero() {
+			continue
+		}
+		finished++
+		if d.FinishedAt.After(d.DueAt.Add(d.SupplementWait(d.DueAt))) {
+			late++
+		}
 	}
-	return rd, cal
-}
-
-func TestRiskBacktestOnSample(t *testing.T) {
-	loc := models.DefaultLocation()
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, loc)
-	rd, cal := riskHistory(t, now, 12, 12000)
-	ats := models.MonthStarts(cal, now.AddDate(0, -6, 0), now.AddDate(0, -1, 0))
-	ev := rd.Backtest(ats, now, models.RiskOptions{})
-	for _, p := range ev.Periods {
-		t.Logf("%s n=%d late=%d model %.3f/%.3f/%.3f dueSoon %.3f/%.3f/%.3f elapsed %.3f/%.3f/%.3f", p.At.Format("2006-01"), p.N, p.Late,
-			p.Model.AUC, p.Model.Brier, p.Model.PrecisionAtK, p.DueSoon.AUC, p.DueSoon.Brier, p.DueSoon.PrecisionAtK, p.Elapsed.AUC, p.Elapsed.Brier, p.Elapsed.PrecisionAtK)
+	if share := float64(late) / float64(finished); share < 0.03 || share > 0.2 {
+		t.Errorf("late share %.3f of %d finished", share, finished)
 	}
-	o := ev.Overall
-	t.Logf("overall n=%d late=%d model %.3f/%.3f/%.3f dueSoon %.3f elapsed %.3f", o.N, o.Late, o.Model.AUC, o.Model.Brier, o.Model.PrecisionAtK, o.DueSoon.AUC, o.Elapsed.AUC)
 }
