@@ -30,9 +30,14 @@ type Config struct {
 	// the two old communes merged on 1 July 2025. Default 12, or 100 when
 	// Dossiers ≥ 100 000. More than 15 makes a province ("UBND tỉnh Phú
 	// Lâm") of districts of about 12 communes each, with departments (sở).
-	Units    int
-	Location *time.Location   // default: Calendar's, else Asia/Ho_Chi_Minh
-	Calendar *models.Calendar // default: models.NewCalendar with Location
+	Units int
+	// StepTiming gives the steps realistic timing (see timing.go): their
+	// durations depend on procedure, unit, officer and queue, and lateness
+	// follows from them instead of being drawn at random. Off by default
+	// so that existing samples (and the golden files made from them) stay.
+	StepTiming bool
+	Location   *time.Location   // default: Calendar's, else Asia/Ho_Chi_Minh
+	Calendar   *models.Calendar // default: models.NewCalendar with Location
 }
 
 // Sink receives the generated records in this order: every unit (a parent
