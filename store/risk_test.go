@@ -26,8 +26,8 @@ func TestEachDossierWithSteps(t *testing.T) {
 					StartedAt: at(2026, 3, i, 8+k, 0), DueAt: at(2026, 3, i+1, 17, 0)})
 			}
 		}
-		must(t, s.UpsertDossiers(ctx, ds))
-		must(t, s.UpsertSteps(ctx, steps))
+		must(t, storetest.SeedDossiers(ctx, s, ds))
+		must(t, storetest.SeedSteps(ctx, s, steps))
 		var got []string
 		err := s.EachDossierWithSteps(ctx, func(d *models.Dossier, st []models.Step) error {
 			line := fmt.Sprintf("%s:%d:%d", d.Code, len(d.Supplements), len(st))

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // timedDB writes 8 months of a district with realistic step timing (now
@@ -35,14 +36,7 @@ func timedDB(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, err := range []error{
-		s.UpsertUnits(ctx, data.Units), s.UpsertOfficers(ctx, data.Officers), s.UpsertProcedures(ctx, data.Procedures),
-		s.UpsertDossiers(ctx, data.Dossiers), s.UpsertSteps(ctx, data.Steps),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.LoadSample(t, s, data)
 	return path
 }
 
@@ -51,7 +45,7 @@ func TestRiskCommand(t *testing.T) {
 	env := sampleEnv(map[string]string{"DONDOC_NOW": "2026-12-01T10:00:00+07:00", "DATABASE_URL": db})
 	risk := func(t *testing.T, args ...string) (string, string, int) {
 		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), append([]string{"risk"}, args...), env, strings.NewReader(""), &stdout, &stderr)
+		code := Run(context.Background(), append([]string{"risk"}, args...), env, strings.NewReader(""), &stdout, &stderr)
 		return stdout.String(), stderr.String(), code
 	}
 	t.Run("json for a unit, riskiest first", func(t *testing.T) {

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func runRisk(ctx context.Context, a *app, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usagef("--format must be text or json, got %q", *format)
 	}
-	at := a.cfg.Clock()()
+	at := a.clock().Now()
 	if *atFlag != "" {
 		t, err := time.Parse(time.RFC3339, *atFlag)
 		if err != nil {
@@ -180,7 +180,7 @@ func runRiskEval(ctx context.Context, a *app, args []string) error {
 	if months[1].Sub(months[0]) > 10*366*24*time.Hour {
 		return usagef("at most ten years at a time")
 	}
-	now := a.cfg.Clock()()
+	now := a.clock().Now()
 	st, data, err := loadRiskData(ctx, a)
 	if err != nil {
 		return err
