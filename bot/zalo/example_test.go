@@ -16,7 +16,8 @@ func ExampleBot_Send() {
 	fake := zalofake.New(zalofake.Options{})
 	defer fake.Close()
 	ctx := context.Background()
-	b, err := zalo.New(ctx, zalo.Config{Token: fake.Token(), BaseURL: fake.BaseURL()}) // BaseURL: cfg.ZaloAPIBase
+	b, err := zalo.New(ctx, zalo.Config{Token: fake.Token(), BaseURL: fake.BaseURL(), // BaseURL: cfg.ZaloAPIBase
+		RatePerChat: 100}) // ZALO_RATE_PER_CHAT; default 1 message/s per chat
 	if err != nil {
 		fmt.Println(err)
 		return
