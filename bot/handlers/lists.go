@@ -266,6 +266,9 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 	code := q.Command.Args[0]
 	notFound := &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy hồ sơ %s trong phạm vi của bạn.", code)}
 	d, err := h.Store.Dossier(ctx, code)
+	if up := strings.ToUpper(code); errors.Is(err, models.ErrNotFound) && up != code {
+		d, err = h.Store.Dossier(ctx, up) // codes as people type them: case-insensitive
+	}
 	if errors.Is(err, models.ErrNotFound) {
 		return bot.Reply{}, notFound
 	}

@@ -23,6 +23,7 @@ type pacer struct {
 	clock   clockwork.Clock
 	every   time.Duration // between two sends overall
 	perChat time.Duration // between two sends to one chat
+	retry   time.Duration // the first pause after a 429
 
 	mu    sync.Mutex
 	slow  float64 // ≥ 1
@@ -30,13 +31,21 @@ type pacer struct {
 	chats map[string]time.Time
 }
 
-func newPacer(clock clockwork.Clock, perSecond, perChat float64) *pacer {
-	return &pacer{clock: clock, every: time.Duration(float64(time.Second) / perSecond),
+// newPacer paces perSecond sends overall and perChat per chat; a
+// negative perSecond does not pace.
+func newPacer(clock clockwork.Clock, perSecond, perChat float64, retry time.Duration) *pacer {
+	if perSecond < 0 {
+		return &pacer{clock: clock, retry: retry, slow: 1, chats: map[string]time.Time{}}
+	}
+	return &pacer{clock: clock, retry: retry, every: time.Duration(float64(time.Second) / perSecond),
 		perChat: time.Duration(float64(time.Second) / perChat), slow: 1, chats: map[string]time.Time{}}
 }
 
 // wait blocks until a send to chatID may go; false when ctx ended first.
 func (p *pacer) wait(ctx context.Context, chatID string) bool {
+	if p.every <= 0 {
+		return ctx.Err() == nil
+	}
 	p.mu.Lock()
 	now := p.clock.Now()
 	at := now
@@ -73,7 +82,7 @@ func (p *pacer) quota() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.slow = min(p.slow*2, maxSlow)
-	return max(quotaRetry, time.Duration(float64(p.perChat)*p.slow))
+	return max(time.Duration(float64(p.retry)*p.slow/2), time.Duration(float64(p.perChat)*p.slow))
 }
 
 // ok records a successful send.

@@ -16,7 +16,7 @@ import (
 // successes.
 func TestPacerSpacesAndAdapts(t *testing.T) {
 	clock := clockwork.NewFakeClock()
-	p := newPacer(clock, 2, 1) // 500 ms overall, 1 s per chat
+	p := newPacer(clock, 2, 1, 2*time.Second) // 500 ms overall, 1 s per chat
 	ctx := context.Background()
 	reserve := func(chat string) time.Duration {
 		p.mu.Lock()

@@ -307,8 +307,8 @@ func (b *Bot) Reply(ctx context.Context, to bot.Update, r bot.Reply) error {
 
 // Attempts of one reply message: transient failures, and 429s.
 const (
-	replyAttempts      = 4
-	replyQuotaAttempts = 8
+	replyAttempts      = 6
+	replyQuotaAttempts = 10
 )
 
 func (b *Bot) replyPiece(ctx context.Context, chatID string, chunks []string, i int) error {
@@ -331,7 +331,7 @@ func (b *Bot) replyPiece(ctx context.Context, chatID string, chunks []string, i 
 			if attempt >= replyAttempts || (errors.As(err, &ae) && (ae.Code == http.StatusUnauthorized || ae.Code == http.StatusNotFound)) {
 				return se
 			}
-			wait = time.Duration(attempt) * 500 * time.Millisecond
+			wait = time.Duration(attempt) * b.cfg.RetryWait
 		default:
 			return se
 		}
@@ -365,6 +365,9 @@ func Limits() notify.Limits {
 // ZALO_RATE_PER_CHAT) for notify's dispatcher; the bot paces its own calls
 // the same way and slows down after a 429.
 func (b *Bot) Limits() notify.Limits {
+	if b.cfg.RatePerSecond < 0 {
+		return notify.Limits{IsGroup: func(string) bool { return false }}
+	}
 	return notify.Limits{PerSecond: b.cfg.RatePerSecond, PerChatPerSecond: b.cfg.RatePerChat, IsGroup: func(string) bool { return false }}
 }
 
@@ -429,14 +432,21 @@ func (p *pageMemory) fromButtons(chatID string, rows [][]notify.Button) string {
 	if args != "" {
 		typed += " " + args
 	}
+	if numberArg[cmd] {
+		typed += " trang"
+	}
 	return fmt.Sprintf(hintNextPage, typed+" "+strconv.Itoa(next+1))
 }
+
+// numberArg are the commands whose own argument may be a bare number
+// (/sapden 3: three working days): their pages are typed "/sapden trang 2".
+var numberArg = map[string]bool{"sapden": true}
 
 // translate turns "/<command> [args] <n>" typed in a chat whose last
 // listing was that command with those args into the router's request for
 // page n (a callback carrying bot.PageData).
 func (p *pageMemory) translate(u *bot.Update) {
-	c, ok := bot.ParseCommand(u.Text, "")
+	c, ok := bot.ParseCommand(u.Text, u.Bot)
 	if !ok || !c.Known || len(c.Args) == 0 {
 		return
 	}
@@ -444,11 +454,17 @@ func (p *pageMemory) translate(u *bot.Update) {
 	if err != nil || n < 1 {
 		return
 	}
+	rest := c.Args[:len(c.Args)-1]
+	if k := len(rest); k > 0 && bot.Fold(rest[k-1]) == "trang" {
+		rest = rest[:k-1]
+	} else if numberArg[c.Name] {
+		return // "/sapden 3" is three days, not page 3
+	}
 	p.mu.Lock()
 	pc, ok := p.chats[u.ChatID]
 	p.mu.Unlock()
 	if !ok || p.now().After(pc.until) || pc.command != c.Name ||
-		!strings.EqualFold(strings.Join(c.Args[:len(c.Args)-1], " "), strings.Join(strings.Fields(pc.args), " ")) {
+		!strings.EqualFold(strings.Join(rest, " "), strings.Join(strings.Fields(pc.args), " ")) {
 		return
 	}
 	u.Callback = &bot.Callback{Data: bot.PageData(pc.command, pc.args, n-1)}

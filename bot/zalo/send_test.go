@@ -23,8 +23,8 @@ func TestSendClassification(t *testing.T) {
 		class      notify.Class
 		retryAfter time.Duration
 	}{
-		{name: "429 quota exceeded, no retry_after", fault: zalofake.QuotaExceeded(), class: notify.RateLimited, retryAfter: quotaRetry},
-		{name: "errorCode 429 in a 200", fault: zalofake.InBody(zalofake.CamelCase(zalofake.QuotaExceeded())), class: notify.RateLimited, retryAfter: quotaRetry},
+		{name: "429 quota exceeded, no retry_after", fault: zalofake.QuotaExceeded(), class: notify.RateLimited, retryAfter: defaultQuotaRetry},
+		{name: "errorCode 429 in a 200", fault: zalofake.InBody(zalofake.CamelCase(zalofake.QuotaExceeded())), class: notify.RateLimited, retryAfter: defaultQuotaRetry},
 		{name: "403 is Zalo's internal error, not blocked", fault: zalofake.InternalError(), class: notify.Retryable},
 		{name: "408 timeout", fault: zalofake.RequestTimeout(), class: notify.Retryable},
 		{name: "400 wrong method", fault: zalofake.BadRequest(), class: notify.Retryable},

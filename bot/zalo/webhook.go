@@ -57,11 +57,10 @@ func (b *Bot) WebhookHandler(handler func(context.Context, bot.Update)) http.Han
 			return
 		}
 		ctx := context.WithoutCancel(r.Context())
-		work := b.accept(ctx, res, "webhook", handler)
-		ack(w)
-		if work != nil {
-			b.handlers.Spawn(func() { work(ctx) })
+		if work := b.accept(ctx, res, "webhook", handler); work != nil {
+			b.handlers.Spawn(func() { work(ctx) }) // before the answer: Wait then covers it
 		}
+		ack(w)
 	})
 }
 

@@ -125,14 +125,21 @@ type Config struct {
 	// RatePerSecond and RatePerChat are the pace of sends overall and per
 	// chat (ZALO_RATE_PER_SECOND, ZALO_RATE_PER_CHAT), defaults
 	// DefaultRatePerSecond and DefaultRatePerChat. A 429 slows both down
-	// for a while.
+	// for a while. A negative RatePerSecond turns pacing off (tests).
 	RatePerSecond, RatePerChat float64
 
 	// PhotoURL, when set, publishes a photo and returns a public URL for
 	// sendPhoto; without it photos are sent as their caption and a note.
 	PhotoURL     func(ctx context.Context, f notify.File) (string, error)
 	MaxRetryWait time.Duration // the longest a reply waits for a 429, default 30 s
-	Workers      int           // polled updates handled at once, default 8
+	// QuotaRetry is the first pause after a 429, which names none
+	// (default 2 s); later 429s double it with the pace.
+	QuotaRetry time.Duration
+	// RetryWait is the pause before a reply's second attempt after a
+	// transient failure (403, 408, 5xx), growing with each attempt;
+	// default 500 ms.
+	RetryWait time.Duration
+	Workers   int // polled updates handled at once, default 8
 	// Backoff is the pause after the attempt-th consecutive polling error
 	// (attempt ≥ 1); default exponential from 1 s to 60 s with ±50 % jitter.
 	Backoff func(attempt int) time.Duration
@@ -194,6 +201,12 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
+	if cfg.QuotaRetry <= 0 {
+		cfg.QuotaRetry = defaultQuotaRetry
+	}
+	if cfg.RetryWait <= 0 {
+		cfg.RetryWait = 500 * time.Millisecond
+	}
 	if cfg.Backoff == nil {
 		cfg.Backoff = defaultBackoff
 	}
@@ -206,7 +219,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.FixedZone("ICT", 7*3600)
 	}
-	if cfg.RatePerSecond <= 0 {
+	if cfg.RatePerSecond == 0 {
 		cfg.RatePerSecond = DefaultRatePerSecond
 	}
 	if cfg.RatePerChat <= 0 {
@@ -226,7 +239,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	}
 	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, clock: cfg.Clock, handlers: bot.NewHandlers(cfg.Workers),
 		seen: newRecent(4096), pages: newPageMemory(4096, 30*time.Minute, cfg.Clock.Now),
-		pace:     newPacer(cfg.Clock, cfg.RatePerSecond, cfg.RatePerChat),
+		pace:     newPacer(cfg.Clock, cfg.RatePerSecond, cfg.RatePerChat, cfg.QuotaRetry),
 		progress: map[string]sendProgress{}, failing: map[string]bool{}}
 	var me struct {
 		ID            string `json:"id"`
@@ -439,12 +452,13 @@ func (b *Bot) do(ctx context.Context, method string, params, out any) error {
 	return nil
 }
 
-// quotaRetry is the first pause after a 429, which names none.
-const quotaRetry = 2 * time.Second
+// defaultQuotaRetry is the first pause after a 429, which names none.
+const defaultQuotaRetry = 2 * time.Second
 
 // Classify turns an error of call into a *notify.SendError, by Zalo's
 // documented codes:
-//   - 429 "Quota exceeded" → RateLimited (no retry_after: quotaRetry);
+//   - 429 "Quota exceeded" → RateLimited (no retry_after: a default pause;
+//     the bot's own sends use its adaptive pace instead);
 //   - 403 (Zalo's internal server error), 408 (timeout), 5xx, transport
 //     errors, non-JSON replies → Retryable: never deactivate anything;
 //   - 401 (token invalid) → Retryable, so that no chat is marked inactive
@@ -462,7 +476,7 @@ func Classify(err error) *notify.SendError {
 		e := &notify.SendError{Class: notify.Retryable, Reason: fmt.Sprintf("%d %s", ae.Code, ae.Description), Err: err}
 		switch ae.Code {
 		case http.StatusTooManyRequests:
-			e.Class, e.RetryAfter = notify.RateLimited, quotaRetry
+			e.Class, e.RetryAfter = notify.RateLimited, defaultQuotaRetry
 		case http.StatusUnauthorized:
 			e.Reason = "ZALO_BOT_TOKEN bị từ chối: " + ae.Description
 		case http.StatusNotFound:
