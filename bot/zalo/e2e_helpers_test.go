@@ -221,3 +221,31 @@ func (e *zenv) openDossier(unit string) string {
 }
 
 func newClockAt(t time.Time) *clockwork.FakeClock { return clockwork.NewFakeClockAt(t) }
+
+// unitByName returns a unit under root whose name has diacritics, and the
+// last two words of its name as people type them (folded).
+func (e *zenv) unitByName(root string) (models.Unit, string) {
+	e.t.Helper()
+	tree, err := models.NewUnitTree(e.data.Units)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, u := range e.data.Units {
+		w := strings.Fields(u.Name)
+		if u.Code == root || !tree.Contains(root, u.Code) || len(w) < 3 || bot.Fold(u.Name) == strings.ToLower(u.Name) {
+			continue
+		}
+		words := bot.Fold(strings.Join(w[len(w)-2:], " "))
+		n := 0
+		for _, o := range e.data.Units {
+			if strings.Contains(" "+bot.Fold(o.Name)+" ", " "+words+" ") {
+				n++
+			}
+		}
+		if n == 1 {
+			return u, words
+		}
+	}
+	e.t.Fatal("no unit with a distinctive name")
+	return models.Unit{}, ""
+}

@@ -53,6 +53,7 @@ func TestWebhookEndToEnd(t *testing.T) {
 
 		// Every command in private, as people type them.
 		dossier := e.openDossier(leader.UnitCode)
+		unit, unitWords := e.unitByName(leader.UnitCode)
 		for _, tc := range []struct{ text, want string }{
 			{"/trogiup", "/quahan"},
 			{"trợ giúp", "Hướng dẫn sử dụng"},
@@ -68,6 +69,11 @@ func TestWebhookEndToEnd(t *testing.T) {
 			{"/xephang", "Xếp hạng"},
 			{"/baocao", "KẾT QUẢ"},
 			{"/quahn", "Ý anh/chị là /quahan?"},
+			{"/quahan " + unitWords, "quá hạn — " + unit.Name},
+			{"quá hạn " + strings.ToUpper(unit.Code), "quá hạn — " + unit.Name},
+			{"/sapden 3 " + unitWords, "sắp đến hạn — " + unit.Name},
+			{"/sapden năm", "Không hiểu «năm»"},
+			{"/quahan khong co don vi nay", "Không tìm thấy đơn vị"},
 			{"xin chào", "/trogiup"},
 		} {
 			if r := e.say(uLeader, tc.text); !strings.Contains(r, tc.want) {
