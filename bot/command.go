@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/dondoc/dondoc/models"
 )
 
 // Command is a parsed command: "/name@bot arg...", or a command as people
@@ -41,21 +41,13 @@ const maxCommandWords = 3
 const maxCommandLen = 64
 
 // Fold returns s in lower case without Vietnamese diacritics ("Quá hạn"
-// → "qua han", "Đơn" → "don"), for matching what people type.
-func Fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return norm.NFC.String(b.String())
-}
+// → "qua han", "Đơn" → "don"), for matching what people type
+// (models.Fold).
+func Fold(s string) string { return models.Fold(s) }
+
+// foldWord folds one typed word into command-name form ("hạn" → "han",
+// "quá_hạn" → "quahan").
+func foldWord(w string) string { return strings.ReplaceAll(models.Fold(w), " ", "") }
 
 // ParseCommand reads a command from text. A text starting with "/" is a
 // command (known or not); a text without it is one only when its first
@@ -90,7 +82,7 @@ func ParseCommand(text, botUsername string) (Command, bool) {
 	for n := min(maxCommandWords, len(words)); n >= 1; n-- {
 		var joined strings.Builder
 		for _, w := range words[:n] {
-			joined.WriteString(Fold(w))
+			joined.WriteString(foldWord(w))
 		}
 		if canon, ok := aliases[joined.String()]; ok {
 			return withArgs(Command{Name: canon, Alias: joined.String(), Known: true}, text, n), true
@@ -99,7 +91,7 @@ func ParseCommand(text, botUsername string) (Command, bool) {
 	if !slash {
 		return Command{}, false
 	}
-	name := Fold(words[0])
+	name := foldWord(words[0])
 	if len(name) > maxCommandLen {
 		name = firstLen(name, maxCommandLen)
 	}
@@ -143,7 +135,7 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 // nearest to typed (folded), within two edits and less than half its
 // length; "" when none is.
 func Nearest(typed string) string {
-	typed = Fold(typed)
+	typed = foldWord(typed)
 	if typed == "" || len(typed) > maxCommandLen {
 		return ""
 	}

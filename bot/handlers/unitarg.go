@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/models"
 )
 
 // maxUnitMatches bounds the units listed when a name is ambiguous.
@@ -43,14 +44,14 @@ func (h *handlers) unitArg(ctx context.Context, command string, words []string) 
 			}
 		}
 	}
-	want := " " + strings.Join(strings.Fields(bot.Fold(phrase)), " ") + " "
+	want := " " + models.Fold(phrase) + " "
 	var matches []string
 	for _, c := range all {
 		u, _ := tree.Get(c)
 		if u == nil {
 			continue
 		}
-		name := " " + strings.Join(strings.Fields(bot.Fold(u.Name)), " ") + " "
+		name := " " + models.Fold(u.Name) + " "
 		if strings.Contains(name, want) {
 			matches = append(matches, c)
 		}
