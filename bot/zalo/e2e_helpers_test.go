@@ -49,7 +49,7 @@ func (l *logBuffer) String() string {
 // webhook on a local HTTP server (as `dondoc serve` mounts it) and the
 // router with every handler.
 type zenv struct {
-	t      *testing.T
+	t      testing.TB
 	st     *store.Store
 	fake   *zalofake.Server
 	data   *sample.Data
@@ -63,7 +63,7 @@ type zenv struct {
 	h   http.Handler
 }
 
-func newZEnv(t *testing.T, st *store.Store, opts zalofake.Options) *zenv {
+func newZEnv(t testing.TB, st *store.Store, opts zalofake.Options) *zenv {
 	t.Helper()
 	ctx := context.Background()
 	e := &zenv{t: t, st: st, logs: &logBuffer{}, now: time.Date(2026, 11, 27, 10, 0, 0, 0, ict)}
@@ -106,7 +106,7 @@ func (e *zenv) start() *zalo.Bot {
 	ctx := context.Background()
 	b, err := zalo.New(ctx, zalo.Config{Token: e.fake.Token(), BaseURL: e.fake.BaseURL(),
 		Logger: slog.New(slog.NewTextHandler(e.logs, nil)), State: e.st.PlatformState(),
-		WebhookURL: e.hook.URL + "/hooks/zalo", RatePerSecond: 10000, RatePerChat: 10000, QuotaRetry: time.Millisecond, RetryWait: time.Millisecond})
+		WebhookURL: e.hook.URL + "/hooks/zalo", RatePerSecond: -1, QuotaRetry: time.Millisecond, RetryWait: time.Millisecond})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -239,20 +239,21 @@ func (r *recent) add(id string) bool {
 // maxKey bounds a message id kept for deduplication.
 const maxKey = 128
 
-// fresh reports whether the update with message id key was not handled
-// before: recorded in State (so that it holds across restarts), else in
-// memory.
-func (b *Bot) fresh(ctx context.Context, key string) bool {
-	if key == "" {
+// freshInProcess reports whether this process has not seen message id
+// key yet (cheap, before the webhook answers).
+func (b *Bot) freshInProcess(key string) bool {
+	return key == "" || b.seen.add(truncate(key, maxKey))
+}
+
+// freshInState reports whether message id key is not recorded in State as
+// handled (by this process before a restart, or by another replica), and
+// records it. It runs in the handler pool, after the webhook answered, so
+// that a slow database never delays the answer Zalo waits for.
+func (b *Bot) freshInState(ctx context.Context, key string) bool {
+	if key == "" || b.cfg.State == nil {
 		return true
 	}
 	key = truncate(key, maxKey)
-	if !b.seen.add(key) {
-		return false
-	}
-	if b.cfg.State == nil {
-		return true
-	}
 	ok, err := b.cfg.State.MarkUpdate(ctx, Platform, key, b.clock.Now())
 	if err != nil {
 		b.log.Warn("zalo: could not record a handled update; deduplicating in memory only", "err", err)
@@ -261,27 +262,36 @@ func (b *Bot) fresh(ctx context.Context, key string) bool {
 	return ok
 }
 
-// accept converts r and drops what dondoc ignores and redeliveries; it
-// returns the work to run for the update, or nil.
+// accept converts r and drops what dondoc ignores and what this process
+// has seen; it returns the work to run for the update (which first drops
+// an update recorded as handled in State), or nil.
 func (b *Bot) accept(ctx context.Context, r rawResult, via string, handler func(context.Context, bot.Update)) func(context.Context) {
 	in, why := b.convert(r)
 	if why != "" {
 		b.log.Info("zalo: update ignored", "via", via, "event", truncate(r.EventName, 64), "reason", why)
 		return nil
 	}
-	if !b.fresh(ctx, in.key) {
+	dropped := func() {
 		b.log.Info("zalo: redelivered update dropped", "via", via, "message", truncate(in.key, maxKey))
+	}
+	if !b.freshInProcess(in.key) {
+		dropped()
 		return nil
 	}
-	if in.answer != "" {
-		return func(ctx context.Context) {
-			if err := b.Reply(ctx, in.update, bot.Reply{Text: in.answer}); err != nil {
-				b.log.Warn("zalo: answer to a non-text message failed", "chat", in.update.ChatID, "err", err)
-			}
+	u := in.update
+	return func(ctx context.Context) {
+		if !b.freshInState(ctx, in.key) {
+			dropped()
+			return
+		}
+		if in.answer == "" {
+			handler(ctx, u)
+			return
+		}
+		if err := b.Reply(ctx, u, bot.Reply{Text: in.answer}); err != nil {
+			b.log.Warn("zalo: answer to a non-text message failed", "chat", u.ChatID, "err", err)
 		}
 	}
-	u := in.update
-	return func(ctx context.Context) { handler(ctx, u) }
 }
 
 // decodeResults reads getUpdates' result: one update object as Zalo

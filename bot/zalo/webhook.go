@@ -22,9 +22,10 @@ const SecretHeader = "X-Bot-Api-Secret-Token"
 // X-Bot-Api-Secret-Token with 401 (constant-time compare) and other
 // methods than POST with 405. Everything else is acknowledged with 200 at
 // once, so that Zalo does not redeliver it: a malformed or oversized body
-// and an unknown event are logged and dropped; an update whose message_id
-// was handled before (kept in State, so also after a restart) is dropped;
-// the rest runs handler in the background (Wait drains).
+// and an unknown event are logged and dropped; the rest runs in the
+// handler pool (Wait drains), which first drops an update whose message_id
+// was handled before (kept in State, so also after a restart). The answer
+// does not wait for the database.
 func (b *Bot) WebhookHandler(handler func(context.Context, bot.Update)) http.Handler {
 	want := sha256.Sum256([]byte(b.secret))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
