@@ -9,6 +9,7 @@ import (
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/internal/zalofake"
+	"github.com/dondoc/dondoc/notify"
 )
 
 // TestPacerSpacesAndAdapts checks the spacing of sends on a fake clock:
@@ -84,6 +85,12 @@ func TestUnauthorizedStopsTheChannel(t *testing.T) {
 	}
 	if !logs.waitFor("Zalo refused ZALO_BOT_TOKEN (401)", wait) {
 		t.Errorf("no clear log line:\n%s", logs)
+	}
+	// Notifications stay pending: no attempt spent, no link deactivated.
+	calls := fake.Calls("sendMessage")
+	err = b.Send(context.Background(), notify.Message{Platform: Platform, ChatID: "u2", Text: "Nhắc việc"})
+	if se := Classify(err); se.Class != notify.RateLimited || se.RetryAfter != stoppedRetry || fake.Calls("sendMessage") != calls {
+		t.Errorf("send while stopped: %v (%d calls)", err, fake.Calls("sendMessage")-calls)
 	}
 }
 

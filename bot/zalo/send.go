@@ -125,6 +125,9 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) error {
 	if m.ChatID == "" {
 		return &notify.SendError{Class: notify.Permanent, Reason: "no chat id"}
 	}
+	if b.stopped.Load() {
+		return stoppedError(nil)
+	}
 	text := plain(m.Text, m.Format)
 	photo := ""
 	switch {
@@ -183,6 +186,9 @@ const failDays = 3
 // Retryable.
 func (b *Bot) classifySend(ctx context.Context, chatID string, err error) *notify.SendError {
 	se := Classify(err)
+	if b.stopped.Load() {
+		return stoppedError(err)
+	}
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != http.StatusNotFound || b.cfg.State == nil {
 		return se
@@ -203,6 +209,16 @@ func (b *Bot) classifySend(ctx context.Context, chatID string, err error) *notif
 	b.log.Info("zalo: invalid request (404); the message fails, the link stays active", "chat", chatID, "days", n)
 	se.Reason = fmt.Sprintf("%s (day %d of %d before the link is marked inactive)", se.Reason, n, failDays)
 	return se
+}
+
+// stoppedRetry is when a notification is due again while the channel is
+// stopped by a 401: it stays pending (no attempt counted, no link
+// deactivated) until the token is fixed and dondoc restarted.
+const stoppedRetry = 10 * time.Minute
+
+func stoppedError(err error) *notify.SendError {
+	return &notify.SendError{Class: notify.RateLimited, RetryAfter: stoppedRetry,
+		Reason: "the Zalo channel is stopped: ZALO_BOT_TOKEN was refused (401)", Err: err}
 }
 
 // reached forgets the 404 days of a chat a send reached.

@@ -31,7 +31,7 @@ func TestSendClassification(t *testing.T) {
 		{name: "404 without State", fault: zalofake.InvalidRequest(), class: notify.Retryable},
 		{name: "a proxy's 502 page", fault: zalofake.ProxyError(), class: notify.Retryable},
 		{name: "client timeout", fault: zalofake.Delay(2 * time.Second), timeout: 100 * time.Millisecond, class: notify.Retryable},
-		{name: "token revoked", fault: zalofake.Unauthorized(), class: notify.Retryable},
+		{name: "token revoked: the channel stops, the entry stays pending", fault: zalofake.Unauthorized(), class: notify.RateLimited, retryAfter: stoppedRetry},
 		{name: "no chat id", chat: "-", class: notify.Permanent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

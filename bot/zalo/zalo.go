@@ -462,7 +462,8 @@ const defaultQuotaRetry = 2 * time.Second
 //   - 403 (Zalo's internal server error), 408 (timeout), 5xx, transport
 //     errors, non-JSON replies → Retryable: never deactivate anything;
 //   - 401 (token invalid) → Retryable, so that no chat is marked inactive
-//     for the bot's own fault; the channel stops (see Ready);
+//     for the bot's own fault; the channel stops (see Ready) and Send then
+//     answers RateLimited for 10 minutes, keeping notifications pending;
 //   - 404 (invalid request) → Retryable here; Send makes it Permanent (the
 //     link is marked inactive) only when it repeats on three different days;
 //   - 400 (wrong method or path: dondoc's fault, not the chat's) → Retryable.
