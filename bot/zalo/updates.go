@@ -239,6 +239,13 @@ func (r *recent) add(id string) bool {
 // maxKey bounds a message id kept for deduplication.
 const maxKey = 128
 
+// Handled updates are kept keepUpdates (Zalo redelivers within minutes;
+// a week covers a long outage), pruned every pruneEvery updates.
+const (
+	keepUpdates = 7 * 24 * time.Hour
+	pruneEvery  = 1000
+)
+
 // freshInProcess reports whether this process has not seen message id
 // key yet (cheap, before the webhook answers).
 func (b *Bot) freshInProcess(key string) bool {
@@ -254,10 +261,18 @@ func (b *Bot) freshInState(ctx context.Context, key string) bool {
 		return true
 	}
 	key = truncate(key, maxKey)
-	ok, err := b.cfg.State.MarkUpdate(ctx, Platform, key, b.clock.Now())
+	now := b.clock.Now()
+	ok, err := b.cfg.State.MarkUpdate(ctx, Platform, key, now)
 	if err != nil {
 		b.log.Warn("zalo: could not record a handled update; deduplicating in memory only", "err", err)
 		return true
+	}
+	if b.marked.Add(1)%pruneEvery == 0 {
+		if n, err := b.cfg.State.PruneUpdates(ctx, now.Add(-keepUpdates)); err != nil {
+			b.log.Warn("zalo: could not prune handled updates", "err", err)
+		} else if n > 0 {
+			b.log.Info("zalo: pruned handled updates", "deleted", n)
+		}
 	}
 	return ok
 }

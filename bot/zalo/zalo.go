@@ -92,6 +92,7 @@ type State interface {
 	NoteFailureDay(ctx context.Context, platform, chatID, day string) (int, error)
 	ClearFailures(ctx context.Context, platform, chatID string) error
 	SettingOrInit(ctx context.Context, name, value string, at time.Time) (string, error)
+	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Config configures a Bot. Token is required; the rest have defaults.
@@ -160,6 +161,7 @@ type Bot struct {
 	pages    *pageMemory
 	pace     *pacer
 	stopped  atomic.Bool // a 401 was seen
+	marked   atomic.Int64 // updates recorded in State, for pruning
 
 	mu       sync.Mutex
 	progress map[string]sendProgress // Send: chunks already delivered, by message key
