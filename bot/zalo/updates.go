@@ -31,8 +31,8 @@ const (
 	textUnsupported = "Bot chưa đọc được loại tin nhắn này, chỉ đọc tin nhắn chữ. Gõ /trogiup để xem các lệnh."
 )
 
-// maxText bounds the text of an incoming message handed to the router
-// (Zalo's own limit is 2000; a longer one is cut, not refused).
+// maxIncomingText bounds the text of an incoming message handed to the router
+// (bytes; Zalo's own limit is 2000 characters; a longer one is cut, not refused).
 const maxIncomingText = 4000
 
 // flexString is an id Zalo sends as a string (hex-like) or, defensively, a
@@ -118,7 +118,11 @@ func (b *Bot) convert(r rawResult) (incoming, string) {
 	}
 	text := truncate(m.Text, maxIncomingText)
 	if u.ChatType == bot.ChatGroup {
-		stripped, addressed := b.addressed(text)
+		said := text
+		if r.EventName == EventImage {
+			said = truncate(m.Caption, maxIncomingText)
+		}
+		stripped, addressed := b.addressed(said)
 		if !addressed && (m.ReplyTo == nil || string(m.ReplyTo.From.ID) != b.id) {
 			return incoming{}, "group message neither mentioning nor replying to the bot"
 		}
@@ -336,6 +340,9 @@ func decodeResults(raw json.RawMessage) ([]rawResult, error) {
 // off (cfg.Backoff). A 401 stops the channel: Run returns ErrUnauthorized.
 // Run returns nil after ctx ends and every running handler has returned.
 func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)) error {
+	if b.cfg.WebhookURL != "" {
+		return errors.New("zalo: Run: ZALO_WEBHOOK_URL is set, so updates come to WebhookHandler; long polling is only for deployments without a webhook")
+	}
 	failures := 0
 	defer b.handlers.Wait()
 	secs := strconv.Itoa(max(1, int(b.cfg.PollTimeout.Seconds())))
