@@ -160,7 +160,7 @@ type Bot struct {
 	seen     *recent
 	pages    *pageMemory
 	pace     *pacer
-	stopped  atomic.Bool // a 401 was seen
+	stopped  atomic.Bool  // a 401 was seen
 	marked   atomic.Int64 // updates recorded in State, for pruning
 
 	mu       sync.Mutex
