@@ -65,10 +65,10 @@ func runRisk(ctx context.Context, a *app, args []string) error {
 		}
 		keep = func(code string) bool { return tree.Contains(*unit, code) }
 	}
-	start := time.Now()
+	start := a.wall().Now()
 	m := data.Fit(at, models.RiskOptions{MinEvents: *minEvents, DueSoonDays: a.cfg.DueSoonDays})
 	list := m.Assess(keep)
-	a.log.Info("risk assessed", "dossiers", data.Len(), "open", len(list), "elapsed", time.Since(start).Round(time.Millisecond))
+	a.log.Info("risk assessed", "dossiers", data.Len(), "open", len(list), "elapsed", a.wall().Since(start).Round(time.Millisecond))
 	if *format == "json" {
 		return writeRiskJSON(a.stdout, list)
 	}

@@ -195,7 +195,8 @@ func (r *Router) resolve(ctx context.Context, log *slog.Logger, u Update, rs Res
 		q.Command = Command{Name: name, Alias: name, ArgText: args, Args: strings.Fields(args)}
 		_, q.Command.Known = Lookup(name)
 		q.Page, isCommand = page, true
-	} else if c, ok := ParseCommand(u.Text, u.Bot); ok {
+	} else if c, ok := ParseCommand(u.Text, u.Bot); ok && (u.Document == nil || strings.HasPrefix(strings.TrimSpace(u.Text), "/")) {
+		// A file's caption is a command only with its "/".
 		q.Command, isCommand = c, true
 	} else if strings.HasPrefix(strings.TrimSpace(u.Text), "/") {
 		return nil, false // addressed to another bot
@@ -250,7 +251,7 @@ func (r *Router) resolve(ctx context.Context, log *slog.Logger, u Update, rs Res
 		if q.Role == RoleUnlinked {
 			r.send(ctx, log, rs, u, Reply{Text: textUnlinked})
 		} else {
-			r.send(ctx, log, rs, u, Reply{Text: fmt.Sprintf(textUnknownCommand, q.Command.Alias)})
+			r.send(ctx, log, rs, u, Reply{Text: UnknownCommandText(q.Command)})
 		}
 		return nil, false
 	}

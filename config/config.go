@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -42,6 +43,16 @@ type Config struct {
 	ZaloToken        string // ZALO_BOT_TOKEN (secret)
 	ZaloAPIBase      string // ZALO_API_BASE
 	ZaloGroupsEnable bool   // ZALO_GROUPS
+	// ZaloWebhookURL selects webhook mode (ZALO_WEBHOOK_URL): HTTPS, or
+	// HTTP to a loopback host; empty means long polling.
+	ZaloWebhookURL string
+	// ZaloWebhookSecret is ZALO_WEBHOOK_SECRET (secret), 8–256 printable
+	// characters; generated and kept in the database when empty.
+	ZaloWebhookSecret string
+	// ZaloRatePerSecond and ZaloRatePerChat are the Zalo pace
+	// (ZALO_RATE_PER_SECOND, ZALO_RATE_PER_CHAT): Zalo publishes no
+	// numbers, so these are conservative defaults (10 and 1).
+	ZaloRatePerSecond, ZaloRatePerChat float64
 
 	RemindAt           string // REMIND_AT (HH:MM, empty: off)
 	EscalateAt         string // ESCALATE_AT
@@ -141,6 +152,10 @@ func Load(getenv func(string) string) (Config, error) {
 		ZaloToken:              get("ZALO_BOT_TOKEN", ""),
 		ZaloAPIBase:            strings.TrimRight(get("ZALO_API_BASE", DefaultZaloAPIBase), "/"),
 		ZaloGroupsEnable:       boolean("ZALO_GROUPS"),
+		ZaloWebhookURL:         get("ZALO_WEBHOOK_URL", ""),
+		ZaloWebhookSecret:      get("ZALO_WEBHOOK_SECRET", ""),
+		ZaloRatePerSecond:      atof("ZALO_RATE_PER_SECOND", 10),
+		ZaloRatePerChat:        atof("ZALO_RATE_PER_CHAT", 1),
 		RemindAt:               clock("REMIND_AT", "07:30"),
 		EscalateAt:             clock("ESCALATE_AT", "08:00"),
 		WeeklyAt:               clock("WEEKLY_AT", "08:00"),
@@ -207,7 +222,39 @@ func Load(getenv func(string) string) (Config, error) {
 	if s := c.TelegramWebhookSecret; s != "" && !validSecret(s) {
 		bad("TELEGRAM_WEBHOOK_SECRET", "(hidden)", "1–256 characters of A-Z a-z 0-9 _ -")
 	}
+	if w := c.ZaloWebhookURL; w != "" && !zaloWebhookURL(w) {
+		bad("ZALO_WEBHOOK_URL", w, "an https:// URL that Zalo can reach (plain http:// only to a loopback address)")
+	}
+	if s := c.ZaloWebhookSecret; s != "" && !validZaloSecret(s) {
+		bad("ZALO_WEBHOOK_SECRET", "(hidden)", "8–256 printable ASCII characters without spaces")
+	}
 	return c, errors.Join(errs...)
+}
+
+// zaloWebhookURL accepts an HTTPS URL, or HTTP to a loopback host.
+func zaloWebhookURL(w string) bool {
+	u, err := url.Parse(w)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if u.Scheme == "https" {
+		return true
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	return u.Scheme == "http" && (ip != nil && ip.IsLoopback() || strings.EqualFold(host, "localhost"))
+}
+
+func validZaloSecret(s string) bool {
+	if len(s) < 8 || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseClock reads a time of day "HH:MM".
@@ -261,6 +308,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("telegram_token", set(c.TelegramToken)),
 		slog.String("telegram_webhook", c.TelegramWebhookURL),
 		slog.String("zalo_token", set(c.ZaloToken)),
+		slog.String("zalo_webhook", c.ZaloWebhookURL),
+		slog.String("zalo_webhook_key", set(c.ZaloWebhookSecret)),
 		slog.String("ingest_token", set(c.IngestToken)),
 		slog.String("remind_at", c.RemindAt),
 	)

@@ -22,7 +22,7 @@ const (
 // Telegram user may paste the code without /start).
 var bareCodeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`)
 
-const textNotCommand = "Bot chỉ hiểu các lệnh bắt đầu bằng dấu /. Gõ /trogiup để xem hướng dẫn."
+const textNotCommand = "Bot chỉ hiểu các lệnh, gõ có hoặc không có dấu / (ví dụ: /quahan, quá hạn). Gõ /trogiup để xem hướng dẫn."
 
 // other answers a private message that is not a command: a bare link code
 // links the account as /start <mã> would; a file from a linked account is
