@@ -35,16 +35,30 @@ const waitStep = time.Second
 // waits on it, until the command returns.
 func runClocked(t *testing.T, clk *clockwork.FakeClock, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runInterrupted(t, clk, 0, env, args...)
+}
+
+// runInterrupted is runClocked that cancels the command's context (SIGTERM)
+// once the fake clock moved stopAfter on; 0: never.
+func runInterrupted(t *testing.T, clk *clockwork.FakeClock, stopAfter time.Duration, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		defer cancel()
-		code = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb, clk)
+		code = run(runCtx, args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb, clk)
 	}()
+	start := clk.Now()
 	for clk.BlockUntilContext(ctx, 1) == nil {
+		if stopAfter > 0 && clk.Since(start) >= stopAfter {
+			stop()
+			break
+		}
 		clk.Advance(waitStep)
 	}
 	<-done
@@ -199,6 +213,29 @@ func TestRemindWaitFlag(t *testing.T) {
 		}
 		if code, _, errs := runWith(t, db.env, "remind", "--wait", "-1s"); code != exitUsage {
 			t.Errorf("--wait -1s: code %d; want 2 (%s)", code, errs)
+		}
+	})
+}
+
+func TestRemindFailedAndInterrupted(t *testing.T) {
+	forEachWaitDB(t, func(t *testing.T, db *waitDB) {
+		fake := db.telegram(t)
+		// One officer blocked the bot: that message can never go out.
+		fake.FailNext("sendMessage", 1, tgfake.Blocked())
+		code, out, errs := runClocked(t, db.clk, db.env, "remind", "--date", "2026-11-26")
+		failed := db.outbox(t, "")[notify.StatusFailed]
+		if code != exitFailure || len(failed) != 1 || !strings.Contains(errs, "1 tin không gửi được") ||
+			!strings.Contains(errs, failed[0].Recipient) || strings.Contains(out, "Đã gửi hết.") {
+			t.Fatalf("remind with a blocked officer: code %d (want 1), %d failed\n%s\n%s", code, len(failed), out, errs)
+		}
+
+		// Stopped (SIGTERM) while waiting out a retry: still exit 4, with
+		// what is left.
+		fake.FailNext("sendMessage", 1, tgfake.RateLimited(300))
+		code, out, errs = runInterrupted(t, db.clk, time.Minute, db.env, "remind", "--date", "2026-11-27")
+		pending := db.outbox(t, "")[notify.StatusPending]
+		if code != exitQueued || len(pending) == 0 || !strings.Contains(errs, "còn "+strconv.Itoa(len(pending))+" tin") {
+			t.Fatalf("remind stopped while waiting: code %d (want 4), %d pending\n%s\n%s", code, len(pending), out, errs)
 		}
 	})
 }
