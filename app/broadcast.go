@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dondoc/dondoc/jobs"
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
 )
 
@@ -71,7 +71,7 @@ func runBroadcast(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "Tháng %02d/%04d: %d tin mới vào hàng đợi.\n", int(mon), year, n)
-	return deliverScope(ctx, a, st, channels, scope{jobs: []string{jobs.JobMonthly}, period: period}, *wait)
+	return deliverScope(ctx, a, st, channels, scope{jobs: []string{models.JobMonthly}, period: period}, *wait)
 }
 
 // chatBroadcaster is /guibaocao's way to the monthly broadcast: the same

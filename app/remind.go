@@ -9,7 +9,6 @@ import (
 
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/bot/zalo"
-	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/scheduler"
@@ -103,7 +102,7 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 	} else {
 		fmt.Fprintf(a.stdout, "Ngày %s: %d tin nhắc việc, %d tin mới vào hàng đợi.\n", day.VN(), stats.messages, stats.enqueued)
 	}
-	return deliverScope(ctx, a, st, channels, scope{jobs: []string{jobs.JobDigest, jobs.JobSecretariat}, period: day.String()}, *wait)
+	return deliverScope(ctx, a, st, channels, scope{jobs: []string{models.JobDigest, models.JobSecretariat}, period: day.String()}, *wait)
 }
 
 // chatChannels connects the configured chat platforms.
