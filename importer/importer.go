@@ -157,8 +157,13 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 	}
 	res.Warnings = res.Warnings[:min(len(res.Warnings), MaxWarnings)]
 	res.Summary.Warnings += r.WarningCount()
+	// Outside an atomic session every batch written is committed already:
+	// whatever ends the import, Stored says whether any was.
+	written := !(opt.Atomic || opt.DryRun) && res.Inserted+res.Updated+res.Unchanged > 0
 	switch {
 	case werr != nil:
+		_ = im.Rollback(ctx)
+		res.Stored = written
 		return res, werr
 	case rerr != nil:
 		if opt.Atomic || opt.DryRun {
@@ -166,14 +171,16 @@ func Run(ctx context.Context, s *store.Store, r *ingest.Reader, opt Options) (re
 		}
 		// Rows before the damage are good: keep them.
 		if cerr := im.Commit(ctx); cerr != nil {
+			res.Stored = written
 			return res, cerr
 		}
-		res.Stored = res.Inserted+res.Updated+res.Unchanged > 0
+		res.Stored = written
 		return res, rerr
 	case opt.DryRun || (opt.Atomic && res.Rejected > 0):
 		return res, nil
 	}
 	if err := im.Commit(ctx); err != nil {
+		res.Stored = written
 		return res, err
 	}
 	res.Stored = true
