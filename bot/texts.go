@@ -24,6 +24,7 @@ const (
 	textTimeout        = "Yêu cầu xử lý quá lâu nên đã dừng. Vui lòng thử lại sau (mã lỗi %s)."
 	textBusy           = "Hệ thống đang bận, vui lòng thử lại sau ít phút (mã lỗi %s)."
 	textPageGone       = "Danh sách đã thay đổi, vui lòng gõ lại lệnh."
+	textReplyFailed    = "Xin lỗi, bot không gửi được câu trả lời đầy đủ cho yêu cầu này. Vui lòng thử lại hoặc thu hẹp yêu cầu; nếu lỗi lặp lại, báo Văn phòng mã lỗi %s."
 )
 
 // StartText is the /start answer without a payload.
