@@ -93,7 +93,9 @@ func ParseCommand(text, botUsername string) (Command, bool) {
 	}
 	name := foldWord(words[0])
 	if len(name) > maxCommandLen {
-		name = firstLen(name, maxCommandLen)
+		// One byte over the bound, so that an echo of the name still
+		// shows it was cut (Request.Echo clips it with "…").
+		name = firstLen(name, maxCommandLen+1)
 	}
 	return withArgs(Command{Name: name, Alias: name, Suggest: Nearest(name)}, text, 1), true
 }

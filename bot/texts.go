@@ -26,15 +26,16 @@ const (
 	textTimeout        = "Yêu cầu xử lý quá lâu nên đã dừng. Vui lòng thử lại sau (mã lỗi %s)."
 	textBusy           = "Hệ thống đang bận, vui lòng thử lại sau ít phút (mã lỗi %s)."
 	textPageGone       = "Danh sách đã thay đổi, vui lòng gõ lại lệnh."
+	textReplyFailed    = "Xin lỗi, bot không gửi được câu trả lời đầy đủ cho yêu cầu này. Vui lòng thử lại hoặc thu hẹp yêu cầu; nếu lỗi lặp lại, báo Văn phòng mã lỗi %s."
 )
 
 // UnknownCommandText answers a command that does not exist, naming the
 // nearest one when there is one ("Ý anh/chị là /quahan?").
-func UnknownCommandText(c Command) string {
+func UnknownCommandText(c Command, echo func(string) string) string {
 	if c.Suggest != "" {
-		return fmt.Sprintf(textDidYouMean, c.Alias, c.Suggest)
+		return fmt.Sprintf(textDidYouMean, echo(c.Alias), c.Suggest)
 	}
-	return fmt.Sprintf(textUnknownCommand, c.Alias)
+	return fmt.Sprintf(textUnknownCommand, echo(c.Alias))
 }
 
 // StartText is the /start answer without a payload.

@@ -60,7 +60,33 @@ type Config struct {
 	MonthlyAt          string // MONTHLY_AT (first working day of the month)
 	EscalateRepeatDays int    // ESCALATE_REPEAT_DAYS
 	EscalateToGroups   bool   // ESCALATE_TO_GROUPS
+
+	// IngestLimits bound every imported file and request (docs/operations.md).
+	IngestLimits IngestLimits
+	// IngestMaxBodyBytes caps an ingest API request body (INGEST_MAX_BODY_BYTES).
+	IngestMaxBodyBytes int64
+	// ChatEchoChars caps how much of a user's own text a reply repeats
+	// (CHAT_ECHO_CHARS).
+	ChatEchoChars int
 }
+
+// IngestLimits has the fields of ingest.Limits, in the same order, so that
+// ingest.Limits(cfg.IngestLimits) converts it.
+type IngestLimits struct {
+	MaxUncompressedBytes  int64 // INGEST_MAX_UNCOMPRESSED_BYTES (default 100 MiB)
+	MaxSharedStringsBytes int64 // INGEST_MAX_SHARED_STRINGS_BYTES (default 32 MiB)
+	MaxEntries            int   // INGEST_MAX_ZIP_ENTRIES (default 1000)
+	MaxCellChars          int   // INGEST_MAX_CELL_CHARS (default 32767)
+	MaxRows               int   // INGEST_MAX_ROWS (default 2000000)
+	MaxCodeChars          int   // INGEST_MAX_CODE_CHARS (default 64)
+	MaxTextChars          int   // INGEST_MAX_TEXT_CHARS (default 1000)
+}
+
+// The defaults of the limits (ingest.DefaultLimits has the same values).
+const (
+	DefaultIngestMaxBodyBytes = 64 << 20
+	DefaultChatEchoChars      = 64
+)
 
 // DefaultTelegramEndpoint is the official Bot API endpoint format.
 const DefaultTelegramEndpoint = "https://api.telegram.org/bot%s/%s"
@@ -162,6 +188,20 @@ func Load(getenv func(string) string) (Config, error) {
 		MonthlyAt:              clock("MONTHLY_AT", "09:00"),
 		EscalateRepeatDays:     atoi("ESCALATE_REPEAT_DAYS", 5, 1, 60),
 		EscalateToGroups:       boolean("ESCALATE_TO_GROUPS"),
+		IngestLimits: IngestLimits{
+			MaxUncompressedBytes:  int64(atoi("INGEST_MAX_UNCOMPRESSED_BYTES", 100<<20, 1<<20, 4<<30)),
+			MaxSharedStringsBytes: int64(atoi("INGEST_MAX_SHARED_STRINGS_BYTES", 32<<20, 1<<20, 4<<30)),
+			MaxEntries:            atoi("INGEST_MAX_ZIP_ENTRIES", 1000, 10, 1_000_000),
+			MaxCellChars:          atoi("INGEST_MAX_CELL_CHARS", 32767, 100, 10<<20),
+			MaxRows:               atoi("INGEST_MAX_ROWS", 2_000_000, 1, 100_000_000),
+			MaxCodeChars:          atoi("INGEST_MAX_CODE_CHARS", 64, 8, 10000),
+			MaxTextChars:          atoi("INGEST_MAX_TEXT_CHARS", 1000, 16, 1_000_000),
+		},
+		IngestMaxBodyBytes: int64(atoi("INGEST_MAX_BODY_BYTES", DefaultIngestMaxBodyBytes, 1<<10, 16<<30)),
+		ChatEchoChars:      atoi("CHAT_ECHO_CHARS", DefaultChatEchoChars, 8, 1000),
+	}
+	if l := c.IngestLimits; l.MaxSharedStringsBytes > l.MaxUncompressedBytes {
+		bad("INGEST_MAX_SHARED_STRINGS_BYTES", strconv.FormatInt(l.MaxSharedStringsBytes, 10), "at most INGEST_MAX_UNCOMPRESSED_BYTES")
 	}
 
 	if u := c.DatabaseURL; strings.Contains(u, "://") && !strings.HasPrefix(u, "postgres://") &&

@@ -23,7 +23,7 @@ type listScope struct {
 }
 
 func unitNotFound(code string) error {
-	return &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy đơn vị %s trong phạm vi của bạn.", code)}
+	return &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy đơn vị %s trong phạm vi của bạn.", models.Clip(strings.TrimSpace(code), bot.DefaultEchoChars))}
 }
 
 // scopeFor resolves the scope of /quahan and /sapden: an officer's own
@@ -268,7 +268,7 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 		return bot.Reply{}, &bot.UserError{Msg: "Cách dùng: /tra <mã hồ sơ>, ví dụ /tra H12.34-241105-0001."}
 	}
 	code := q.Command.Args[0]
-	notFound := &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy hồ sơ %s trong phạm vi của bạn.", code)}
+	notFound := &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy hồ sơ %s trong phạm vi của bạn.", q.Echo(code))}
 	d, err := h.Store.Dossier(ctx, code)
 	if up := strings.ToUpper(code); errors.Is(err, models.ErrNotFound) && up != code {
 		d, err = h.Store.Dossier(ctx, up) // codes as people type them: case-insensitive
