@@ -14,6 +14,7 @@ import (
 
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/internal/zalofake"
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
@@ -257,9 +258,9 @@ func TestRemindWaitsOnZalo(t *testing.T) {
 				if err != nil || len(accs) < 3 {
 					t.Fatalf("accounts: %d, %v", len(accs), err)
 				}
-				var zaccs []store.ChatAccount
+				var zaccs []models.ChatAccount
 				for i, acc := range accs[:3] {
-					zaccs = append(zaccs, store.ChatAccount{Platform: "zalo", UserID: "zu" + strconv.Itoa(i), ChatID: "zu" + strconv.Itoa(i),
+					zaccs = append(zaccs, models.ChatAccount{Platform: "zalo", UserID: "zu" + strconv.Itoa(i), ChatID: "zu" + strconv.Itoa(i),
 						OfficerCode: acc.OfficerCode, Active: true, LinkedAt: db.t0})
 				}
 				if err := db.st.UpsertChatAccounts(ctx, zaccs); err != nil {
