@@ -192,3 +192,44 @@ func TestTallyOpenMatchesClassify(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFactsOf1M is the import-time cost of computing the facts of 1M
+// dossiers (done once per dossier, not per report).
+func BenchmarkFactsOf1M(b *testing.B) {
+	ds := benchDossiers()
+	r := testRules()
+	var n int
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range ds {
+			if r.FactsOf(&ds[i]).InScope {
+				n++
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ds)), "ns/dossier")
+}
+
+// BenchmarkFactsTally1M is a month's figures over 1M precomputed facts:
+// what a GROUP BY over a facts table does, in Go.
+func BenchmarkFactsTally1M(b *testing.B) {
+	ds := benchDossiers()
+	r := testRules()
+	fs := make([]Facts, len(ds))
+	for i := range ds {
+		fs[i] = r.FactsOf(&ds[i])
+	}
+	p := MonthPeriod(2026, time.June, testLoc)
+	var total Counts
+	b.ReportAllocs()
+	for b.Loop() {
+		total = Counts{}
+		for i := range fs {
+			if c, ok := fs[i].Tally(p, p.Last()); ok {
+				total.Add(c)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ds)), "ns/dossier")
+	b.ReportMetric(float64(total.InScope), "in_scope")
+}
