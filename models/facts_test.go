@@ -172,7 +172,7 @@ func TestTallyFromFactsEqualsTally(t *testing.T) {
 	}
 }
 
-// TestTallyMatchesClassifyAtJudgedInstant: an open dossier's count at the
+// TestTallyOpenMatchesClassify: an open dossier's count at the
 // judged instant is Classify's class then.
 func TestTallyOpenMatchesClassify(t *testing.T) {
 	r := testRules()
