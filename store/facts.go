@@ -57,7 +57,9 @@ func (s *Store) factsKey() string {
 type instant time.Time
 
 // Value implements driver.Valuer.
-func (t instant) Value() (driver.Value, error) { return time.Time(t).UTC().Truncate(time.Microsecond), nil }
+func (t instant) Value() (driver.Value, error) {
+	return time.Time(t).UTC().Truncate(time.Microsecond), nil
+}
 
 // Scan implements sql.Scanner.
 func (t *instant) Scan(src any) error {
