@@ -35,7 +35,7 @@ type Item struct {
 	ProcedureName string
 	UnitCode      string
 	HandlerCode   string
-	ApplicantName string // personal data: shown only with RenderOptions.ShowApplicant
+	ApplicantName string    // personal data: shown only with RenderOptions.ShowApplicant
 	DueAt         time.Time // the effective deadline (Class.Deadline), else the due date
 	Class         models.Classification
 }
