@@ -271,6 +271,43 @@ func (s *Store) refreshFacts(tx *gorm.DB, codes []string) error {
 	return s.writeFacts(tx, &fs)
 }
 
+// refreshStepFacts recomputes the step facts of the dossiers with codes
+// (after their steps were written) and the dossiers' step count; the rest
+// of their facts does not depend on steps.
+func (s *Store) refreshStepFacts(tx *gorm.DB, codes []string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	_, ds, steps, err := s.loadForFacts(tx, codes)
+	if err != nil {
+		return fmt.Errorf("store: step facts: %w", err)
+	}
+	var rows []stepFactRow
+	for i := range ds {
+		for _, sf := range s.rules.StepFactsOf(&ds[i], steps[ds[i].Code]) {
+			rows = append(rows, stepFactRow{Code: ds[i].Code, Seq: sf.Seq, OfficerCode: sf.OfficerCode,
+				StartAt: instant(sf.Start), EndAt: tstamp(sf.End), Deadline: instant(sf.Deadline), Last: sf.Last})
+		}
+	}
+	for _, chunk := range chunks(codes, s.maxParams()) {
+		if err := tx.Exec("DELETE FROM step_facts WHERE code IN ?", chunk).Error; err != nil {
+			return fmt.Errorf("store: step facts: %w", err)
+		}
+	}
+	if len(rows) > 0 {
+		if err := tx.CreateInBatches(rows, s.batchSize(7)).Error; err != nil {
+			return fmt.Errorf("store: step facts: %w", err)
+		}
+	}
+	for _, chunk := range chunks(codes, s.maxParams()) {
+		if err := tx.Exec("UPDATE dossier_facts SET steps = (SELECT COUNT(*) FROM step_facts x WHERE x.code = dossier_facts.code) WHERE code IN ?",
+			chunk).Error; err != nil {
+			return fmt.Errorf("store: step facts: %w", err)
+		}
+	}
+	return nil
+}
+
 // factsBatch is how many dossiers RecomputeFacts handles per transaction.
 const factsBatch = 2000
 

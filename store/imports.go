@@ -515,7 +515,7 @@ func (im *Import) WriteSteps(ctx context.Context, steps []models.Step) (c models
 			touched = append(touched, code)
 		}
 	}
-	if err := im.inTx(ctx, func(tx *gorm.DB) error { return im.s.refreshFacts(tx, touched) }); err != nil {
+	if err := im.inTx(ctx, func(tx *gorm.DB) error { return im.s.refreshStepFacts(tx, touched) }); err != nil {
 		return c, missing, fmt.Errorf("store: import steps: %w", err)
 	}
 	return c, missing, nil
