@@ -124,6 +124,37 @@ type factSet struct {
 	rows  []factsRow
 	waits []factWaitRow
 	steps []stepFactRow
+	// waitEnd[i] is the end in waits of the waits of rows[i].
+	waitEnd []int
+}
+
+// subset returns the facts of the dossiers at indices idx of fs (whose
+// steps, if any, are recomputed from steps by r: fs has none).
+func (fs *factSet) subset(r *models.Rules, idx []int, stored []models.Dossier, steps map[string][]models.Step) *factSet {
+	if len(idx) == len(fs.rows) && len(steps) == 0 {
+		return fs
+	}
+	out := &factSet{}
+	for _, i := range idx {
+		row := fs.rows[i]
+		start := 0
+		if i > 0 {
+			start = fs.waitEnd[i-1]
+		}
+		out.waits = append(out.waits, fs.waits[start:fs.waitEnd[i]]...)
+		if st := steps[row.Code]; len(st) > 0 {
+			sf := r.StepFactsOf(&stored[i], st)
+			row.Steps = len(sf)
+			for _, s := range sf {
+				out.steps = append(out.steps, stepFactRow{Code: row.Code, Seq: s.Seq, OfficerCode: s.OfficerCode,
+					StartAt: instant(s.Start), EndAt: tstamp(s.End), Deadline: instant(s.Deadline), Last: s.Last})
+			}
+		}
+		out.codes = append(out.codes, row.Code)
+		out.rows = append(out.rows, row)
+		out.waitEnd = append(out.waitEnd, len(out.waits))
+	}
+	return out
 }
 
 // add computes the facts of d (as stored) with its steps.
@@ -142,6 +173,7 @@ func (fs *factSet) add(r *models.Rules, d *models.Dossier, steps []models.Step, 
 	for i, w := range f.Waits {
 		fs.waits = append(fs.waits, factWaitRow{Code: d.Code, Seq: i + 1, StartAt: instant(w.Start), EndAt: instant(w.End)})
 	}
+	fs.waitEnd = append(fs.waitEnd, len(fs.waits))
 	for _, s := range sf {
 		fs.steps = append(fs.steps, stepFactRow{Code: d.Code, Seq: s.Seq, OfficerCode: s.OfficerCode,
 			StartAt: instant(s.Start), EndAt: tstamp(s.End), Deadline: instant(s.Deadline), Last: s.Last})
@@ -208,11 +240,7 @@ func (s *Store) writeBatchFacts(tx *gorm.DB, b *DossierBatch, written []int, cha
 			steps[r.DossierCode] = append(steps[r.DossierCode], r.model())
 		}
 	}
-	var fs factSet
-	for _, i := range written {
-		fs.add(s.rules, &b.stored[i], steps[b.rows[i].Code], b.rows[i].Unassigned)
-	}
-	return s.putFacts(tx, &fs, changed, false)
+	return s.putFacts(tx, b.facts.subset(s.rules, written, b.stored, steps), changed, false)
 }
 
 // loadForFacts reads the dossiers with codes (as stored, every supplement

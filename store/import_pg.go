@@ -246,10 +246,7 @@ func pgWriteFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, idx []int, up
 			return err
 		}
 	}
-	var fs factSet
-	for _, i := range idx {
-		fs.add(rules, &b.stored[i], steps[b.rows[i].Code], b.rows[i].Unassigned)
-	}
+	fs := b.facts.subset(rules, idx, b.stored, steps)
 	if len(fs.rows) > 0 {
 		src := pgx.CopyFromSlice(len(fs.rows), func(i int) ([]any, error) {
 			r := &fs.rows[i]

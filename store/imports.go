@@ -115,9 +115,11 @@ func (im *Import) UnitKnown(code string) bool { _, ok := im.units[models.NFC(cod
 type DossierBatch struct {
 	rows []dossierRow
 	// stored are the dossiers as the rows store them (the first supplement
-	// wait only: a rewritten dossier's later waits are reset), whose facts
+	// wait only: a rewritten dossier's later waits are reset), and facts
+	// their facts without steps (computed here, beside the parsing), which
 	// WriteDossiers writes.
 	stored []models.Dossier
+	facts  factSet
 }
 
 // Len returns the number of dossiers in the batch.
@@ -138,7 +140,8 @@ func (im *Import) PrepareDossiers(ds []*models.Dossier) *DossierBatch {
 		_, okU := im.units[r.UnitCode]
 		r.Unassigned = r.HandlerCode == "" || r.UnitCode == "" || !okO || !okU
 		b.stored[i] = r.model()
-		r.Deadline = tstamp(im.s.rules.Deadline(&b.stored[i]))
+		b.facts.add(im.s.rules, &b.stored[i], nil, r.Unassigned)
+		r.Deadline = tstamp(time.Time(b.facts.rows[i].Deadline))
 		b.rows[i] = r
 	}
 	return b

@@ -15,5 +15,5 @@ var (
 var openStatuses = "status IN (" + sqlOpen + ")"
 
 // runningStatuses are the open, not paused statuses (1, 2, 4); queries use
-// dossiers_unit_status_due_idx.
+// dossiers_unit_status_deadline_idx.
 var runningStatuses = "status IN (" + sqlRunning + ")"

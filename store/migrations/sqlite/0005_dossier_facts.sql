@@ -54,7 +54,10 @@ CREATE TABLE facts_meta (
 );
 
 -- The effective deadline of each dossier, beside due_at, for the open
--- dossiers' lists and reminders (models.Rules.Deadline).
+-- dossiers' lists and reminders (models.Rules.Deadline); its indexes
+-- replace those on due_at, which no query orders by any more.
+DROP INDEX dossiers_unit_status_due_idx;
+DROP INDEX dossiers_running_due_idx;
 ALTER TABLE dossiers ADD COLUMN deadline TEXT;
 CREATE INDEX dossiers_unit_status_deadline_idx ON dossiers (unit_code, status, deadline);
 CREATE INDEX dossiers_running_deadline_idx ON dossiers (deadline, code) WHERE status IN (1, 2, 4);
