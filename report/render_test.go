@@ -371,6 +371,13 @@ func TestProvisionalAndNoData(t *testing.T) {
 			t.Errorf("%s lacks %q", f, want)
 		}
 	}
+	// No rate: "—" in text and HTML (CSV, XLSX, JSON: TestFormatsShowTheSameNumbers).
+	for _, f := range []string{"text", "html"} {
+		out := string(render(t, func(b *bytes.Buffer) error { return Render(b, r, f) }))
+		if !strings.Contains(out, NoValue) || !strings.Contains(out, NoDossiers) && f == "text" {
+			t.Errorf("%s lacks %q for a unit with no rate", f, NoValue)
+		}
+	}
 	var j map[string]any
 	if err := json.Unmarshal(render(t, func(b *bytes.Buffer) error { return RenderJSON(b, r) }), &j); err != nil {
 		t.Fatal(err)

@@ -162,6 +162,9 @@ func UnitLine(u UnitRow) string {
 	if n := u.Counts.FinishedLateApology; n > 0 {
 		line += " (đã xin lỗi " + fmtInt(n) + ")"
 	}
+	if n := u.Counts.SecondExtension; n > 0 {
+		line += " · gia hạn lần 2: " + fmtInt(n)
+	}
 	return line
 }
 

@@ -330,6 +330,9 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 		line += " — " + c.Class.Label()
 	}
 	b.WriteString(f.esc(line) + "\n")
+	if c.SecondExtension {
+		b.WriteString(f.esc("Lưu ý: hồ sơ đã gia hạn lần thứ hai (chỉ được gia hạn một lần).") + "\n")
+	}
 	if len(steps) > 0 {
 		b.WriteString("\n" + f.b("Các bước xử lý:") + "\n")
 		for _, s := range steps {
