@@ -24,5 +24,14 @@ func loadCalendar(ctx context.Context, a *app, st *store.Store) (*models.Calenda
 
 // rulesFor returns the classification rules configured for a.
 func rulesFor(a *app, cal *models.Calendar) *models.Rules {
-	return &models.Rules{Cal: cal, DueSoonDays: a.cfg.DueSoonDays}
+	return &models.Rules{Cal: cal, DueSoonDays: a.cfg.DueSoonDays, Clock: supplementClock(a)}
+}
+
+// supplementClock is SUPPLEMENT_CLOCK (validated by config; pause else).
+func supplementClock(a *app) models.SupplementClock {
+	c, err := models.ParseSupplementClock(a.cfg.SupplementClock)
+	if err != nil {
+		return models.ClockPause
+	}
+	return c
 }

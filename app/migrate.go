@@ -19,7 +19,7 @@ func runMigrate(ctx context.Context, a *app, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments %q (usage: dondoc migrate)", strings.Join(args, " "))
 	}
-	s, err := store.Open(ctx, a.cfg.DatabaseURL, a.log)
+	s, err := store.Open(ctx, a.cfg.DatabaseURL, a.log, store.WithRules(supplementClock(a), a.cfg.Location))
 	if err != nil {
 		return err
 	}
@@ -27,6 +27,13 @@ func runMigrate(ctx context.Context, a *app, args []string) error {
 	applied, err := s.Migrate(ctx)
 	if err != nil {
 		return err
+	}
+	// The dossiers' facts follow SUPPLEMENT_CLOCK: recomputed when it (or
+	// the schema, at 0005) changed.
+	if n, err := s.EnsureFacts(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(a.stdout, "facts: recomputed for %d dossiers (SUPPLEMENT_CLOCK=%s)\n", n, supplementClock(a))
 	}
 	cur, _, err := s.SchemaVersion(ctx)
 	if err != nil {

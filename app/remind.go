@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/bot/zalo"
@@ -32,6 +33,7 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 	date := fs.String("date", "", "the day to remind for, YYYY-MM-DD (default: today)")
 	dry := fs.Bool("dry-run", false, "print each recipient and message; send and record nothing")
 	wait := fs.Duration("wait", defaultWait, "how long to wait out rate limits and retries before exiting 4 with messages still queued")
+	force := fs.Bool("force", false, "remind for --date even when it is a day off")
 	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
 		return err
 	}
@@ -57,6 +59,15 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	platforms := channelNames(channels)
+	if *date != "" && !*force {
+		cal, err := loadCalendar(ctx, a, st)
+		if err != nil {
+			return err
+		}
+		if err := refuseDayOff(cal, day); err != nil {
+			return err
+		}
+	}
 	if *dry {
 		if len(platforms) == 0 {
 			platforms = []string{"telegram"} // preview as Telegram would show it
@@ -103,6 +114,22 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "Ngày %s: %d tin nhắc việc, %d tin mới vào hàng đợi.\n", day.VN(), stats.messages, stats.enqueued)
 	}
 	return deliverScope(ctx, a, st, channels, scope{jobs: []string{models.JobDigest, models.JobSecretariat}, period: day.String()}, *wait)
+}
+
+// refuseDayOff refuses to remind for a day off (a weekend not worked, a
+// public holiday such as Tết): officers are not at work, and the reminder
+// of the next working day covers it. --force overrides.
+func refuseDayOff(cal *models.Calendar, day models.Date) error {
+	if cal.IsWorkingDay(day) {
+		return nil
+	}
+	why := "không phải ngày làm việc"
+	if h, ok := cal.Named(day); ok && h.Name != "" {
+		why = "ngày nghỉ " + h.Name
+	} else if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		why = "ngày nghỉ cuối tuần"
+	}
+	return usagef("ngày %s là %s: không nhắc việc (thêm --force nếu vẫn muốn chạy)", day.VN(), why)
 }
 
 // chatChannels connects the configured chat platforms.

@@ -31,6 +31,17 @@ func TestRemindCommand(t *testing.T) {
 		t.Fatalf("remind with a bad date: code %d; want 2", code)
 	}
 
+	// A day off (Saturday; Tết) is refused unless --force.
+	for _, day := range []string{"2026-11-28", "2027-02-08"} {
+		if code, _, errs := runWith(t, env, "remind", "--dry-run", "--date", day); code != 2 || !strings.Contains(errs, "ngày nghỉ") {
+			t.Fatalf("remind --date %s (a day off): code %d, %s; want 2", day, code, errs)
+		}
+	}
+	if code, out, errs := runWith(t, env, "remind", "--dry-run", "--date", "2026-11-28", "--force"); code != 0 ||
+		!strings.Contains(out, "chưa gửi, chưa ghi nhận") {
+		t.Fatalf("remind --force on a day off: code %d\n%s\n%s", code, out, errs)
+	}
+
 	fake := tgfake.New(tgfake.Options{Limits: true})
 	defer fake.Close()
 	env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_API_ENDPOINT"] = fake.Token(), fake.Endpoint()

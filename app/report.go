@@ -59,7 +59,7 @@ func runReport(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	r, err := report.Monthly(ctx, s, units, officers, year, mon, *unit,
-		report.Options{Location: loc, Place: *place, GeneratedAt: now})
+		report.Options{Location: loc, Place: *place, GeneratedAt: now, Now: now})
 	if err != nil {
 		return err
 	}

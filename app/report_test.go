@@ -96,6 +96,30 @@ func TestReportCommand(t *testing.T) {
 			t.Errorf("not a PNG (%d bytes)", len(b))
 		}
 	})
+	t.Run("the running month is judged at now", func(t *testing.T) {
+		out, errs, code := runReport(t, "--month", "2026-11", "--format", "json")
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var v struct {
+			Provisional bool       `json:"provisional"`
+			JudgedAt    *time.Time `json:"judged_at"`
+		}
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatal(err)
+		}
+		if !v.Provisional || v.JudgedAt == nil || !v.JudgedAt.Equal(time.Date(2026, 11, 27, 10, 0, 0, 0, models.DefaultLocation())) {
+			t.Errorf("provisional = %v, judged_at = %v", v.Provisional, v.JudgedAt)
+		}
+		text, _, _ := runReport(t, "--month", "2026-11")
+		if !strings.Contains(text, "tạm tính đến 10:00 27/11/2026") {
+			t.Errorf("text lacks the provisional note:\n%.300s", text)
+		}
+		past, _, _ := runReport(t, "--month", "2026-10", "--format", "json")
+		if !strings.Contains(past, `"provisional": false`) || strings.Contains(past, "judged_at") {
+			t.Errorf("an ended month is not provisional:\n%.300s", past)
+		}
+	})
 	t.Run("errors", func(t *testing.T) {
 		for _, c := range []struct {
 			args []string
@@ -105,6 +129,7 @@ func TestReportCommand(t *testing.T) {
 			{[]string{"--format", "pdf"}, exitUsage},
 			{[]string{"extra"}, exitUsage},
 			{[]string{"--unit", "NOPE"}, exitFailure},
+			{[]string{"--month", "2026-12"}, exitFailure}, // not begun
 		} {
 			if _, errs, code := runReport(t, c.args...); code != c.code {
 				t.Errorf("%q: exit %d, want %d (%s)", c.args, code, c.code, errs)

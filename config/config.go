@@ -27,6 +27,11 @@ type Config struct {
 
 	CutoffHour, CutoffMinute int // DONDOC_CUTOFF (HH:MM, default 15:00)
 	DueSoonDays              int // DONDOC_DUE_SOON_DAYS (default 2)
+	// SupplementClock is SUPPLEMENT_CLOCK: "pause" (default: the export's
+	// due date is the original one; supplement waits move the deadline) or
+	// "reset" (the vendor's system already moved the due date). It maps to
+	// models.SupplementClock.
+	SupplementClock string
 
 	HTTPAddr    string // HTTP_ADDR (default :8080)
 	IngestToken string // INGEST_TOKEN (secret)
@@ -231,6 +236,11 @@ func Load(getenv func(string) string) (Config, error) {
 		c.LogLevel = slog.LevelError
 	default:
 		bad("LOG_LEVEL", lv, "debug, info, warn or error")
+	}
+	switch c.SupplementClock = strings.ToLower(get("SUPPLEMENT_CLOCK", "pause")); c.SupplementClock {
+	case "pause", "reset":
+	default:
+		bad("SUPPLEMENT_CLOCK", c.SupplementClock, "pause or reset")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("LOG_FORMAT", c.LogFormat, "text or json")

@@ -17,7 +17,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.DatabaseURL != "dondoc.db" || c.IsPostgres() || c.Location.String() != "Asia/Ho_Chi_Minh" ||
-		c.CutoffHour != 15 || c.DueSoonDays != 2 || c.RemindAt != "07:30" || c.HTTPAddr != ":8080" {
+		c.CutoffHour != 15 || c.DueSoonDays != 2 || c.RemindAt != "07:30" || c.HTTPAddr != ":8080" || c.SupplementClock != "pause" {
 		t.Errorf("defaults: %+v", c)
 	}
 	if !c.Now.IsZero() {
@@ -29,7 +29,7 @@ func TestInvalidValuesNameTheKey(t *testing.T) {
 	for key, val := range map[string]string{
 		"DONDOC_TZ": "Mars/Olympus", "LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "DONDOC_NOW": "yesterday",
 		"DONDOC_CUTOFF": "25:00", "DATABASE_URL": "mysql://x", "REMIND_AT": "7h30", "DONDOC_DUE_SOON_DAYS": "-1",
-		"TELEGRAM_API_ENDPOINT": "http://x/bot", "TELEGRAM_WEBHOOK_SECRET": "bad secret!",
+		"TELEGRAM_API_ENDPOINT": "http://x/bot", "TELEGRAM_WEBHOOK_SECRET": "bad secret!", "SUPPLEMENT_CLOCK": "stop",
 	} {
 		_, err := Load(env(map[string]string{key: val}))
 		var ke *KeyError
@@ -76,5 +76,14 @@ func TestZaloSettings(t *testing.T) {
 	}
 	if _, err := Load(env(map[string]string{"ZALO_WEBHOOK_URL": "http://127.0.0.1:8080/z"})); err != nil {
 		t.Errorf("loopback HTTP refused: %v", err)
+	}
+}
+
+func TestSupplementClock(t *testing.T) {
+	for _, v := range []string{"pause", "reset", "RESET"} {
+		c, err := Load(env(map[string]string{"SUPPLEMENT_CLOCK": v}))
+		if err != nil || c.SupplementClock != strings.ToLower(v) {
+			t.Errorf("SUPPLEMENT_CLOCK=%s: %q, %v", v, c.SupplementClock, err)
+		}
 	}
 }

@@ -35,8 +35,8 @@ type Item struct {
 	ProcedureName string
 	UnitCode      string
 	HandlerCode   string
-	ApplicantName string // personal data: shown only with RenderOptions.ShowApplicant
-	DueAt         time.Time
+	ApplicantName string    // personal data: shown only with RenderOptions.ShowApplicant
+	DueAt         time.Time // the effective deadline (Class.Deadline), else the due date
 	Class         models.Classification
 }
 
@@ -48,9 +48,19 @@ func itemOf(d *models.Dossier, c models.Classification) Item {
 		UnitCode:      d.UnitCode,
 		HandlerCode:   d.HandlerCode,
 		ApplicantName: d.ApplicantName,
-		DueAt:         d.DueAt,
+		DueAt:         shownDeadline(d, c),
 		Class:         c,
 	}
+}
+
+// shownDeadline is the deadline an item shows: the effective one d was
+// classified against (the due date moved by the supplement waits), else the
+// due date when there is none.
+func shownDeadline(d *models.Dossier, c models.Classification) time.Time {
+	if c.Deadline.IsZero() || !c.Deadline.Before(models.Forever) {
+		return d.DueAt
+	}
+	return c.Deadline
 }
 
 // Digest is one officer's morning message, sections in order of urgency

@@ -91,6 +91,9 @@ func TestMatchHeader(t *testing.T) {
 		{KindDossiers, "Hạn xử lý", "ngay_hen_tra"},
 		{KindDossiers, "NGAY_HEN_TRA", "ngay_hen_tra"},
 		{KindDossiers, "Cơ quan giải quyết", "ma_don_vi"},
+		{KindDossiers, "Ngày hẹn trả ban đầu", "ngay_hen_tra_ban_dau"},
+		{KindDossiers, "NGAY GIA HAN", "ngay_gia_han"},
+		{KindDossiers, "Số lần gia hạn", "so_lan_gia_han"},
 		{KindSteps, "Hạn xử lý", "han_xu_ly"},
 		{KindSteps, "Hạn xử lý bước", "han_xu_ly"},
 		{KindHolidays, "Loại", "loai"},
@@ -453,5 +456,29 @@ func TestXLSXFromStream(t *testing.T) {
 	}
 	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
 		t.Errorf("temporary copy %s left behind", tmp)
+	}
+}
+
+func TestExtensionColumns(t *testing.T) {
+	csv := "Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả ban đầu,Ngày hẹn trả,Ngày gia hạn,Số lần gia hạn,Trạng thái\n" +
+		"H1,01/03/2026,10/03/2026,20/03/2026,17/03/2026,2,4\n"
+	r, err := openString(t, csv, FormatCSV, KindDossiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := readAll(t, r)
+	if err != nil || len(rows) != 1 || len(rows[0].Errors) != 0 {
+		t.Fatalf("rows %+v, %v", rows, err)
+	}
+	d, ok := rows[0].Record.(*models.Dossier)
+	if !ok {
+		t.Fatalf("record %T", rows[0].Record)
+	}
+	end := func(day int) time.Time { return models.NewDate(2026, time.March, day).End(ict).UTC() }
+	if !d.OriginalDueAt.Equal(end(10)) || !d.ExtendedDueAt.Equal(end(17)) || !d.DueAt.Equal(end(20)) || d.ExtensionCount != 2 {
+		t.Errorf("dossier %+v", d)
+	}
+	if !d.Extended() || !d.SecondExtension() {
+		t.Error("extension not seen")
 	}
 }

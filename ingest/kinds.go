@@ -73,6 +73,9 @@ const (
 	dSuppReq
 	dSuppDone
 	dApplicant
+	dOrigDue
+	dExtDue
+	dExtCount
 )
 
 const (
@@ -131,6 +134,9 @@ var kindFields = map[Kind][]Field{
 		dSuppReq:     {"ngay_yeu_cau_bo_sung", []string{"Ngày yêu cầu bổ sung"}, false},
 		dSuppDone:    {"ngay_hoan_thanh_bo_sung", []string{"Ngày hoàn thành bổ sung"}, false},
 		dApplicant:   {"chu_ho_so", []string{"Chủ hồ sơ"}, false},
+		dOrigDue:     {"ngay_hen_tra_ban_dau", []string{"Ngày hẹn trả ban đầu"}, false},
+		dExtDue:      {"ngay_gia_han", []string{"Ngày gia hạn", "Ngày hẹn trả gia hạn"}, false},
+		dExtCount:    {"so_lan_gia_han", []string{"Số lần gia hạn"}, false},
 	},
 	KindSteps: {
 		sDossier:  {"ma_ho_so", []string{"Mã hồ sơ", "Số hồ sơ"}, true},

@@ -201,6 +201,9 @@ func (c *rowCtx) dossier() (any, string) {
 		ReturnedAt:       c.instant(dReturned, false),
 		SupplementCount:  c.count(dSuppCount),
 		ApplicantName:    c.str(dApplicant),
+		OriginalDueAt:    c.instant(dOrigDue, true),
+		ExtendedDueAt:    c.instant(dExtDue, true),
+		ExtensionCount:   c.count(dExtCount),
 	}
 	if s := c.str(dStatus); s != "" {
 		st, ok := c.r.memo.status(s)

@@ -3,6 +3,7 @@ package jobs
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,11 +26,29 @@ func (d *Deps) MonthlyBroadcast(ctx context.Context, p scheduler.RunPeriod) erro
 	return err
 }
 
+// ErrMonthNotEnded is Broadcast's error for a month that is still running
+// (or has not begun): its results are provisional and are never sent.
+var ErrMonthNotEnded = errors.New("tháng chưa kết thúc: chỉ gửi kết quả của tháng đã qua")
+
+// CheckBroadcastMonth returns ErrMonthNotEnded (wrapped, with the month)
+// unless year/month has ended at now in loc.
+func CheckBroadcastMonth(year int, month time.Month, now time.Time, loc *time.Location) error {
+	if p := models.MonthPeriod(year, month, loc); now.Before(p.End) {
+		return fmt.Errorf("kết quả tháng %02d/%04d: %w", int(month), year, ErrMonthNotEnded)
+	}
+	return nil
+}
+
 // Broadcast enqueues (or prints) the results of year/month to every bound
 // unit group; period is the outbox period ("2026-10"). It returns how many
-// messages were added.
+// messages were added. A month that has not ended is refused
+// (ErrMonthNotEnded); a group whose unit has no dossier in the month gets
+// nothing ("chưa có dữ liệu" is not a result to publish).
 func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period string) (int, error) {
 	if err := d.check(); err != nil {
+		return 0, err
+	}
+	if err := CheckBroadcastMonth(year, month, d.clock()(), d.loc()); err != nil {
 		return 0, err
 	}
 	if d.Monthly == nil {
@@ -53,6 +72,12 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 				return total, fmt.Errorf("jobs: monthly report of %s: %w", g.UnitCode, err)
 			}
 			reports[g.UnitCode] = rep
+			if rep.Provisional {
+				return total, fmt.Errorf("jobs: monthly report of %s: %w", g.UnitCode, ErrMonthNotEnded)
+			}
+			if rep.NoData() {
+				continue
+			}
 			var png, xlsx bytes.Buffer
 			if err := report.RenderPNG(&png, rep, report.PNGOptions{}); err != nil {
 				return total, fmt.Errorf("jobs: monthly chart of %s: %w", g.UnitCode, err)
@@ -61,6 +86,10 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 				return total, fmt.Errorf("jobs: monthly workbook of %s: %w", g.UnitCode, err)
 			}
 			files[g.UnitCode] = [2][]byte{png.Bytes(), xlsx.Bytes()}
+		}
+		if rep.NoData() {
+			d.log().Info("jobs: monthly broadcast: no data", "unit", g.UnitCode, "period", period)
+			continue
 		}
 		f, max := format(g.Platform)
 		recipient := "group:" + g.Platform + ":" + g.ChatID

@@ -2,12 +2,14 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/internal/tgfake"
+	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
@@ -65,6 +67,34 @@ func TestMonthlyBroadcast(t *testing.T) {
 		}
 		if fake.Violations() != 0 {
 			t.Fatalf("%d limit violations", fake.Violations())
+		}
+	})
+}
+
+// TestBroadcastRefusesRunningMonths: the month being run (November on
+// 26/11) and a future one are never broadcast — their figures are
+// provisional — and nothing is enqueued; a group whose unit has no dossier
+// in the month gets nothing.
+func TestBroadcastRefusesRunningMonths(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		units := []models.Unit{{Code: "H", Name: "UBND huyện Bình Minh"},
+			{Code: "X1", Name: "UBND xã An Bình", ParentCode: "H"}, {Code: "X2", Name: "UBND xã Tân Lập", ParentCode: "H"},
+			{Code: "X3", Name: "UBND xã Trống", ParentCode: "H"}}
+		must(t, s.UpsertUnits(ctx, units))
+		must(t, s.UpsertChatGroups(ctx, []models.ChatGroup{{Platform: "telegram", ChatID: "-1003", UnitCode: "X3", Active: true, BoundAt: day1}}))
+		d := newDeps(s)
+		d.Monthly = fakeMonthly{units: units}
+		for _, m := range []time.Month{time.November, time.December} {
+			if n, err := d.Broadcast(ctx, 2026, m, ""); !errors.Is(err, jobs.ErrMonthNotEnded) || n != 0 {
+				t.Errorf("broadcast of %d/2026 on 26/11 = %d, %v; want ErrMonthNotEnded", m, n, err)
+			}
+		}
+		if n, err := d.Broadcast(ctx, 2026, time.October, ""); err != nil || n != 0 {
+			t.Errorf("broadcast to a unit without data = %d, %v; want nothing sent", n, err)
+		}
+		if c, _ := s.OutboxCounts(ctx); len(c) != 0 {
+			t.Errorf("outbox after refused broadcasts: %v", c)
 		}
 	})
 }

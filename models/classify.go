@@ -9,15 +9,19 @@ type Class string
 
 // The classes (docs/domain.md "Classification").
 const (
-	ClassEarly    Class = "early"     // finished, on a day before the due date
-	ClassOnTime   Class = "on_time"   // finished on the due date, not after due_at
-	ClassLate     Class = "late"      // finished after due_at
-	ClassOverdue  Class = "overdue"   // open and past due_at
-	ClassDueToday Class = "due_today" // open, due_at falls today
-	ClassDueSoon  Class = "due_soon"  // open, due within Rules.DueSoonDays working days
-	ClassInTime   Class = "in_time"   // open, due later
-	ClassPaused   Class = "paused"    // open, waiting on the applicant (status 5, 6)
-	ClassEnded    Class = "ended"     // ended without result (status 3, 7, 8)
+	ClassEarly  Class = "early"   // finished, on a day before the due date
+	ClassOnTime Class = "on_time" // finished on the due date, not after due_at
+	ClassLate   Class = "late"    // finished after the effective deadline (and after the extended one)
+	// ClassLateApology: finished after the original effective deadline but
+	// by the one an apology letter set (quá hạn, đã xin lỗi): late, shown
+	// apart, never on time.
+	ClassLateApology Class = "late_apology"
+	ClassOverdue     Class = "overdue"   // open and past due_at
+	ClassDueToday    Class = "due_today" // open, due_at falls today
+	ClassDueSoon     Class = "due_soon"  // open, due within Rules.DueSoonDays working days
+	ClassInTime      Class = "in_time"   // open, due later
+	ClassPaused      Class = "paused"    // open, waiting on the applicant (status 5, 6)
+	ClassEnded       Class = "ended"     // ended without result (status 3, 7, 8)
 )
 
 // Label returns the Vietnamese name of the class.
@@ -29,6 +33,8 @@ func (c Class) Label() string {
 		return "đúng hạn"
 	case ClassLate, ClassOverdue:
 		return "quá hạn"
+	case ClassLateApology:
+		return "quá hạn, đã xin lỗi"
 	case ClassDueToday:
 		return "đến hạn hôm nay"
 	case ClassDueSoon:
@@ -44,7 +50,13 @@ func (c Class) Label() string {
 }
 
 // IsFinished reports the classes of a dossier finished with a result.
-func (c Class) IsFinished() bool { return c == ClassEarly || c == ClassOnTime || c == ClassLate }
+func (c Class) IsFinished() bool {
+	return c == ClassEarly || c == ClassOnTime || c == ClassLate || c == ClassLateApology
+}
+
+// IsLate reports the classes of a dossier finished late, with or without
+// an apology letter.
+func (c Class) IsLate() bool { return c == ClassLate || c == ClassLateApology }
 
 // IsOpen reports the classes of a dossier still open.
 func (c Class) IsOpen() bool {
@@ -63,14 +75,25 @@ type Rules struct {
 	// today is due_soon (config DONDOC_DUE_SOON_DAYS, default 2); 0 or less
 	// means no dossier is due_soon, only due_today.
 	DueSoonDays int
+	// Clock is what the export's due date means after a supplement wait
+	// (config SUPPLEMENT_CLOCK); empty means ClockPause.
+	Clock SupplementClock
 }
 
 // Classification is the verdict on one dossier at one moment.
 type Classification struct {
 	Class Class
-	// LateOnSystem: finished on time (finished_at ≤ due_at) but recorded on
-	// the provincial system after due_at.
+	// Deadline is the effective deadline the class was judged against
+	// (docs/domain.md "Effective deadline"): for a finished dossier the
+	// original one (see Rules.OriginalDeadline), else the current one;
+	// Forever when there is none.
+	Deadline time.Time
+	// LateOnSystem: finished early or on time (finished_at ≤ deadline) but
+	// recorded on the provincial system after the deadline.
 	LateOnSystem bool
+	// SecondExtension: the appointment date was moved more than once (the
+	// law allows one); flagged whatever the class.
+	SecondExtension bool
 	// WorkingDaysOverdue (overdue only): working days from the day after
 	// the due date through today, at least 1.
 	WorkingDaysOverdue int
@@ -80,7 +103,7 @@ type Classification struct {
 	// NeedsApology: open, running, not yet overdue and due today or on the
 	// next working day — the apology letter must go out before the due date.
 	NeedsApology bool
-	// EndedOnTime (ended only): stopped at or before due_at.
+	// EndedOnTime (ended only): stopped at or before the effective deadline.
 	EndedOnTime bool
 }
 
@@ -104,46 +127,57 @@ func closed(d *Dossier) bool { return d.Status.IsFinished() || d.Status.IsEndedW
 
 // Classify judges d at now. It does not allocate.
 //
+// Every comparison is with the effective deadline (see EffectiveDeadline).
 // A dossier without due_at (rejected by Validate) is never late or overdue.
 // An unknown status is treated as open and running.
 func (r *Rules) Classify(d *Dossier, now time.Time) Classification {
-	switch {
-	case d.Status.IsFinished():
-		return r.classifyFinished(d)
-	case d.Status.IsEndedWithoutResult():
-		stop := StopAt(d)
-		return Classification{Class: ClassEnded, EndedOnTime: d.DueAt.IsZero() || !stop.After(d.DueAt)}
-	case d.Status.IsPaused():
-		return Classification{Class: ClassPaused}
-	}
-	return r.classifyOpen(d, now)
-}
-
-// classifyFinished judges a dossier finished with a result.
-func (r *Rules) classifyFinished(d *Dossier) Classification {
-	end := StopAt(d)
-	due := d.DueAt
-	if due.IsZero() {
-		return Classification{Class: ClassOnTime}
-	}
 	var c Classification
 	switch {
-	case end.After(due):
+	case d.Status.IsFinished():
+		c = r.classifyFinished(d)
+	case d.Status.IsEndedWithoutResult():
+		c.Deadline = r.Deadline(d)
+		c.Class, c.EndedOnTime = ClassEnded, !StopAt(d).After(c.Deadline)
+	case d.Status.IsPaused():
+		c.Class, c.Deadline = ClassPaused, r.Deadline(d)
+	default:
+		c = r.classifyOpen(d, now)
+	}
+	c.SecondExtension = d.SecondExtension()
+	return c
+}
+
+// classifyFinished judges a dossier finished with a result against its
+// original effective deadline; after it, by the extended one, it is
+// late-with-apology.
+func (r *Rules) classifyFinished(d *Dossier) Classification {
+	end := StopAt(d)
+	if d.DueAt.IsZero() {
+		return Classification{Class: ClassOnTime, Deadline: Forever}
+	}
+	dl := r.OriginalDeadline(d)
+	c := Classification{Deadline: dl}
+	switch {
+	case end.After(dl):
 		c.Class = ClassLate
-	case r.dateOf(end) < r.dateOf(due):
+		if d.Extended() && !end.After(r.Deadline(d)) {
+			c.Class = ClassLateApology
+		}
+	case r.dateOf(end) < r.dateOf(dl):
 		c.Class = ClassEarly
 	default:
 		c.Class = ClassOnTime
 	}
-	c.LateOnSystem = c.Class != ClassLate && d.SystemFinishedAt.After(due)
+	c.LateOnSystem = !c.Class.IsLate() && d.SystemFinishedAt.After(dl)
 	return c
 }
 
-// classifyOpen judges a running dossier at now (pauses are the caller's).
+// classifyOpen judges a running dossier at now (pauses are the caller's)
+// against its current effective deadline.
 func (r *Rules) classifyOpen(d *Dossier, now time.Time) Classification {
-	due := d.DueAt
-	if due.IsZero() {
-		return Classification{Class: ClassInTime}
+	due := r.Deadline(d)
+	if due.Equal(Forever) {
+		return Classification{Class: ClassInTime, Deadline: due}
 	}
 	today := r.dateOf(now)
 	dueDay := r.dateOf(due)
@@ -152,13 +186,13 @@ func (r *Rules) classifyOpen(d *Dossier, now time.Time) Classification {
 		if n < 1 {
 			n = 1
 		}
-		return Classification{Class: ClassOverdue, WorkingDaysOverdue: n}
+		return Classification{Class: ClassOverdue, Deadline: due, WorkingDaysOverdue: n}
 	}
 	if dueDay <= today {
-		return Classification{Class: ClassDueToday, NeedsApology: true}
+		return Classification{Class: ClassDueToday, Deadline: due, NeedsApology: true}
 	}
 	left := r.Cal.WorkingDaysBetween(today+1, dueDay)
-	c := Classification{Class: ClassInTime, WorkingDaysLeft: left, NeedsApology: left <= 1}
+	c := Classification{Class: ClassInTime, Deadline: due, WorkingDaysLeft: left, NeedsApology: left <= 1}
 	if left <= r.DueSoonDays {
 		c.Class = ClassDueSoon
 	}
@@ -173,14 +207,16 @@ func (r *Rules) dateOf(t time.Time) Date { return DateOf(t, r.Cal.Location()) }
 type Responsibility struct {
 	OfficerCode  string
 	StepSeq      int
-	Late         bool // finished after the deadline
+	Late         bool // finished after the deadline (with or without apology)
+	LateApology  bool // of Late, finished by the date an apology letter set
 	LateOnSystem bool // finished on time, recorded late on the system
 	Overdue      bool // still open and past the deadline at now
 }
 
 // Responsible says who answers for d at now. Where steps exist (those
 // whose DossierCode is d's, or empty), each step is judged against its own
-// deadline — late when its finished time is past it, overdue when still
+// effective deadline (the step's due date moved by the supplement waits,
+// see EffectiveDeadline) — late when its finished time is past it, overdue when still
 // open at now past it — and its officer answers for it. A step left open
 // on a dossier that has since finished or ended counts as finished when the
 // dossier stopped; an open step of a paused dossier is not overdue. A
@@ -197,7 +233,8 @@ func (r *Rules) Responsible(d *Dossier, steps []Step, now time.Time) []Responsib
 		}
 		return []Responsibility{{
 			OfficerCode:  d.HandlerCode,
-			Late:         cls.Class == ClassLate,
+			Late:         cls.Class.IsLate(),
+			LateApology:  cls.Class == ClassLateApology,
 			LateOnSystem: cls.LateOnSystem,
 			Overdue:      cls.Class == ClassOverdue,
 		}}
@@ -210,10 +247,11 @@ func (r *Rules) Responsible(d *Dossier, steps []Step, now time.Time) []Responsib
 		end := stepEnd(d, s)
 		x := Responsibility{OfficerCode: s.OfficerCode, StepSeq: s.Seq}
 		if !s.DueAt.IsZero() {
+			dl := r.EffectiveDeadline(d, s.DueAt)
 			if !end.IsZero() {
-				x.Late = end.After(s.DueAt)
+				x.Late = end.After(dl)
 			} else {
-				x.Overdue = !d.Status.IsPaused() && now.After(s.DueAt)
+				x.Overdue = !d.Status.IsPaused() && now.After(dl)
 			}
 		}
 		x.LateOnSystem = i == last && cls.LateOnSystem

@@ -12,6 +12,9 @@ type FiguresQuery struct {
 	// Tree resolves the units of former units merged into successors (on
 	// the period's last day); nil: the store's units are read.
 	Tree *UnitTree
+	// At is the instant the period is judged at (Period.JudgedAt: now for a
+	// running period, "tạm tính"); zero: the period's last moment.
+	At time.Time
 }
 
 // Figures are a period's figures as the store's SQL aggregates give them,

@@ -104,40 +104,74 @@ func requestsBy(d *Dossier, t time.Time) int {
 	return n
 }
 
+// JudgedAt returns the instant at which p's open dossiers are judged when
+// the figures are computed at now: p's last moment once p has ended, else
+// now, with provisional true ("tạm tính đến …", docs/domain.md).
+func (p Period) JudgedAt(now time.Time) (at time.Time, provisional bool) {
+	if last := p.Last(); now.Before(last) {
+		return now, true
+	}
+	return p.Last(), false
+}
+
+// bounds returns p cut at the judged instant at: the end (exclusive) of the
+// part of p that has happened, and its last moment.
+func (p Period) bounds(at time.Time) (end, judged time.Time) {
+	end = p.End
+	if e := at.Add(Resolution); e.Before(end) {
+		end = e
+	}
+	return end, end.Add(-Resolution)
+}
+
 // onTime766 judges d at t as indicator 2.1 of Decision 766/QĐ-TTg does:
-// t minus the time spent waiting for supplements by t is not after due_at,
-// and at most one supplement was requested.
-func onTime766(d *Dossier, t time.Time) bool {
+// t minus the time spent waiting for supplements by t (nothing in
+// ClockReset mode, where due_at already moved) is not after due_at, and at
+// most one supplement was requested. It is the direct reading of the
+// formula; Facts turns it into one comparison (Facts.Deadline766).
+func (r *Rules) onTime766(d *Dossier, t time.Time) bool {
 	if requestsBy(d, t) > 1 {
 		return false
 	}
 	if d.DueAt.IsZero() {
 		return true
 	}
+	if r.Clock == ClockReset {
+		return !t.After(d.DueAt)
+	}
 	return !t.Add(-d.SupplementWait(t)).After(d.DueAt)
 }
 
-// Tally returns d's contribution to the figures of period p and whether d
-// is in scope at all (docs/domain.md "A period's figures"). It does
-// not allocate.
+// Tally is TallyAt judged at the last moment of p (p has ended).
+func (r *Rules) Tally(d *Dossier, p Period) (Counts, bool) { return r.TallyAt(d, p, p.Last()) }
+
+// TallyAt returns d's contribution to the figures of period p judged at
+// the instant at (see Period.JudgedAt: p's last moment, or now for the
+// running period) and whether d is in scope at all (docs/domain.md
+// "A period's figures"). It is the Go reference: Facts.Tally must give the
+// same counts. It does not allocate.
 //
-// In scope: received before p.End and not finished or ended before p.Start.
-// Finished or ended within p: counted by class; open at p.End (including
-// those finished after it): classified at the last moment of p, paused if a
-// supplement wait or the current pause covers that moment.
+// p is cut at at: only what happened by at counts. Out of scope: status 1
+// (Mới đăng ký, not yet accepted: the portal does not count it), no
+// received_at. In scope: received by at and not finished or ended before
+// p.Start. Finished or ended within p by at: counted by class (against the
+// effective deadlines, see Classify); otherwise open at at: paused if a
+// supplement wait or the current pause covers at, overdue if at is after
+// the current effective deadline, else in time.
 //
-// OnTime766 judges every dossier alike — finished, ended, or open at the
-// end of p (at its last moment) — as onTime766 does. Two decisions:
+// OnTime766 judges every dossier alike — finished, ended, or open at at —
+// as onTime766 does. Two decisions:
 //   - the time judged for a finished dossier is the one the national
-//     portal sees: system_finished_at when given, else its end; a dossier
-//     late on the system is therefore late for indicator 2.1;
-//   - a dossier paused at the end of p is judged by its due date shifted by
-//     the supplement wait so far (the same subtraction), so a pause does
-//     not make it overdue, but a pause begun after the due date does not
-//     save it either.
-func (r *Rules) Tally(d *Dossier, p Period) (Counts, bool) {
+//     portal sees: the later of finished_at and system_finished_at; a
+//     dossier late on the system is therefore late for indicator 2.1;
+//   - a dossier paused at at is judged by its due date shifted by the
+//     supplement wait so far (the same subtraction), so a pause does not
+//     make it overdue, but a pause begun after the due date does not save
+//     it either.
+func (r *Rules) TallyAt(d *Dossier, p Period, at time.Time) (Counts, bool) {
 	var c Counts
-	if d.ReceivedAt.IsZero() || !d.ReceivedAt.Before(p.End) {
+	end, judged := p.bounds(at)
+	if d.Status == StatusRegistered || d.ReceivedAt.IsZero() || !d.ReceivedAt.Before(end) {
 		return c, false
 	}
 	isClosed := closed(d)
@@ -152,8 +186,10 @@ func (r *Rules) Tally(d *Dossier, p Period) (Counts, bool) {
 	if !d.ReceivedAt.Before(p.Start) {
 		c.Received = 1
 	}
-	judged := p.Last()
-	if isClosed && stop.Before(p.End) {
+	if d.SecondExtension() {
+		c.SecondExtension = 1
+	}
+	if isClosed && stop.Before(end) {
 		if d.Status.IsFinished() {
 			cls := r.classifyFinished(d)
 			switch cls.Class {
@@ -161,6 +197,8 @@ func (r *Rules) Tally(d *Dossier, p Period) (Counts, bool) {
 				c.FinishedEarly = 1
 			case ClassOnTime:
 				c.FinishedOnTime = 1
+			case ClassLateApology:
+				c.FinishedLateApology = 1
 			default:
 				c.FinishedLate = 1
 			}
@@ -173,7 +211,7 @@ func (r *Rules) Tally(d *Dossier, p Period) (Counts, bool) {
 			}
 		} else {
 			c.Ended = 1
-			if d.DueAt.IsZero() || !stop.After(d.DueAt) {
+			if !stop.After(r.Deadline(d)) {
 				c.EndedOnTime = 1
 			}
 			judged = stop
@@ -182,13 +220,13 @@ func (r *Rules) Tally(d *Dossier, p Period) (Counts, bool) {
 		switch {
 		case pausedAt(d, judged):
 			c.Paused = 1
-		case !d.DueAt.IsZero() && judged.After(d.DueAt):
+		case judged.After(r.Deadline(d)):
 			c.OpenOverdue = 1
 		default:
 			c.OpenInTime = 1
 		}
 	}
-	if onTime766(d, judged) {
+	if r.onTime766(d, judged) {
 		c.OnTime766 = 1
 	}
 	if requestsBy(d, judged) > 1 {
@@ -197,40 +235,38 @@ func (r *Rules) Tally(d *Dossier, p Period) (Counts, bool) {
 	return c, true
 }
 
-// OfficerTally calls fn with each officer's share of d's figures for p,
-// when d is in scope (see Tally). fn may be called more than once for one
-// officer (one call per step they held): add the counts up.
+// OfficerTally is OfficerTallyAt judged at the last moment of p.
+func (r *Rules) OfficerTally(d *Dossier, steps []Step, p Period, fn func(officer string, c OfficerCounts)) {
+	r.OfficerTallyAt(d, steps, p, p.Last(), fn)
+}
+
+// OfficerTallyAt calls fn with each officer's share of d's figures for p
+// judged at at, when d is in scope (see TallyAt). fn may be called more
+// than once for one officer (one call per step they held): add the counts
+// up.
 //
 // Where steps exist (see Responsible), a step counts when it had started
-// (StartedAt, else received_at) before p.End and had not finished before
-// p.Start: Handled; Finished with FinishedOnTime or Late when it finished
-// within p; OverdueOpen when still open at the end of p and past its
-// deadline then, unless the dossier was paused. LateOnSystem goes to the
-// officer of the last step when the dossier finished within p late on the
-// system. Where no step exists, the handler answers for the dossier as
-// Tally counts it; a dossier ended without result counts as handled only.
-func (r *Rules) OfficerTally(d *Dossier, steps []Step, p Period, fn func(officer string, c OfficerCounts)) {
-	t, ok := r.Tally(d, p)
+// (StartedAt, else received_at) before the cut end of p and had not
+// finished before p.Start: Handled; Finished with FinishedOnTime or Late
+// when it finished within p by at (against the step's effective deadline);
+// OverdueOpen when still open at at and past its effective deadline then,
+// unless the dossier was paused. LateOnSystem goes to the officer of the
+// last step when the dossier finished within p late on the system. Where no
+// step exists, the handler answers for the dossier as TallyAt counts it; a
+// dossier ended without result counts as handled only.
+func (r *Rules) OfficerTallyAt(d *Dossier, steps []Step, p Period, at time.Time, fn func(officer string, c OfficerCounts)) {
+	t, ok := r.TallyAt(d, p, at)
 	if !ok {
 		return
 	}
 	last := lastStep(d, steps)
 	if last < 0 {
-		if d.HandlerCode == "" {
-			return
+		if d.HandlerCode != "" {
+			fn(d.HandlerCode, handlerCounts(t))
 		}
-		oc := OfficerCounts{
-			Handled:        1,
-			Finished:       t.Finished(),
-			Late:           t.FinishedLate,
-			LateOnSystem:   t.LateOnSystem,
-			OverdueOpen:    t.OpenOverdue,
-			FinishedOnTime: t.FinishedEarly + t.FinishedOnTime,
-		}
-		fn(d.HandlerCode, oc)
 		return
 	}
-	judged := p.Last()
+	end, judged := p.bounds(at)
 	paused := pausedAt(d, judged)
 	for i := range steps {
 		s := &steps[i]
@@ -241,24 +277,38 @@ func (r *Rules) OfficerTally(d *Dossier, steps []Step, p Period, fn func(officer
 		if start.IsZero() {
 			start = d.ReceivedAt
 		}
-		end := stepEnd(d, s)
-		if !start.Before(p.End) || (!end.IsZero() && end.Before(p.Start)) {
+		sEnd := stepEnd(d, s)
+		if !start.Before(end) || (!sEnd.IsZero() && sEnd.Before(p.Start)) {
 			continue
 		}
+		dl := r.EffectiveDeadline(d, s.DueAt)
 		oc := OfficerCounts{Handled: 1}
-		if !end.IsZero() && end.Before(p.End) {
+		if !sEnd.IsZero() && sEnd.Before(end) {
 			oc.Finished = 1
-			if !s.DueAt.IsZero() && end.After(s.DueAt) {
+			if sEnd.After(dl) {
 				oc.Late = 1
 			} else {
 				oc.FinishedOnTime = 1
 			}
-		} else if !paused && !s.DueAt.IsZero() && judged.After(s.DueAt) {
+		} else if !paused && judged.After(dl) {
 			oc.OverdueOpen = 1
 		}
 		if i == last {
 			oc.LateOnSystem = t.LateOnSystem
 		}
 		fn(s.OfficerCode, oc)
+	}
+}
+
+// handlerCounts is the handler's share of a dossier without steps.
+func handlerCounts(t Counts) OfficerCounts {
+	return OfficerCounts{
+		Handled:        1,
+		Finished:       t.Finished(),
+		Late:           t.FinishedLate,
+		LateApology:    t.FinishedLateApology,
+		LateOnSystem:   t.LateOnSystem,
+		OverdueOpen:    t.OpenOverdue,
+		FinishedOnTime: t.FinishedEarly + t.FinishedOnTime,
 	}
 }

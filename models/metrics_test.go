@@ -81,17 +81,21 @@ func TestTally(t *testing.T) {
 		{"finished early",
 			Dossier{Status: StatusReturned, ReceivedAt: at(3, 2, 9, 0), DueAt: endOf(3, 12), ReturnedAt: at(3, 10, 9, 0)},
 			true, Counts{InScope: 1, Received: 1, FinishedEarly: 1, OnTime766: 1}},
-		{"two supplement requests: on time by dates, late for 766",
+		// The supplement waits (2 days) move the deadline to 22/3, so the
+		// dossier finished on 20/3 is early (domain.md "Effective deadline").
+		{"two supplement requests: early by the effective deadline, late for 766",
 			Dossier{Status: StatusFinished, ReceivedAt: at(3, 2, 9, 0), DueAt: endOf(3, 20), FinishedAt: at(3, 20, 9, 0),
 				Supplements: []Interval{{at(3, 4, 9, 0), at(3, 5, 9, 0)}, {at(3, 9, 9, 0), at(3, 10, 9, 0)}}},
-			true, Counts{InScope: 1, Received: 1, FinishedOnTime: 1, SupplementExcess: 1}},
+			true, Counts{InScope: 1, Received: 1, FinishedEarly: 1, SupplementExcess: 1}},
 		{"two supplement requests known only by their count",
 			Dossier{Status: StatusFinished, ReceivedAt: at(3, 2, 9, 0), DueAt: endOf(3, 20), FinishedAt: at(3, 19, 9, 0), SupplementCount: 2},
 			true, Counts{InScope: 1, Received: 1, FinishedEarly: 1, SupplementExcess: 1}},
-		{"late by dates, on time for 766 once the supplement wait is subtracted",
+		// The 5-day wait moves the deadline from 12/3 to 17/3: early, not
+		// late (domain.md: "Every rule below compares with the effective deadline").
+		{"late by the due date, early by the effective deadline, on time for 766",
 			Dossier{Status: StatusFinished, ReceivedAt: at(3, 2, 9, 0), DueAt: endOf(3, 12), FinishedAt: at(3, 16, 9, 0),
 				Supplements: []Interval{{at(3, 4, 9, 0), at(3, 9, 9, 0)}}},
-			true, Counts{InScope: 1, Received: 1, FinishedLate: 1, OnTime766: 1}},
+			true, Counts{InScope: 1, Received: 1, FinishedEarly: 1, OnTime766: 1}},
 		{"finished on time, late on the system: late for 766",
 			Dossier{Status: StatusFinished, ReceivedAt: at(3, 2, 9, 0), DueAt: endOf(3, 12), FinishedAt: at(3, 12, 9, 0), SystemFinishedAt: at(3, 13, 9, 0)},
 			true, Counts{InScope: 1, Received: 1, FinishedOnTime: 1, LateOnSystem: 1}},

@@ -110,14 +110,22 @@ type Interval struct {
 // Dossier is one application (hồ sơ). Instants are UTC; a zero time.Time
 // means the field is absent.
 type Dossier struct {
-	Code             string
-	ProcedureCode    string
-	ProcedureName    string
-	Field            string
-	UnitCode         string
-	HandlerCode      string // cán bộ xử lý: the officer holding it now
-	ReceivedAt       time.Time
-	DueAt            time.Time
+	Code          string
+	ProcedureCode string
+	ProcedureName string
+	Field         string
+	UnitCode      string
+	HandlerCode   string // cán bộ xử lý: the officer holding it now
+	ReceivedAt    time.Time
+	DueAt         time.Time // ngày hẹn trả: the current appointment date
+	// OriginalDueAt is ngày hẹn trả ban đầu, the first appointment date,
+	// when the export gives it; before DueAt when an apology letter moved it.
+	OriginalDueAt time.Time
+	// ExtendedDueAt is ngày gia hạn, the appointment date the (first)
+	// extension set, when the export gives it; a DueAt after it means a
+	// second extension.
+	ExtendedDueAt    time.Time
+	ExtensionCount   int       // số lần gia hạn, when the export gives it
 	FinishedAt       time.Time // ngày kết thúc xử lý
 	SystemFinishedAt time.Time // thời điểm cập nhật trên hệ thống
 	ReturnedAt       time.Time // ngày trả kết quả
@@ -137,22 +145,21 @@ func (d *Dossier) EndAt() time.Time {
 	return d.ReturnedAt
 }
 
-// SupplementWait returns the time spent waiting for supplements that ended
-// at or before t (open waits count up to t).
+// SupplementWait returns the wall-clock time spent waiting for supplements
+// before t: the waits begun before t, up to t (open waits count up to t),
+// overlapping waits once.
 func (d *Dossier) SupplementWait(t time.Time) time.Duration {
 	var sum time.Duration
-	for _, iv := range d.Supplements {
-		if iv.Start.IsZero() || !iv.Start.Before(t) {
-			continue
+	eachWait(d.Supplements, func(s, e time.Time) bool {
+		if !s.Before(t) {
+			return false
 		}
-		end := iv.End
-		if end.IsZero() || end.After(t) {
-			end = t
+		if e.IsZero() || e.After(t) {
+			e = t
 		}
-		if end.After(iv.Start) {
-			sum += end.Sub(iv.Start)
-		}
-	}
+		sum += e.Sub(s)
+		return true
+	})
 	return sum
 }
 

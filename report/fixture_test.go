@@ -63,6 +63,36 @@ func fixtureInput() Input {
 	}
 }
 
+// withNulls adds to a fixture what has no value and what is late with an
+// apology: a xã without any dossier (not ranked, "không phát sinh hồ sơ"),
+// one where nothing finished (no on-time rate), an officer with nothing
+// finished, and apology letters in Tân Lập.
+func withNulls(in Input) Input {
+	in.Units = append(in.Units,
+		models.Unit{Code: "X04", Name: "UBND xã Mường Chiềng", ParentCode: "H01"},
+		models.Unit{Code: "X05", Name: "UBND xã Đồng Chum", ParentCode: "H01"})
+	x01 := in.Own["X01"]
+	x01.FinishedOnTime, x01.FinishedLateApology, x01.SecondExtension = x01.FinishedOnTime-1, 1, 1
+	in.Own["X01"] = x01
+	in.Own["X05"] = models.Counts{InScope: 4, Received: 4, OpenInTime: 3, OpenOverdue: 1, OnTime766: 3}
+	in.Officers = append(in.Officers, models.Officer{Code: "CB06", Name: "Hà Văn Sơn", UnitCode: "X05", Role: models.RoleOfficer})
+	in.OfficerCounts["CB06"] = models.OfficerCounts{Handled: 3, OverdueOpen: 1}
+	cb01 := in.OfficerCounts["CB01"]
+	cb01.Late, cb01.LateApology = cb01.Late-1, 1
+	in.OfficerCounts["CB01"] = cb01
+	return in
+}
+
+// fixtureNulls is the fixture withNulls.
+func fixtureNulls(t *testing.T) *Report {
+	t.Helper()
+	r, err := Build(withNulls(fixtureInput()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func fixture(t *testing.T) *Report {
 	t.Helper()
 	r, err := Build(fixtureInput())

@@ -20,6 +20,32 @@ func fmtScore(s float64) string { return vi.Sprintf("%.1f", s) }
 // fmtRate writes a 0–1 rate as a percentage with one decimal ("93,0%").
 func fmtRate(r float64) string { return vi.Sprintf("%.1f", r*100) + "%" }
 
+// NoValue stands for a rate or score that does not exist (nothing to
+// judge) in text and HTML; CSV and XLSX leave the cell empty, JSON has null.
+const NoValue = "—"
+
+// fmtScoreOK writes a 766 score, or NoValue when there is none.
+func fmtScoreOK(s float64, ok bool) string {
+	if !ok {
+		return NoValue
+	}
+	return fmtScore(s)
+}
+
+// fmtRateOK writes a rate, or NoValue when there is none.
+func fmtRateOK(r float64, ok bool) string {
+	if !ok {
+		return NoValue
+	}
+	return fmtRate(r)
+}
+
+// NoDossiers is said of a unit or officer with no dossier in scope.
+const NoDossiers = "không phát sinh hồ sơ"
+
+// NoData is said of a month with no dossier at all.
+const NoData = "chưa có dữ liệu"
+
 // MonthTitle returns "Tháng 10 năm 2026".
 func (r *Report) MonthTitle() string {
 	return fmt.Sprintf("Tháng %02d năm %04d", int(r.Month), r.Year)

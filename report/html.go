@@ -43,6 +43,7 @@ type htmlBar struct {
 
 type htmlView struct {
 	Issuer, IssuerUpper, National, Motto, DateLine, Title, Month string
+	Provisional, NoData                                          string // the notes: "tạm tính đến …", "chưa có dữ liệu"
 	Total                                                        map[string]string
 	Units, Officers                                              htmlTable
 	Unassigned, UnassignedLabel                                  string
@@ -53,9 +54,9 @@ type htmlView struct {
 // The page's columns: the figures a reader looks for first come first.
 var (
 	htmlUnitHeaders = []string{"Hạng", "Đơn vị", "Điểm 766", "Tỷ lệ đúng hạn", "Quá hạn", "Hồ sơ trong kỳ",
-		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", "Trễ hạn", "Trễ trên hệ thống", "Đang giải quyết trong hạn",
+		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", "Trễ hạn", "Quá hạn, đã xin lỗi", "Trễ trên hệ thống", "Đang giải quyết trong hạn",
 		"Đang giải quyết quá hạn", "Tạm dừng", "Mã đơn vị"}
-	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", "Trễ hạn", "Trễ trên hệ thống",
+	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", "Trễ hạn", "Quá hạn, đã xin lỗi", "Trễ trên hệ thống",
 		"Quá hạn chưa giải quyết xong", "Hồ sơ xử lý", "Tỷ lệ đúng hạn", "Mã cán bộ"}
 )
 
@@ -90,9 +91,9 @@ func RenderHTML(w io.Writer, r *Report) error {
 	t := r.Total()
 	v := htmlView{
 		Issuer: r.Issuer, IssuerUpper: strings.ToUpper(r.Issuer), National: NationalTitle, Motto: NationalMotto,
-		DateLine: r.DateLine(), Title: Title, Month: r.MonthTitle(),
+		DateLine: r.DateLine(), Title: Title, Month: r.MonthTitle(), Provisional: r.ProvisionalNote(),
 		Total: map[string]string{
-			"score": fmtScore(t.Score766()), "rate": fmtRate(t.OnTimeRate()), "received": fmtInt(t.Received),
+			"score": fmtScoreOK(t.Score766OK()), "rate": fmtRateOK(t.OnTimeRateOK()), "received": fmtInt(t.Received),
 			"inscope": fmtInt(t.InScope), "overdue": fmtInt(t.Overdue()), "finished": fmtInt(t.Finished()),
 		},
 		Unassigned: fmtInt(r.Unassigned), UnassignedLabel: UnassignedLabel,
@@ -105,26 +106,33 @@ func RenderHTML(w io.Writer, r *Report) error {
 		if u.Rank > 0 {
 			rank = fmt.Sprint(u.Rank)
 		}
-		row := htmlRow{Top: u.Depth == 0, Cells: cells(htmlUnitHeaders, rank, u.Name, fmtScore(c.Score766()),
-			fmtRate(c.OnTimeRate()), fmtInt(c.Overdue()), fmtInt(c.InScope), fmtInt(c.Received),
-			fmtInt(c.FinishedEarly), fmtInt(c.FinishedOnTime), fmtInt(c.FinishedLate), fmtInt(c.LateOnSystem),
-			fmtInt(c.OpenInTime), fmtInt(c.OpenOverdue), fmtInt(c.Paused), u.Code)}
+		row := htmlRow{Top: u.Depth == 0, Cells: cells(htmlUnitHeaders, rank, u.Name, fmtScoreOK(c.Score766OK()),
+			fmtRateOK(c.OnTimeRateOK()), fmtInt(c.Overdue()), fmtInt(c.InScope), fmtInt(c.Received),
+			fmtInt(c.FinishedEarly), fmtInt(c.FinishedOnTime), fmtInt(c.FinishedLate), fmtInt(c.FinishedLateApology),
+			fmtInt(c.LateOnSystem), fmtInt(c.OpenInTime), fmtInt(c.OpenOverdue), fmtInt(c.Paused), u.Code)}
 		row.Cells[1].Name, row.Cells[1].Indent = true, u.Depth
 		row.Cells[2].Trend = u.ScoreTrend().Arrow()
-		row.Cells[3].Trend, row.Cells[3].Class = u.RateTrend().Arrow(), rateClass(c.OnTimeRate())
+		row.Cells[3].Trend = u.RateTrend().Arrow()
+		if rate, ok := c.OnTimeRateOK(); ok {
+			row.Cells[3].Class = rateClass(rate)
+		}
 		v.Units.Rows = append(v.Units.Rows, row)
 	}
 	for i, o := range r.Officers {
 		row := htmlRow{Cells: cells(htmlOfficerHeaders, fmt.Sprint(i+1), o.Name, o.UnitName, fmtInt(o.Late),
-			fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled), fmtRate(o.OnTimeRate()), o.Code)}
+			fmtInt(o.LateApology), fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled),
+			fmtRateOK(o.OnTimeRateOK()), o.Code)}
 		row.Cells[1].Name, row.Cells[2].Class = true, "left"
 		v.Officers.Rows = append(v.Officers.Rows, row)
 	}
 	const rowH = 64
+	if r.NoData() {
+		v.NoData = fmt.Sprintf("Tháng %02d/%04d %s.", int(r.Month), r.Year, NoData)
+	}
 	for i, u := range chartUnits(r) {
-		rate := u.Counts.OnTimeRate()
+		rate, _ := u.Counts.OnTimeRateOK()
 		b := htmlBar{
-			Name: u.Name, Value: strings.TrimSpace(fmtRate(rate) + " · 766: " + fmtScore(u.Counts.Score766()) + " " + u.ScoreTrend().Arrow()),
+			Name: u.Name, Value: strings.TrimSpace(fmtRateOK(u.Counts.OnTimeRateOK()) + " · 766: " + fmtScoreOK(u.Counts.Score766OK()) + " " + u.ScoreTrend().Arrow()),
 			Y: i * rowH, TextY: i*rowH + 18, BarY: i*rowH + 26, Width: rate * 100, Color: hexColor(rate),
 			ValueInside: rate >= 0.55,
 		}

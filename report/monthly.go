@@ -8,6 +8,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -27,7 +28,14 @@ type Options struct {
 	Place       string         // for the date line, e.g. "Bình Minh"
 	Issuer      string         // default: the scope unit's name, else the only root's
 	GeneratedAt time.Time      // the date line; zero: the first day of the next month
+	// Now is when the report is made: a month not yet ended is judged at
+	// Now (provisional, "tạm tính"), a month not yet begun is refused
+	// (ErrFutureMonth). Zero: the month is judged at its last moment.
+	Now time.Time
 }
+
+// ErrFutureMonth is Monthly's error for a month that has not begun.
+var ErrFutureMonth = errors.New("tháng này chưa bắt đầu: chưa có kết quả")
 
 // Monthly builds the results of year/month for scope (a unit code: its
 // sub-tree; "" for every unit), with the month before for trends. Figures
@@ -55,7 +63,14 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 		loc = models.DefaultLocation()
 	}
 	p := models.MonthPeriod(year, month, loc)
-	cur, err := src.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc, Tree: tree})
+	at, provisional := p.Last(), false
+	if !opt.Now.IsZero() {
+		if opt.Now.Before(p.Start) {
+			return nil, fmt.Errorf("kết quả tháng %02d/%04d: %w", int(month), year, ErrFutureMonth)
+		}
+		at, provisional = p.JudgedAt(opt.Now)
+	}
+	cur, err := src.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc, Tree: tree, At: at})
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +112,7 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 		Year: year, Month: month, Scope: scope, Issuer: issuer, Place: opt.Place, GeneratedAt: opt.GeneratedAt,
 		Units: units, Own: known(cur.Own), PrevOwn: known(prev.Own),
 		Officers: officers, OfficerCounts: cur.Officers, Unassigned: unassigned,
+		JudgedAt: at, Provisional: provisional,
 	})
 }
 
@@ -180,6 +196,7 @@ func (r *Reports) Monthly(ctx context.Context, year int, month time.Month, scope
 	opt := r.Options
 	if r.Clock != nil {
 		opt.GeneratedAt = r.Clock()
+		opt.Now = opt.GeneratedAt
 	}
 	return Monthly(ctx, r.Store, units, officers, year, month, scope, opt)
 }

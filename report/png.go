@@ -48,7 +48,14 @@ func loadFonts() (*opentype.Font, *opentype.Font, error) {
 func chartUnits(r *Report) []UnitRow {
 	units := r.Ranked()
 	slices.SortStableFunc(units, func(a, b UnitRow) int {
-		ra, rb := a.Counts.OnTimeRate(), b.Counts.OnTimeRate()
+		ra, oka := a.Counts.OnTimeRateOK()
+		rb, okb := b.Counts.OnTimeRateOK()
+		if oka != okb { // a unit with no rate comes last
+			if oka {
+				return -1
+			}
+			return 1
+		}
 		if ra != rb {
 			if ra > rb {
 				return -1
@@ -152,6 +159,9 @@ func RenderPNG(w io.Writer, r *Report, opt PNGOptions) error {
 	inner := width - 2*margin
 	text(titleFace, colInk, margin, px(80), fit(titleFace, "Tỷ lệ giải quyết hồ sơ đúng hạn", inner))
 	sub := r.MonthTitle()
+	if note := r.ProvisionalNote(); note != "" {
+		sub += " (" + note + ")"
+	}
 	if r.Issuer != "" {
 		sub += " · " + r.Issuer
 	}
@@ -170,17 +180,21 @@ func RenderPNG(w io.Writer, r *Report, opt PNGOptions) error {
 		text(smallFace, colMuted, lx, chartBottom+px(40), lbl)
 	}
 	if len(units) == 0 {
-		text(labelFace, colMuted, margin, top+px(70), "Không có số liệu đơn vị.")
+		msg := "Không có số liệu đơn vị."
+		if r.NoData() {
+			msg = fmt.Sprintf("Tháng %02d/%04d %s.", int(r.Month), r.Year, NoData)
+		}
+		text(labelFace, colMuted, margin, top+px(70), msg)
 	}
 	for i, u := range units {
 		y := top + i*rowH
 		text(labelFace, colInk, margin, y+px(40), fit(labelFace, u.Name, inner))
 		barY0, barY1 := y+px(56), y+px(56+64)
 		rect(margin, barY0, width-margin, barY1, colTrack)
-		rate := u.Counts.OnTimeRate()
+		rate, _ := u.Counts.OnTimeRateOK()
 		barW := int(float64(inner) * rate)
 		rect(margin, barY0, margin+barW, barY1, rateColor(rate))
-		val := fmtRate(rate) + " · 766: " + fmtScore(u.Counts.Score766())
+		val := fmtRateOK(u.Counts.OnTimeRateOK()) + " · 766: " + fmtScoreOK(u.Counts.Score766OK())
 		if a := u.ScoreTrend().Arrow(); a != "" {
 			val += " " + a
 		}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dondoc/dondoc/models"
@@ -27,7 +28,7 @@ func render(t *testing.T, f func(*bytes.Buffer) error) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	r := fixture(t)
+	r := fixtureNulls(t)
 	goldenFile(t, "text_plain.golden", render(t, func(b *bytes.Buffer) error { return RenderText(b, r, TextOptions{}) }))
 	goldenFile(t, "text_html.golden", render(t, func(b *bytes.Buffer) error { return RenderText(b, r, TextOptions{HTML: true}) }))
 	goldenFile(t, "report.csv.golden", render(t, func(b *bytes.Buffer) error { return RenderCSV(b, r) }))
@@ -127,16 +128,42 @@ func TestCutLongLine(t *testing.T) {
 
 const eps = 1e-9
 
-func near(a, b float64, tol float64) bool { return math.Abs(a-b) <= tol }
+// near compares two numbers; NaN stands for "no value" (JSON null, an
+// empty cell) and equals only NaN.
+func near(a, b float64, tol float64) bool {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return math.IsNaN(a) && math.IsNaN(b)
+	}
+	return math.Abs(a-b) <= tol
+}
 
-// unitNumbers are the numbers every format must show for a unit.
+// value is v, or NaN when there is none.
+func value(v float64, ok bool) float64 {
+	if !ok {
+		return math.NaN()
+	}
+	return v
+}
+
+// ptr is *p, or NaN for a JSON null.
+func ptr(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// unitNumbers are the numbers every format must show for a unit (NaN: no
+// value, shown as null, an empty cell or "—").
 func unitNumbers(c models.Counts) []float64 {
 	return []float64{float64(c.Received), float64(c.FinishedEarly), float64(c.FinishedOnTime), float64(c.FinishedLate),
-		float64(c.LateOnSystem), float64(c.OpenInTime), float64(c.OpenOverdue), float64(c.Paused), c.OnTimeRate(), c.Score766()}
+		float64(c.FinishedLateApology), float64(c.LateOnSystem), float64(c.OpenInTime), float64(c.OpenOverdue),
+		float64(c.Paused), value(c.OnTimeRateOK()), value(c.Score766OK())}
 }
 
 func officerNumbers(o models.OfficerCounts) []float64 {
-	return []float64{float64(o.Handled), float64(o.Late), float64(o.LateOnSystem), float64(o.OverdueOpen), o.OnTimeRate()}
+	return []float64{float64(o.Handled), float64(o.Late), float64(o.LateApology), float64(o.LateOnSystem),
+		float64(o.OverdueOpen), value(o.OnTimeRateOK())}
 }
 
 func checkNumbers(t *testing.T, format, what string, got, want []float64, tol float64) {
@@ -153,7 +180,7 @@ func checkNumbers(t *testing.T, format, what string, got, want []float64, tol fl
 }
 
 func TestFormatsShowTheSameNumbers(t *testing.T) {
-	r := fixture(t)
+	r := fixtureNulls(t)
 
 	// JSON.
 	var j JSONReport
@@ -165,12 +192,12 @@ func TestFormatsShowTheSameNumbers(t *testing.T) {
 	}
 	for i, u := range j.Units {
 		checkNumbers(t, "JSON", u.Code, []float64{float64(u.Received), float64(u.FinishedEarly), float64(u.FinishedOnTime),
-			float64(u.FinishedLate), float64(u.LateOnSystem), float64(u.OpenInTime), float64(u.OpenOverdue), float64(u.Paused),
-			u.OnTimeRate, u.Score766}, unitNumbers(r.Units[i].Counts), eps)
+			float64(u.FinishedLate), float64(u.FinishedLateApology), float64(u.LateOnSystem), float64(u.OpenInTime),
+			float64(u.OpenOverdue), float64(u.Paused), ptr(u.OnTimeRate), ptr(u.Score766)}, unitNumbers(r.Units[i].Counts), eps)
 	}
 	for i, o := range j.Officers {
-		checkNumbers(t, "JSON", o.Code, []float64{float64(o.Handled), float64(o.Late), float64(o.LateOnSystem),
-			float64(o.OverdueOpen), o.OnTimeRate}, officerNumbers(r.Officers[i].OfficerCounts), eps)
+		checkNumbers(t, "JSON", o.Code, []float64{float64(o.Handled), float64(o.Late), float64(o.LateApology),
+			float64(o.LateOnSystem), float64(o.OverdueOpen), ptr(o.OnTimeRate)}, officerNumbers(r.Officers[i].OfficerCounts), eps)
 	}
 
 	// CSV: units from row 1, officers after the blank line; rates in %.
@@ -185,6 +212,9 @@ func TestFormatsShowTheSameNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	num := func(s string) float64 {
+		if s == "" {
+			return math.NaN()
+		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			t.Fatalf("CSV cell %q is not a number", s)
@@ -197,10 +227,10 @@ func TestFormatsShowTheSameNumbers(t *testing.T) {
 			t.Fatalf("CSV row %d is %q, want %s", i+1, rec[1], u.Code)
 		}
 		var got []float64
-		for _, k := range []int{5, 6, 7, 8, 9, 10, 11, 12} {
+		for _, k := range []int{5, 6, 7, 8, 9, 10, 11, 12, 13} {
 			got = append(got, num(rec[k]))
 		}
-		got = append(got, num(rec[13])/100, num(rec[14]))
+		got = append(got, num(rec[14])/100, num(rec[15]))
 		checkNumbers(t, "CSV", u.Code, got, unitNumbers(u.Counts), 0.005) // two decimals
 	}
 	off := 1 + len(r.Units) // encoding/csv skips the blank line
@@ -209,7 +239,7 @@ func TestFormatsShowTheSameNumbers(t *testing.T) {
 	}
 	for i, o := range r.Officers {
 		rec := recs[off+1+i]
-		got := []float64{num(rec[4]), num(rec[5]), num(rec[6]), num(rec[7]), num(rec[8]) / 100}
+		got := []float64{num(rec[4]), num(rec[5]), num(rec[6]), num(rec[7]), num(rec[8]), num(rec[9]) / 100}
 		checkNumbers(t, "CSV", o.Code, got, officerNumbers(o.OfficerCounts), 0.005)
 	}
 	last := recs[len(recs)-1]
@@ -225,7 +255,7 @@ func TestFormatsShowTheSameNumbers(t *testing.T) {
 			t.Fatalf("XLSX row %d is %q, want %s", row, v, u.Code)
 		}
 		var got []float64
-		for col := 6; col <= 15; col++ {
+		for col := 6; col <= 16; col++ {
 			got = append(got, xlsxNumber(t, f, SheetUnits, cellName(col, row)))
 		}
 		checkNumbers(t, "XLSX", u.Code, got, unitNumbers(u.Counts), eps)
@@ -233,7 +263,7 @@ func TestFormatsShowTheSameNumbers(t *testing.T) {
 	for i, o := range r.Officers {
 		row := XLSXHeaderRow + 1 + i
 		var got []float64
-		for col := 5; col <= 9; col++ {
+		for col := 5; col <= 10; col++ {
 			got = append(got, xlsxNumber(t, f, SheetOfficers, cellName(col, row)))
 		}
 		checkNumbers(t, "XLSX", o.Code, got, officerNumbers(o.OfficerCounts), eps)
@@ -268,6 +298,12 @@ func TestPNG(t *testing.T) {
 	want := []string{"Phòng Tư pháp", "UBND xã Tân Lập", "UBND xã Hiền Lương", "UBND xã Tú Lý", "Phòng Tài nguyên & Môi trường"}
 	if got := ChartLabels(r); !reflect.DeepEqual(got, want) {
 		t.Errorf("ChartLabels = %q, want %q (by on-time rate)", got, want)
+	}
+	// A unit with no on-time rate comes last; one without any dossier is
+	// not ranked, so not charted.
+	want = append(want, "UBND xã Đồng Chum")
+	if got := ChartLabels(fixtureNulls(t)); !reflect.DeepEqual(got, want) {
+		t.Errorf("ChartLabels with nulls = %q, want %q", got, want)
 	}
 	if err := RenderPNG(&bytes.Buffer{}, r, PNGOptions{Width: 100}); err == nil {
 		t.Error("a 100 px chart should be refused")
@@ -310,3 +346,74 @@ func TestRenderHTMLIsSelfContained(t *testing.T) {
 		t.Errorf("page has %d table rows", got)
 	}
 }
+
+// TestProvisionalAndNoData: a month judged before it ended says "tạm tính
+// đến …" in every format (JSON: provisional, judged_at); a month without
+// any dossier says "chưa có dữ liệu" instead of a perfect ranking, and its
+// rates and scores are null.
+func TestProvisionalAndNoData(t *testing.T) {
+	in := withNulls(fixtureInput())
+	in.Month, in.Year = time.December, 2026
+	in.JudgedAt, in.Provisional = time.Date(2026, 12, 2, 9, 5, 0, 0, vn), true
+	in.GeneratedAt, in.PrevOwn = in.JudgedAt, nil
+	r, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const note = "tạm tính đến 09:05 02/12/2026"
+	for _, f := range []string{"text", "csv", "html"} {
+		out := string(render(t, func(b *bytes.Buffer) error { return Render(b, r, f) }))
+		want := note
+		if f == "csv" {
+			want = ProvisionalLabel + ",09:05 02/12/2026"
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("%s lacks %q", f, want)
+		}
+	}
+	// No rate: "—" in text and HTML (CSV, XLSX, JSON: TestFormatsShowTheSameNumbers).
+	for _, f := range []string{"text", "html"} {
+		out := string(render(t, func(b *bytes.Buffer) error { return Render(b, r, f) }))
+		if !strings.Contains(out, NoValue) || !strings.Contains(out, NoDossiers) && f == "text" {
+			t.Errorf("%s lacks %q for a unit with no rate", f, NoValue)
+		}
+	}
+	var j map[string]any
+	if err := json.Unmarshal(render(t, func(b *bytes.Buffer) error { return RenderJSON(b, r) }), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j["provisional"] != true || j["judged_at"] != "2026-12-02T09:05:00+07:00" {
+		t.Errorf("JSON provisional = %v, judged_at = %v", j["provisional"], j["judged_at"])
+	}
+	if v, _ := f0(openXLSX(t, r).GetCellValue(SheetUnits, "A6")); !strings.Contains(v, note) {
+		t.Errorf("XLSX month line = %q", v)
+	}
+
+	empty := fixtureInput()
+	empty.Own, empty.PrevOwn, empty.OfficerCounts = nil, nil, nil
+	r, err = Build(empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.NoData() || len(r.Ranked()) != 0 {
+		t.Fatalf("NoData = %v, ranked %d", r.NoData(), len(r.Ranked()))
+	}
+	text := string(render(t, func(b *bytes.Buffer) error { return RenderText(b, r, TextOptions{}) }))
+	if !strings.Contains(text, "chưa có dữ liệu") || strings.Contains(text, "20,0/20") || strings.Contains(text, "100,0%") {
+		t.Errorf("an empty month:\n%s", text)
+	}
+	var je JSONReport
+	if err := json.Unmarshal(render(t, func(b *bytes.Buffer) error { return RenderJSON(b, r) }), &je); err != nil {
+		t.Fatal(err)
+	}
+	if !je.NoData || je.Provisional || je.JudgedAt != nil {
+		t.Errorf("JSON of an empty month: %+v", je)
+	}
+	for _, u := range je.Units {
+		if u.Score766 != nil || u.Rate766 != nil || u.OnTimeRate != nil || u.Rank != 0 {
+			t.Errorf("unit %s of an empty month has a value: %+v", u.Code, u)
+		}
+	}
+}
+
+func f0(v string, err error) (string, error) { return v, err }

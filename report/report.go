@@ -26,6 +26,11 @@ type Report struct {
 	Units       []UnitRow
 	Officers    []OfficerRow // slow officers only, the slowest first
 	Unassigned  int          // in-scope dossiers with no handling officer
+	// JudgedAt is the instant the month was judged at: its last moment
+	// once it has ended, else the moment the report was made (Provisional:
+	// "tạm tính đến HH:MM dd/mm/yyyy", docs/domain.md).
+	JudgedAt    time.Time
+	Provisional bool
 }
 
 // UnitRow is a unit's line: its figures include its whole sub-tree.
@@ -59,6 +64,10 @@ type Input struct {
 	Officers      []models.Officer
 	OfficerCounts map[string]models.OfficerCounts // by officer code
 	Unassigned    int
+	// JudgedAt and Provisional: see Report (zero JudgedAt: the month's
+	// last moment).
+	JudgedAt    time.Time
+	Provisional bool
 }
 
 // Build rolls the figures up the unit tree, orders the units depth-first
@@ -68,7 +77,9 @@ type Input struct {
 // root (the units its leader oversees directly: phòng, xã, sở), else the
 // roots themselves; a root with no children is ranked alone. Ranking is by
 // score_766 (exact rate, descending), then volume (in-scope count,
-// descending); units equal on both share a rank ("1, 2, 2, 4").
+// descending); units equal on both share a rank ("1, 2, 2, 4"). A unit
+// with no dossier in scope has no rate or score: it is not ranked (Rank 0)
+// and is listed after the ranking (Unranked: "không phát sinh hồ sơ").
 //
 // Units whose validity does not overlap the month are left out unless
 // they (or their sub-tree) carry figures. Figures for an unknown unit, a
@@ -115,6 +126,7 @@ func Build(in Input) (*Report, error) {
 	r := &Report{
 		Year: in.Year, Month: in.Month, Scope: in.Scope, Issuer: in.Issuer,
 		Place: in.Place, GeneratedAt: in.GeneratedAt, Unassigned: in.Unassigned,
+		JudgedAt: in.JudgedAt, Provisional: in.Provisional,
 	}
 	if r.Issuer == "" && in.Scope != "" {
 		r.Issuer = t.byCode[in.Scope].unit.Name
@@ -156,16 +168,19 @@ func rankedCodes(roots []*node) map[string]bool {
 }
 
 // compareUnits orders two units for ranking: negative when a ranks above
-// b, 0 when they tie on score and volume.
+// b, 0 when they tie on score and volume. A unit with nothing in scope
+// (no rate) comes after every unit with a rate.
 func compareUnits(a, b models.Counts) int {
-	// Compare OnTime766/InScope exactly (an empty scope rates 1/1).
+	// Compare OnTime766/InScope exactly.
 	an, ad := int64(a.OnTime766), int64(a.InScope)
 	bn, bd := int64(b.OnTime766), int64(b.InScope)
-	if ad == 0 {
-		an, ad = 1, 1
-	}
-	if bd == 0 {
-		bn, bd = 1, 1
+	switch {
+	case ad == 0 && bd == 0:
+		return 0
+	case ad == 0:
+		return 1
+	case bd == 0:
+		return -1
 	}
 	if c := compareInt64(bn*ad, an*bd); c != 0 {
 		return c
@@ -186,7 +201,7 @@ func compareInt64(a, b int64) int {
 func rankUnits(rows []UnitRow, ranked map[string]bool) {
 	var idx []int
 	for i := range rows {
-		if ranked[rows[i].Code] {
+		if ranked[rows[i].Code] && rows[i].Counts.InScope > 0 {
 			idx = append(idx, i)
 		}
 	}
@@ -219,6 +234,58 @@ func (r *Report) Ranked() []UnitRow {
 		return strings.Compare(models.Fold(a.Name), models.Fold(b.Name))
 	})
 	return out
+}
+
+// Unranked returns the units of the ranking's level with no dossier in
+// scope ("không phát sinh hồ sơ"), listed after the ranking, by name.
+func (r *Report) Unranked() []UnitRow {
+	var out []UnitRow
+	for _, u := range r.Units {
+		if u.Rank == 0 && u.Counts.InScope == 0 && r.rankLevel(u) {
+			out = append(out, u)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b UnitRow) int { return strings.Compare(models.Fold(a.Name), models.Fold(b.Name)) })
+	return out
+}
+
+// rankLevel reports whether u is on the level Build ranks: the children
+// of the only root, else the roots.
+func (r *Report) rankLevel(u UnitRow) bool {
+	roots, children := 0, 0
+	for _, x := range r.Units {
+		switch x.Depth {
+		case 0:
+			roots++
+		case 1:
+			children++
+		}
+	}
+	if roots == 1 && children > 0 {
+		return u.Depth == 1
+	}
+	return u.Depth == 0
+}
+
+// NoData reports a month with no dossier in scope anywhere in the report
+// ("chưa có dữ liệu"): there is nothing to rank, not a perfect ranking.
+func (r *Report) NoData() bool { return r.Total().InScope == 0 && len(r.Officers) == 0 }
+
+// ProvisionalNote is "tạm tính đến HH:MM dd/mm/yyyy" for a month judged
+// before it ended, else "".
+func (r *Report) ProvisionalNote() string {
+	if !r.Provisional || r.JudgedAt.IsZero() {
+		return ""
+	}
+	return "tạm tính đến " + r.JudgedAt.In(r.noteLoc()).Format("15:04 02/01/2006")
+}
+
+// noteLoc is the location of the provisional note: GeneratedAt's.
+func (r *Report) noteLoc() *time.Location {
+	if r.GeneratedAt.IsZero() {
+		return r.JudgedAt.Location()
+	}
+	return r.GeneratedAt.Location()
 }
 
 // Total returns the figures of the whole scope (the sum of the roots).
@@ -256,8 +323,7 @@ func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
 		out = append(out, row)
 	}
 	slices.SortFunc(out, func(a, b OfficerRow) int {
-		la := a.Late + a.LateOnSystem + a.OverdueOpen
-		lb := b.Late + b.LateOnSystem + b.OverdueOpen
+		la, lb := a.Lateness(), b.Lateness()
 		if la != lb {
 			return lb - la
 		}
@@ -269,9 +335,9 @@ func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
 	return out
 }
 
-// Lateness is late + late on the system + overdue still open: the order of
-// the slow-officer list.
-func (o OfficerRow) Lateness() int { return o.Late + o.LateOnSystem + o.OverdueOpen }
+// Lateness is late (with or without an apology letter) + late on the
+// system + overdue still open: the order of the slow-officer list.
+func (o OfficerRow) Lateness() int { return o.Late + o.LateApology + o.LateOnSystem + o.OverdueOpen }
 
 // Trend is the change of a figure against the month before.
 type Trend int
@@ -307,20 +373,32 @@ func trend(cur, prev float64, decimals int) Trend {
 	return Same
 }
 
-// ScoreTrend compares the 766 score with the month before (0.1 point).
+// ScoreTrend compares the 766 score with the month before (0.1 point);
+// Same when either month has no score.
 func (u UnitRow) ScoreTrend() Trend {
 	if u.Prev == nil {
 		return Same
 	}
-	return trend(u.Counts.Score766(), u.Prev.Score766(), 1)
+	cur, ok1 := u.Counts.Score766OK()
+	prev, ok2 := u.Prev.Score766OK()
+	if !ok1 || !ok2 {
+		return Same
+	}
+	return trend(cur, prev, 1)
 }
 
-// RateTrend compares the on-time rate with the month before (0.1 %).
+// RateTrend compares the on-time rate with the month before (0.1 %);
+// Same when either month has no rate.
 func (u UnitRow) RateTrend() Trend {
 	if u.Prev == nil {
 		return Same
 	}
-	return trend(u.Counts.OnTimeRate(), u.Prev.OnTimeRate(), 3)
+	cur, ok1 := u.Counts.OnTimeRateOK()
+	prev, ok2 := u.Prev.OnTimeRateOK()
+	if !ok1 || !ok2 {
+		return Same
+	}
+	return trend(cur, prev, 3)
 }
 
 // FileName returns the download name of a report file, e.g.

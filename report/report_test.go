@@ -120,8 +120,9 @@ func TestRankingTies(t *testing.T) {
 			[]string{"1 B", "2 A", "3 C"}},
 		{"equal score and volume share a rank", map[string]models.Counts{"Bê": c(10, 8), "An": c(10, 8), "C": c(10, 9)},
 			[]string{"1 C", "2 An", "2 Bê"}},
-		{"nothing in scope rates full", map[string]models.Counts{"A": c(0, 0), "B": c(10, 10), "C": c(10, 9)},
-			[]string{"1 B", "2 A", "3 C"}},
+		// Nothing to judge is not 100 %: not ranked at all (Unranked).
+		{"nothing in scope is not ranked", map[string]models.Counts{"A": c(0, 0), "B": c(10, 10), "C": c(10, 9)},
+			[]string{"1 B", "2 C"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

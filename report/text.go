@@ -101,10 +101,18 @@ func textLines(r *Report, opt TextOptions) []string {
 	if r.Issuer != "" {
 		add("%s", esc(r.Issuer))
 	}
+	if note := r.ProvisionalNote(); note != "" {
+		add("%s", esc("("+note+")"))
+	}
+	if r.NoData() {
+		add("")
+		add("%s", esc(fmt.Sprintf("Tháng %02d/%04d %s: không có hồ sơ nào trong kỳ.", int(r.Month), r.Year, NoData)))
+		return out
+	}
 	if len(r.Units) > 0 {
 		t := r.Total()
 		add("%s", esc(fmt.Sprintf("Toàn đơn vị: 766: %s/20 · đúng hạn %s · tiếp nhận %s · đã giải quyết %s · quá hạn %s",
-			fmtScore(t.Score766()), fmtRate(t.OnTimeRate()), fmtInt(t.Received), fmtInt(t.Finished()), fmtInt(t.Overdue()))))
+			fmtScoreOK(t.Score766OK()), fmtRateOK(t.OnTimeRateOK()), fmtInt(t.Received), fmtInt(t.Finished()), fmtInt(t.Overdue()))))
 	}
 
 	ranked := r.Ranked()
@@ -115,6 +123,13 @@ func textLines(r *Report, opt TextOptions) []string {
 	}
 	for _, u := range ranked {
 		add("%s", esc(UnitLine(u)))
+	}
+	if un := r.Unranked(); len(un) > 0 {
+		names := make([]string, len(un))
+		for i, u := range un {
+			names[i] = u.Name
+		}
+		add("%s", esc(fmt.Sprintf("Không xếp hạng (%s): %s.", NoDossiers, strings.Join(names, ", "))))
 	}
 
 	add("")
@@ -135,15 +150,22 @@ func textLines(r *Report, opt TextOptions) []string {
 // UnitLine is a unit's chat line, e.g.
 // "1. UBND xã Tân Lập — 766: 18,6/20 ▲ · đúng hạn 93,0% ▼ · quá hạn 3".
 func UnitLine(u UnitRow) string {
-	score := "766: " + fmtScore(u.Counts.Score766()) + "/20"
+	score := "766: " + fmtScoreOK(u.Counts.Score766OK()) + "/20"
 	if a := u.ScoreTrend().Arrow(); a != "" {
 		score += " " + a
 	}
-	rate := "đúng hạn " + fmtRate(u.Counts.OnTimeRate())
+	rate := "đúng hạn " + fmtRateOK(u.Counts.OnTimeRateOK())
 	if a := u.RateTrend().Arrow(); a != "" {
 		rate += " " + a
 	}
-	return fmt.Sprintf("%d. %s — %s · %s · quá hạn %s", u.Rank, u.Name, score, rate, fmtInt(u.Counts.Overdue()))
+	line := fmt.Sprintf("%d. %s — %s · %s · quá hạn %s", u.Rank, u.Name, score, rate, fmtInt(u.Counts.Overdue()))
+	if n := u.Counts.FinishedLateApology; n > 0 {
+		line += " (đã xin lỗi " + fmtInt(n) + ")"
+	}
+	if n := u.Counts.SecondExtension; n > 0 {
+		line += " · gia hạn lần 2: " + fmtInt(n)
+	}
+	return line
 }
 
 // OfficerLine is a slow officer's chat line without its number.
@@ -152,6 +174,10 @@ func OfficerLine(o OfficerRow) string {
 	if o.UnitName != "" {
 		name += " (" + o.UnitName + ")"
 	}
-	return fmt.Sprintf("%s — trễ hạn %s · trễ trên hệ thống %s · quá hạn chưa xong %s · xử lý %s",
-		name, fmtInt(o.Late), fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled))
+	late := "trễ hạn " + fmtInt(o.Late)
+	if o.LateApology > 0 {
+		late += " · quá hạn, đã xin lỗi " + fmtInt(o.LateApology)
+	}
+	return fmt.Sprintf("%s — %s · trễ trên hệ thống %s · quá hạn chưa xong %s · xử lý %s",
+		name, late, fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled))
 }

@@ -77,12 +77,20 @@ func RenderXLSX(w io.Writer, r *Report) error {
 	return f.Write(w)
 }
 
+// cellOK is v, or an empty cell (nil) when there is no value.
+func cellOK(v float64, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return v
+}
+
 func (x *xlsxWriter) specs() []sheetSpec {
 	r := x.r
 	units := sheetSpec{name: SheetUnits, subtitle: "Xếp hạng đơn vị theo điểm 766 (thang 20 điểm)"}
-	widths := []float64{7, 14, 38, 14, 11, 11, 10, 10, 10, 12, 14, 14, 10, 12, 12}
+	widths := []float64{7, 14, 38, 14, 11, 11, 10, 10, 10, 12, 12, 14, 14, 10, 12, 12}
 	kinds := []cellKind{kindInt, kindText, kindName, kindText, kindInt, kindInt, kindInt, kindInt, kindInt,
-		kindInt, kindInt, kindInt, kindInt, kindPercent, kindScore}
+		kindInt, kindInt, kindInt, kindInt, kindInt, kindPercent, kindScore}
 	for i, h := range UnitHeaders {
 		units.cols = append(units.cols, column{h, widths[i], kinds[i]})
 	}
@@ -93,20 +101,20 @@ func (x *xlsxWriter) specs() []sheetSpec {
 			rank = u.Rank
 		}
 		units.rows = append(units.rows, []any{rank, u.Code, u.Name, u.Parent, c.InScope, c.Received,
-			c.FinishedEarly, c.FinishedOnTime, c.FinishedLate, c.LateOnSystem, c.OpenInTime, c.OpenOverdue,
-			c.Paused, c.OnTimeRate(), c.Score766()})
+			c.FinishedEarly, c.FinishedOnTime, c.FinishedLate, c.FinishedLateApology, c.LateOnSystem, c.OpenInTime,
+			c.OpenOverdue, c.Paused, cellOK(c.OnTimeRateOK()), cellOK(c.Score766OK())})
 		units.depths = append(units.depths, u.Depth)
 	}
 
 	officers := sheetSpec{name: SheetOfficers, subtitle: "Danh sách cán bộ có hồ sơ chậm, muộn"}
-	widths = []float64{6, 14, 28, 34, 11, 10, 12, 16, 12}
-	kinds = []cellKind{kindInt, kindText, kindText, kindText, kindInt, kindInt, kindInt, kindInt, kindPercent}
+	widths = []float64{6, 14, 28, 34, 11, 10, 12, 12, 16, 12}
+	kinds = []cellKind{kindInt, kindText, kindText, kindText, kindInt, kindInt, kindInt, kindInt, kindInt, kindPercent}
 	for i, h := range OfficerHeaders {
 		officers.cols = append(officers.cols, column{h, widths[i], kinds[i]})
 	}
 	for i, o := range r.Officers {
 		officers.rows = append(officers.rows, []any{i + 1, o.Code, o.Name, o.UnitName, o.Handled, o.Late,
-			o.LateOnSystem, o.OverdueOpen, o.OnTimeRate()})
+			o.LateApology, o.LateOnSystem, o.OverdueOpen, cellOK(o.OnTimeRateOK())})
 		officers.depths = append(officers.depths, 0)
 	}
 
@@ -227,7 +235,7 @@ func (x *xlsxWriter) writeSheet(s sheetSpec) error {
 		{2, rightStart, n, NationalMotto, st.motto},
 		{3, rightStart, n, r.DateLine(), st.date},
 		{5, 1, n, Title, st.title},
-		{6, 1, n, r.MonthTitle(), st.month},
+		{6, 1, n, strings.TrimSuffix(r.MonthTitle()+" ("+r.ProvisionalNote()+")", " ()"), st.month},
 		{7, 1, n, s.subtitle, st.subtitle},
 	}
 	for _, h := range heading {

@@ -35,13 +35,20 @@ type dossierRow struct {
 	Unassigned            bool
 	RowHash               string
 	UpdatedAt             tstamp `gorm:"column:updated_at;autoUpdateTime:false"`
+	OriginalDueAt         tstamp
+	ExtendedDueAt         tstamp
+	ExtensionCount        int
+	// Deadline is the effective deadline (models.Rules.Deadline) under the
+	// store's rules: written with the row, recomputed with its facts.
+	Deadline tstamp
 }
 
 func (dossierRow) TableName() string { return "dossiers" }
 
 var dossierUpdateColumns = []string{"procedure_code", "procedure_name", "field", "unit_code", "handler_code",
 	"received_at", "due_at", "finished_at", "system_finished_at", "returned_at", "status", "channel",
-	"supplement_count", "supplement_requested_at", "supplement_done_at", "applicant_name", "row_hash", "updated_at"}
+	"supplement_count", "supplement_requested_at", "supplement_done_at", "applicant_name", "row_hash", "updated_at",
+	"original_due_at", "extended_due_at", "extension_count", "deadline"}
 
 type supplementRow struct {
 	DossierCode string `gorm:"primaryKey"`
@@ -83,6 +90,13 @@ func dossierHash(d *models.Dossier, nfc func(string) string) string {
 		t(iv.End)
 	}
 	w(nfc(d.ApplicantName))
+	// The extension fields (migration 0004) are hashed only when set, so
+	// that the hashes of dossiers without them do not change.
+	if !d.OriginalDueAt.IsZero() || !d.ExtendedDueAt.IsZero() || d.ExtensionCount != 0 {
+		t(d.OriginalDueAt)
+		t(d.ExtendedDueAt)
+		buf = append(strconv.AppendInt(buf, int64(d.ExtensionCount), 10), 0x1f)
+	}
 	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:16])
 }
@@ -96,7 +110,8 @@ func dossierToRowNFC(d *models.Dossier, now time.Time, nfc func(string) string) 
 		SystemFinishedAt: tstamp(d.SystemFinishedAt), ReturnedAt: tstamp(d.ReturnedAt),
 		Status: int16(d.Status), Channel: string(d.Channel), SupplementCount: d.SupplementCount,
 		ApplicantName: nfc(d.ApplicantName), RowHash: dossierHash(d, nfc), UpdatedAt: tstamp(now),
-		Unassigned: d.HandlerCode == "" || d.UnitCode == "",
+		Unassigned:    d.HandlerCode == "" || d.UnitCode == "",
+		OriginalDueAt: tstamp(d.OriginalDueAt), ExtendedDueAt: tstamp(d.ExtendedDueAt), ExtensionCount: d.ExtensionCount,
 	}
 	if len(d.Supplements) > 0 {
 		r.SupplementRequestedAt, r.SupplementDoneAt = tstamp(d.Supplements[0].Start), tstamp(d.Supplements[0].End)
@@ -110,7 +125,8 @@ func (r *dossierRow) model() models.Dossier {
 		UnitCode: r.UnitCode, HandlerCode: r.HandlerCode, ReceivedAt: r.ReceivedAt.time(), DueAt: r.DueAt.time(),
 		FinishedAt: r.FinishedAt.time(), SystemFinishedAt: r.SystemFinishedAt.time(), ReturnedAt: r.ReturnedAt.time(),
 		Status: models.Status(r.Status), Channel: models.Channel(r.Channel), SupplementCount: r.SupplementCount,
-		ApplicantName: r.ApplicantName,
+		ApplicantName: r.ApplicantName, OriginalDueAt: r.OriginalDueAt.time(), ExtendedDueAt: r.ExtendedDueAt.time(),
+		ExtensionCount: r.ExtensionCount,
 	}
 	if !r.SupplementRequestedAt.time().IsZero() || !r.SupplementDoneAt.time().IsZero() {
 		d.Supplements = []models.Interval{{Start: r.SupplementRequestedAt.time(), End: r.SupplementDoneAt.time()}}
@@ -128,11 +144,24 @@ const unassignedExpr = `(handler_code = '' OR unit_code = ''
 // RefreshUnassigned recomputes the unassigned flag of every dossier (after
 // officers or units were imported) and returns how many dossiers changed.
 func (s *Store) RefreshUnassigned(ctx context.Context) (int64, error) {
-	res := s.db.WithContext(ctx).Exec("UPDATE dossiers SET unassigned = NOT unassigned WHERE unassigned <> " + unassignedExpr)
-	if res.Error != nil {
-		return 0, fmt.Errorf("store: refresh unassigned: %w", res.Error)
+	var n int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec("UPDATE dossiers SET unassigned = NOT unassigned WHERE unassigned <> " + unassignedExpr)
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		if n == 0 {
+			return nil
+		}
+		// The facts carry the flag for the figures.
+		return tx.Exec(`UPDATE dossier_facts SET unassigned = (SELECT d.unassigned FROM dossiers d WHERE d.code = dossier_facts.code)
+			WHERE unassigned <> (SELECT d.unassigned FROM dossiers d WHERE d.code = dossier_facts.code)`).Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: refresh unassigned: %w", err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
 // models converts rows, adding the supplement waits after the first.

@@ -1,5 +1,11 @@
 package store
 
+import (
+	"time"
+
+	"github.com/dondoc/dondoc/models"
+)
+
 // SetEachBatch sets EachDossier's batch size for a test and returns a
 // function restoring it.
 func SetEachBatch(n int) (restore func()) {
@@ -7,3 +13,7 @@ func SetEachBatch(n int) (restore func()) {
 	eachBatch = n
 	return func() { eachBatch = old }
 }
+
+// SetRules changes the rules of s as if it had been opened WithRules(clock,
+// loc), for a test of EnsureFacts.
+func SetRules(s *Store, clock models.SupplementClock, loc *time.Location) { WithRules(clock, loc)(s) }

@@ -304,11 +304,12 @@ func TestMonthFiguresEdgeCases(t *testing.T) {
 			// Early: RETURNED-ONLY, NO-END (stops when received), EARLY-MIDNIGHT
 			// (23:59 local the day before); on time: LATE-ON-SYSTEM,
 			// ONTIME-MIDNIGHT (00:00 local on the due day), STEPS,
-			// STEPS-BLANK-LAST; late: SYSTEM-ONLY, LATE-1US, BEFORE-END,
-			// THREE-WAITS, ONE-WAIT-SAVES.
+			// STEPS-BLANK-LAST, ONE-WAIT-SAVES (its 4-day wait moves the
+			// effective deadline to 14/10 17:00, when it finished); late:
+			// SYSTEM-ONLY, LATE-1US, BEFORE-END, THREE-WAITS.
 			{"early", c.FinishedEarly, 3},
-			{"on time", c.FinishedOnTime, 4},
-			{"late", c.FinishedLate, 5},
+			{"on time", c.FinishedOnTime, 5},
+			{"late", c.FinishedLate, 4},
 			{"late on system", c.LateOnSystem, 3}, // LATE-ON-SYSTEM, STEPS, STEPS-BLANK-LAST
 			{"ended", c.Ended, 2},
 			{"ended on time", c.EndedOnTime, 1},

@@ -33,7 +33,7 @@ const pgStage = "dondoc_import_dossiers"
 var pgStageColumns = []string{"code", "procedure_code", "procedure_name", "field", "unit_code", "handler_code",
 	"received_at", "due_at", "finished_at", "system_finished_at", "returned_at", "status", "channel",
 	"supplement_count", "supplement_requested_at", "supplement_done_at", "applicant_name", "unassigned",
-	"row_hash", "updated_at"}
+	"row_hash", "updated_at", "original_due_at", "extended_due_at", "extension_count", "deadline"}
 
 func (s *Store) beginPgImport(ctx context.Context, atomic bool) (*pgImport, error) {
 	conn, err := s.pinnedConn(ctx)
@@ -99,11 +99,12 @@ var pgUpsertSQL = func() string {
 	return "INSERT INTO dossiers (" + cols + ") SELECT " + cols + " FROM " + pgStage +
 		" ON CONFLICT (code) DO UPDATE SET " + sets +
 		" WHERE dossiers.row_hash IS DISTINCT FROM excluded.row_hash OR dossiers.unassigned IS DISTINCT FROM excluded.unassigned" +
-		" RETURNING (xmax = 0)"
+		" RETURNING code, (xmax = 0)"
 }()
 
-func (p *pgImport) write(ctx context.Context, rows []dossierRow) (models.ImportCounts, error) {
+func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rules) (models.ImportCounts, error) {
 	var c models.ImportCounts
+	rows := b.rows
 	tx := p.tx
 	if tx == nil {
 		var err error
@@ -115,6 +116,7 @@ func (p *pgImport) write(ctx context.Context, rows []dossierRow) (models.ImportC
 		return c, err
 	}
 	todo := rows
+	var todoIdx []int // indices in rows of todo; nil: all
 	if p.newShare < 0.5 {
 		codes := make([]string, len(rows))
 		hashes := make([]string, len(rows))
@@ -132,9 +134,11 @@ func (p *pgImport) write(ctx context.Context, rows []dossierRow) (models.ImportC
 				set[code] = true
 			}
 			todo = make([]dossierRow, 0, len(changed))
+			todoIdx = make([]int, 0, len(changed))
 			for i := range rows {
 				if set[rows[i].Code] {
 					todo = append(todo, rows[i])
+					todoIdx = append(todoIdx, i)
 				}
 			}
 		}
@@ -146,7 +150,8 @@ func (p *pgImport) write(ctx context.Context, rows []dossierRow) (models.ImportC
 			return []any{r.Code, r.ProcedureCode, r.ProcedureName, r.Field, r.UnitCode, r.HandlerCode,
 				pgTime(r.ReceivedAt), pgTime(r.DueAt), pgTime(r.FinishedAt), pgTime(r.SystemFinishedAt), pgTime(r.ReturnedAt),
 				r.Status, r.Channel, int32(r.SupplementCount), pgTime(r.SupplementRequestedAt), pgTime(r.SupplementDoneAt),
-				r.ApplicantName, r.Unassigned, r.RowHash, pgTime(r.UpdatedAt)}, nil
+				r.ApplicantName, r.Unassigned, r.RowHash, pgTime(r.UpdatedAt), pgTime(r.OriginalDueAt), pgTime(r.ExtendedDueAt),
+				int32(r.ExtensionCount), pgTime(r.Deadline)}, nil
 		})
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{pgStage}, pgStageColumns, src); err != nil {
 			return c, fmt.Errorf("copy: %w", err)
@@ -155,21 +160,39 @@ func (p *pgImport) write(ctx context.Context, rows []dossierRow) (models.ImportC
 		if err != nil {
 			return c, err
 		}
+		var updated []string
+		written := make(map[string]bool, len(todo))
 		for res.Next() {
+			var code string
 			var inserted bool
-			if err := res.Scan(&inserted); err != nil {
+			if err := res.Scan(&code, &inserted); err != nil {
 				res.Close()
 				return c, err
 			}
+			written[code] = true
 			if inserted {
 				c.Inserted++
 			} else {
 				c.Updated++
+				updated = append(updated, code)
 			}
 		}
 		res.Close()
 		if err := res.Err(); err != nil {
 			return c, err
+		}
+		var idx []int
+		for k := range todo {
+			i := k
+			if todoIdx != nil {
+				i = todoIdx[k]
+			}
+			if written[rows[i].Code] {
+				idx = append(idx, i)
+			}
+		}
+		if err := pgWriteFacts(ctx, tx, b, idx, updated, rules); err != nil {
+			return c, fmt.Errorf("facts: %w", err)
 		}
 		if c.Updated > 0 {
 			_, err := tx.Exec(ctx, "DELETE FROM dossier_supplements x USING "+pgStage+" s WHERE x.dossier_code = s.code")
@@ -186,6 +209,85 @@ func (p *pgImport) write(ctx context.Context, rows []dossierRow) (models.ImportC
 	}
 	return c, nil
 }
+
+// pgWriteFacts writes the facts of the rows of b at indices idx in tx,
+// replacing those of the dossiers updated (whose steps are read back).
+func pgWriteFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, idx []int, updated []string, rules *models.Rules) error {
+	steps := map[string][]models.Step{}
+	if len(updated) > 0 {
+		for _, t := range []string{"dossier_facts", "dossier_fact_waits", "step_facts"} {
+			if _, err := tx.Exec(ctx, "DELETE FROM "+t+" WHERE code = ANY($1)", updated); err != nil {
+				return err
+			}
+		}
+		res, err := tx.Query(ctx, "SELECT dossier_code, seq, officer_code, started_at, due_at, finished_at FROM steps WHERE dossier_code = ANY($1) ORDER BY dossier_code, seq", updated)
+		if err != nil {
+			return err
+		}
+		for res.Next() {
+			var st models.Step
+			var start, due, fin *time.Time
+			if err := res.Scan(&st.DossierCode, &st.Seq, &st.OfficerCode, &start, &due, &fin); err != nil {
+				res.Close()
+				return err
+			}
+			for _, x := range []struct {
+				p   *time.Time
+				dst *time.Time
+			}{{start, &st.StartedAt}, {due, &st.DueAt}, {fin, &st.FinishedAt}} {
+				if x.p != nil {
+					*x.dst = x.p.UTC()
+				}
+			}
+			steps[st.DossierCode] = append(steps[st.DossierCode], st)
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return err
+		}
+	}
+	fs := b.facts.subset(rules, idx, b.stored, steps)
+	if len(fs.rows) > 0 {
+		src := pgx.CopyFromSlice(len(fs.rows), func(i int) ([]any, error) {
+			r := &fs.rows[i]
+			return []any{r.Code, r.UnitCode, r.HandlerCode, r.Unassigned, r.InScope, pgTime(r.ReceivedAt), r.Closed,
+				pgTime(r.StopAt), r.Class, r.LateOnSystem, r.EndedOnTime, r.Closed766, r.ClosedExcess,
+				pgInstant(r.Deadline), pgInstant(r.Deadline766), pgInstant(r.SecondRequestAt), r.Paused,
+				pgInstant(r.PausedFrom), r.SecondExtension, int32(r.Waits), int32(r.Steps)}, nil
+		})
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"dossier_facts"}, factsColumns, src); err != nil {
+			return err
+		}
+	}
+	if len(fs.waits) > 0 {
+		src := pgx.CopyFromSlice(len(fs.waits), func(i int) ([]any, error) {
+			w := &fs.waits[i]
+			return []any{w.Code, int32(w.Seq), pgInstant(w.StartAt), pgInstant(w.EndAt)}, nil
+		})
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"dossier_fact_waits"}, []string{"code", "seq", "start_at", "end_at"}, src); err != nil {
+			return err
+		}
+	}
+	if len(fs.steps) > 0 {
+		src := pgx.CopyFromSlice(len(fs.steps), func(i int) ([]any, error) {
+			st := &fs.steps[i]
+			return []any{st.Code, int32(st.Seq), st.OfficerCode, pgInstant(st.StartAt), pgTime(st.EndAt), pgInstant(st.Deadline), st.Last}, nil
+		})
+		cols := []string{"code", "seq", "officer_code", "start_at", "end_at", "deadline", "last"}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"step_facts"}, cols, src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// factsColumns are the dossier_facts columns in COPY order.
+var factsColumns = []string{"code", "unit_code", "handler_code", "unassigned", "in_scope", "received_at", "closed",
+	"stop_at", "class", "late_on_system", "ended_on_time", "closed_766", "closed_excess", "deadline", "deadline_766",
+	"second_request_at", "paused", "paused_from", "second_extension", "waits", "steps"}
+
+// pgInstant is an instant for COPY, the zero time as 0001-01-01.
+func pgInstant(t instant) any { return time.Time(t).UTC().Truncate(time.Microsecond) }
 
 func pgCollect(ctx context.Context, tx pgx.Tx, q string, args ...any) ([]string, error) {
 	rows, err := tx.Query(ctx, q, args...)

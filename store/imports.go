@@ -114,6 +114,12 @@ func (im *Import) UnitKnown(code string) bool { _, ok := im.units[models.NFC(cod
 // hashes and unassigned flags (see PrepareDossiers).
 type DossierBatch struct {
 	rows []dossierRow
+	// stored are the dossiers as the rows store them (the first supplement
+	// wait only: a rewritten dossier's later waits are reset), and facts
+	// their facts without steps (computed here, beside the parsing), which
+	// WriteDossiers writes.
+	stored []models.Dossier
+	facts  factSet
 }
 
 // Len returns the number of dossiers in the batch.
@@ -127,12 +133,15 @@ func (b *DossierBatch) Len() int { return len(b.rows) }
 // than the writes, so that parsing and writing overlap.
 func (im *Import) PrepareDossiers(ds []*models.Dossier) *DossierBatch {
 	now := im.opt.Now()
-	b := &DossierBatch{rows: make([]dossierRow, len(ds))}
+	b := &DossierBatch{rows: make([]dossierRow, len(ds)), stored: make([]models.Dossier, len(ds))}
 	for i, d := range ds {
 		r := dossierToRowNFC(d, now, asIs)
 		_, okO := im.officers[r.HandlerCode]
 		_, okU := im.units[r.UnitCode]
 		r.Unassigned = r.HandlerCode == "" || r.UnitCode == "" || !okO || !okU
+		b.stored[i] = r.model()
+		b.facts.add(im.s.rules, &b.stored[i], nil, r.Unassigned)
+		r.Deadline = tstamp(time.Time(b.facts.rows[i].Deadline))
 		b.rows[i] = r
 	}
 	return b
@@ -161,7 +170,7 @@ func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (models.Im
 			}
 			im.pg = pg
 		}
-		n, err := im.pg.write(ctx, b.rows)
+		n, err := im.pg.write(ctx, b, im.s.rules)
 		if err != nil {
 			return c, fmt.Errorf("store: import dossiers: %w", err)
 		}
@@ -169,10 +178,13 @@ func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (models.Im
 		return n, nil
 	}
 	err := im.inTx(ctx, func(tx *gorm.DB) error {
-		n, err := sqliteWriteDossiers(ctx, tx.Statement.ConnPool, b.rows)
+		n, written, changed, err := sqliteWriteDossiers(ctx, tx.Statement.ConnPool, b.rows)
 		n.Unassigned = c.Unassigned
 		c = n
-		return err
+		if err != nil {
+			return err
+		}
+		return im.s.writeBatchFacts(tx, b, written, changed)
 	})
 	if err != nil {
 		return models.ImportCounts{}, fmt.Errorf("store: import %d dossiers: %w", len(b.rows), err)
@@ -193,13 +205,16 @@ const (
 
 // sqliteWriteDossiers compares the batch with the stored hashes, then
 // upserts the new and changed rows.
-func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRow) (c models.ImportCounts, err error) {
+//
+// It returns the indices in rows of the rows it wrote, and the codes of
+// those that replaced a stored dossier.
+func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRow) (c models.ImportCounts, written []int, changedCodes []string, err error) {
 	// The default 2 MB page cache thrashes on the dossiers' five indexes,
 	// and each multi-row statement keeps a statement journal: in memory,
 	// not in a temporary file.
 	for _, p := range []string{"PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY"} {
 		if _, err := db.ExecContext(ctx, p); err != nil {
-			return c, err
+			return c, nil, nil, err
 		}
 	}
 	type stored struct {
@@ -216,20 +231,20 @@ func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRo
 		q := "SELECT code, row_hash, unassigned FROM dossiers WHERE code IN (?" + strings.Repeat(", ?", len(part)-1) + ")"
 		res, err := db.QueryContext(ctx, q, args...)
 		if err != nil {
-			return c, err
+			return c, nil, nil, err
 		}
 		for res.Next() {
 			var code string
 			var st stored
 			if err := res.Scan(&code, &st.hash, &st.flag); err != nil {
 				res.Close()
-				return c, err
+				return c, nil, nil, err
 			}
 			have[code] = st
 		}
 		res.Close()
 		if err := res.Err(); err != nil {
-			return c, err
+			return c, nil, nil, err
 		}
 	}
 	var write []*dossierRow
@@ -243,17 +258,19 @@ func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRo
 		case old.hash != r.RowHash || old.flag != r.Unassigned:
 			c.Updated++
 			updated = append(updated, r.Code)
+			changedCodes = append(changedCodes, r.Code)
 		default:
 			c.Unchanged++
 			continue
 		}
 		write = append(write, r)
+		written = append(written, i)
 	}
 	for start := 0; start < len(updated); start += sqliteLookupChunk {
 		part := updated[start:min(start+sqliteLookupChunk, len(updated))]
 		q := "DELETE FROM dossier_supplements WHERE dossier_code IN (?" + strings.Repeat(", ?", len(part)-1) + ")"
 		if _, err := db.ExecContext(ctx, q, part...); err != nil {
-			return c, err
+			return c, nil, nil, err
 		}
 	}
 	// New rows go by INSERT OR IGNORE: a multi-row statement that cannot
@@ -280,18 +297,19 @@ func sqliteWriteDossiers(ctx context.Context, db gorm.ConnPool, rows []dossierRo
 			for _, r := range part {
 				args = append(args, r.Code, r.ProcedureCode, r.ProcedureName, r.Field, r.UnitCode, r.HandlerCode,
 					r.ReceivedAt, r.DueAt, r.FinishedAt, r.SystemFinishedAt, r.ReturnedAt, r.Status, r.Channel,
-					r.SupplementCount, r.SupplementRequestedAt, r.SupplementDoneAt, r.ApplicantName, r.RowHash, r.UpdatedAt, r.Unassigned)
+					r.SupplementCount, r.SupplementRequestedAt, r.SupplementDoneAt, r.ApplicantName, r.RowHash, r.UpdatedAt,
+					r.OriginalDueAt, r.ExtendedDueAt, r.ExtensionCount, r.Deadline, r.Unassigned)
 			}
 			res, err := db.ExecContext(ctx, set.sql[len(part)], args...)
 			if err != nil {
-				return c, err
+				return c, nil, nil, err
 			}
 			if n, err := res.RowsAffected(); err == nil && n != int64(len(part)) {
-				return c, fmt.Errorf("%d of %d dossiers from %s were refused by the database's constraints", int64(len(part))-n, len(part), part[0].Code)
+				return c, nil, nil, fmt.Errorf("%d of %d dossiers from %s were refused by the database's constraints", int64(len(part))-n, len(part), part[0].Code)
 			}
 		}
 	}
-	return c, nil
+	return c, written, changedCodes, nil
 }
 
 // sqliteUpserts[n] upserts n dossiers; sqliteInserts[n] inserts n new ones.
@@ -488,7 +506,22 @@ func (im *Import) WriteSteps(ctx context.Context, steps []models.Step) (c models
 				sameTime(a.DueAt, b.DueAt) && sameTime(a.FinishedAt, b.FinishedAt)
 		},
 		[]string{"name", "officer_code", "started_at", "due_at", "finished_at"})
-	return c, missing, err
+	if err != nil || c.Inserted+c.Updated == 0 {
+		return c, missing, err
+	}
+	// The steps' facts (and so their dossiers') follow the steps.
+	var touched []string
+	seen := map[string]bool{}
+	for i := range rows {
+		if code := rows[i].DossierCode; !seen[code] {
+			seen[code] = true
+			touched = append(touched, code)
+		}
+	}
+	if err := im.inTx(ctx, func(tx *gorm.DB) error { return im.s.refreshStepFacts(tx, touched) }); err != nil {
+		return c, missing, fmt.Errorf("store: import steps: %w", err)
+	}
+	return c, missing, nil
 }
 
 func utcMicro(t time.Time) time.Time {
@@ -530,9 +563,11 @@ func (im *Import) WriteSupplementWaits(ctx context.Context, ds []*models.Dossier
 			}
 		}
 		if len(extras) > 0 {
-			return tx.CreateInBatches(extras, im.s.batchSize(4)).Error
+			if err := tx.CreateInBatches(extras, im.s.batchSize(4)).Error; err != nil {
+				return err
+			}
 		}
-		return nil
+		return im.s.refreshFacts(tx, codes)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: import supplement waits: %w", err)

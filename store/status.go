@@ -5,12 +5,8 @@ import "github.com/dondoc/dondoc/models"
 // The status groups as SQL lists, generated from models/status.go so that
 // every query agrees with the rules (see models.StatusList).
 var (
-	sqlRunning  = models.StatusList(models.Status.IsRunning)            // 1, 2, 4
-	sqlOpen     = models.StatusList(models.Status.IsOpen)               // 1, 2, 4, 5, 6
-	sqlPaused   = models.StatusList(models.Status.IsPaused)             // 5, 6
-	sqlEnded    = models.StatusList(models.Status.IsEndedWithoutResult) // 3, 7, 8
-	sqlFinished = models.StatusList(models.Status.IsFinished)           // 9, 10
-	sqlClosed   = models.StatusList(models.Status.IsClosed)             // 3, 7, 8, 9, 10
+	sqlRunning = models.StatusList(models.Status.IsRunning) // 1, 2, 4
+	sqlOpen    = models.StatusList(models.Status.IsOpen)    // 1, 2, 4, 5, 6
 )
 
 // openStatuses are the open dossier statuses (running 1, 2, 4 and paused 5,
@@ -19,5 +15,5 @@ var (
 var openStatuses = "status IN (" + sqlOpen + ")"
 
 // runningStatuses are the open, not paused statuses (1, 2, 4); queries use
-// dossiers_unit_status_due_idx.
+// dossiers_unit_status_deadline_idx.
 var runningStatuses = "status IN (" + sqlRunning + ")"

@@ -19,6 +19,11 @@ type stepRow struct {
 
 func (stepRow) TableName() string { return "steps" }
 
+func (r *stepRow) model() models.Step {
+	return models.Step{DossierCode: r.DossierCode, Seq: r.Seq, Name: r.Name, OfficerCode: r.OfficerCode,
+		StartedAt: r.StartedAt.time(), DueAt: r.DueAt.time(), FinishedAt: r.FinishedAt.time()}
+}
+
 // Steps returns the steps of a dossier in order.
 func (s *Store) Steps(ctx context.Context, dossierCode string) ([]models.Step, error) {
 	var rows []stepRow

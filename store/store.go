@@ -35,6 +35,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/dondoc/dondoc/models"
 )
 
 // Dialect names.
@@ -50,6 +52,7 @@ type Store struct {
 	dialect    string
 	log        *slog.Logger
 	clock      clockwork.Clock
+	rules      *models.Rules // the dossiers' facts follow these (WithRules)
 	migrations []migration
 }
 
@@ -82,7 +85,7 @@ func Open(ctx context.Context, url string, log *slog.Logger, opts ...Option) (*S
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	st := &Store{log: log, clock: clockwork.NewRealClock()}
+	st := &Store{log: log, clock: clockwork.NewRealClock(), rules: defaultFactsRules()}
 	for _, o := range opts {
 		o(st)
 	}

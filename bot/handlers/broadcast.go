@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
 
@@ -34,6 +35,10 @@ func (h *handlers) broadcast(ctx context.Context, q *bot.Request) (bot.Reply, er
 	}
 	f := newFmtr(q, h.loc())
 	month := fmt.Sprintf("%02d/%04d", int(m), y)
+	if p := models.MonthPeriod(y, m, h.loc()); h.Clock().Before(p.End) { // as jobs.CheckBroadcastMonth
+		return bot.Reply{}, &bot.UserError{Msg: "Tháng " + month + " chưa kết thúc: chỉ gửi kết quả của tháng đã qua " +
+			"(số liệu tháng đang chạy là tạm tính; xem bằng /baocao " + fmt.Sprintf("%04d-%02d", y, int(m)) + ")."}
+	}
 	if q.Page == confirmPage {
 		n, err := h.Broadcaster.Broadcast(ctx, y, m)
 		if err != nil {

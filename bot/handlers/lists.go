@@ -172,8 +172,9 @@ func officerName(officers map[string]models.Officer, code string) string {
 // item renders one dossier of a list, at most about 300 characters.
 func (h *handlers) item(ctx context.Context, f fmtr, n int, d *models.Dossier, officers map[string]models.Officer, opt itemOptions, now time.Time) string {
 	var b strings.Builder
+	c := h.Rules.Classify(d, now)
 	fmt.Fprintf(&b, "%d. %s — %s\n   %s · hạn %s", n, f.code(d.Code), f.esc(short(d.ProcedureName, 70)),
-		f.esc(standing(h.Rules.Classify(d, now))), f.date(d.DueAt))
+		f.esc(standing(c)), f.date(shownDeadline(d, c)))
 	if opt.unit {
 		b.WriteString(" · " + f.esc(short(h.unitName(ctx, d.UnitCode), 40)))
 	}
@@ -185,6 +186,16 @@ func (h *handlers) item(ctx context.Context, f fmtr, n int, d *models.Dossier, o
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// shownDeadline is the deadline a list shows for d: the effective one it
+// was classified against (the due date moved by the supplement waits),
+// else the due date when there is none (waiting on the applicant).
+func shownDeadline(d *models.Dossier, c models.Classification) time.Time {
+	if c.Deadline.IsZero() || !c.Deadline.Before(models.Forever) {
+		return d.DueAt
+	}
+	return c.Deadline
 }
 
 // standing says where an open dossier stands, in Vietnamese.
@@ -313,6 +324,9 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 	}
 	fmt.Fprintf(&b, "Tiếp nhận: %s · Hạn giải quyết: %s\n", f.date(d.ReceivedAt), f.date(d.DueAt))
 	c := h.Rules.Classify(&d, now)
+	if dl := h.Rules.Deadline(&d); dl.Before(models.Forever) && models.DateOf(dl, h.loc()) != models.DateOf(d.DueAt, h.loc()) {
+		fmt.Fprintf(&b, "Hạn tính cả thời gian chờ bổ sung: %s\n", f.date(dl))
+	}
 	line := "Trạng thái: " + d.Status.String()
 	switch {
 	case c.Class.IsOpen():
@@ -323,6 +337,9 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 		line += " — " + c.Class.Label()
 	}
 	b.WriteString(f.esc(line) + "\n")
+	if c.SecondExtension {
+		b.WriteString(f.esc("Lưu ý: hồ sơ đã gia hạn lần thứ hai (chỉ được gia hạn một lần).") + "\n")
+	}
 	if len(steps) > 0 {
 		b.WriteString("\n" + f.b("Các bước xử lý:") + "\n")
 		for _, s := range steps {
@@ -333,12 +350,16 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 			done := "đang xử lý"
 			if !s.FinishedAt.IsZero() {
 				done = "xong " + f.date(s.FinishedAt)
-				if !s.DueAt.IsZero() && s.FinishedAt.After(s.DueAt) {
+				if !s.DueAt.IsZero() && s.FinishedAt.After(h.Rules.EffectiveDeadline(&d, s.DueAt)) {
 					done += " (trễ hạn)"
 				}
 			}
+			sdl := s.DueAt
+			if e := h.Rules.EffectiveDeadline(&d, s.DueAt); !s.DueAt.IsZero() && e.Before(models.Forever) {
+				sdl = e
+			}
 			fmt.Fprintf(&b, "%d. %s — %s: hạn %s, %s\n", s.Seq, f.esc(name), f.esc(officerName(officers, s.OfficerCode)),
-				f.date(s.DueAt), f.esc(done))
+				f.date(sdl), f.esc(done))
 		}
 	}
 	return f.reply(strings.TrimRight(b.String(), "\n")), nil

@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/report"
@@ -28,7 +30,11 @@ func (h *handlers) monthly(ctx context.Context, q *bot.Request) (*report.Report,
 	if err != nil {
 		return nil, err
 	}
-	return h.Reports.Monthly(ctx, y, m, monthlyScope(q))
+	rep, err := h.Reports.Monthly(ctx, y, m, monthlyScope(q))
+	if errors.Is(err, report.ErrFutureMonth) {
+		return nil, &bot.UserError{Msg: fmt.Sprintf("Tháng %02d/%04d chưa bắt đầu: chưa có kết quả.", int(m), y)}
+	}
+	return rep, err
 }
 
 // ranking answers /xephang [tháng]: the ranked units of the month (the
@@ -43,10 +49,23 @@ func (h *handlers) ranking(ctx context.Context, q *bot.Request) (bot.Reply, erro
 	if rep.Issuer != "" {
 		header += "\n" + f.esc(rep.Issuer)
 	}
+	if note := rep.ProvisionalNote(); note != "" {
+		header += "\n" + f.esc("("+note+")")
+	}
+	if rep.NoData() {
+		return f.reply(header + "\n" + f.esc(fmt.Sprintf("Tháng %02d/%04d %s.", int(rep.Month), rep.Year, report.NoData))), nil
+	}
 	header += "\n" + f.esc("Điểm theo Quyết định 766 (thang 20), tỷ lệ đúng hạn, số hồ sơ quá hạn.") + "\n"
 	var lines []string
 	for _, u := range rep.Ranked() {
 		lines = append(lines, f.esc(report.UnitLine(u)))
+	}
+	if un := rep.Unranked(); len(un) > 0 {
+		names := make([]string, len(un))
+		for i, u := range un {
+			names[i] = u.Name
+		}
+		lines = append(lines, f.esc(fmt.Sprintf("Không xếp hạng (%s): %s.", report.NoDossiers, strings.Join(names, ", "))))
 	}
 	if len(lines) == 0 {
 		return f.reply(header + f.esc("Không có đơn vị nào có hồ sơ trong tháng này.")), nil

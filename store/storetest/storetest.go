@@ -44,6 +44,18 @@ func ForEach(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	}
 }
 
+// ForEachWith is ForEach with stores opened with opts (store.WithRules).
+func ForEachWith(t *testing.T, opts []store.Option, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	stores := []*store.Store{openMigrated(t, filepath.Join(t.TempDir(), "dondoc.db"), opts...)}
+	if u := os.Getenv(EnvURL); u != "" {
+		stores = append(stores, openMigrated(t, CreateDatabase(t, u), opts...))
+	}
+	for _, s := range stores {
+		t.Run(s.Dialect(), func(t *testing.T) { fn(t, s) })
+	}
+}
+
 // OpenSQLite returns a fresh migrated store on a SQLite temp file.
 func OpenSQLite(t testing.TB) *store.Store {
 	t.Helper()
@@ -103,10 +115,10 @@ func CreateDatabase(t testing.TB, serverURL string) string {
 	return pu.String()
 }
 
-func openMigrated(t testing.TB, u string) *store.Store {
+func openMigrated(t testing.TB, u string, opts ...store.Option) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, u, nil)
+	s, err := store.Open(ctx, u, nil, opts...)
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
