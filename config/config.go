@@ -49,6 +49,15 @@ type Config struct {
 	MonthlyAt          string // MONTHLY_AT (first working day of the month)
 	EscalateRepeatDays int    // ESCALATE_REPEAT_DAYS
 	EscalateToGroups   bool   // ESCALATE_TO_GROUPS
+
+	// ReplicaID names this process in the leader election, the run log's
+	// claims and the outbox leases (REPLICA_ID; empty: the host name and
+	// a random suffix, chosen at start).
+	ReplicaID string
+	// OutboxRetentionDays is how long sent and failed outbox entries are
+	// kept (OUTBOX_RETENTION_DAYS, default 90, 0: for ever; at least 40,
+	// longer than the monthly job's period).
+	OutboxRetentionDays int
 }
 
 // DefaultTelegramEndpoint is the official Bot API endpoint format.
@@ -147,6 +156,11 @@ func Load(getenv func(string) string) (Config, error) {
 		MonthlyAt:              clock("MONTHLY_AT", "09:00"),
 		EscalateRepeatDays:     atoi("ESCALATE_REPEAT_DAYS", 5, 1, 60),
 		EscalateToGroups:       boolean("ESCALATE_TO_GROUPS"),
+		ReplicaID:              get("REPLICA_ID", ""),
+		OutboxRetentionDays:    atoi("OUTBOX_RETENTION_DAYS", 90, 0, 36500),
+	}
+	if n := c.OutboxRetentionDays; n > 0 && n < 40 {
+		bad("OUTBOX_RETENTION_DAYS", strconv.Itoa(n), "0 (keep for ever) or at least 40 days")
 	}
 
 	if u := c.DatabaseURL; strings.Contains(u, "://") && !strings.HasPrefix(u, "postgres://") &&
@@ -263,6 +277,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("zalo_token", set(c.ZaloToken)),
 		slog.String("ingest_token", set(c.IngestToken)),
 		slog.String("remind_at", c.RemindAt),
+		slog.String("replica", c.ReplicaID),
+		slog.Int("outbox_retention_days", c.OutboxRetentionDays),
 	)
 }
 

@@ -3,12 +3,16 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/notify/notifytest"
+	"github.com/dondoc/dondoc/scheduler"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
@@ -68,34 +72,65 @@ func TestOutboxInTxRollsBack(t *testing.T) {
 func TestRunLog(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		l := s.RunLog()
 		t0 := time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC)
+		wall := clockwork.NewFakeClockAt(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+		a := s.LeasedRunLog(store.RunLogOptions{Owner: "a", Lease: 12 * time.Second, Clock: wall})
+		b := s.LeasedRunLog(store.RunLogOptions{Owner: "b", Lease: 12 * time.Second, Clock: wall})
+		type want struct {
+			ok      bool
+			running bool // scheduler.ErrRunning
+			lost    bool // scheduler.ErrRunLost
+		}
 		steps := []struct {
 			name string
 			do   func() (bool, error)
-			want bool
+			want want
 		}{
-			{"first begin", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-27", t0) }, true},
-			{"second begin while running", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-27", t0.Add(time.Minute)) }, false},
-			{"other period", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-28", t0) }, true},
-			{"take over after an hour", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-27", t0.Add(61*time.Minute)) }, true},
-			{"failed run released", func() (bool, error) {
-				if err := l.Finish(ctx, "digest", "2026-11-27", t0, errors.New("x")); err != nil {
+			{"a begins", func() (bool, error) { return a.Begin(ctx, "digest", "2026-11-27", t0) }, want{ok: true}},
+			{"b while a runs", func() (bool, error) { return b.Begin(ctx, "digest", "2026-11-27", t0) }, want{running: true}},
+			{"other period", func() (bool, error) { return b.Begin(ctx, "digest", "2026-11-28", t0) }, want{ok: true}},
+			{"a beats for a minute: b cannot take over", func() (bool, error) {
+				for range 20 {
+					wall.Advance(3 * time.Second)
+					if err := a.Heartbeat(ctx, "digest", "2026-11-27"); err != nil {
+						return false, err
+					}
+				}
+				return b.Begin(ctx, "digest", "2026-11-27", t0)
+			}, want{running: true}},
+			{"a dies: b takes over after the lease", func() (bool, error) {
+				wall.Advance(11 * time.Second)
+				if ok, err := b.Begin(ctx, "digest", "2026-11-27", t0); ok || !errors.Is(err, scheduler.ErrRunning) {
+					return ok, fmt.Errorf("11 s after the last beat: %v, %w", ok, err)
+				}
+				wall.Advance(time.Second)
+				return b.Begin(ctx, "digest", "2026-11-27", t0)
+			}, want{ok: true}},
+			{"a's heartbeat is refused", func() (bool, error) { return false, a.Heartbeat(ctx, "digest", "2026-11-27") }, want{lost: true}},
+			{"a's finish does not touch b's claim", func() (bool, error) {
+				return false, a.Finish(ctx, "digest", "2026-11-27", t0, errors.New("x"))
+			}, want{lost: true}},
+			{"b still holds it", func() (bool, error) { return a.Begin(ctx, "digest", "2026-11-27", t0) }, want{running: true}},
+			{"b's failed run released", func() (bool, error) {
+				if err := b.Finish(ctx, "digest", "2026-11-27", t0, errors.New("x")); err != nil {
 					return false, err
 				}
-				return l.Begin(ctx, "digest", "2026-11-27", t0.Add(62*time.Minute))
-			}, true},
-			{"finished run kept for good", func() (bool, error) {
-				if err := l.Finish(ctx, "digest", "2026-11-27", t0, nil); err != nil {
+				return a.Begin(ctx, "digest", "2026-11-27", t0)
+			}, want{ok: true}},
+			{"a's finished run kept for good", func() (bool, error) {
+				if err := a.Finish(ctx, "digest", "2026-11-27", t0, nil); err != nil {
 					return false, err
 				}
-				return l.Begin(ctx, "digest", "2026-11-27", t0.Add(48*time.Hour))
-			}, false},
+				wall.Advance(48 * time.Hour)
+				return b.Begin(ctx, "digest", "2026-11-27", t0)
+			}, want{}},
 		}
 		for _, st := range steps {
 			got, err := st.do()
-			if err != nil || got != st.want {
-				t.Fatalf("%s: %v, %v; want %v", st.name, got, err, st.want)
+			if got != st.want.ok || errors.Is(err, scheduler.ErrRunning) != st.want.running ||
+				errors.Is(err, scheduler.ErrRunLost) != st.want.lost ||
+				(err != nil && !st.want.running && !st.want.lost) {
+				t.Fatalf("%s: %v, %v; want %+v", st.name, got, err, st.want)
 			}
 		}
 	})
