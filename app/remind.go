@@ -77,7 +77,7 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 	}
 	var stats struct{ enqueued, messages int }
 	sched, err := scheduler.New(scheduler.Config{Calendar: deps.Calendar, Location: deps.Location,
-		Clock: a.clock(), RunLog: st.RunLog(), Logger: a.log,
+		Clock: a.clock(), Wall: a.wall(), RunLog: st.RunLog(), Logger: a.log,
 		Jobs: []scheduler.Job{{Name: scheduler.JobDigest, When: scheduler.DailyWorking,
 			Run: func(ctx context.Context, p scheduler.RunPeriod) error {
 				s, err := deps.RunDigest(ctx, p)

@@ -137,3 +137,21 @@ func (l RunLog) Finish(ctx context.Context, job, period string, at time.Time, ru
 	}
 	return nil
 }
+
+// LastJobSuccesses returns, by job, when its latest successful run
+// finished (the "last successful digest" alert's source).
+func (s *Store) LastJobSuccesses(ctx context.Context) (map[string]time.Time, error) {
+	var rows []struct {
+		Job string
+		At  tstamp
+	}
+	if err := s.db.WithContext(ctx).Raw("SELECT job, max(finished_at) AS at FROM job_runs WHERE finished_at IS NOT NULL GROUP BY job").
+		Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: last job successes: %w", err)
+	}
+	out := make(map[string]time.Time, len(rows))
+	for _, r := range rows {
+		out[r.Job] = r.At.time()
+	}
+	return out, nil
+}
