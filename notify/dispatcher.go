@@ -22,7 +22,7 @@ type DispatcherConfig struct {
 	// Limits by platform; a platform missing from the map gets
 	// TelegramLimits(), a present zero Limits means unlimited.
 	Limits       map[string]Limits
-	MaxAttempts  int                             // 8: failed attempts before an entry fails
+	MaxAttempts  int                             // 20: failed attempts before an entry fails (≈ 1 h 45 min of outage with the default backoff)
 	Backoff      func(attempt int) time.Duration // ExponentialBackoff(time.Second, 10*time.Minute)
 	BatchSize    int                             // 100 entries claimed at a time
 	Lease        time.Duration                   // 5m; a batch holds nothing beyond Lease/2
@@ -93,7 +93,9 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 			*v = d
 		}
 	}
-	def(&cfg.MaxAttempts, 8)
+	// 20 attempts at the default backoff span about 1 h 45 min: a
+	// platform unreachable for that long delays messages, it loses none.
+	def(&cfg.MaxAttempts, 20)
 	def(&cfg.BatchSize, 100)
 	def(&cfg.Concurrency, 4)
 	def(&cfg.MaxChats, 10000)
