@@ -115,6 +115,9 @@ const (
 const (
 	runLease     = 12 * time.Second
 	runHeartbeat = 3 * time.Second
+	// retryFailedJob is the first delay before a failed job is run again
+	// (doubling): a database restart in the middle of a job.
+	retryFailedJob = 10 * time.Second
 )
 
 // pruneEvery is how often the leader prunes the outbox
@@ -161,7 +164,7 @@ func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[st
 	cfg := scheduler.Config{Calendar: deps.Calendar, Location: deps.Location, Clock: a.clock(), Wall: a.wall(),
 		Jobs:           deps.Plan(a.cfg.RemindAt, a.cfg.EscalateAt, a.cfg.WeeklyAt, a.cfg.MonthlyAt).Jobs(),
 		RunLog:         st.LeasedRunLog(store.RunLogOptions{Owner: rp.id, Lease: runLease, Clock: a.wall()}),
-		HeartbeatEvery: runHeartbeat, Logger: a.log, CatchUpEvery: catchUpEvery}
+		HeartbeatEvery: runHeartbeat, RetryFailedAfter: retryFailedJob, Logger: a.log, CatchUpEvery: catchUpEvery}
 	if rp.elector != nil {
 		cfg.Elector = rp.elector
 	}

@@ -198,3 +198,90 @@ func TestDrillLeaderKilledMidDispatch(t *testing.T) {
 		t.Logf("leader:\n%s\nfollower:\n%s", leader.log.String(), follower.log.String())
 	}
 }
+
+// TestDrillPostgresRestart cuts every connection of dondoc serve to
+// Postgres — what a restart of Postgres does to its clients — first in the
+// middle of the digest job (its enqueue held by a table lock), then in the
+// middle of dispatch. dondoc reconnects, the job finishes, every digest
+// arrives, and a message arrives twice only when its response was lost.
+func TestDrillPostgresRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs dondoc serve")
+	}
+	server := os.Getenv(storetest.EnvURL)
+	if server == "" {
+		t.Skip(storetest.EnvURL + " not set")
+	}
+	bin := buildDondoc(t)
+	dbURL := storetest.CreateDatabase(t, server)
+	st := seedDelivery(t, dbURL)
+	fake := tgfake.New(tgfake.Options{Limits: true})
+	defer fake.Close()
+	px := &slowProxy{target: fake.URL, delay: 200 * time.Millisecond}
+	srv := httptest.NewServer(px)
+	defer srv.Close()
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var dbName string
+	if err := st.DB().Raw("SELECT current_database()").Scan(&dbName).Error; err != nil {
+		t.Fatal(err)
+	}
+	restart := func() int {
+		var n int
+		if err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+			WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name NOT LIKE 'drill-%'`, dbName).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	lockDB, err := sql.Open("pgx", dbURL+"&application_name=drill-lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lockDB.Close()
+	lock, err := lockDB.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.Exec("LOCK TABLE outbox IN SHARE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	p := startServe(t, bin, append(serveEnv(dbURL, fake, srv.URL+"/bot%s/%s"), "REPLICA_ID=solo"))
+	waitUntil(t, 60*time.Second, "the digest job to start", func() bool { return logs(p, `msg="scheduler: job starts" job=digest`) })
+	time.Sleep(100 * time.Millisecond)
+	cut1 := restart()
+	_ = lock.Rollback()
+	took := waitUntil(t, 90*time.Second, "the digest job to finish after the restart",
+		func() bool { return logs(p, `msg="scheduler: job done" job=digest`) })
+	waitUntil(t, 60*time.Second, "10 messages sent", func() bool { s, _ := px.counts(); return s >= 10 })
+	cut2 := restart()
+	n, dups := checkDelivered(t, st, fake, 120*time.Second)
+	_, lost := px.counts()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("dondoc serve after SIGTERM: %v", err)
+	}
+	t.Logf("%d digests; mid-job restart cut %d connections, the job finished %s later; mid-dispatch restart cut %d; %d responses lost; %d twice; %d violations",
+		n, cut1, took.Round(100*time.Millisecond), cut2, lost, dups, fake.Violations())
+	if cut1 == 0 || cut2 == 0 {
+		t.Errorf("cut %d and %d connections: the restarts missed dondoc", cut1, cut2)
+	}
+	if n < 20 {
+		t.Errorf("%d digests: the seed has more", n)
+	}
+	// No process dies here: a send whose record failed is recorded once
+	// the database is back (the dispatcher retries MarkSent), so only a
+	// lost response may repeat a message.
+	if dups > lost {
+		t.Errorf("%d duplicates for %d lost responses", dups, lost)
+	}
+	if v := fake.Violations(); v != 0 {
+		t.Errorf("%d Telegram limit violations", v)
+	}
+	if t.Failed() {
+		t.Logf("dondoc serve:\n%s", p.log.String())
+	}
+}

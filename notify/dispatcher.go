@@ -387,7 +387,7 @@ func (d *Dispatcher) record(ctx context.Context, b *batch, r result) {
 		}
 	}
 	if r.err == nil {
-		check("mark sent", d.cfg.Outbox.MarkSent(ctx, e.ID, now))
+		check("mark sent", d.markSent(ctx, e.ID, now))
 		d.metrics.Observe(q.platform, OutcomeSent)
 		log.Debug("notify: sent")
 		return
@@ -462,6 +462,23 @@ func (d *Dispatcher) record(ctx context.Context, b *batch, r result) {
 		d.releaseRest(ctx, q, next, "")
 		d.metrics.Observe(q.platform, OutcomeRetried)
 		log.Warn("notify: send failed, will retry", "attempt", attempt, "next", next, "err", se)
+	}
+}
+
+// markSent records a delivery, trying again for a few seconds when the
+// outbox cannot be reached (a database restarting): an unrecorded send
+// would be claimed and sent again once its lease ends.
+func (d *Dispatcher) markSent(ctx context.Context, id int64, at time.Time) error {
+	wait := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := d.cfg.Outbox.MarkSent(ctx, id, at)
+		if err == nil || errors.Is(err, ErrNotFound) || attempt == 8 {
+			return err
+		}
+		d.log.Warn("notify: mark sent failed, trying again", "id", id, "attempt", attempt, "err", err)
+		t := d.clock.NewTimer(wait)
+		<-t.Chan()
+		wait = min(2*wait, 3*time.Second)
 	}
 }
 
