@@ -184,3 +184,45 @@ func TestChatLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxLeasesAndReclaim: a claim leases its entries to the claiming
+// replica; another replica's Claim skips them until the lease ends, and its
+// Reclaim (on becoming the leader) ends the lease at once without touching
+// an entry that waits for a retry.
+func TestOutboxLeasesAndReclaim(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+		a := s.OutboxAt(func() time.Time { return now }).Owned("a")
+		b := s.OutboxAt(func() time.Time { return now }).Owned("b")
+		var entries []notify.Entry
+		for _, k := range []string{"k1", "k2", "k3"} {
+			entries = append(entries, notify.Entry{Key: k, Job: "digest", Message: notify.Message{Platform: "telegram", ChatID: "1", Text: k}})
+		}
+		if _, err := a.Enqueue(ctx, entries); err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Claim(ctx, now, 30*time.Second, 10)
+		if err != nil || len(got) != 3 {
+			t.Fatalf("a claims %d, %v", len(got), err)
+		}
+		// k3 waits for a retry in a minute: not a lease.
+		if err := a.Retry(ctx, got[2].ID, now.Add(time.Minute), "502"); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := b.Claim(ctx, now.Add(time.Second), 30*time.Second, 10); err != nil || len(again) != 0 {
+			t.Fatalf("b claimed %d leased entries (%v)", len(again), err)
+		}
+		n, err := b.Reclaim(ctx, now.Add(2*time.Second))
+		if err != nil || n != 2 {
+			t.Fatalf("Reclaim = %d, %v; want a's two leases", n, err)
+		}
+		again, err := b.Claim(ctx, now.Add(2*time.Second), 30*time.Second, 10)
+		if err != nil || len(again) != 2 || again[0].Key != "k1" || again[1].Key != "k2" {
+			t.Fatalf("b claims %+v, %v; want k1 and k2, not k3 before its retry", again, err)
+		}
+		if n, err := b.Reclaim(ctx, now.Add(3*time.Second)); err != nil || n != 0 {
+			t.Fatalf("b's own leases reclaimed: %d, %v", n, err)
+		}
+	})
+}
