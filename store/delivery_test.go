@@ -217,11 +217,14 @@ func TestOutboxLeasesAndReclaim(t *testing.T) {
 		if err != nil || n != 2 {
 			t.Fatalf("Reclaim = %d, %v; want a's two leases", n, err)
 		}
-		again, err := b.Claim(ctx, now.Add(2*time.Second), 30*time.Second, 10)
+		if early, err := b.Claim(ctx, now.Add(3*time.Second), 30*time.Second, 10); err != nil || len(early) != 0 {
+			t.Fatalf("reclaimed entries due before ReclaimDelay: %d, %v", len(early), err)
+		}
+		again, err := b.Claim(ctx, now.Add(2*time.Second+store.ReclaimDelay), 30*time.Second, 10)
 		if err != nil || len(again) != 2 || again[0].Key != "k1" || again[1].Key != "k2" {
 			t.Fatalf("b claims %+v, %v; want k1 and k2, not k3 before its retry", again, err)
 		}
-		if n, err := b.Reclaim(ctx, now.Add(3*time.Second)); err != nil || n != 0 {
+		if n, err := b.Reclaim(ctx, now.Add(5*time.Second)); err != nil || n != 0 {
 			t.Fatalf("b's own leases reclaimed: %d, %v", n, err)
 		}
 	})

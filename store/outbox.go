@@ -51,15 +51,23 @@ func (o *Outbox) Owned(owner string) *Outbox {
 	return &c
 }
 
+// ReclaimDelay is how long after a Reclaim the reclaimed entries are due:
+// the dead leader may have sent one of them to a chat a moment ago (its
+// answer lost), and the new leader's pacer does not know it — resending
+// within Telegram's second per chat would earn a 429.
+const ReclaimDelay = 2 * time.Second
+
 // Reclaim ends, at now, every lease of a pending entry held by an owner
 // other than o's: a replica that just became the leader calls it, since
 // the leader it replaces is gone (the leader election says so) and what it
-// had claimed would otherwise wait for its lease to end. It returns how
-// many entries it gave back.
+// had claimed would otherwise wait for its lease to end; they are due
+// ReclaimDelay later. It returns how many entries it gave back.
 func (o *Outbox) Reclaim(ctx context.Context, now time.Time) (int, error) {
+	due := tstamp(now.Add(ReclaimDelay))
 	res := o.s.db.WithContext(ctx).Exec(
-		"UPDATE outbox SET lease_until = NULL WHERE status = 'pending' AND lease_until > ? AND lease_owner <> ?",
-		tstamp(now), o.owner)
+		`UPDATE outbox SET lease_until = NULL, next_attempt_at = CASE WHEN next_attempt_at < ? THEN ? ELSE next_attempt_at END
+		WHERE status = 'pending' AND lease_until > ? AND lease_owner <> ?`,
+		due, due, tstamp(now), o.owner)
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: outbox reclaim: %w", res.Error)
 	}
