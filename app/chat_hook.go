@@ -8,11 +8,14 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/web"
@@ -40,11 +43,38 @@ func chatImport(a *app, st *store.Store) func(ctx context.Context, req handlers.
 	}
 }
 
+// countChatImports counts the outcome of each import by chat.
+func countChatImports(f func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error),
+	imports *prometheus.CounterVec) func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error) {
+	if imports == nil {
+		return f
+	}
+	return func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error) {
+		out, err := f(ctx, req)
+		result := "ok"
+		switch {
+		case err != nil:
+			result = "failed"
+		case len(out.Errors) > 0:
+			result = "rows_rejected"
+		}
+		imports.WithLabelValues("chat", result).Inc()
+		return out, err
+	}
+}
+
 // chatRouter builds the bot's router on the store: dir answers who is who
 // (the store's ChatDirectory, or the console's fixed identity over it);
 // download opens a file sent to the bot (nil where files cannot be fetched).
 func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDirectory, dir bot.Directory, botUsername string,
 	download func(ctx context.Context, platform, fileID string) (io.ReadCloser, error)) (*bot.Router, error) {
+	return chatRouterWith(ctx, a, st, cd, dir, botUsername, download, nil)
+}
+
+// chatRouterWith is chatRouter counting imports by chat in imports (nil:
+// not counted).
+func chatRouterWith(ctx context.Context, a *app, st *store.Store, cd *store.ChatDirectory, dir bot.Directory, botUsername string,
+	download func(ctx context.Context, platform, fileID string) (io.ReadCloser, error), imports *prometheus.CounterVec) (*bot.Router, error) {
 	cal, err := loadCalendar(ctx, a, st)
 	if err != nil {
 		return nil, err
@@ -56,7 +86,7 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
 		Reports:     &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: a.cfg.Location}},
 		Broadcaster: chatBroadcaster{a: a, st: st},
-		Download:    download, Import: chatImport(a, st),
+		Download:    download, Import: countChatImports(chatImport(a, st), imports),
 	})
 	return r, nil
 }
@@ -90,12 +120,33 @@ func webhookPath(raw string) (string, error) {
 // and mounted on srv. wait blocks until polling has stopped (ctx done) and
 // every update in flight is handled.
 func startChat(ctx context.Context, a *app, st *store.Store, srv *web.Server, tg *telegram.Bot) (wait func(), err error) {
+	return startChatOn(ctx, a, st, srv, tg, chatOptions{})
+}
+
+// chatOptions are what serve adds to startChat.
+type chatOptions struct {
+	// replica, when set, runs the long polling only while this replica
+	// leads (Telegram accepts one getUpdates consumer per bot: two
+	// replicas polling cut each other off with 409s). nil: poll at once.
+	replica *replica
+	// pacer, when set, paces the replies with the dispatcher's limits.
+	pacer *notify.Pacer
+	// imports, when set, counts imports by chat.
+	imports *prometheus.CounterVec
+}
+
+// startChatOn is startChat with serve's options.
+func startChatOn(ctx context.Context, a *app, st *store.Store, srv *web.Server, tg *telegram.Bot, o chatOptions) (wait func(), err error) {
 	cd := st.ChatDirectory(time.Minute)
-	r, err := chatRouter(ctx, a, st, cd, cd, tg.Username(), telegramDownload(tg))
+	r, err := chatRouterWith(ctx, a, st, cd, cd, tg.Username(), telegramDownload(tg), o.imports)
 	if err != nil {
 		return nil, err
 	}
-	handle := func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, tg) }
+	var resp bot.Responder = tg
+	if o.pacer != nil {
+		resp = pacedResponder{Responder: tg, pacer: o.pacer, platform: telegram.Platform}
+	}
+	handle := func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, resp) }
 	if err := tg.SetCommands(ctx); err != nil {
 		a.log.Warn("telegram: command menus not set", "err", err)
 	}
@@ -117,15 +168,40 @@ func startChat(ctx context.Context, a *app, st *store.Store, srv *web.Server, tg
 	if err := tg.DeleteWebhook(ctx); err != nil {
 		return nil, err
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	poll := func(ctx context.Context) error {
+		a.log.Info("telegram: long polling")
 		if err := tg.Run(ctx, handle); err != nil && !errors.Is(err, context.Canceled) {
 			a.log.Error("telegram: polling stopped", "err", err)
 		}
+		return nil
+	}
+	if o.replica != nil {
+		o.replica.add(leaderTask{name: "telegram polling", run: poll})
+		return tg.Wait, nil
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = poll(ctx)
 	}()
-	a.log.Info("telegram: long polling")
 	return func() { <-done; tg.Wait() }, nil
+}
+
+// pacedResponder takes each reply's turn from the pacer the dispatcher
+// uses, so that replies and the outbox together keep the platform's
+// per-chat and global limits (a file imported by chat answers with
+// several messages in a row).
+type pacedResponder struct {
+	bot.Responder
+	pacer    *notify.Pacer
+	platform string
+}
+
+func (p pacedResponder) Reply(ctx context.Context, to bot.Update, r bot.Reply) error {
+	if err := p.pacer.Wait(ctx, p.platform, to.ChatID); err != nil {
+		return fmt.Errorf("app: reply to %s: %w", to.ChatID, err)
+	}
+	return p.Responder.Reply(ctx, to, r)
 }
 
 // fixedDirectory is the console's directory: the console user is always

@@ -127,8 +127,14 @@ func TestLinkCommand(t *testing.T) {
 // chatApp returns an app on the demo database and a fake Bot API.
 func chatApp(t *testing.T, webhook string) (a *app, st *store.Store, fake *tgfake.Server, tg *telegram.Bot, linkCode string) {
 	t.Helper()
+	return chatAppWith(t, webhook, tgfake.Options{})
+}
+
+// chatAppWith is chatApp with the fake Telegram's options.
+func chatAppWith(t *testing.T, webhook string, fo tgfake.Options) (a *app, st *store.Store, fake *tgfake.Server, tg *telegram.Bot, linkCode string) {
+	t.Helper()
 	env, leader := demoDB(t)
-	fake = tgfake.New(tgfake.Options{})
+	fake = tgfake.New(fo)
 	t.Cleanup(fake.Close)
 	env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_API_ENDPOINT"] = fake.Token(), fake.Endpoint()
 	if webhook != "" {

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"io"
 	"sort"
 	"sync"
@@ -28,9 +26,10 @@ const electorKey int64 = 0x646f6e646f635f4c
 // dropped session).
 const electorEvery = 5 * time.Second
 
-// catchUpEvery is how often the leader looks for a job missed today (a
-// takeover in the middle of the morning).
-const catchUpEvery = 15 * time.Second
+// catchUpEvery is how often the leader looks for a job missed today or
+// left unfinished by a dead leader (a takeover in the middle of the
+// morning); it is also kicked at once on taking over.
+const catchUpEvery = 5 * time.Second
 
 // monthlySource is where the monthly broadcast reads its report: the
 // store's SQL figures, as dondoc report and the public pages do.
@@ -56,14 +55,20 @@ func newJobDeps(ctx context.Context, a *app, st *store.Store, platforms []string
 // channels, with the configured limits; a permanent failure marks the chat
 // inactive, a migration moves it.
 func newDispatcher(a *app, st *store.Store, channels map[string]notify.Channel) (*notify.Dispatcher, error) {
+	return newDispatcherWith(a, st.Outbox(), st, channels, nil, nil)
+}
+
+// newDispatcherWith is newDispatcher on the given outbox (owned by a
+// replica in serve), with metrics and a pacer shared with the chat replies
+// (nil: none, and a pacer of its own).
+func newDispatcherWith(a *app, ob notify.Outbox, st *store.Store, channels map[string]notify.Channel,
+	m notify.Metrics, pacer *notify.Pacer) (*notify.Dispatcher, error) {
 	return notify.NewDispatcher(notify.DispatcherConfig{
-		Outbox:   st.Outbox(),
+		Outbox:   ob,
 		Channels: channels,
-		Limits: map[string]notify.Limits{
-			"telegram": jobs.SafeLimits(notify.Limits{PerSecond: a.cfg.TelegramRatePerSecond,
-				PerChatPerSecond: a.cfg.TelegramRatePerChat, GroupPerMinute: float64(a.cfg.TelegramGroupPerMinute)}),
-			zalo.Platform: jobs.SafeLimits(zalo.Limits()),
-		},
+		Limits:   deliveryLimits(a),
+		Pacer:    pacer,
+		Metrics:  m,
 		OnPermanent: func(ctx context.Context, e notify.Entry, se *notify.SendError) {
 			n, err := st.MarkChatInactive(ctx, e.Message.Platform, e.Message.ChatID, se.Reason, a.clock().Now())
 			if err != nil {
@@ -79,13 +84,36 @@ func newDispatcher(a *app, st *store.Store, channels map[string]notify.Channel) 
 			}
 		},
 		// A short lease and batch: after a crash, what the dead process
-		// had claimed is due again within dispatchLease.
+		// had claimed is due again within dispatchLease (at once for a new
+		// leader: it reclaims the dead leader's leases).
 		Lease:     dispatchLease,
 		BatchSize: dispatchBatch,
 		Logger:    a.log,
 		Clock:     a.wall(), // pacing and leases run on real time even at a fixed DONDOC_NOW
 	})
 }
+
+// deliveryLimits are the sending limits of every platform, from config,
+// with jobs.RateMargin off the overall rate and chatMargin off each chat's:
+// replies to one chat come in bursts (an import by chat answers with three
+// messages), and a send paced at exactly 1 s reaches Telegram with jitter.
+func deliveryLimits(a *app) map[string]notify.Limits {
+	chat := func(l notify.Limits) notify.Limits {
+		l = jobs.SafeLimits(l)
+		l.PerChatPerSecond *= chatMargin
+		l.GroupPerMinute *= chatMargin
+		return l
+	}
+	return map[string]notify.Limits{
+		"telegram": chat(notify.Limits{PerSecond: a.cfg.TelegramRatePerSecond,
+			PerChatPerSecond: a.cfg.TelegramRatePerChat, GroupPerMinute: float64(a.cfg.TelegramGroupPerMinute)}),
+		zalo.Platform: chat(zalo.Limits()),
+	}
+}
+
+// chatMargin is the share of a chat's rate dondoc uses (1 message every
+// 1.1 s to a private chat, 18 a minute to a group).
+const chatMargin = 0.9
 
 // The dispatcher's lease and batch size: a batch at 30 msg/s takes about
 // 3.5 s, inside half the lease (the dispatcher gives back what it cannot
@@ -95,12 +123,36 @@ const (
 	dispatchBatch = 100
 )
 
+// Run-log leases of serve: a job run whose replica stopped heart-beating
+// for runLease is taken over by the next catch-up of the leader.
+const (
+	runLease     = 12 * time.Second
+	runHeartbeat = 3 * time.Second
+	// retryFailedJob is the first delay before a failed job is run again
+	// (doubling): a database restart in the middle of a job.
+	retryFailedJob = 10 * time.Second
+)
+
+// pruneEvery is how often the leader prunes the outbox
+// (OUTBOX_RETENTION_DAYS).
+const pruneEvery = time.Hour
+
+// delivery is what startDelivery shares with the rest of serve.
+type delivery struct {
+	replica *replica
+	metrics notify.Metrics // the dispatcher's; nil: none
+	pacer   *notify.Pacer  // shared by the dispatcher and the chat replies
+}
+
 // startDelivery starts the scheduled jobs and the outbox dispatcher. With
 // Postgres, replicas elect a leader (an advisory lock on a connection of
 // its own); only the leader runs jobs and dispatches, and a follower takes
-// over within electorEvery of the leader's death. With SQLite this process
-// is the leader. wait blocks until everything stopped after ctx ended.
-func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[string]notify.Channel) (wait func(), err error) {
+// over within electorEvery of the leader's death: it reclaims the dead
+// leader's outbox leases at once and takes its unfinished job run over
+// once the run's lease lapsed (runLease). With SQLite this process is the
+// leader. The leader tasks run once the caller calls dl.replica.run. wait
+// blocks until everything stopped after ctx ended.
+func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[string]notify.Channel, dl *delivery) (wait func(), err error) {
 	if len(channels) == 0 {
 		a.log.Warn("delivery: no chat platform configured (TELEGRAM_BOT_TOKEN): reminders are not sent")
 		return func() {}, nil
@@ -114,47 +166,40 @@ func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[st
 	if err != nil {
 		return nil, err
 	}
-	disp, err := newDispatcher(a, st, channels)
+	rp := dl.replica
+	ob := st.Outbox().Owned(rp.id)
+	disp, err := newDispatcherWith(a, ob, st, channels, dl.metrics, dl.pacer)
 	if err != nil {
 		return nil, err
 	}
 	deps.Enqueued = func(int) { disp.Wake() }
 
-	var (
-		elector *scheduler.PGElector
-		edb     *sql.DB
-	)
-	if st.Dialect() == store.DialectPostgres {
-		edb, err = sql.Open("pgx", a.cfg.DatabaseURL)
-		if err != nil {
-			return nil, fmt.Errorf("delivery: elector: %w", err)
-		}
-		elector = scheduler.NewPGElector(edb, electorKey, a.log)
-	}
-	cfg := scheduler.Config{Calendar: deps.Calendar, Location: deps.Location, Clock: a.clock(),
-		Jobs:   deps.Plan(a.cfg.RemindAt, a.cfg.EscalateAt, a.cfg.WeeklyAt, a.cfg.MonthlyAt).Jobs(),
-		RunLog: st.RunLog(), Logger: a.log, CatchUpEvery: catchUpEvery}
-	if elector != nil {
-		cfg.Elector = elector
+	cfg := scheduler.Config{Calendar: deps.Calendar, Location: deps.Location, Clock: a.clock(), Wall: a.wall(),
+		Jobs:           deps.Plan(a.cfg.RemindAt, a.cfg.EscalateAt, a.cfg.WeeklyAt, a.cfg.MonthlyAt).Jobs(),
+		RunLog:         st.LeasedRunLog(store.RunLogOptions{Owner: rp.id, Lease: runLease, Clock: a.wall()}),
+		HeartbeatEvery: runHeartbeat, RetryFailedAfter: retryFailedJob, Logger: a.log, CatchUpEvery: catchUpEvery}
+	if rp.elector != nil {
+		cfg.Elector = rp.elector
 	}
 	sched, err := scheduler.New(cfg)
 	if err != nil {
-		if edb != nil {
-			edb.Close()
-		}
 		return nil, err
+	}
+	rp.add(leaderTask{name: "dispatch", run: func(ctx context.Context) error {
+		if n, err := ob.Reclaim(ctx, a.wall().Now()); err != nil {
+			a.log.Error("delivery: reclaim the previous leader's leases", "err", err)
+		} else if n > 0 {
+			a.log.Warn("delivery: reclaimed the previous leader's claimed messages", "entries", n)
+		}
+		return disp.Run(ctx)
+	}, started: func() { disp.Wake(); sched.Kick() }})
+	if days := a.cfg.OutboxRetentionDays; days > 0 {
+		rp.add(leaderTask{name: "prune", run: func(ctx context.Context) error {
+			return pruneLoop(ctx, a, st, days)
+		}})
 	}
 
 	var wg sync.WaitGroup
-	// The dispatcher runs while this process leads.
-	wg.Go(func() {
-		if elector == nil {
-			a.log.Info("delivery: dispatching (single process)")
-			_ = disp.Run(ctx)
-			return
-		}
-		dispatchWhileLeading(ctx, a.log, elector, disp.Run, disp.Wake)
-	})
 	wg.Go(func() {
 		if err := sched.Start(ctx); err != nil {
 			a.log.Error("delivery: scheduler", "err", err)
@@ -165,9 +210,27 @@ func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[st
 		if err := sched.Shutdown(); err != nil {
 			a.log.Error("delivery: scheduler shutdown", "err", err)
 		}
-		if elector != nil {
-			_ = elector.Close()
-			_ = edb.Close()
-		}
 	}, nil
+}
+
+// pruneLoop deletes finished outbox entries older than days every
+// pruneEvery, until ctx ends.
+func pruneLoop(ctx context.Context, a *app, st *store.Store, days int) error {
+	for {
+		before := a.wall().Now().AddDate(0, 0, -days)
+		n, err := st.PruneOutbox(ctx, before)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("delivery: prune outbox", "err", err)
+		case n > 0:
+			a.log.Info("delivery: pruned the outbox", "entries", n, "before", before.Format(time.DateOnly))
+		}
+		t := a.wall().NewTimer(pruneEvery)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.Chan():
+		}
+	}
 }

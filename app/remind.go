@@ -94,8 +94,10 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	var stats struct{ enqueued, messages int }
+	// The run's heartbeat ticks on the domain clock: a.wall() measures only
+	// the delivery's wait below, so a test can drive that wait alone.
 	sched, err := scheduler.New(scheduler.Config{Calendar: deps.Calendar, Location: deps.Location,
-		Clock: a.clock(), RunLog: st.RunLog(), Logger: a.log,
+		Clock: a.clock(), Wall: a.clock(), RunLog: st.RunLog(), Logger: a.log,
 		Jobs: []scheduler.Job{{Name: models.JobDigest, When: scheduler.DailyWorking,
 			Run: func(ctx context.Context, p scheduler.RunPeriod) error {
 				s, err := deps.RunDigest(ctx, p)

@@ -10,6 +10,7 @@ import (
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store"
 )
 
@@ -163,4 +164,55 @@ func waitText(t *testing.T, fake *tgfake.Server, want string) tgfake.Sent {
 		t.Fatalf("no message containing %q", want)
 	}
 	return got
+}
+
+// TestImportByChatPacedLikeTheOutbox: on a strict Telegram (per-chat
+// limits enforced with 429s), the answers to an import by chat — the
+// notice, the summary, the error list — take their turns from the
+// dispatcher's pacer: no 429 is dondoc's own doing.
+func TestImportByChatPacedLikeTheOutbox(t *testing.T) {
+	a, st, fake, tg, _ := chatAppWith(t, "", tgfake.Options{Limits: true})
+	ctx := context.Background()
+	officers, err := st.Officers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secretariat string
+	for _, o := range officers {
+		if o.Role == models.RoleSecretariat {
+			secretariat = o.Code
+			break
+		}
+	}
+	code, err := st.CreateLinkCode(ctx, store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: secretariat, Now: a.cfg.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pacer := notify.NewPacer(deliveryLimits(a), a.wall())
+	wait, err := startChatOn(runCtx, a, st, nil, tg, chatOptions{pacer: pacer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wait()
+	defer cancel()
+	fake.PushMessage(79, 79, "/start "+code)
+	if _, err := fake.WaitSent(10*time.Second, "sendMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+	csv := "\ufeffNgày;Loại;Tên\n31/12/2026;nghỉ;Nghỉ thử\n30/02/2026;nghỉ;Ngày sai\n"
+	fake.PushDocument(79, 79, "ngay-nghi.csv", "text/csv", []byte(csv))
+	fake.PushMessage(79, 79, "/help")
+	if _, err := fake.WaitSent(30*time.Second, "sendDocument", 1); err != nil {
+		t.Fatalf("%v; getUpdates %d, getFile %d, sendMessage %d, violations %d", err, fake.Calls("getUpdates"), fake.Calls("getFile"), fake.Calls("sendMessage"), fake.Violations())
+	}
+	waitText(t, fake, "/")
+	if v := fake.Violations(); v != 0 {
+		for _, x := range fake.Sent() {
+			t.Logf("%s %q", x.Method, x.Text)
+		}
+		t.Fatalf("%d Telegram limit violations (429s dondoc caused)", v)
+	}
+	t.Logf("%d messages to one chat, 0 limit violations", len(fake.Sent()))
 }

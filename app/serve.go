@@ -42,11 +42,22 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	defer st.Close()
 
+	rp, err := newReplica(a, st)
+	if err != nil {
+		return err
+	}
+	defer rp.close()
+	a.log.Info("dondoc serve: replica", "replica", rp.id)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	dm, imports, err := serveMetrics(reg, st, rp, a.wall().Now)
+	if err != nil {
+		return err
+	}
+	dl := &delivery{replica: rp, metrics: dm, pacer: notify.NewPacer(deliveryLimits(a), a.wall())}
 	srv := web.New(web.Options{Addr: a.cfg.HTTPAddr, Logger: a.log, Registry: reg, Ready: func(ctx context.Context) error {
 		return st.DB().WithContext(ctx).Exec("SELECT 1").Error
-	}})
+	}, ReadyInfo: func() string { return "replica: " + rp.id + "\nrole: " + rp.role() + "\n" }})
 	if err := srv.Listen(); err != nil {
 		return err
 	}
@@ -55,9 +66,9 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	pages.Mount(srv)
-	srv.Handle("POST /api/v1/import/{kind}", ingestapi.NewImportHandler(ingestapi.Options{
+	srv.Handle("POST /api/v1/import/{kind}", countImports(ingestapi.NewImportHandler(ingestapi.Options{
 		Store: st, Token: a.cfg.IngestToken, Location: a.cfg.Location, Now: a.clock().Now, Log: a.log,
-		MaxBytes: a.cfg.IngestMaxBodyBytes, Limits: ingest.Limits(a.cfg.IngestLimits)}))
+		MaxBytes: a.cfg.IngestMaxBodyBytes, Limits: ingest.Limits(a.cfg.IngestLimits)}), imports))
 
 	channels := map[string]notify.Channel{}
 	waitChat := func() {}
@@ -74,7 +85,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		}
 		channels[tg.Platform()] = tg
 		a.log.Info("telegram: connected", "bot", tg.Username())
-		if waitChat, err = startChat(ctx, a, st, srv, tg); err != nil {
+		if waitChat, err = startChatOn(ctx, a, st, srv, tg, chatOptions{replica: rp, pacer: dl.pacer, imports: imports}); err != nil {
 			return err
 		}
 	}
@@ -85,12 +96,16 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if zb != nil {
 		channels[zb.Platform()] = zb
 	}
-	waitDelivery, err := startDelivery(ctx, a, st, channels)
+	waitDelivery, err := startDelivery(ctx, a, st, channels, dl)
 	if err != nil {
 		return err
 	}
+	// The leader's tasks: dispatch, prune, Telegram long polling.
+	leadDone := make(chan struct{})
+	go func() { defer close(leadDone); rp.run(ctx, a.wall().Now) }()
 	serveListening(srv.Addr()) // bound already: connections wait in the backlog
 	err = srv.Run(ctx)         // until SIGTERM / ctx
+	<-leadDone
 	waitDelivery()
 	waitChat()
 	waitZalo()

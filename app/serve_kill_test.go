@@ -20,7 +20,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // serveNow is the fixed clock of the subprocesses: Thursday 26/11/2026
@@ -41,7 +40,14 @@ type slowProxy struct {
 
 func (p *slowProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	req, _ := http.NewRequestWithContext(context.Background(), r.Method, p.target+r.URL.Path, bytes.NewReader(body))
+	// A send reaches the fake whatever becomes of the client (a killed
+	// process loses the answer, not the message); a long poll ends with
+	// its client, as Telegram drops a dead connection's getUpdates.
+	upCtx := context.Background()
+	if strings.HasSuffix(r.URL.Path, "/getUpdates") {
+		upCtx = r.Context()
+	}
+	req, _ := http.NewRequestWithContext(upCtx, r.Method, p.target+r.URL.Path, bytes.NewReader(body))
 	req.Header = r.Header.Clone()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -261,57 +267,5 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("first process:\n%s\nsecond process:\n%s", p1.log.String(), p2.log.String())
-	}
-}
-
-// TestServeReplicasHandOver runs two dondoc serve on one Postgres: one
-// leads, nothing is sent twice but lost responses; SIGKILL of the leader
-// hands over to the other within 30 s.
-func TestServeReplicasHandOver(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs dondoc serve")
-	}
-	server := os.Getenv(storetest.EnvURL)
-	if server == "" {
-		t.Skip(storetest.EnvURL + " not set")
-	}
-	bin := buildDondoc(t)
-	dbURL := storetest.CreateDatabase(t, server)
-	st := seedDelivery(t, dbURL)
-	fake := tgfake.New(tgfake.Options{Limits: true})
-	defer fake.Close()
-	px := &slowProxy{target: fake.URL, delay: 200 * time.Millisecond}
-	srv := httptest.NewServer(px)
-	defer srv.Close()
-	env := serveEnv(dbURL, fake, srv.URL+"/bot%s/%s")
-
-	a, b := startServe(t, bin, env), startServe(t, bin, env)
-	leads := func(p *proc) bool { return strings.Contains(p.log.String(), "delivery: leader: dispatching") }
-	waitUntil(t, 60*time.Second, "a leader", func() bool { return leads(a) || leads(b) })
-	leader, follower := a, b
-	if leads(b) {
-		leader, follower = b, a
-	}
-	if leads(follower) {
-		t.Fatal("both replicas lead")
-	}
-	waitUntil(t, 60*time.Second, "20 messages sent", func() bool { s, _ := px.counts(); return s >= 20 })
-	_ = leader.cmd.Process.Signal(syscall.SIGKILL)
-	_ = leader.cmd.Wait()
-	took := waitUntil(t, 30*time.Second, "the follower taking over", func() bool { return leads(follower) })
-	time.Sleep(300 * time.Millisecond)
-	n, dups := checkDelivered(t, st, fake, 90*time.Second)
-	_, lost := px.counts()
-	_ = follower.cmd.Process.Signal(syscall.SIGTERM)
-	_ = follower.cmd.Wait()
-	t.Logf("%d messages; takeover after %s; %d responses lost; %d delivered twice; %d violations", n, took, lost, dups, fake.Violations())
-	if dups > lost+4 {
-		t.Errorf("%d duplicates for %d lost responses", dups, lost)
-	}
-	if v := fake.Violations(); v != 0 {
-		t.Errorf("%d Telegram limit violations", v)
-	}
-	if t.Failed() {
-		t.Logf("leader:\n%s\nfollower:\n%s", leader.log.String(), follower.log.String())
 	}
 }

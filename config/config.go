@@ -73,6 +73,14 @@ type Config struct {
 	// ChatEchoChars caps how much of a user's own text a reply repeats
 	// (CHAT_ECHO_CHARS).
 	ChatEchoChars int
+	// ReplicaID names this process in the leader election, the run log's
+	// claims and the outbox leases (REPLICA_ID; empty: the host name and
+	// a random suffix, chosen at start).
+	ReplicaID string
+	// OutboxRetentionDays is how long sent and failed outbox entries are
+	// kept (OUTBOX_RETENTION_DAYS, default 90, 0: for ever; at least 40,
+	// longer than the monthly job's period).
+	OutboxRetentionDays int
 }
 
 // IngestLimits has the fields of ingest.Limits, in the same order, so that
@@ -202,11 +210,16 @@ func Load(getenv func(string) string) (Config, error) {
 			MaxCodeChars:          atoi("INGEST_MAX_CODE_CHARS", 64, 8, 10000),
 			MaxTextChars:          atoi("INGEST_MAX_TEXT_CHARS", 1000, 16, 1_000_000),
 		},
-		IngestMaxBodyBytes: int64(atoi("INGEST_MAX_BODY_BYTES", DefaultIngestMaxBodyBytes, 1<<10, 16<<30)),
-		ChatEchoChars:      atoi("CHAT_ECHO_CHARS", DefaultChatEchoChars, 8, 1000),
+		IngestMaxBodyBytes:  int64(atoi("INGEST_MAX_BODY_BYTES", DefaultIngestMaxBodyBytes, 1<<10, 16<<30)),
+		ChatEchoChars:       atoi("CHAT_ECHO_CHARS", DefaultChatEchoChars, 8, 1000),
+		ReplicaID:           get("REPLICA_ID", ""),
+		OutboxRetentionDays: atoi("OUTBOX_RETENTION_DAYS", 90, 0, 36500),
 	}
 	if l := c.IngestLimits; l.MaxSharedStringsBytes > l.MaxUncompressedBytes {
 		bad("INGEST_MAX_SHARED_STRINGS_BYTES", strconv.FormatInt(l.MaxSharedStringsBytes, 10), "at most INGEST_MAX_UNCOMPRESSED_BYTES")
+	}
+	if n := c.OutboxRetentionDays; n > 0 && n < 40 {
+		bad("OUTBOX_RETENTION_DAYS", strconv.Itoa(n), "0 (keep for ever) or at least 40 days")
 	}
 
 	if u := c.DatabaseURL; strings.Contains(u, "://") && !strings.HasPrefix(u, "postgres://") &&
@@ -362,6 +375,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("zalo_webhook_key", set(c.ZaloWebhookSecret)),
 		slog.String("ingest_token", set(c.IngestToken)),
 		slog.String("remind_at", c.RemindAt),
+		slog.String("replica", c.ReplicaID),
+		slog.Int("outbox_retention_days", c.OutboxRetentionDays),
 	)
 }
 

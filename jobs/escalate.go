@@ -9,6 +9,7 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/scheduler"
+	"github.com/dondoc/dondoc/store"
 )
 
 // org is the unit tree and the officers' names, read once per run.
@@ -125,7 +126,11 @@ func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, err
 				Period: p.Day.String(), Message: notify.Message{Platform: t.platform, ChatID: t.chatID,
 					ThreadID: t.threadID, Text: text, Format: f}}})
 			total += n
-			return err
+			if err != nil || d.DryRun {
+				return err
+			}
+			return tx.RecordEscalation(ctx, store.EscalationSent{Recipient: t.recipient, Fingerprint: cur.Fingerprint,
+				Day: p.Day.String(), OutboxKey: key, UpdatedAt: d.clock()()})
 		})
 		if err != nil {
 			return total, fmt.Errorf("jobs: escalation to %s: %w", t.recipient, err)
@@ -142,18 +147,17 @@ func shortFP(fp string) string {
 	return fp
 }
 
-// lastEscalation reads the last escalation sent (or pending) to recipient
-// from the outbox: its period is the day, its key ends with the
-// fingerprint's first 16 hex digits.
+// lastEscalation reads what the escalation last sent (or enqueued) to
+// recipient from the escalation state, which outlives the outbox's
+// retention.
 func lastEscalation(ctx context.Context, tx Tx, recipient string) (*digest.Sent, error) {
-	e, ok, err := tx.Outbox().Last(ctx, models.JobEscalation, recipient)
+	e, ok, err := tx.LastEscalation(ctx, recipient)
 	if err != nil || !ok {
 		return nil, err
 	}
-	day, err := models.ParseDate(e.Period)
+	day, err := models.ParseDate(e.Day)
 	if err != nil {
-		return nil, fmt.Errorf("jobs: escalation %s: period %q: %w", e.Key, e.Period, err)
+		return nil, fmt.Errorf("jobs: escalation state of %s: day %q: %w", recipient, e.Day, err)
 	}
-	fp := e.Key[strings.LastIndexByte(e.Key, '/')+1:]
-	return &digest.Sent{Fingerprint: fp, Day: day}, nil
+	return &digest.Sent{Fingerprint: e.Fingerprint, Day: day}, nil
 }

@@ -192,6 +192,41 @@ func TestEscalationRepeatRule(t *testing.T) {
 	})
 }
 
+// TestEscalationRepeatSurvivesOutboxPruning: the escalation's "last sent"
+// state is kept apart from the outbox, so pruning the outbox
+// (OUTBOX_RETENTION_DAYS) does not make an unchanged escalation go again
+// before ESCALATE_REPEAT_DAYS.
+func TestEscalationRepeatSurvivesOutboxPruning(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		small(t, s)
+		d := newDeps(s)
+		n, err := d.RunEscalate(ctx, period(d, day1))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("day 1: %d escalations; want 1", n)
+		}
+		es, err := s.Outbox().Entries(ctx, "escalation/")
+		must(t, err)
+		must(t, s.Outbox().MarkSent(ctx, es[0].ID, day1))
+		pruned, err := s.PruneOutbox(ctx, day1.AddDate(1, 0, 0))
+		must(t, err)
+		if pruned != 1 {
+			t.Fatalf("pruned %d entries; want the sent escalation", pruned)
+		}
+		for _, c := range []struct {
+			day  time.Time
+			want int
+		}{{day1.AddDate(0, 0, 1), 0}, {day1.AddDate(0, 0, 6), 0}, {day1.AddDate(0, 0, 7), 1}} {
+			n, err := d.RunEscalate(ctx, period(d, c.day))
+			must(t, err)
+			if n != c.want {
+				t.Fatalf("%s after pruning: %d escalations; want %d", c.day.Format("Mon 02/01"), n, c.want)
+			}
+		}
+	})
+}
+
 func TestBlockedOfficerNamedToSecretariat(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()

@@ -8,12 +8,16 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-// Tx is what a job does inside one transaction: enqueue messages and read
-// what the outbox already holds. *store.Store (bound to a transaction by
+// Tx is what a job does inside one transaction: enqueue messages, read
+// what the outbox already holds and keep the escalation state. *store.Store (bound to a transaction by
 // InTx, or not) is one.
 type Tx interface {
 	Outbox() *store.Outbox
 	OutboxAt(now func() time.Time) *store.Outbox
+	// LastEscalation and RecordEscalation keep what each leader was last
+	// sent apart from the outbox, so pruning it cannot resend.
+	LastEscalation(ctx context.Context, recipient string) (store.EscalationSent, bool, error)
+	RecordEscalation(ctx context.Context, e store.EscalationSent) error
 }
 
 // Store is the part of the store the jobs use; *store.Store is one.

@@ -22,7 +22,7 @@ type DispatcherConfig struct {
 	// Limits by platform; a platform missing from the map gets
 	// TelegramLimits(), a present zero Limits means unlimited.
 	Limits       map[string]Limits
-	MaxAttempts  int                             // 8: failed attempts before an entry fails
+	MaxAttempts  int                             // 20: failed attempts before an entry fails (≈ 1 h 45 min of outage with the default backoff)
 	Backoff      func(attempt int) time.Duration // ExponentialBackoff(time.Second, 10*time.Minute)
 	BatchSize    int                             // 100 entries claimed at a time
 	Lease        time.Duration                   // 5m; a batch holds nothing beyond Lease/2
@@ -30,6 +30,10 @@ type DispatcherConfig struct {
 	SendTimeout  time.Duration                   // 30s per Send
 	PollInterval time.Duration                   // 1s: Run's wait when nothing is due
 	MaxChats     int                             // 10000 chats' limiters kept per platform (idle ones go first)
+	// Pacer, when set, holds the limits' state, shared with other senders
+	// of this process (the bot's replies); nil: a pacer of the
+	// dispatcher's own on Limits and Clock.
+	Pacer *Pacer
 
 	// OnPermanent is called after an entry failed for a Permanent error:
 	// mark the link inactive, tell the secretariat.
@@ -50,7 +54,7 @@ type Dispatcher struct {
 	metrics    Metrics
 	wake       chan struct{}
 	mu         sync.Mutex // one batch at a time
-	platforms  map[string]*platformState
+	pace       *Pacer
 	migrations map[string]string // platform+"\x00"+old chat → new chat
 }
 
@@ -89,7 +93,9 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 			*v = d
 		}
 	}
-	def(&cfg.MaxAttempts, 8)
+	// 20 attempts at the default backoff span about 1 h 45 min: a
+	// platform unreachable for that long delays messages, it loses none.
+	def(&cfg.MaxAttempts, 20)
 	def(&cfg.BatchSize, 100)
 	def(&cfg.Concurrency, 4)
 	def(&cfg.MaxChats, 10000)
@@ -100,10 +106,16 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 		cfg.Backoff = ExponentialBackoff(time.Second, 10*time.Minute)
 	}
 	d := &Dispatcher{cfg: cfg, clock: cfg.Clock, log: cfg.Logger, metrics: cfg.Metrics,
-		wake: make(chan struct{}, 1), platforms: map[string]*platformState{}, migrations: map[string]string{}}
+		wake: make(chan struct{}, 1), pace: cfg.Pacer, migrations: map[string]string{}}
 	if d.clock == nil {
 		d.clock = clockwork.NewRealClock()
 	}
+	if d.pace == nil {
+		d.pace = NewPacer(cfg.Limits, d.clock)
+	}
+	d.pace.mu.Lock()
+	d.pace.maxChats = cfg.MaxChats
+	d.pace.mu.Unlock()
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
 	}
@@ -162,18 +174,8 @@ func (d *Dispatcher) Drain(ctx context.Context) error {
 	}
 }
 
-func (d *Dispatcher) platform(name string) *platformState {
-	p, ok := d.platforms[name]
-	if !ok {
-		l, ok := d.cfg.Limits[name]
-		if !ok {
-			l = TelegramLimits()
-		}
-		p = newPlatformState(l)
-		d.platforms[name] = p
-	}
-	return p
-}
+// platform returns the pacing state of a platform; call with d.pace.mu held.
+func (d *Dispatcher) platform(name string) *platformState { return d.pace.platform(name) }
 
 // item is one claimed entry in a batch.
 type item struct {
@@ -247,6 +249,7 @@ func (d *Dispatcher) deliver(ctx context.Context) (int, error) {
 		now := d.clock.Now()
 		// No chat can be ready before its platform is: the earliest
 		// platform-wide instant ends the search early (ID order wins ties).
+		d.pace.mu.Lock()
 		var floor time.Time
 		for name := range b.platforms {
 			if at := d.platform(name).base(now); floor.IsZero() || at.Before(floor) {
@@ -268,13 +271,16 @@ func (d *Dispatcher) deliver(ctx context.Context) (int, error) {
 			p := d.platform(q.platform)
 			at := p.ready(p.chat(q.chat, now, d.cfg.MaxChats), now)
 			if stopping {
+				d.pace.mu.Unlock()
 				d.releaseRest(rec, q, at, "")
+				d.pace.mu.Lock()
 				continue
 			}
 			if next == nil || at.Before(nextAt) {
 				next, nextAt = q, at
 			}
 		}
+		d.pace.mu.Unlock()
 		clear(b.order[len(live):])
 		b.order = live
 		if next != nil && nextAt.After(horizon) {
@@ -295,9 +301,12 @@ func (d *Dispatcher) deliver(ctx context.Context) (int, error) {
 			}
 			continue
 		}
+		d.pace.mu.Lock()
 		p := d.platform(next.platform)
 		c := p.chat(next.chat, now, d.cfg.MaxChats)
-		if wait := p.take(c, now); wait > 0 {
+		wait := p.take(c, now)
+		d.pace.mu.Unlock()
+		if wait > 0 {
 			// Rounding only: the token is ours, wait for it.
 			t := d.clock.NewTimer(wait)
 			select {
@@ -344,7 +353,10 @@ func (d *Dispatcher) send(ctx, rec context.Context, b *batch, q *queue, it *item
 		return
 	}
 	go func() {
-		sctx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
+		// A send in flight finishes even when ctx ends (a graceful
+		// shutdown, a lost lead): cutting it off would lose the answer of
+		// a message the platform may have accepted, and send it twice.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
 		defer cancel()
 		err := ch.Send(sctx, it.e.Message)
 		b.done <- result{q: q, it: it, err: err, canceled: err != nil && ctx.Err() != nil}
@@ -375,7 +387,7 @@ func (d *Dispatcher) record(ctx context.Context, b *batch, r result) {
 		}
 	}
 	if r.err == nil {
-		check("mark sent", d.cfg.Outbox.MarkSent(ctx, e.ID, now))
+		check("mark sent", d.markSent(ctx, e.ID, now))
 		d.metrics.Observe(q.platform, OutcomeSent)
 		log.Debug("notify: sent")
 		return
@@ -391,11 +403,13 @@ func (d *Dispatcher) record(ctx context.Context, b *batch, r result) {
 		se = &SendError{Class: Retryable, Reason: r.err.Error(), Err: r.err}
 	}
 	reason := se.Error()
+	if eo, ok := d.metrics.(ErrorObserver); ok {
+		eo.ObserveError(q.platform, se.Class)
+	}
 	switch se.Class {
 	case RateLimited:
-		p := d.platform(q.platform)
 		wait := max(se.RetryAfter, time.Second)
-		if p.rateLimited(q.chat, p.chat(q.chat, now, d.cfg.MaxChats), now, wait) {
+		if d.pace.RateLimited(q.platform, q.chat, wait) {
 			log.Warn("notify: platform flood, pausing every chat", "retry_after", wait)
 		}
 		next := now.Add(wait)
@@ -448,6 +462,23 @@ func (d *Dispatcher) record(ctx context.Context, b *batch, r result) {
 		d.releaseRest(ctx, q, next, "")
 		d.metrics.Observe(q.platform, OutcomeRetried)
 		log.Warn("notify: send failed, will retry", "attempt", attempt, "next", next, "err", se)
+	}
+}
+
+// markSent records a delivery, trying again for a few seconds when the
+// outbox cannot be reached (a database restarting): an unrecorded send
+// would be claimed and sent again once its lease ends.
+func (d *Dispatcher) markSent(ctx context.Context, id int64, at time.Time) error {
+	wait := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := d.cfg.Outbox.MarkSent(ctx, id, at)
+		if err == nil || errors.Is(err, ErrNotFound) || attempt == 8 {
+			return err
+		}
+		d.log.Warn("notify: mark sent failed, trying again", "id", id, "attempt", attempt, "err", err)
+		t := d.clock.NewTimer(wait)
+		<-t.Chan()
+		wait = min(2*wait, 3*time.Second)
 	}
 }
 

@@ -19,6 +19,13 @@ type Metrics interface {
 	Observe(platform string, outcome Outcome)
 }
 
+// ErrorObserver is optionally implemented by a Metrics: it receives the
+// class of every failed send attempt (retryable, rate_limited, permanent…),
+// for the "failed sends by class" alerts.
+type ErrorObserver interface {
+	ObserveError(platform string, class Class)
+}
+
 type noMetrics struct{}
 
 func (noMetrics) Observe(string, Outcome) {}

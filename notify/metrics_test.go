@@ -35,6 +35,10 @@ func TestPrometheusMetricsCountOutcomes(t *testing.T) {
 dondoc_notify_messages_total{outcome="failed",platform="telegram"} 1
 dondoc_notify_messages_total{outcome="retried",platform="telegram"} 1
 dondoc_notify_messages_total{outcome="sent",platform="telegram"} 1
+# HELP dondoc_notify_send_errors_total Failed send attempts by platform and error class (retryable, rate_limited, permanent, bad_markup, migrated).
+# TYPE dondoc_notify_send_errors_total counter
+dondoc_notify_send_errors_total{class="permanent",platform="telegram"} 1
+dondoc_notify_send_errors_total{class="retryable",platform="telegram"} 1
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want)); err != nil {
 		t.Fatal(err)

@@ -113,11 +113,19 @@ func (e *PGElector) Watch(ctx context.Context, every time.Duration) {
 }
 
 // Notify makes ch receive the new state each time this replica becomes or
-// stops being the leader. Sends do not block: give ch a buffer.
+// stops being the leader, and true at once when it leads already (the
+// scheduler's first IsLeader may come before the subscription). Sends do
+// not block: give ch a buffer.
 func (e *PGElector) Notify(ch chan<- bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.subs = append(e.subs, ch)
+	if e.leading {
+		select {
+		case ch <- true:
+		default:
+		}
+	}
 }
 
 // Close gives up leadership (unlocks and returns the connection) and makes

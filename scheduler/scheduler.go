@@ -35,17 +35,41 @@ type Config struct {
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
 	// CatchUpEvery is how often the leader runs CatchUp while serving, so
-	// that a replica taking over runs a job the dead leader missed today.
-	// 0 means DefaultCatchUpEvery; negative turns the periodic check off
-	// (CatchUp still runs at Start).
+	// that a replica taking over runs a job the dead leader missed today, or
+	// left unfinished. 0 means DefaultCatchUpEvery; negative turns the
+	// periodic check off (CatchUp still runs at Start, and at Kick).
 	CatchUpEvery time.Duration
+	// Wall is the clock of elapsed time: the periodic catch-up, the
+	// heartbeats of a LeasedRunLog and the retry delay of a failed run. nil
+	// means Clock. dondoc passes the real clock here, so that a fixed
+	// DONDOC_NOW does not freeze takeovers.
+	Wall clockwork.Clock
+	// HeartbeatEvery is how often a running job renews its claim when
+	// RunLog is a LeasedRunLog; 0 means DefaultHeartbeatEvery. Keep it well
+	// under the run log's lease.
+	HeartbeatEvery time.Duration
+	// RetryFailedAfter is how long the periodic catch-up waits before it
+	// retries a run that failed today (a database restart in the middle of
+	// the job), doubling after each failure up to 32 times; 0 means
+	// DefaultRetryFailedAfter.
+	RetryFailedAfter time.Duration
 }
+
+// DefaultHeartbeatEvery is Config.HeartbeatEvery's default.
+const DefaultHeartbeatEvery = 3 * time.Second
+
+// DefaultRetryFailedAfter is Config.RetryFailedAfter's default.
+const DefaultRetryFailedAfter = 30 * time.Second
 
 // Scheduler runs dondoc's jobs. Create it with New.
 type Scheduler struct {
 	loc     *time.Location
 	cal     *models.Calendar
 	clock   clockwork.Clock
+	wall    clockwork.Clock
+	beat    time.Duration
+	retry   time.Duration
+	kick    chan struct{}
 	jobs    []job
 	byName  map[string]*job
 	runLog  RunLog
@@ -53,11 +77,15 @@ type Scheduler struct {
 	log     *slog.Logger
 	every   time.Duration
 
-	mu sync.Mutex
-	gs gocron.Scheduler
-	// tried maps a job name to the period key the periodic catch-up need
-	// not try again (claimed, done or failed in this process).
-	tried map[string]string
+	mu   sync.Mutex
+	gs   gocron.Scheduler
+	loop sync.WaitGroup // the periodic catch-up
+	stop context.CancelFunc
+	// tried maps a job name to what the periodic catch-up knows of its
+	// current period: done (here or elsewhere), or failed here and not to
+	// be retried before a time. A period running elsewhere is not recorded:
+	// its owner may die, and the next check takes it over.
+	tried map[string]tried
 
 	// limitMode is gocron's singleton mode: LimitModeReschedule (a fire that
 	// finds the previous run of the same job still going is dropped). Tests
@@ -76,6 +104,14 @@ type job struct {
 	off          bool
 }
 
+// tried is the periodic catch-up's memory of one job's period.
+type tried struct {
+	key     string
+	done    bool
+	failed  int       // failures of this period in this process
+	retryAt time.Time // on the wall clock
+}
+
 // New validates cfg and returns a Scheduler; it starts nothing.
 func New(cfg Config) (*Scheduler, error) {
 	var errs []error
@@ -88,7 +124,8 @@ func New(cfg Config) (*Scheduler, error) {
 	s := &Scheduler{
 		loc: cfg.Location, cal: cfg.Calendar, clock: cfg.Clock, runLog: cfg.RunLog,
 		elector: cfg.Elector, log: cfg.Logger, every: cfg.CatchUpEvery,
-		byName: map[string]*job{}, tried: map[string]string{},
+		byName: map[string]*job{}, tried: map[string]tried{},
+		wall: cfg.Wall, beat: cfg.HeartbeatEvery, retry: cfg.RetryFailedAfter, kick: make(chan struct{}, 1),
 		limitMode: gocron.LimitModeReschedule,
 	}
 	if s.loc == nil && s.cal != nil {
@@ -96,6 +133,15 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if s.clock == nil {
 		s.clock = clockwork.NewRealClock()
+	}
+	if s.wall == nil {
+		s.wall = s.clock
+	}
+	if s.beat <= 0 {
+		s.beat = DefaultHeartbeatEvery
+	}
+	if s.retry <= 0 {
+		s.retry = DefaultRetryFailedAfter
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -181,26 +227,11 @@ func (s *Scheduler) Start(ctx context.Context) error {
 		}
 		s.log.Info("scheduler: job scheduled", "job", j.Name, "at", j.At, "when", j.When.String())
 	}
-	if s.every > 0 {
-		_, err := gs.NewJob(
-			gocron.DurationJob(s.every),
-			gocron.NewTask(func(jctx context.Context) {
-				if err := s.catchUp(jctx, false); err != nil {
-					s.log.Error("scheduler: catch-up", "err", err)
-				}
-			}),
-			gocron.WithName("catch-up"),
-			gocron.WithSingletonMode(s.limitMode),
-			gocron.WithContext(ctx),
-		)
-		if err != nil {
-			_ = gs.Shutdown()
-			s.mu.Unlock()
-			return fmt.Errorf("scheduler: catch-up job: %w", err)
-		}
-	}
 	gs.Start()
 	s.gs = gs
+	lctx, stop := context.WithCancel(ctx)
+	s.stop = stop
+	s.loop.Go(func() { s.catchUpLoop(lctx) })
 	s.mu.Unlock()
 	if err := s.CatchUp(ctx); err != nil {
 		// The scheduler runs; a failed job is logged and retried at the
@@ -215,24 +246,68 @@ func (s *Scheduler) Shutdown() error {
 	s.mu.Lock()
 	gs := s.gs
 	s.gs = nil
+	stop := s.stop
 	s.mu.Unlock()
 	if gs == nil {
 		return nil
 	}
+	stop()
+	s.loop.Wait()
 	return gs.Shutdown()
+}
+
+// Kick makes the periodic catch-up look at once (call it when this replica
+// becomes the leader: the dead leader's unfinished job is taken over as
+// soon as its lease lapses, not a CatchUpEvery later).
+func (s *Scheduler) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// catchUpLoop runs the periodic catch-up every CatchUpEvery on the wall
+// clock (and at each Kick) until ctx ends. With CatchUpEvery < 0 only Kick
+// triggers it.
+func (s *Scheduler) catchUpLoop(ctx context.Context) {
+	for {
+		var tick <-chan time.Time
+		var t clockwork.Timer
+		if s.every > 0 {
+			t = s.wall.NewTimer(s.every)
+			tick = t.Chan()
+		}
+		select {
+		case <-ctx.Done():
+			if t != nil {
+				t.Stop()
+			}
+			return
+		case <-s.kick:
+			if t != nil {
+				t.Stop()
+			}
+		case <-tick:
+		}
+		if err := s.catchUp(ctx, false); err != nil {
+			s.log.Error("scheduler: catch-up", "err", err)
+		}
+	}
 }
 
 // CatchUp runs, now, every job that is on, whose time today has passed,
 // whose recurrence runs today and that the RunLog has not run for today's
 // period. It never replays earlier days. It does nothing on a replica that
-// is not the leader. The periodic catch-up (Config.CatchUpEvery) skips a
-// job-period this process already claimed, so a failed run is retried only
-// by CatchUp itself (at Start), by RunNow or by the next day's run.
+// is not the leader. The periodic catch-up (Config.CatchUpEvery, and Kick)
+// does the same, but skips a job-period that is done and retries one that
+// failed here only after Config.RetryFailedAfter (doubling); a period still
+// running elsewhere is tried at every check, so that a replica takes over
+// a dead leader's unfinished run as soon as the RunLog's lease lapses.
 func (s *Scheduler) CatchUp(ctx context.Context) error { return s.catchUp(ctx, true) }
 
-func (s *Scheduler) catchUp(ctx context.Context, checkLeader bool) error {
-	start := checkLeader // CatchUp proper: retry what failed earlier
-	if checkLeader && s.elector != nil {
+func (s *Scheduler) catchUp(ctx context.Context, start bool) error {
+	// start: CatchUp proper, which retries at once what failed earlier.
+	if s.elector != nil {
 		if err := s.elector.IsLeader(ctx); err != nil {
 			s.log.Debug("scheduler: not leader, no catch-up", "err", err)
 			return nil
@@ -250,7 +325,7 @@ func (s *Scheduler) catchUp(ctx context.Context, checkLeader bool) error {
 			continue
 		}
 		p, due := PeriodFor(s.cal, j.When, day)
-		if !due || (!start && s.triedKey(j.Name) == p.Key) {
+		if !due || (!start && s.skip(j.Name, p.Key)) {
 			continue
 		}
 		ran, err := s.run(ctx, j, p, now)
@@ -299,35 +374,74 @@ func (s *Scheduler) scheduled(ctx context.Context, j *job) {
 	s.notify(j.Name, day, ran)
 }
 
-// run claims (job, period) in the RunLog, runs the job and records the
-// end. ran reports whether the job's function was called.
+// run claims (job, period) in the RunLog, runs the job (renewing the claim
+// meanwhile when the RunLog is leased) and records the end. ran reports
+// whether the job's function was called.
 func (s *Scheduler) run(ctx context.Context, j *job, p RunPeriod, now time.Time) (ran bool, err error) {
 	ok, err := s.runLog.Begin(ctx, j.Name, p.Key, now)
+	if errors.Is(err, ErrRunning) {
+		s.log.Debug("scheduler: running elsewhere", "job", j.Name, "period", p.Key)
+		return false, ErrRunning
+	}
 	if err != nil {
+		s.remember(j.Name, p.Key, false)
 		return false, fmt.Errorf("scheduler: job %q period %s: run log: %w", j.Name, p.Key, err)
 	}
-	s.mu.Lock()
-	s.tried[j.Name] = p.Key
-	s.mu.Unlock()
 	if !ok {
+		s.remember(j.Name, p.Key, true)
 		s.log.Debug("scheduler: already run", "job", j.Name, "period", p.Key)
 		return false, ErrAlreadyRun
 	}
 	p.Now = now
 	s.log.Info("scheduler: job starts", "job", j.Name, "period", p.Key, "day", p.Day.String())
-	runErr := safeRun(ctx, j.Run, p)
+	rctx, cancel := context.WithCancelCause(ctx)
+	var beats sync.WaitGroup
+	if ll, ok := s.runLog.(LeasedRunLog); ok {
+		beats.Go(func() { s.heartbeat(rctx, cancel, ll, j.Name, p.Key) })
+	}
+	runErr := safeRun(rctx, j.Run, p)
+	if runErr == nil && errors.Is(context.Cause(rctx), ErrRunLost) {
+		runErr = ErrRunLost
+	}
+	cancel(nil)
+	beats.Wait()
 	// Record the end even when ctx was cancelled during the run.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
+	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer fcancel()
 	end := s.clock.Now()
 	if ferr := s.runLog.Finish(fctx, j.Name, p.Key, end, runErr); ferr != nil {
 		s.log.Error("scheduler: run log finish", "job", j.Name, "period", p.Key, "err", ferr)
 	}
+	s.remember(j.Name, p.Key, runErr == nil)
 	if runErr != nil {
 		return true, fmt.Errorf("scheduler: job %q period %s: %w", j.Name, p.Key, runErr)
 	}
 	s.log.Info("scheduler: job done", "job", j.Name, "period", p.Key, "took", end.Sub(now).String())
 	return true, nil
+}
+
+// heartbeat renews the claim of a running job every s.beat until ctx ends;
+// a claim lost to another owner cancels the run. A failed renewal (the
+// database restarting) is logged and tried again at the next beat.
+func (s *Scheduler) heartbeat(ctx context.Context, cancel context.CancelCauseFunc, ll LeasedRunLog, name, key string) {
+	for {
+		t := s.wall.NewTimer(s.beat)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.Chan():
+		}
+		err := ll.Heartbeat(ctx, name, key)
+		switch {
+		case errors.Is(err, ErrRunLost):
+			s.log.Error("scheduler: another replica took this run over: stopping it", "job", name, "period", key)
+			cancel(ErrRunLost)
+			return
+		case err != nil && ctx.Err() == nil:
+			s.log.Warn("scheduler: run heartbeat failed", "job", name, "period", key, "err", err)
+		}
+	}
 }
 
 // safeRun calls f, turning a panic into an error.
@@ -340,10 +454,33 @@ func safeRun(ctx context.Context, f func(context.Context, RunPeriod) error, p Ru
 	return f(ctx, p)
 }
 
-func (s *Scheduler) triedKey(name string) string {
+// skip reports whether the periodic catch-up leaves job name's period key
+// alone: done, or failed here and not yet due for a retry.
+func (s *Scheduler) skip(name, key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.tried[name]
+	t, ok := s.tried[name]
+	if !ok || t.key != key {
+		return false
+	}
+	return t.done || s.wall.Now().Before(t.retryAt)
+}
+
+// remember records the outcome of an attempt at job name's period key:
+// done, or failed (retried after RetryFailedAfter, doubling).
+func (s *Scheduler) remember(name, key string, done bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tried[name]
+	if t.key != key {
+		t = tried{key: key}
+	}
+	t.done = done
+	if !done {
+		t.failed++
+		t.retryAt = s.wall.Now().Add(s.retry << min(t.failed-1, 5))
+	}
+	s.tried[name] = t
 }
 
 func (s *Scheduler) notify(name string, day models.Date, ran bool) {

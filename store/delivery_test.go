@@ -3,12 +3,16 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/notify/notifytest"
+	"github.com/dondoc/dondoc/scheduler"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
@@ -68,34 +72,65 @@ func TestOutboxInTxRollsBack(t *testing.T) {
 func TestRunLog(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		l := s.RunLog()
 		t0 := time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC)
+		wall := clockwork.NewFakeClockAt(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+		a := s.LeasedRunLog(store.RunLogOptions{Owner: "a", Lease: 12 * time.Second, Clock: wall})
+		b := s.LeasedRunLog(store.RunLogOptions{Owner: "b", Lease: 12 * time.Second, Clock: wall})
+		type want struct {
+			ok      bool
+			running bool // scheduler.ErrRunning
+			lost    bool // scheduler.ErrRunLost
+		}
 		steps := []struct {
 			name string
 			do   func() (bool, error)
-			want bool
+			want want
 		}{
-			{"first begin", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-27", t0) }, true},
-			{"second begin while running", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-27", t0.Add(time.Minute)) }, false},
-			{"other period", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-28", t0) }, true},
-			{"take over after an hour", func() (bool, error) { return l.Begin(ctx, "digest", "2026-11-27", t0.Add(61*time.Minute)) }, true},
-			{"failed run released", func() (bool, error) {
-				if err := l.Finish(ctx, "digest", "2026-11-27", t0, errors.New("x")); err != nil {
+			{"a begins", func() (bool, error) { return a.Begin(ctx, "digest", "2026-11-27", t0) }, want{ok: true}},
+			{"b while a runs", func() (bool, error) { return b.Begin(ctx, "digest", "2026-11-27", t0) }, want{running: true}},
+			{"other period", func() (bool, error) { return b.Begin(ctx, "digest", "2026-11-28", t0) }, want{ok: true}},
+			{"a beats for a minute: b cannot take over", func() (bool, error) {
+				for range 20 {
+					wall.Advance(3 * time.Second)
+					if err := a.Heartbeat(ctx, "digest", "2026-11-27"); err != nil {
+						return false, err
+					}
+				}
+				return b.Begin(ctx, "digest", "2026-11-27", t0)
+			}, want{running: true}},
+			{"a dies: b takes over after the lease", func() (bool, error) {
+				wall.Advance(11 * time.Second)
+				if ok, err := b.Begin(ctx, "digest", "2026-11-27", t0); ok || !errors.Is(err, scheduler.ErrRunning) {
+					return ok, fmt.Errorf("11 s after the last beat: %v, %w", ok, err)
+				}
+				wall.Advance(time.Second)
+				return b.Begin(ctx, "digest", "2026-11-27", t0)
+			}, want{ok: true}},
+			{"a's heartbeat is refused", func() (bool, error) { return false, a.Heartbeat(ctx, "digest", "2026-11-27") }, want{lost: true}},
+			{"a's finish does not touch b's claim", func() (bool, error) {
+				return false, a.Finish(ctx, "digest", "2026-11-27", t0, errors.New("x"))
+			}, want{lost: true}},
+			{"b still holds it", func() (bool, error) { return a.Begin(ctx, "digest", "2026-11-27", t0) }, want{running: true}},
+			{"b's failed run released", func() (bool, error) {
+				if err := b.Finish(ctx, "digest", "2026-11-27", t0, errors.New("x")); err != nil {
 					return false, err
 				}
-				return l.Begin(ctx, "digest", "2026-11-27", t0.Add(62*time.Minute))
-			}, true},
-			{"finished run kept for good", func() (bool, error) {
-				if err := l.Finish(ctx, "digest", "2026-11-27", t0, nil); err != nil {
+				return a.Begin(ctx, "digest", "2026-11-27", t0)
+			}, want{ok: true}},
+			{"a's finished run kept for good", func() (bool, error) {
+				if err := a.Finish(ctx, "digest", "2026-11-27", t0, nil); err != nil {
 					return false, err
 				}
-				return l.Begin(ctx, "digest", "2026-11-27", t0.Add(48*time.Hour))
-			}, false},
+				wall.Advance(48 * time.Hour)
+				return b.Begin(ctx, "digest", "2026-11-27", t0)
+			}, want{}},
 		}
 		for _, st := range steps {
 			got, err := st.do()
-			if err != nil || got != st.want {
-				t.Fatalf("%s: %v, %v; want %v", st.name, got, err, st.want)
+			if got != st.want.ok || errors.Is(err, scheduler.ErrRunning) != st.want.running ||
+				errors.Is(err, scheduler.ErrRunLost) != st.want.lost ||
+				(err != nil && !st.want.running && !st.want.lost) {
+				t.Fatalf("%s: %v, %v; want %+v", st.name, got, err, st.want)
 			}
 		}
 	})
@@ -146,6 +181,51 @@ func TestChatLinks(t *testing.T) {
 		e, _, _ := s.Outbox().Get(ctx, "w")
 		if len(gs) != 1 || gs[0].ChatID != "-100123" || e.Message.ChatID != "-100123" {
 			t.Fatalf("after migration: groups %+v, pending entry chat %q", gs, e.Message.ChatID)
+		}
+	})
+}
+
+// TestOutboxLeasesAndReclaim: a claim leases its entries to the claiming
+// replica; another replica's Claim skips them until the lease ends, and its
+// Reclaim (on becoming the leader) ends the lease at once without touching
+// an entry that waits for a retry.
+func TestOutboxLeasesAndReclaim(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+		a := s.OutboxAt(func() time.Time { return now }).Owned("a")
+		b := s.OutboxAt(func() time.Time { return now }).Owned("b")
+		var entries []notify.Entry
+		for _, k := range []string{"k1", "k2", "k3"} {
+			entries = append(entries, notify.Entry{Key: k, Job: "digest", Message: notify.Message{Platform: "telegram", ChatID: "1", Text: k}})
+		}
+		if _, err := a.Enqueue(ctx, entries); err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Claim(ctx, now, 30*time.Second, 10)
+		if err != nil || len(got) != 3 {
+			t.Fatalf("a claims %d, %v", len(got), err)
+		}
+		// k3 waits for a retry in a minute: not a lease.
+		if err := a.Retry(ctx, got[2].ID, now.Add(time.Minute), "502"); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := b.Claim(ctx, now.Add(time.Second), 30*time.Second, 10); err != nil || len(again) != 0 {
+			t.Fatalf("b claimed %d leased entries (%v)", len(again), err)
+		}
+		n, err := b.Reclaim(ctx, now.Add(2*time.Second))
+		if err != nil || n != 2 {
+			t.Fatalf("Reclaim = %d, %v; want a's two leases", n, err)
+		}
+		if early, err := b.Claim(ctx, now.Add(3*time.Second), 30*time.Second, 10); err != nil || len(early) != 0 {
+			t.Fatalf("reclaimed entries due before ReclaimDelay: %d, %v", len(early), err)
+		}
+		again, err := b.Claim(ctx, now.Add(2*time.Second+store.ReclaimDelay), 30*time.Second, 10)
+		if err != nil || len(again) != 2 || again[0].Key != "k1" || again[1].Key != "k2" {
+			t.Fatalf("b claims %+v, %v; want k1 and k2, not k3 before its retry", again, err)
+		}
+		if n, err := b.Reclaim(ctx, now.Add(5*time.Second)); err != nil || n != 0 {
+			t.Fatalf("b's own leases reclaimed: %d, %v", n, err)
 		}
 	})
 }

@@ -13,15 +13,18 @@ import (
 	"github.com/dondoc/dondoc/notify"
 )
 
-// Outbox is notify.Outbox on the outbox table. The lease of a claimed entry
-// is kept in next_attempt_at (a claimed entry is due again when its lease
-// ends), so no column beyond schema version 1 is needed. The payload is the
+// Outbox is notify.Outbox on the outbox table. A claim is a lease: its end
+// (lease_until) and its owner (lease_owner, the replica's id) are kept apart
+// from next_attempt_at, so that a new leader can give back at once what a
+// dead leader had claimed (Reclaim) without touching entries waiting for a
+// retry. Every change of a claimed entry ends its lease. The payload is the
 // JSON of the notify.Message (attachments included, base64); the chat_id
 // column wins over the payload's, so that a chat migration only rewrites
 // the column.
 type Outbox struct {
-	s   *Store
-	now func() time.Time
+	s     *Store
+	now   func() time.Time
+	owner string // lease_owner of claims; "" for one-shot commands
 }
 
 var _ notify.Outbox = (*Outbox)(nil)
@@ -40,6 +43,56 @@ func (s *Store) OutboxAt(now func() time.Time) *Outbox {
 	return &Outbox{s: s, now: now}
 }
 
+// Owned returns o claiming in the name of owner (the replica id), for
+// Reclaim by the next leader.
+func (o *Outbox) Owned(owner string) *Outbox {
+	c := *o
+	c.owner = owner
+	return &c
+}
+
+// ReclaimDelay is how long after a Reclaim the reclaimed entries are due:
+// the dead leader may have sent one of them to a chat a moment ago (its
+// answer lost), and the new leader's pacer does not know it — resending
+// within Telegram's second per chat would earn a 429.
+const ReclaimDelay = 2 * time.Second
+
+// Reclaim ends, at now, every lease of a pending entry held by an owner
+// other than o's: a replica that just became the leader calls it, since
+// the leader it replaces is gone (the leader election says so) and what it
+// had claimed would otherwise wait for its lease to end; they are due
+// ReclaimDelay later. It returns how many entries it gave back.
+func (o *Outbox) Reclaim(ctx context.Context, now time.Time) (int, error) {
+	due := tstamp(now.Add(ReclaimDelay))
+	res := o.s.db.WithContext(ctx).Exec(
+		`UPDATE outbox SET lease_until = NULL, next_attempt_at = CASE WHEN next_attempt_at < ? THEN ? ELSE next_attempt_at END
+		WHERE status = 'pending' AND lease_until > ? AND lease_owner <> ?`,
+		due, due, tstamp(now), o.owner)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: outbox reclaim: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// PruneOutbox deletes sent and failed entries created before before, in
+// batches, and returns how many it deleted (OUTBOX_RETENTION_DAYS). The
+// escalation's "last sent" state lives apart (escalation_state), and the
+// jobs' run log blocks a rerun of a period, so pruning resends nothing.
+func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		res := s.db.WithContext(ctx).Exec(`DELETE FROM outbox WHERE id IN (
+			SELECT id FROM outbox WHERE status <> 'pending' AND created_at < ? ORDER BY id LIMIT 5000)`, tstamp(before))
+		if res.Error != nil {
+			return total, fmt.Errorf("store: prune outbox: %w", res.Error)
+		}
+		total += res.RowsAffected
+		if res.RowsAffected < 5000 {
+			return total, nil
+		}
+	}
+}
+
 type outboxRow struct {
 	ID            int64 `gorm:"primaryKey"`
 	Key           string
@@ -56,6 +109,8 @@ type outboxRow struct {
 	LastError     string
 	CreatedAt     tstamp `gorm:"autoCreateTime:false"`
 	SentAt        tstamp
+	LeaseOwner    string
+	LeaseUntil    tstamp
 }
 
 func (outboxRow) TableName() string { return "outbox" }
@@ -63,7 +118,7 @@ func (outboxRow) TableName() string { return "outbox" }
 func (r *outboxRow) entry() (notify.Entry, error) {
 	e := notify.Entry{ID: r.ID, Key: r.Key, Job: r.Job, Recipient: r.Recipient, Period: r.Period,
 		Status: notify.Status(r.Status), Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.time(),
-		LastError: r.LastError, CreatedAt: r.CreatedAt.time(), SentAt: r.SentAt.time()}
+		LastError: r.LastError, CreatedAt: r.CreatedAt.time(), SentAt: r.SentAt.time(), LeaseUntil: r.LeaseUntil.time()}
 	if err := json.Unmarshal([]byte(r.Payload), &e.Message); err != nil {
 		return e, fmt.Errorf("store: outbox entry %d (%s): payload: %w", r.ID, r.Key, err)
 	}
@@ -129,11 +184,12 @@ func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, 
 	}
 	var rows []outboxRow
 	err := o.s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		q := `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`
+		q := `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+			AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id LIMIT ?`
 		if o.s.dialect == DialectPostgres {
 			q += " FOR UPDATE SKIP LOCKED"
 		}
-		if err := tx.Raw(q, tstamp(now), limit).Scan(&rows).Error; err != nil {
+		if err := tx.Raw(q, tstamp(now), tstamp(now), limit).Scan(&rows).Error; err != nil {
 			return err
 		}
 		if len(rows) == 0 {
@@ -143,7 +199,7 @@ func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, 
 		for i := range rows {
 			ids[i] = rows[i].ID
 		}
-		return tx.Exec("UPDATE outbox SET next_attempt_at = ? WHERE id IN ?", tstamp(now.Add(lease)), ids).Error
+		return tx.Exec("UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE id IN ?", tstamp(now.Add(lease)), o.owner, ids).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox claim: %w", err)
@@ -185,26 +241,26 @@ func (o *Outbox) update(ctx context.Context, what string, id int64, set string, 
 
 // MarkSent implements notify.Outbox.
 func (o *Outbox) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	return o.update(ctx, "mark sent", id, "status = 'sent', sent_at = ?", tstamp(at))
+	return o.update(ctx, "mark sent", id, "status = 'sent', sent_at = ?, lease_until = NULL", tstamp(at))
 }
 
 // Retry implements notify.Outbox.
 func (o *Outbox) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
-	return o.update(ctx, "retry", id, "attempts = attempts + 1, next_attempt_at = ?, last_error = ?", tstamp(next), reason)
+	return o.update(ctx, "retry", id, "attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_until = NULL", tstamp(next), reason)
 }
 
 // Release implements notify.Outbox.
 func (o *Outbox) Release(ctx context.Context, id int64, next time.Time, reason string) error {
 	if reason == "" {
-		return o.update(ctx, "release", id, "next_attempt_at = ?", tstamp(next))
+		return o.update(ctx, "release", id, "next_attempt_at = ?, lease_until = NULL", tstamp(next))
 	}
-	return o.update(ctx, "release", id, "next_attempt_at = ?, last_error = ?", tstamp(next), reason)
+	return o.update(ctx, "release", id, "next_attempt_at = ?, last_error = ?, lease_until = NULL", tstamp(next), reason)
 }
 
 // Fail implements notify.Outbox: the entry is kept, status failed, with its
 // reason.
 func (o *Outbox) Fail(ctx context.Context, id int64, at time.Time, reason string) error {
-	return o.update(ctx, "fail", id, "status = 'failed', attempts = attempts + 1, last_error = ?, sent_at = NULL", reason)
+	return o.update(ctx, "fail", id, "status = 'failed', attempts = attempts + 1, last_error = ?, sent_at = NULL, lease_until = NULL", reason)
 }
 
 // UpdateChat implements notify.Outbox.
@@ -277,4 +333,18 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[notify.Status]int, error)
 		out[notify.Status(r.Status)] = r.N
 	}
 	return out, nil
+}
+
+// OutboxOldestPending returns when the oldest pending entry was created
+// (zero when nothing is pending): the outbox age alert's source.
+func (s *Store) OutboxOldestPending(ctx context.Context) (time.Time, error) {
+	var rows []struct{ CreatedAt tstamp }
+	if err := s.db.WithContext(ctx).Raw("SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY id LIMIT 1").
+		Scan(&rows).Error; err != nil {
+		return time.Time{}, fmt.Errorf("store: outbox oldest pending: %w", err)
+	}
+	if len(rows) == 0 {
+		return time.Time{}, nil
+	}
+	return rows[0].CreatedAt.time(), nil
 }

@@ -32,6 +32,9 @@ type Options struct {
 	// Ready reports whether the service can serve (database reachable);
 	// nil: always ready.
 	Ready func(ctx context.Context) error
+	// ReadyInfo, when set, adds lines to a ready /readyz answer (which
+	// replica this is and whether it leads).
+	ReadyInfo func() string
 }
 
 // New returns a server with /healthz, /readyz and /metrics mounted.
@@ -56,6 +59,9 @@ func New(opt Options) *Server {
 			}
 		}
 		_, _ = w.Write([]byte("ready\n"))
+		if opt.ReadyInfo != nil {
+			_, _ = w.Write([]byte(opt.ReadyInfo()))
+		}
 	})
 	if opt.Registry != nil {
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(opt.Registry, promhttp.HandlerOpts{Registry: opt.Registry}))
