@@ -144,7 +144,7 @@ var kindFields = map[Kind][]Field{
 		sName:     {"ten_buoc", []string{"Tên bước", "Nội dung bước"}, false},
 		sOfficer:  {"ma_can_bo", []string{"Cán bộ xử lý", "Người xử lý", "Tài khoản xử lý"}, true},
 		sStarted:  {"ngay_bat_dau", []string{"Ngày bắt đầu"}, false},
-		sDue:      {"han_xu_ly", []string{"Hạn xử lý bước", "Hạn xử lý"}, true},
+		sDue:      {"han_xu_ly", []string{"Hạn xử lý bước", "Hạn xử lý"}, false},
 		sFinished: {"ngay_ket_thuc", []string{"Ngày kết thúc"}, false},
 	},
 	KindOfficers: {

@@ -91,6 +91,9 @@ type Reader struct {
 	err      error
 	rows     int
 	memo     memo
+	// stepSeqs: the last step number per dossier, once a step named by
+	// text was read (see rowCtx.stepSeq).
+	stepSeqs map[string]int
 
 	jsonWarned bool
 }

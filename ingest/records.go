@@ -192,15 +192,63 @@ func (c *rowCtx) dossier() (any, string) {
 func (c *rowCtx) step() (any, string) {
 	s := &models.Step{
 		DossierCode: c.str(sDossier),
-		Seq:         c.count(sSeq),
 		Name:        c.str(sName),
 		OfficerCode: c.officer(sOfficer),
 		StartedAt:   c.instant(sStarted, false),
 		DueAt:       c.instant(sDue, true),
 		FinishedAt:  c.instant(sFinished, false),
 	}
+	s.Seq = c.stepSeq(s)
 	c.validated(s.Validate())
 	return s, s.DossierCode + "#" + strconv.Itoa(s.Seq)
+}
+
+// stepSeq reads buoc: a step number, or the step's text ("Thẩm định hồ
+// sơ"), as many vendors write it. A text step takes the next number of its
+// dossier in the order of the file, and its text is its name unless
+// ten_buoc gives one. The numbering is the file's, so a second import of the
+// same file gives every step the same number.
+func (c *rowCtx) stepSeq(s *models.Step) int {
+	v := c.str(sSeq)
+	if v == "" {
+		return 0
+	}
+	if isNumeric(v) {
+		n, ok := parseCount(v)
+		if !ok || n <= 0 {
+			c.fail(sSeq, "is not a positive step number")
+			return 0
+		}
+		if c.r.stepSeqs != nil && n > c.r.stepSeqs[s.DossierCode] {
+			c.r.stepSeqs[s.DossierCode] = n
+		}
+		return n
+	}
+	if c.r.stepSeqs == nil {
+		c.r.stepSeqs = map[string]int{}
+	}
+	n := c.r.stepSeqs[s.DossierCode] + 1
+	c.r.stepSeqs[s.DossierCode] = n
+	if s.Name == "" {
+		s.Name = v
+	}
+	return n
+}
+
+// isNumeric reports whether v looks like a number (digits with a sign,
+// separators or a decimal part): such a buoc is a bad number, not a name.
+func isNumeric(v string) bool {
+	digits := 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '-' || c == '+' || c == '.' || c == ',' || c == ' ':
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 func (c *rowCtx) officerRecord() (any, string) {

@@ -45,6 +45,9 @@ func (e *RowError) Error() string {
 // Summary is the outcome of one import.
 type Summary struct {
 	Inserted, Updated, Unchanged, Rejected, Warnings int
+	// NoDeadline counts the accepted steps that came without a step
+	// deadline (han_xu_ly): they answer to their dossier's deadline.
+	NoDeadline int
 }
 
 // String reads like: inserted 10, updated 2, unchanged 0, rejected 1, warnings 3
@@ -52,6 +55,9 @@ func (s Summary) String() string {
 	out := fmt.Sprintf("inserted %d, updated %d, unchanged %d, rejected %d", s.Inserted, s.Updated, s.Unchanged, s.Rejected)
 	if s.Warnings > 0 {
 		out += fmt.Sprintf(", warnings %d", s.Warnings)
+	}
+	if s.NoDeadline > 0 {
+		out += fmt.Sprintf(", steps without a deadline %d", s.NoDeadline)
 	}
 	return out
 }

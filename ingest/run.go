@@ -268,7 +268,9 @@ func write[B any](ctx context.Context, im Sink[B], name string, kind Kind, b bat
 		c, err = im.WriteHolidays(ctx, records[models.Holiday](good))
 	case KindSteps:
 		var missing []int
-		c, missing, err = im.WriteSteps(ctx, records[models.Step](good))
+		steps := records[models.Step](good)
+		c, missing, err = im.WriteSteps(ctx, steps)
+		res.NoDeadline += stepsWithoutDeadline(steps, missing)
 		for _, i := range missing {
 			st := good[i].Record.(*models.Step)
 			res.reject(Row{Line: good[i].Line, Errors: []*RowError{{
@@ -308,6 +310,23 @@ func warnUnassigned[B any](im Sink[B], name string, good []Row, res *Result) {
 		res.Summary.Warnings++
 		res.addWarning(fmt.Sprintf("%s:%d: dossier %q %s: stored as unassigned", name, row.Line, d.Code, why))
 	}
+}
+
+// stepsWithoutDeadline counts the steps stored (not missing) that have no
+// step deadline.
+func stepsWithoutDeadline(steps []models.Step, missing []int) int {
+	n := 0
+	for i := range steps {
+		if steps[i].DueAt.IsZero() {
+			n++
+		}
+	}
+	for _, i := range missing {
+		if steps[i].DueAt.IsZero() {
+			n--
+		}
+	}
+	return n
 }
 
 func records[T any](rows []Row) []T {

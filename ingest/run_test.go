@@ -72,3 +72,41 @@ var (
 	_ ingest.Sink[*store.DossierBatch] = (*store.Import)(nil)
 	_ ingest.Sessions[*store.Import]   = (*store.Store)(nil)
 )
+
+// A vendor's step export: steps named by their text, some without a step
+// deadline. Imported twice, the second time changes nothing; a step without
+// a deadline answers to its dossier's.
+func TestRunVendorSteps(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := ingest.Run(ctx, s, reader(t, ingest.FormatCSV, csvRows(2)), ingest.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		body := "Mã hồ sơ,Bước,Cán bộ xử lý,Ngày bắt đầu,Hạn xử lý bước,Ngày kết thúc\n" +
+			"H0001,Tiếp nhận hồ sơ,cv.a,02/03/2026 08:00,,02/03/2026 09:00\n" +
+			"H0001,Thẩm định,cv.b,02/03/2026 09:00,05/03/2026,\n" +
+			"H0002,1,cv.a,02/03/2026 08:00,,\n"
+		for i, want := range []ingest.Summary{{Inserted: 3, NoDeadline: 2}, {Unchanged: 3, NoDeadline: 2}} {
+			r, err := ingest.NewReader(strings.NewReader(body), ingest.FormatCSV, ingest.Options{Kind: ingest.KindSteps, Location: models.UTC7, Name: "buoc.csv"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := ingest.Run(ctx, s, r, ingest.RunOptions{})
+			r.Close()
+			if err != nil || res.Summary != want {
+				t.Fatalf("import #%d: %+v, %v; want %+v", i+1, res.Summary, err, want)
+			}
+			if !strings.Contains(res.Summary.String(), "steps without a deadline 2") {
+				t.Errorf("summary %q does not say how many steps had no deadline", res.Summary)
+			}
+		}
+		steps, err := s.Steps(ctx, "H0001")
+		if err != nil || len(steps) != 2 {
+			t.Fatalf("steps %+v, %v", steps, err)
+		}
+		if steps[0].Seq != 1 || steps[0].Name != "Tiếp nhận hồ sơ" || !steps[0].DueAt.IsZero() ||
+			steps[1].Seq != 2 || steps[1].Name != "Thẩm định" || steps[1].DueAt.IsZero() {
+			t.Errorf("steps %+v", steps)
+		}
+	})
+}

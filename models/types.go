@@ -208,8 +208,10 @@ type Step struct {
 	Name        string
 	OfficerCode string
 	StartedAt   time.Time
-	DueAt       time.Time
-	FinishedAt  time.Time // zero while the step is open
+	// DueAt is the step's own deadline; zero when the export gives none,
+	// and the step then answers to the dossier's deadline.
+	DueAt      time.Time
+	FinishedAt time.Time // zero while the step is open
 }
 
 // Validate checks the fields a step must have.
@@ -223,9 +225,6 @@ func (s *Step) Validate() error {
 	}
 	if strings.TrimSpace(s.OfficerCode) == "" {
 		v.add("ma_can_bo", "", "is required")
-	}
-	if s.DueAt.IsZero() {
-		v.add("han_xu_ly", "", "is required")
 	}
 	return v.err("bước xử lý")
 }

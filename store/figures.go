@@ -259,7 +259,7 @@ func figuresSQL(dialect string, loc *time.Location, at time.Time) string {
   FROM k
 ), st AS (
   SELECT g.code, g.handler_code, g.early, g.ontime, g.late, g.los, g.open_overdue, g.paused_end,
-    x.seq, x.officer_code, x.due_at AS sdue, COALESCE(x.finished_at, g.stop) AS send,
+    x.seq, x.officer_code, COALESCE(x.due_at, g.due_at) AS sdue, COALESCE(x.finished_at, g.stop) AS send,
     COALESCE(x.started_at, g.received_at) AS sstart
   FROM steps x JOIN g ON g.code = x.dossier_code
 )

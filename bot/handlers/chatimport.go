@@ -219,6 +219,9 @@ func SummaryVN(s ingest.Summary) string {
 	if s.Warnings > 0 {
 		out += ", cảnh báo " + num(s.Warnings)
 	}
+	if s.NoDeadline > 0 {
+		out += ", bước không có hạn xử lý " + num(s.NoDeadline)
+	}
 	return out
 }
 
