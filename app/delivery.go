@@ -95,6 +95,10 @@ const (
 	dispatchBatch = 100
 )
 
+// serveJobDeps is called with the jobs' dependencies serve built (tests
+// plan digests with them).
+var serveJobDeps = func(*jobs.Deps) {}
+
 // startDelivery starts the scheduled jobs and the outbox dispatcher. With
 // Postgres, replicas elect a leader (an advisory lock on a connection of
 // its own); only the leader runs jobs and dispatches, and a follower takes
@@ -114,6 +118,7 @@ func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[st
 	if err != nil {
 		return nil, err
 	}
+	serveJobDeps(deps)
 	disp, err := newDispatcher(a, st, channels)
 	if err != nil {
 		return nil, err

@@ -41,8 +41,13 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	defer st.Close()
 
+	stopCal, err := startCalendar(ctx, a, st)
+	if err != nil {
+		return err
+	}
+	defer stopCal()
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), tetGauge(a))
 	srv := web.New(web.Options{Addr: a.cfg.HTTPAddr, Logger: a.log, Registry: reg, Ready: func(ctx context.Context) error {
 		return st.DB().WithContext(ctx).Exec("SELECT 1").Error
 	}})

@@ -36,6 +36,9 @@ type RenderOptions struct {
 	// Day is the date in the greeting of RenderSecretariat (a Digest and an
 	// Escalation carry their own); NoDate leaves the date out.
 	Day models.Date
+	// TetWarning, in RenderSecretariat only, says that next year's Tết is
+	// not official yet (see models.NextTetWarning); nil: nothing to say.
+	TetWarning *models.TetWarning
 }
 
 // DefaultMaxLen is used when RenderOptions.MaxLen is 0 (Telegram's limit).

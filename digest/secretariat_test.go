@@ -25,6 +25,21 @@ func TestRenderSecretariat(t *testing.T) {
 	if got := RenderSecretariat(nil, 0, o); got != "" {
 		t.Errorf("nothing to say: %q", got)
 	}
+	// On 1/12/2026 there is no 2027 schedule: the rule's Tết is 5–11/2/2027.
+	cal := models.NewVietnamCalendar(loc, 15, 0)
+	tw, ok := models.NextTetWarning(cal, models.NewDate(2026, 12, 1))
+	if !ok {
+		t.Fatal("no Tết warning on 1/12/2026")
+	}
+	o.TetWarning = &tw
+	goldenText(t, "secretariat_tet_plain", RenderSecretariat(nil, 0, o))
+	o.Format, o.MaxLen = notify.FormatHTML, 4096
+	tetHTML := RenderSecretariat(nil, 3, o)
+	checkHTML(t, tetHTML)
+	if !strings.Contains(tetHTML, "Tết Nguyên Đán 2027 chưa có thông báo chính thức") || !strings.Contains(tetHTML, "05/02/2027–11/02/2027") {
+		t.Errorf("Tết warning missing:\n%s", tetHTML)
+	}
+	o.TetWarning, o.Format, o.MaxLen = nil, notify.FormatPlain, 2000
 
 	var many []InactiveLink
 	for i := 0; i < 200; i++ {

@@ -253,4 +253,28 @@ type Holiday struct {
 	Kind   DayKind
 	Name   string
 	Source string // the notice it stands on, e.g. "9441/TB-BNV"
+	// Origin says where the calendar took the day from (set by the
+	// calendar; the zero value is the built-in rule).
+	Origin HolidayOrigin
+}
+
+// HolidayOrigin is where a day of the calendar comes from.
+type HolidayOrigin uint8
+
+// The origins, weakest first: each wins over the ones before.
+const (
+	OriginRule     HolidayOrigin = iota // the Labour Code rule (VietnamHolidays)
+	OriginOfficial                      // an official notice shipped with dondoc
+	OriginImported                      // imported by the secretariat (database)
+)
+
+// Label names the origin for the secretariat.
+func (o HolidayOrigin) Label() string {
+	switch o {
+	case OriginOfficial:
+		return "thông báo chính thức"
+	case OriginImported:
+		return "văn phòng nhập"
+	}
+	return "quy tắc"
 }
