@@ -57,6 +57,9 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 		Reports:     &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: a.cfg.Location}},
 		Broadcaster: chatBroadcaster{a: a, st: st},
 		Download:    download, Import: chatImport(a, st),
+		Reconcile: func(ctx context.Context, year int, month time.Month) (*report.Reconciliation, error) {
+			return reconcileMonth(ctx, a, st, year, month)
+		},
 	})
 	return r, nil
 }

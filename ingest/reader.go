@@ -61,6 +61,9 @@ type Options struct {
 	// OfficerExists, when set, makes an officer code it does not know a row
 	// error (dossiers' ma_can_bo, steps' ma_can_bo).
 	OfficerExists func(code string) bool
+	// PortalColumn, for units, is one more header naming the unit's id on
+	// the national portal (ma_cong_dvc), as the province's list calls it.
+	PortalColumn string
 }
 
 // Row is one record read, or why it was rejected.
@@ -255,9 +258,19 @@ func (r *Reader) mapHeader(cells []string) ([]int, int) {
 		fc[i] = -1
 	}
 	idx := headerIndex[r.opt.Kind]
+	portal := ""
+	if r.opt.Kind == KindUnits && strings.TrimSpace(r.opt.PortalColumn) != "" {
+		portal = models.Fold(r.opt.PortalColumn)
+	}
 	n := 0
 	for c, h := range cells {
-		if f, ok := idx[models.Fold(h)]; ok && fc[f] < 0 {
+		fh := models.Fold(h)
+		if portal != "" && fh == portal && fc[uPortal] < 0 {
+			fc[uPortal] = c
+			n++
+			continue
+		}
+		if f, ok := idx[fh]; ok && fc[f] < 0 {
 			fc[f] = c
 			n++
 		}

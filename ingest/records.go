@@ -140,6 +140,8 @@ func (c *rowCtx) build() (any, string) {
 		return c.unit()
 	case KindHolidays:
 		return c.holiday()
+	case KindProcedures:
+		return c.procedure()
 	}
 	return nil, ""
 }
@@ -280,9 +282,55 @@ func (c *rowCtx) unit() (any, string) {
 		ValidFrom:     c.date(uFrom),
 		ValidTo:       c.date(uTo),
 		SuccessorCode: c.str(uSuccessor),
+		PortalID:      c.str(uPortal),
 	}
 	c.validated(u.Validate())
 	return u, u.Code
+}
+
+func (c *rowCtx) procedure() (any, string) {
+	p := &models.Procedure{Code: c.str(pCode), Name: c.str(pName), Field: c.str(pField)}
+	if p.Code == "" {
+		c.fail(pCode, "is required")
+	}
+	if n, ok := parseCount(c.str(pLimit)); ok {
+		p.LimitDays = n
+	} else {
+		c.fail(pLimit, "is not a whole number of days or hours")
+	}
+	if u, err := models.ParseLimitUnit(c.str(pUnit)); err == nil {
+		p.LimitUnit = u
+	} else {
+		c.fail(pUnit, "is not a unit of time limit (expected ngày làm việc, giờ làm việc or ngày)")
+	}
+	if v := c.str(pCutoff); v != "" {
+		if m, ok := parseClock(v); ok {
+			p.CutoffMinute, p.HasCutoff = m, true
+		} else {
+			c.fail(pCutoff, "is not a time of day (expected HH:MM, e.g. 15:00)")
+		}
+	}
+	return p, p.Code
+}
+
+// parseClock reads a time of day "15:00", "15h00", "15h" or "15" into
+// minutes after midnight.
+func parseClock(v string) (int, bool) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	h, m, found := strings.Cut(v, ":")
+	if !found {
+		h, m, _ = strings.Cut(v, "h")
+	}
+	hh, err1 := strconv.Atoi(strings.TrimSpace(h))
+	mm := 0
+	var err2 error
+	if m = strings.TrimSpace(m); m != "" {
+		mm, err2 = strconv.Atoi(m)
+	}
+	if err1 != nil || err2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 {
+		return 0, false
+	}
+	return hh*60 + mm, true
 }
 
 func (c *rowCtx) holiday() (any, string) {

@@ -74,6 +74,7 @@ type Sink[B any] interface {
 	WriteUnits(ctx context.Context, units []models.Unit) (models.ImportCounts, error)
 	WriteOfficers(ctx context.Context, officers []models.Officer) (models.ImportCounts, error)
 	WriteHolidays(ctx context.Context, hs []models.Holiday) (models.ImportCounts, error)
+	WriteProcedures(ctx context.Context, procs []models.Procedure) (models.ImportCounts, error)
 	// WriteSteps also returns the indexes of the steps whose dossier is
 	// not known.
 	WriteSteps(ctx context.Context, steps []models.Step) (c models.ImportCounts, missing []int, err error)
@@ -266,6 +267,8 @@ func write[B any](ctx context.Context, im Sink[B], name string, kind Kind, b bat
 		c, err = im.WriteOfficers(ctx, records[models.Officer](good))
 	case KindHolidays:
 		c, err = im.WriteHolidays(ctx, records[models.Holiday](good))
+	case KindProcedures:
+		c, err = im.WriteProcedures(ctx, records[models.Procedure](good))
 	case KindSteps:
 		var missing []int
 		steps := records[models.Step](good)

@@ -16,6 +16,9 @@ type Unit struct {
 	ValidFrom     Date // NoDate: since always
 	ValidTo       Date // NoDate: still valid; else the last valid day
 	SuccessorCode string
+	// PortalID is the unit's id on the national portal (Cổng Dịch vụ công
+	// quốc gia), for reconciliation; empty when not mapped.
+	PortalID string
 }
 
 // ValidOn reports whether u exists on day d.
@@ -98,7 +101,32 @@ type Procedure struct {
 	Code      string
 	Name      string
 	Field     string // lĩnh vực
-	LimitDays int    // statutory time limit in working days; 0 = same day
+	LimitDays int    // statutory time limit, in LimitUnit; 0 working days = same day
+	// LimitUnit is the unit of LimitDays; empty means working days.
+	LimitUnit LimitUnit
+	// CutoffMinute is the procedure's own same-day cut-off (gio_cat),
+	// minutes after midnight, when HasCutoff; else the global DONDOC_CUTOFF.
+	CutoffMinute int
+	HasCutoff    bool
+}
+
+// Limit returns the procedure's time limit with its unit.
+func (p *Procedure) Limit() TimeLimit {
+	u := p.LimitUnit
+	if u == "" {
+		u = UnitWorkingDays
+	}
+	return TimeLimit{N: p.LimitDays, Unit: u}
+}
+
+// DueDate returns the appointment date of a dossier of p received at t:
+// p's time limit in its unit, with p's cut-off or the calendar's.
+func (p *Procedure) DueDate(c *Calendar, received time.Time) time.Time {
+	var cut *int
+	if p.HasCutoff {
+		cut = &p.CutoffMinute
+	}
+	return c.DueDateFor(received, p.Limit(), cut)
 }
 
 // Interval is a span of time; a zero End means it is still running.

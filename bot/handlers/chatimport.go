@@ -55,7 +55,7 @@ var importRoles = map[bot.Role]bool{models.RoleSecretariat: true, models.RoleAdm
 // kindNames are the kinds in Vietnamese, for the replies.
 var kindNames = map[ingest.Kind]string{
 	ingest.KindUnits: "đơn vị", ingest.KindOfficers: "cán bộ", ingest.KindDossiers: "hồ sơ",
-	ingest.KindSteps: "bước xử lý", ingest.KindHolidays: "ngày nghỉ",
+	ingest.KindSteps: "bước xử lý", ingest.KindHolidays: "ngày nghỉ", ingest.KindProcedures: "thủ tục",
 }
 
 // fileKindWords are folded words that name a kind inside a file name, most
@@ -69,6 +69,7 @@ var fileKindWords = []struct {
 	{"unit", ingest.KindUnits}, {"don vi", ingest.KindUnits}, {"donvi", ingest.KindUnits},
 	{"step", ingest.KindSteps}, {"buoc", ingest.KindSteps}, {"quy trinh", ingest.KindSteps},
 	{"holiday", ingest.KindHolidays}, {"ngay nghi", ingest.KindHolidays}, {"ngay le", ingest.KindHolidays},
+	{"procedure", ingest.KindProcedures}, {"thu tuc", ingest.KindProcedures}, {"tthc", ingest.KindProcedures},
 }
 
 // kindOf reads the kind from the caption's first word (or first two: "hồ
