@@ -56,3 +56,20 @@ func TestRenderSecretariat(t *testing.T) {
 		}
 	}
 }
+
+func TestGreetingByPersonOnly(t *testing.T) {
+	for name, org := range map[string]bool{"Văn phòng UBND": true, "Bộ phận một cửa": true, "UBND xã Lạc Khánh": true,
+		"Phòng Tư pháp": true, "Nguyễn Văn An": false, "Tô Thị Bình": false, "Bồ Văn Cường": false, "Sở Nội vụ": true} {
+		if IsOrganisationName(name) != org {
+			t.Errorf("IsOrganisationName(%q) = %v", name, !org)
+		}
+	}
+	o := RenderOptions{Format: notify.FormatPlain, MaxLen: 2000, Location: loc, OfficerName: "Văn phòng UBND", Day: models.NewDate(2026, 11, 27)}
+	if got := RenderSecretariat(nil, 3, o); !strings.HasPrefix(got, "Chào anh/chị, hôm nay") {
+		t.Errorf("an office is greeted by name: %q", got)
+	}
+	o.OfficerName = "Đỗ Thị Hạnh"
+	if got := RenderSecretariat(nil, 3, o); !strings.HasPrefix(got, "Chào anh/chị Đỗ Thị Hạnh, hôm nay") {
+		t.Errorf("a person is not greeted by name: %q", got)
+	}
+}

@@ -43,6 +43,7 @@ type htmlBar struct {
 
 type htmlView struct {
 	Issuer, IssuerUpper, National, Motto, DateLine, Title, Month string
+	DocNumber, ScoreLabel, RateLabel                             string
 	Total                                                        map[string]string
 	Units, Officers                                              htmlTable
 	Unassigned, UnassignedLabel                                  string
@@ -52,11 +53,11 @@ type htmlView struct {
 
 // The page's columns: the figures a reader looks for first come first.
 var (
-	htmlUnitHeaders = []string{"Hạng", "Đơn vị", "Điểm 766", "Tỷ lệ đúng hạn", "Quá hạn", "Hồ sơ trong kỳ",
-		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", "Trễ hạn", "Trễ trên hệ thống", "Đang giải quyết trong hạn",
+	htmlUnitHeaders = []string{"Hạng", "Đơn vị", colScore, colRate, "Quá hạn", "Hồ sơ trong kỳ",
+		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", colLate, colLateOnSystem, "Đang giải quyết trong hạn",
 		"Đang giải quyết quá hạn", "Tạm dừng", "Mã đơn vị"}
-	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", "Trễ hạn", "Trễ trên hệ thống",
-		"Quá hạn chưa giải quyết xong", "Hồ sơ xử lý", "Tỷ lệ đúng hạn", "Mã cán bộ"}
+	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", colLate, colLateOnSystem,
+		colOverdueOpen, colHandlings, colRate, "Mã cán bộ"}
 )
 
 func cells(headers []string, texts ...string) []htmlCell {
@@ -91,6 +92,7 @@ func RenderHTML(w io.Writer, r *Report) error {
 	v := htmlView{
 		Issuer: r.Issuer, IssuerUpper: strings.ToUpper(r.Issuer), National: NationalTitle, Motto: NationalMotto,
 		DateLine: r.DateLine(), Title: Title, Month: r.MonthTitle(),
+		DocNumber: DocNumberLine, ScoreLabel: colScore, RateLabel: colRate,
 		Total: map[string]string{
 			"score": fmtScore(t.Score766()), "rate": fmtRate(t.OnTimeRate()), "received": fmtInt(t.Received),
 			"inscope": fmtInt(t.InScope), "overdue": fmtInt(t.Overdue()), "finished": fmtInt(t.Finished()),

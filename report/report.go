@@ -307,20 +307,22 @@ func trend(cur, prev float64, decimals int) Trend {
 	return Same
 }
 
-// ScoreTrend compares the 766 score with the month before (0.1 point).
+// ScoreTrend compares the 766 score with the month before (0.01 point, as
+// shown).
 func (u UnitRow) ScoreTrend() Trend {
 	if u.Prev == nil {
 		return Same
 	}
-	return trend(u.Counts.Score766(), u.Prev.Score766(), 1)
+	return trend(u.Counts.Score766(), u.Prev.Score766(), decimals)
 }
 
-// RateTrend compares the on-time rate with the month before (0.1 %).
+// RateTrend compares the on-time rate with the month before (0.01 %, as
+// shown).
 func (u UnitRow) RateTrend() Trend {
 	if u.Prev == nil {
 		return Same
 	}
-	return trend(u.Counts.OnTimeRate(), u.Prev.OnTimeRate(), 3)
+	return trend(u.Counts.OnTimeRate(), u.Prev.OnTimeRate(), decimals+2)
 }
 
 // FileName returns the download name of a report file, e.g.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/dondoc/dondoc/models"
 )
 
 // TextOptions choose the chat rendering.
@@ -103,18 +105,23 @@ func textLines(r *Report, opt TextOptions) []string {
 	}
 	if len(r.Units) > 0 {
 		t := r.Total()
-		add("%s", esc(fmt.Sprintf("Toàn đơn vị: 766: %s/20 · đúng hạn %s · tiếp nhận %s · đã giải quyết %s · quá hạn %s",
-			fmtScore(t.Score766()), fmtRate(t.OnTimeRate()), fmtInt(t.Received), fmtInt(t.Finished()), fmtInt(t.Overdue()))))
+		add("%s", esc(fmt.Sprintf("Toàn đơn vị: điểm %s/20 · %s %s · tiếp nhận %s · đã giải quyết %s · quá hạn %s",
+			fmtScore(t.Score766()), models.LabelEarlyOnTime, fmtRate(t.OnTimeRate()), fmtInt(t.Received), fmtInt(t.Finished()), fmtInt(t.Overdue()))))
 	}
 
 	ranked := r.Ranked()
 	add("")
-	add("%s", bold(esc("Xếp hạng đơn vị (điểm 766 trên thang 20):")))
+	add("%s", bold(esc("Xếp hạng đơn vị theo "+models.LabelScore766+", thang 20:")))
 	if len(ranked) == 0 {
 		add("%s", esc("Không có đơn vị nào."))
 	}
+	arrows := false
 	for _, u := range ranked {
 		add("%s", esc(UnitLine(u)))
+		arrows = arrows || u.ScoreTrend() != Same || u.RateTrend() != Same
+	}
+	if arrows {
+		add("%s", esc(TrendLegend))
 	}
 
 	add("")
@@ -132,14 +139,17 @@ func textLines(r *Report, opt TextOptions) []string {
 	return out
 }
 
-// UnitLine is a unit's chat line, e.g.
-// "1. UBND xã Tân Lập — 766: 18,6/20 ▲ · đúng hạn 93,0% ▼ · quá hạn 3".
+// TrendLegend explains the arrows (one per figure: the score, the rate).
+const TrendLegend = "▲ tăng, ▼ giảm so với tháng trước."
+
+// UnitLine is a unit's chat line, e.g. "1. UBND xã Tân Lập — điểm
+// 18,60/20 ▲ · trước và đúng hạn 93,02% ▼ · quá hạn 3".
 func UnitLine(u UnitRow) string {
-	score := "766: " + fmtScore(u.Counts.Score766()) + "/20"
+	score := "điểm " + fmtScore(u.Counts.Score766()) + "/20"
 	if a := u.ScoreTrend().Arrow(); a != "" {
 		score += " " + a
 	}
-	rate := "đúng hạn " + fmtRate(u.Counts.OnTimeRate())
+	rate := models.LabelEarlyOnTime + " " + fmtRate(u.Counts.OnTimeRate())
 	if a := u.RateTrend().Arrow(); a != "" {
 		rate += " " + a
 	}
@@ -152,6 +162,7 @@ func OfficerLine(o OfficerRow) string {
 	if o.UnitName != "" {
 		name += " (" + o.UnitName + ")"
 	}
-	return fmt.Sprintf("%s — trễ hạn %s · trễ trên hệ thống %s · quá hạn chưa xong %s · xử lý %s",
-		name, fmtInt(o.Late), fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled))
+	return fmt.Sprintf("%s — %s %s · %s %s · %s %s · %s %s", name,
+		models.LabelLate, fmtInt(o.Late), models.LabelLateOnSystem, fmtInt(o.LateOnSystem),
+		models.LabelOverdueOpen, fmtInt(o.OverdueOpen), models.LabelHandlings, fmtInt(o.Handled))
 }
