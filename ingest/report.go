@@ -73,7 +73,7 @@ func WriteErrorsCSV(w io.Writer, errs []*RowError) error {
 		return err
 	}
 	for _, e := range errs {
-		if err := cw.Write([]string{e.File, strconv.Itoa(e.Line), e.Column, e.Field, e.Value, e.Reason}); err != nil {
+		if err := cw.Write([]string{e.File, strconv.Itoa(e.Line), e.Column, e.Field, e.Value, ReasonVN(e.Reason)}); err != nil {
 			return err
 		}
 	}
@@ -81,8 +81,8 @@ func WriteErrorsCSV(w io.Writer, errs []*RowError) error {
 	return cw.Error()
 }
 
-// FormatErrors lists the first max errors, one a line, then how many more
-// and the total.
+// FormatErrors lists the first max errors in Vietnamese, one a line, then
+// how many more and the total.
 func FormatErrors(errs []*RowError, max int) string {
 	if max <= 0 {
 		max = len(errs)
@@ -90,10 +90,10 @@ func FormatErrors(errs []*RowError, max int) string {
 	var b strings.Builder
 	for i, e := range errs {
 		if i == max {
-			fmt.Fprintf(&b, "… and %d more (%d errors in all)\n", len(errs)-max, len(errs))
+			fmt.Fprintf(&b, "… và %d lỗi khác (tổng cộng %d lỗi)\n", len(errs)-max, len(errs))
 			break
 		}
-		b.WriteString(e.Error())
+		b.WriteString(e.Vietnamese())
 		b.WriteByte('\n')
 	}
 	return b.String()

@@ -134,3 +134,26 @@ func TestStepsAsVendorsWriteThem(t *testing.T) {
 		}
 	}
 }
+
+func TestRowErrorsInVietnamese(t *testing.T) {
+	cases := map[string]string{
+		"is not a date": "không phải là ngày (dd/MM/yyyy, dd/MM/yyyy HH:mm hoặc YYYY-MM-DD)",
+		"is required":   "còn trống (bắt buộc)",
+		"is required for a finished dossier (status Đã trả kết quả)": "bắt buộc với hồ sơ đã có kết quả (trạng thái Đã trả kết quả)",
+		"is not a known officer (import the officers file first)":    "không có trong danh sách cán bộ (nhập tệp cán bộ trước)",
+		"is not a whole number of days or hours":                     "không phải số ngày hoặc số giờ (số nguyên)",
+		"something new":                                              "something new",
+	}
+	for en, vi := range cases {
+		if got := ReasonVN(en); got != vi {
+			t.Errorf("ReasonVN(%q) = %q, want %q", en, got, vi)
+		}
+	}
+	e := &RowError{File: "hs.csv", Line: 118, Column: "Ngày hẹn trả", Value: "31/02/2026", Reason: "is not a date"}
+	if got := e.Vietnamese(); got != `hs.csv:118: cột "Ngày hẹn trả": "31/02/2026" không phải là ngày (dd/MM/yyyy, dd/MM/yyyy HH:mm hoặc YYYY-MM-DD)` {
+		t.Error(got)
+	}
+	if got := FormatErrors([]*RowError{e, e, e}, 2); !strings.HasSuffix(got, "… và 1 lỗi khác (tổng cộng 3 lỗi)\n") {
+		t.Error(got)
+	}
+}

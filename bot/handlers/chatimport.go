@@ -190,7 +190,7 @@ func importReply(f fmtr, name string, kind ingest.Kind, out ImportOutcome) (bot.
 	fmt.Fprintf(&b, "\n\nCác dòng lỗi (%s):", num(len(out.Errors)))
 	shown := 0
 	for _, e := range out.Errors {
-		line := "\n• " + f.esc(e.Error())
+		line := "\n• " + f.esc(e.Vietnamese())
 		// Keep within a caption; the CSV has every error.
 		if shown == maxChatErrors || utf8.RuneCountInString(b.String()+line) > captionLimit-80 {
 			break

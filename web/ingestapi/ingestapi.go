@@ -198,7 +198,7 @@ func response(kind ingest.Kind, res ingest.Result, dryRun bool) Response {
 		if i == MaxErrors {
 			break
 		}
-		out.Errors = append(out.Errors, RowError{Line: e.Line, Field: e.Field, Value: e.Value, Reason: e.Reason, Message: e.Error()})
+		out.Errors = append(out.Errors, RowError{Line: e.Line, Field: e.Field, Value: e.Value, Reason: e.Reason, Message: e.Vietnamese()})
 	}
 	return out
 }
