@@ -57,7 +57,7 @@ var (
 		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", colLate, colLateOnSystem, "Đang giải quyết trong hạn",
 		"Đang giải quyết quá hạn", "Tạm dừng", "Mã đơn vị"}
 	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", colLate, colLateOnSystem,
-		colOverdueOpen, colHandlings, colRate, "Mã cán bộ"}
+		colOverdueOpen, colHandlings, colRate}
 )
 
 func cells(headers []string, texts ...string) []htmlCell {
@@ -117,8 +117,9 @@ func RenderHTML(w io.Writer, r *Report) error {
 		v.Units.Rows = append(v.Units.Rows, row)
 	}
 	for i, o := range r.Officers {
-		row := htmlRow{Cells: cells(htmlOfficerHeaders, fmt.Sprint(i+1), o.Name, o.UnitName, fmtInt(o.Late),
-			fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled), fmtRate(o.OnTimeRate()), o.Code)}
+		// The public page: no system account names (no officer codes).
+		row := htmlRow{Cells: cells(htmlOfficerHeaders, fmt.Sprint(i+1), o.PublicName(), o.UnitName, fmtInt(o.Late),
+			fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled), fmtRate(o.OnTimeRate()))}
 		row.Cells[1].Name, row.Cells[2].Class = true, "left"
 		v.Officers.Rows = append(v.Officers.Rows, row)
 	}

@@ -40,7 +40,19 @@ type UnitRow struct {
 // OfficerRow is a slow officer's line.
 type OfficerRow struct {
 	Code, Name, UnitCode, UnitName string
+	// Unknown: no officer record names the account; Name reads "tài khoản
+	// chưa khai báo (code)".
+	Unknown bool
 	models.OfficerCounts
+}
+
+// PublicName is the officer's name for the public page, which never shows
+// a system account name.
+func (o OfficerRow) PublicName() string {
+	if o.Unknown {
+		return "tài khoản chưa khai báo"
+	}
+	return o.Name
 }
 
 // Input is what Build needs: the unit tree and the figures computed from
@@ -244,12 +256,12 @@ func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
 		}
 		o, ok := byCode[code]
 		if !ok {
-			o = models.Officer{Code: code, Name: code}
+			o = models.Officer{Code: code, Name: models.UnknownAccount(code)}
 		}
 		if in.Scope != "" && !inScope[o.UnitCode] {
 			continue
 		}
-		row := OfficerRow{Code: o.Code, Name: o.Name, UnitCode: o.UnitCode, OfficerCounts: c}
+		row := OfficerRow{Code: o.Code, Name: o.Name, UnitCode: o.UnitCode, Unknown: !ok, OfficerCounts: c}
 		if u := t.byCode[o.UnitCode]; u != nil {
 			row.UnitName = u.unit.Name
 		}
