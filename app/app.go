@@ -18,6 +18,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/dondoc/dondoc/config"
+	"github.com/dondoc/dondoc/models"
 )
 
 // Exit statuses (remind and broadcast add exitQueued, 4).
@@ -40,6 +41,9 @@ type app struct {
 	// clk is the one clock of rules, jobs, the store's records and the
 	// scheduler: fake at DONDOC_NOW (cfg.Clock). Made once; see clock.
 	clk clockwork.Clock
+	// cal, set by serve, is the one live calendar every part of the
+	// process shares (see watchCalendar); nil: each loads its own.
+	cal *models.Calendar
 	// wallClk measures elapsed time and paces sends: always real, so a
 	// fixed DONDOC_NOW does not freeze timers. nil: the real clock.
 	wallClk clockwork.Clock

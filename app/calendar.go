@@ -25,7 +25,13 @@ func runCalendar(ctx context.Context, a *app, args []string) error {
 	if len(args) == 0 {
 		return usagef("thiếu lệnh con\n%s", calendarUsage)
 	}
-	cal := models.NewVietnamCalendar(a.cfg.Location, a.cfg.CutoffHour, a.cfg.CutoffMinute)
+	var cal *models.Calendar
+	if sub := args[0]; sub != "lunar" {
+		var err error
+		if cal, err = calendarWithDB(ctx, a); err != nil {
+			return err
+		}
+	}
 	switch sub := args[0]; {
 	case sub == "--year" || sub == "-year" || strings.HasPrefix(sub, "--year="):
 		var v string
@@ -46,7 +52,11 @@ func runCalendar(ctx context.Context, a *app, args []string) error {
 		}
 		var b strings.Builder
 		for _, h := range cal.Exceptions(year) {
-			fmt.Fprintf(&b, "%s\t%s\t%s\n", h.Date, h.Kind.Label(), h.Name)
+			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", h.Date, h.Kind.Label(), h.Name, dayOrigin(cal, h))
+		}
+		if !cal.Confirmed(year) {
+			fmt.Fprintf(a.stderr, "Năm %d chưa có lịch nghỉ chính thức trong dondoc: các ngày theo quy tắc của Bộ luật Lao động là dự kiến; "+
+				"khi Chính phủ công bố, nhập lịch bằng dondoc import holidays.\n", year)
 		}
 		_, err = fmt.Fprint(a.stdout, b.String())
 		return err
@@ -94,6 +104,29 @@ func runCalendar(ctx context.Context, a *app, args []string) error {
 	default:
 		return usagef("lệnh con %q không có\n%s", sub, calendarUsage)
 	}
+}
+
+// dayOrigin says what a day of the calendar rests on: the notice (shipped
+// or imported, with "văn phòng nhập" for the database's overrides), or the
+// built-in rule — "dự kiến" in a year without an official schedule.
+func dayOrigin(cal *models.Calendar, h models.Holiday) string {
+	switch h.Origin {
+	case models.OriginImported:
+		if h.Source == "" {
+			return "văn phòng nhập"
+		}
+		return "văn phòng nhập: " + h.Source
+	case models.OriginOfficial:
+		return h.Source
+	}
+	src := h.Source
+	if src == "" {
+		src = models.SourceLabourCode
+	}
+	if !cal.Confirmed(h.Date.Year()) {
+		return "dự kiến (" + src + ")"
+	}
+	return src
 }
 
 // parseDateArg reads an ISO date argument; what names it in the error.

@@ -2,6 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"strings"
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
@@ -11,6 +15,9 @@ import (
 // official notices shipped with dondoc, and the overrides the secretariat
 // imported into the database (which win).
 func loadCalendar(ctx context.Context, a *app, st *store.Store) (*models.Calendar, error) {
+	if a.cal != nil {
+		return a.cal, nil
+	}
 	var extra []models.Holiday
 	if st != nil {
 		hs, err := st.Holidays(ctx)
@@ -34,4 +41,22 @@ func supplementClock(a *app) models.SupplementClock {
 		return models.ClockPause
 	}
 	return c
+}
+
+// calendarWithDB is the calendar of dondoc calendar: with the database's
+// overrides when there is a database (a Postgres URL, or a SQLite file that
+// exists), else the built-in rules and shipped notices alone.
+func calendarWithDB(ctx context.Context, a *app) (*models.Calendar, error) {
+	if !a.cfg.IsPostgres() {
+		path := strings.TrimPrefix(a.cfg.DatabaseURL, "sqlite://")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return loadCalendar(ctx, a, nil)
+		}
+	}
+	st, err := openStore(ctx, a, false)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return loadCalendar(ctx, a, st)
 }

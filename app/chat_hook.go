@@ -87,6 +87,9 @@ func chatRouterWith(ctx context.Context, a *app, st *store.Store, cd *store.Chat
 		Reports:     &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: a.cfg.Location}},
 		Broadcaster: chatBroadcaster{a: a, st: st},
 		Download:    download, Import: countChatImports(chatImport(a, st), imports),
+		Reconcile: func(ctx context.Context, year int, month time.Month) (*report.Reconciliation, error) {
+			return reconcileMonth(ctx, a, st, year, month)
+		},
 	})
 	return r, nil
 }

@@ -144,6 +144,10 @@ type delivery struct {
 	pacer   *notify.Pacer  // shared by the dispatcher and the chat replies
 }
 
+// serveJobDeps is called with the jobs' dependencies serve built (tests
+// plan digests with them).
+var serveJobDeps = func(*jobs.Deps) {}
+
 // startDelivery starts the scheduled jobs and the outbox dispatcher. With
 // Postgres, replicas elect a leader (an advisory lock on a connection of
 // its own); only the leader runs jobs and dispatches, and a follower takes
@@ -166,6 +170,7 @@ func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[st
 	if err != nil {
 		return nil, err
 	}
+	serveJobDeps(deps)
 	rp := dl.replica
 	ob := st.Outbox().Owned(rp.id)
 	disp, err := newDispatcherWith(a, ob, st, channels, dl.metrics, dl.pacer)

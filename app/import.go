@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register("import", "nhập tệp xuất từ hệ thống một cửa: units|officers|dossiers|steps|holidays TỆP (.csv, .xlsx)", runImport)
+	register("import", "nhập tệp xuất từ hệ thống một cửa: units|officers|procedures|dossiers|steps|holidays TỆP (.csv, .xlsx); portal TỆP.json --month YYYY-MM", runImport)
 }
 
 // exitRejected: some rows were rejected, the others stored.
@@ -27,7 +27,8 @@ const importMemoryLimit = 128 << 20
 // maxPrintedErrors is how many row errors dondoc import prints.
 const maxPrintedErrors = 50
 
-const importUsage = "usage: dondoc import units|officers|dossiers|steps|holidays FILE [--sheet NAME] [--errors FILE.csv] [--atomic] [--dry-run]"
+const importUsage = "usage: dondoc import units|officers|procedures|dossiers|steps|holidays FILE [--sheet NAME] [--errors FILE.csv] [--atomic] [--dry-run] [--portal-column NAME]\n" +
+	"       dondoc import portal FILE.json --month YYYY-MM"
 
 // parseInterspersed parses flags placed before, between or after the
 // positional arguments.
@@ -58,6 +59,8 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	atomic := fs.Bool("atomic", false, "store nothing if any row is rejected")
 	dryRun := fs.Bool("dry-run", false, "only check the file; store nothing")
 	batch := fs.Int("batch", 0, "rows per batch (0: automatic)")
+	portalCol := fs.String("portal-column", "", "units: the header naming the unit's id on the national portal (default: ma_cong_dvc and its aliases)")
+	month := fs.String("month", "", "portal: the month of the portal's figures, YYYY-MM")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -70,6 +73,9 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	if len(pos) != 2 {
 		return usagef("expected a kind and a file, got %d arguments\n%s", len(pos), importUsage)
+	}
+	if pos[0] == "portal" {
+		return runImportPortal(ctx, a, pos[1], *month)
 	}
 	kind, err := ingest.ParseKind(pos[0])
 	if err != nil {
@@ -101,7 +107,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	defer s.Close()
 
-	opt := ingest.Options{Kind: kind, Sheet: *sheet, Location: a.cfg.Location, Name: filepath.Base(path), Limits: ingest.Limits(a.cfg.IngestLimits)}
+	opt := ingest.Options{Kind: kind, Sheet: *sheet, Location: a.cfg.Location, Name: filepath.Base(path), Limits: ingest.Limits(a.cfg.IngestLimits), PortalColumn: *portalCol}
 	prog := newProgress(a, filepath.Base(path))
 	var r *ingest.Reader
 	if format == ingest.FormatXLSX {

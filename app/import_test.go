@@ -129,8 +129,7 @@ func TestImportExitStatus(t *testing.T) {
 		if _, _, errs := e.run("import", "dossiers", noCol); !strings.Contains(errs, "ngay_hen_tra") {
 			t.Errorf("missing column: stderr %q does not name the column", errs)
 		}
-		if _, _, errs := e.run("import", "dossiers", bad); !strings.Contains(errs, `bad.csv:4: field ngay_tiep_nhan: "31/02/2026" is not a date`) &&
-			!strings.Contains(errs, `bad.csv:4: column "ngay_tiep_nhan": "31/02/2026" is not a date`) {
+		if _, _, errs := e.run("import", "dossiers", bad); !strings.Contains(errs, `bad.csv:4: cột "ngay_tiep_nhan": "31/02/2026" không phải là ngày`) {
 			t.Errorf("rejected row: stderr %q does not say where and why", errs)
 		}
 	})
@@ -200,10 +199,10 @@ func TestImportErrorsFile(t *testing.T) {
 		if code != exitRejected || out != "inserted 2, updated 0, unchanged 0, rejected 60\n" {
 			t.Fatalf("exit %d, stdout %q", code, out)
 		}
-		if got := strings.Count(errs, "is not a date"); got != 50 {
+		if got := strings.Count(errs, "không phải là ngày"); got != 50 {
 			t.Errorf("stderr lists %d errors, want the first 50", got)
 		}
-		if !strings.Contains(errs, "… and 10 more (60 errors in all)") {
+		if !strings.Contains(errs, "… và 10 lỗi khác (tổng cộng 60 lỗi)") {
 			t.Errorf("stderr lacks the total: %q", errs)
 		}
 		f, err := os.ReadFile(errPath)
@@ -261,7 +260,7 @@ func TestImportStepsNeedTheirDossier(t *testing.T) {
 		e.mustImport("dossiers", "d.csv", dossierHead+dossierLines(1))
 		steps := "ma_ho_so,buoc,ma_can_bo,han_xu_ly\nH0001,1,cv.a,05/03/2026\nH0001,2,cv.b,10/03/2026\nNOPE,1,cv.a,05/03/2026\n"
 		code, out, errs := e.run("import", "steps", e.file("s.csv", steps))
-		if code != exitRejected || out != "inserted 2, updated 0, unchanged 0, rejected 1\n" || !strings.Contains(errs, "s.csv:4") || !strings.Contains(errs, "not a known dossier") {
+		if code != exitRejected || out != "inserted 2, updated 0, unchanged 0, rejected 1\n" || !strings.Contains(errs, "s.csv:4") || !strings.Contains(errs, "không có trong danh sách hồ sơ") {
 			t.Errorf("steps: exit %d, stdout %q, stderr %q", code, out, errs)
 		}
 		code, out, _ = e.run("import", "steps", e.file("s2.csv", "ma_ho_so,buoc,ma_can_bo,han_xu_ly\nH0001,1,cv.a,05/03/2026\nH0001,2,cv.a,10/03/2026\n"))

@@ -26,6 +26,7 @@ func runReport(ctx context.Context, a *app, args []string) error {
 	format := fs.String("format", "text", "text, json, csv, xlsx, html or png")
 	out := fs.String("o", "", "output file (default: stdout for text/json/csv/html, the report's file name for xlsx/png)")
 	place := fs.String("place", "", "place name for the date line, e.g. \"Bình Minh\"")
+	reconcile := fs.Bool("reconcile", false, "per unit, dondoc's figure beside the national portal's (dondoc import portal), the difference and the dossiers that explain it")
 	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
 		return err
 	}
@@ -50,6 +51,13 @@ func runReport(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if *reconcile {
+		rc, err := reconcileMonth(ctx, a, s, year, mon)
+		if err != nil {
+			return err
+		}
+		return report.RenderReconcileText(a.stdout, rc)
+	}
 	units, err := s.Units(ctx)
 	if err != nil {
 		return err

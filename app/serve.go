@@ -42,6 +42,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	defer st.Close()
 
+	stopCal, err := startCalendar(ctx, a, st)
+	if err != nil {
+		return err
+	}
+	defer stopCal()
 	rp, err := newReplica(a, st)
 	if err != nil {
 		return err
@@ -49,7 +54,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	defer rp.close()
 	a.log.Info("dondoc serve: replica", "replica", rp.id)
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), tetGauge(a))
 	dm, imports, err := serveMetrics(reg, st, rp, a.wall().Now)
 	if err != nil {
 		return err

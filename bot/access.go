@@ -75,6 +75,8 @@ var Commands = []CommandInfo{
 		Access: linked(Nowhere, Nowhere, Group, Group)},
 	{Name: "guibaocao", Args: "[tháng]", Description: "Gửi báo cáo tháng tới các đơn vị", Menu: Private,
 		Access: linked(Nowhere, Nowhere, Private, Private)},
+	{Name: "doisoat", Aliases: []string{"reconcile"}, Args: "[tháng]", Description: "Đối soát số liệu với Cổng Dịch vụ công quốc gia", Menu: Private,
+		Access: linked(Nowhere, Nowhere, Private, Private)},
 	{Name: "maketnoi", Args: "<mã cán bộ> hoặc donvi <mã đơn vị>", Description: "Tạo mã kết nối cho một cán bộ", Menu: Private,
 		Access: linked(Nowhere, Nowhere, Private, Private)},
 }

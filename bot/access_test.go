@@ -20,6 +20,7 @@ func TestAccessTable(t *testing.T) {
 		"baocao":    "-  -  PG PG PG",
 		"lienket":   "-  -  -  G  G",
 		"guibaocao": "-  -  -  P  P",
+		"doisoat":   "-  -  -  P  P",
 		"maketnoi":  "-  -  -  P  P",
 	}
 	if len(want) != len(Commands) {

@@ -36,6 +36,9 @@ type RenderOptions struct {
 	// Day is the date in the greeting of RenderSecretariat (a Digest and an
 	// Escalation carry their own); NoDate leaves the date out.
 	Day models.Date
+	// TetWarning, in RenderSecretariat only, says that next year's Tết is
+	// not official yet (see models.NextTetWarning); nil: nothing to say.
+	TetWarning *models.TetWarning
 }
 
 // DefaultMaxLen is used when RenderOptions.MaxLen is 0 (Telegram's limit).
@@ -319,10 +322,12 @@ func moreDossiers(cmd string) func(int) string {
 	return func(n int) string { return moreLine(n, cmd) }
 }
 
-// greeting is "Chào anh/chị <name>, hôm nay thứ Sáu 27/11/2026".
+// greeting is "Chào anh/chị <name>, hôm nay thứ Sáu 27/11/2026". Only a
+// person is greeted by name: an account named after an office ("Văn phòng
+// UBND", "Bộ phận một cửa") gets "Chào anh/chị" alone.
 func greeting(w *writer, name string, day models.Date) {
 	w.text("Chào anh/chị")
-	if name = strings.TrimSpace(name); name != "" {
+	if name = strings.TrimSpace(name); name != "" && !IsOrganisationName(name) {
 		w.text(" ")
 		w.val(name)
 	}
@@ -332,4 +337,21 @@ func greeting(w *writer, name string, day models.Date) {
 		w.text(" ")
 		w.date(day)
 	}
+}
+
+// organisationPrefixes are folded words an office's name starts with.
+// (Not "tổ", "bộ", "ban": Tô, Bồ, Bàn are surnames.)
+var organisationPrefixes = []string{"van phong", "ubnd", "uy ban", "hdnd", "phong ", "bo phan", "trung tam", "so ",
+	"ban quan ly", "chi cuc", "cuc ", "cong an", "tong cuc"}
+
+// IsOrganisationName reports whether name is an office's rather than a
+// person's ("Văn phòng UBND", "Bộ phận một cửa", "Phòng Tư pháp").
+func IsOrganisationName(name string) bool {
+	f := models.Fold(name) + " "
+	for _, p := range organisationPrefixes {
+		if strings.HasPrefix(f, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -23,7 +23,7 @@ func (d *Digest) summaryVN() string {
 		parts = append(parts, countVN(n, "đến hạn hôm nay"))
 	}
 	if n := len(d.Apology); n > 0 {
-		parts = append(parts, countVN(n, "cần gửi văn bản xin lỗi"))
+		parts = append(parts, countVN(n, "cần gửi văn bản xin lỗi (Mẫu 04)"))
 	}
 	if n := len(d.DueSoon); n > 0 {
 		parts = append(parts, countVN(n, "sắp đến hạn"))
@@ -61,11 +61,11 @@ func itemLine(w *writer, it *Item, showApplicant bool, apologySection bool) {
 		}
 	}
 	if c.NeedsApology && !apologySection {
-		w.text(" — ⚠️ cần văn bản xin lỗi")
+		w.text(" — ⚠️ cần văn bản xin lỗi (Mẫu 04)")
 	}
 	if showApplicant {
 		if a := strings.TrimSpace(it.ApplicantName); a != "" {
-			w.text("\n   Chủ hồ sơ: ")
+			w.text("\n   " + models.LabelApplicant + ": ")
 			w.val(a)
 		}
 	}
@@ -98,7 +98,7 @@ func RenderDigest(d Digest, opt RenderOptions) string {
 	}{
 		{"🔴", "Quá hạn", d.Overdue, false},
 		{"🟠", "Đến hạn hôm nay", d.DueToday, false},
-		{"📝", "Cần gửi văn bản xin lỗi trước hạn", d.Apology, true},
+		{"📝", "Cần gửi " + models.LabelApologyForm + " trước hạn", d.Apology, true},
 		{"🟡", "Sắp đến hạn", d.DueSoon, false},
 	}
 	for _, s := range secs {

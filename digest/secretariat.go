@@ -38,7 +38,7 @@ func platformLabel(p string) string {
 // when there is nothing to say. Officers beyond opt.MaxLen/MaxItems are
 // summed up as "… và N cán bộ khác".
 func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOptions) string {
-	if len(inactive) == 0 && unassigned <= 0 {
+	if len(inactive) == 0 && unassigned <= 0 && opt.TetWarning == nil {
 		return ""
 	}
 	w, l := beginList(&opt)
@@ -51,6 +51,11 @@ func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOption
 	var unassignedLine string
 	if unassigned > 0 {
 		unassignedLine = "\n📥 " + countVN(unassigned, "chưa xác định được cán bộ hoặc đơn vị xử lý (chưa phân công).")
+	}
+	if tw := opt.TetWarning; tw != nil {
+		unassignedLine += "\n📅 " + TetWarningText(*tw)
+	}
+	if unassignedLine != "" {
 		l.reserve = 1 + u16len(unassignedLine) // always said
 	}
 	if len(inactive) > 0 {
@@ -97,6 +102,13 @@ func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOption
 		l.add(unassignedLine, false)
 	}
 	return clip(w.done(), l.max, opt.Format == notify.FormatHTML)
+}
+
+// TetWarningText says that next year's Tết is not official in dondoc.
+func TetWarningText(w models.TetWarning) string {
+	return "Lịch nghỉ Tết Nguyên Đán " + strconv.Itoa(w.Year) + " chưa có thông báo chính thức trong dondoc: " +
+		"hạn giải quyết đang tính theo quy tắc của Bộ luật Lao động (nghỉ dự kiến " + w.From.VN() + "–" + w.To.VN() +
+		"). Khi Chính phủ công bố lịch nghỉ, hãy nhập vào dondoc (dondoc import holidays)."
 }
 
 func moreInactive(n int) string { return "… và " + strconv.Itoa(n) + " cán bộ khác" }

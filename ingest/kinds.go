@@ -22,10 +22,13 @@ const (
 	KindDossiers Kind = "dossiers"
 	KindSteps    Kind = "steps"
 	KindHolidays Kind = "holidays"
+	// KindProcedures: the procedures (TTHC) with their time limit, its
+	// unit and their same-day cut-off (gio_cat).
+	KindProcedures Kind = "procedures"
 )
 
 // Kinds lists every kind, in the order they should be imported.
-var Kinds = []Kind{KindUnits, KindOfficers, KindDossiers, KindSteps, KindHolidays}
+var Kinds = []Kind{KindUnits, KindOfficers, KindProcedures, KindDossiers, KindSteps, KindHolidays}
 
 var kindAliases = map[string]Kind{
 	"units": KindUnits, "unit": KindUnits, "don vi": KindUnits,
@@ -33,6 +36,7 @@ var kindAliases = map[string]Kind{
 	"dossiers": KindDossiers, "dossier": KindDossiers, "ho so": KindDossiers,
 	"steps": KindSteps, "step": KindSteps, "buoc": KindSteps, "buoc xu ly": KindSteps, "quy trinh": KindSteps,
 	"holidays": KindHolidays, "holiday": KindHolidays, "ngay nghi": KindHolidays, "ngay le": KindHolidays,
+	"procedures": KindProcedures, "procedure": KindProcedures, "thu tuc": KindProcedures, "tthc": KindProcedures,
 }
 
 // ParseKind reads a kind in English (singular or plural) or Vietnamese.
@@ -40,7 +44,7 @@ func ParseKind(s string) (Kind, error) {
 	if k, ok := kindAliases[models.Fold(s)]; ok {
 		return k, nil
 	}
-	return "", fmt.Errorf("%q is not a kind of file (expected units, officers, dossiers, steps or holidays)", s)
+	return "", fmt.Errorf("%q is not a kind of file (expected units, officers, procedures, dossiers, steps or holidays)", s)
 }
 
 // Field is one canonical field of a kind and the header names accepted for
@@ -106,6 +110,16 @@ const (
 	uFrom
 	uTo
 	uSuccessor
+	uPortal
+)
+
+const (
+	pCode = iota
+	pName
+	pField
+	pLimit
+	pUnit
+	pCutoff
 )
 
 const (
@@ -144,7 +158,7 @@ var kindFields = map[Kind][]Field{
 		sName:     {"ten_buoc", []string{"Tên bước", "Nội dung bước"}, false},
 		sOfficer:  {"ma_can_bo", []string{"Cán bộ xử lý", "Người xử lý", "Tài khoản xử lý"}, true},
 		sStarted:  {"ngay_bat_dau", []string{"Ngày bắt đầu"}, false},
-		sDue:      {"han_xu_ly", []string{"Hạn xử lý bước", "Hạn xử lý"}, true},
+		sDue:      {"han_xu_ly", []string{"Hạn xử lý bước", "Hạn xử lý"}, false},
 		sFinished: {"ngay_ket_thuc", []string{"Ngày kết thúc"}, false},
 	},
 	KindOfficers: {
@@ -164,6 +178,17 @@ var kindFields = map[Kind][]Field{
 		uFrom:      {"hieu_luc_tu", []string{"Hiệu lực từ"}, false},
 		uTo:        {"hieu_luc_den", []string{"Hiệu lực đến"}, false},
 		uSuccessor: {"ma_don_vi_ke_thua", []string{"Đơn vị kế thừa"}, false},
+		// The unit's id on the national portal; a file may name it
+		// otherwise (Options.PortalColumn, DONDOC_PORTAL_ID_COLUMN).
+		uPortal: {"ma_cong_dvc", []string{"Mã trên Cổng DVCQG", "Mã Cổng DVC", "Mã đơn vị trên Cổng"}, false},
+	},
+	KindProcedures: {
+		pCode:   {"ma_tthc", []string{"Mã TTHC", "Mã thủ tục"}, true},
+		pName:   {"ten_tthc", []string{"Tên thủ tục", "Tên TTHC"}, false},
+		pField:  {"linh_vuc", []string{"Lĩnh vực"}, false},
+		pLimit:  {"thoi_han", []string{"Thời hạn giải quyết", "Thời hạn"}, true},
+		pUnit:   {"don_vi_thoi_han", []string{"Đơn vị thời hạn", "Đơn vị tính"}, false},
+		pCutoff: {"gio_cat", []string{"Giờ cắt", "Giờ chốt tiếp nhận"}, false},
 	},
 	KindHolidays: {
 		hDate:   {"ngay", []string{"Ngày"}, true},

@@ -63,6 +63,9 @@ type Options struct {
 	OfficerExists func(code string) bool
 	// Limits bound the input; zero fields take DefaultLimits.
 	Limits Limits
+	// PortalColumn, for units, is one more header naming the unit's id on
+	// the national portal (ma_cong_dvc), as the province's list calls it.
+	PortalColumn string
 }
 
 // Row is one record read, or why it was rejected.
@@ -94,6 +97,9 @@ type Reader struct {
 	err      error
 	rows     int
 	memo     memo
+	// stepSeqs: the last step number per dossier, once a step named by
+	// text was read (see rowCtx.stepSeq).
+	stepSeqs map[string]int
 
 	jsonWarned bool
 }
@@ -260,9 +266,19 @@ func (r *Reader) mapHeader(cells []string) ([]int, int) {
 		fc[i] = -1
 	}
 	idx := headerIndex[r.opt.Kind]
+	portal := ""
+	if r.opt.Kind == KindUnits && strings.TrimSpace(r.opt.PortalColumn) != "" {
+		portal = models.Fold(r.opt.PortalColumn)
+	}
 	n := 0
 	for c, h := range cells {
-		if f, ok := idx[models.Fold(h)]; ok && fc[f] < 0 {
+		fh := models.Fold(h)
+		if portal != "" && fh == portal && fc[uPortal] < 0 {
+			fc[uPortal] = c
+			n++
+			continue
+		}
+		if f, ok := idx[fh]; ok && fc[f] < 0 {
 			fc[f] = c
 			n++
 		}

@@ -182,6 +182,8 @@ func (c *rowCtx) build() (any, string) {
 		return c.unit()
 	case KindHolidays:
 		return c.holiday()
+	case KindProcedures:
+		return c.procedure()
 	}
 	return nil, ""
 }
@@ -234,15 +236,63 @@ func (c *rowCtx) dossier() (any, string) {
 func (c *rowCtx) step() (any, string) {
 	s := &models.Step{
 		DossierCode: c.str(sDossier),
-		Seq:         c.count(sSeq),
 		Name:        c.str(sName),
 		OfficerCode: c.officer(sOfficer),
 		StartedAt:   c.instant(sStarted, false),
 		DueAt:       c.instant(sDue, true),
 		FinishedAt:  c.instant(sFinished, false),
 	}
+	s.Seq = c.stepSeq(s)
 	c.validated(s.Validate())
 	return s, s.DossierCode + "#" + strconv.Itoa(s.Seq)
+}
+
+// stepSeq reads buoc: a step number, or the step's text ("Thẩm định hồ
+// sơ"), as many vendors write it. A text step takes the next number of its
+// dossier in the order of the file, and its text is its name unless
+// ten_buoc gives one. The numbering is the file's, so a second import of the
+// same file gives every step the same number.
+func (c *rowCtx) stepSeq(s *models.Step) int {
+	v := c.str(sSeq)
+	if v == "" {
+		return 0
+	}
+	if isNumeric(v) {
+		n, ok := parseCount(v)
+		if !ok || n <= 0 {
+			c.fail(sSeq, "is not a positive step number")
+			return 0
+		}
+		if c.r.stepSeqs != nil && n > c.r.stepSeqs[s.DossierCode] {
+			c.r.stepSeqs[s.DossierCode] = n
+		}
+		return n
+	}
+	if c.r.stepSeqs == nil {
+		c.r.stepSeqs = map[string]int{}
+	}
+	n := c.r.stepSeqs[s.DossierCode] + 1
+	c.r.stepSeqs[s.DossierCode] = n
+	if s.Name == "" {
+		s.Name = v
+	}
+	return n
+}
+
+// isNumeric reports whether v looks like a number (digits with a sign,
+// separators or a decimal part): such a buoc is a bad number, not a name.
+func isNumeric(v string) bool {
+	digits := 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '-' || c == '+' || c == '.' || c == ',' || c == ' ':
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 func (c *rowCtx) officerRecord() (any, string) {
@@ -274,9 +324,55 @@ func (c *rowCtx) unit() (any, string) {
 		ValidFrom:     c.date(uFrom),
 		ValidTo:       c.date(uTo),
 		SuccessorCode: c.str(uSuccessor),
+		PortalID:      c.str(uPortal),
 	}
 	c.validated(u.Validate())
 	return u, u.Code
+}
+
+func (c *rowCtx) procedure() (any, string) {
+	p := &models.Procedure{Code: c.str(pCode), Name: c.str(pName), Field: c.str(pField)}
+	if p.Code == "" {
+		c.fail(pCode, "is required")
+	}
+	if n, ok := parseCount(c.str(pLimit)); ok {
+		p.LimitDays = n
+	} else {
+		c.fail(pLimit, "is not a whole number of days or hours")
+	}
+	if u, err := models.ParseLimitUnit(c.str(pUnit)); err == nil {
+		p.LimitUnit = u
+	} else {
+		c.fail(pUnit, "is not a unit of time limit (expected ngày làm việc, giờ làm việc or ngày)")
+	}
+	if v := c.str(pCutoff); v != "" {
+		if m, ok := parseClock(v); ok {
+			p.CutoffMinute, p.HasCutoff = m, true
+		} else {
+			c.fail(pCutoff, "is not a time of day (expected HH:MM, e.g. 15:00)")
+		}
+	}
+	return p, p.Code
+}
+
+// parseClock reads a time of day "15:00", "15h00", "15h" or "15" into
+// minutes after midnight.
+func parseClock(v string) (int, bool) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	h, m, found := strings.Cut(v, ":")
+	if !found {
+		h, m, _ = strings.Cut(v, "h")
+	}
+	hh, err1 := strconv.Atoi(strings.TrimSpace(h))
+	mm := 0
+	var err2 error
+	if m = strings.TrimSpace(m); m != "" {
+		mm, err2 = strconv.Atoi(m)
+	}
+	if err1 != nil || err2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 {
+		return 0, false
+	}
+	return hh*60 + mm, true
 }
 
 func (c *rowCtx) holiday() (any, string) {

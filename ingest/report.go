@@ -47,6 +47,9 @@ func (e *RowError) Error() string {
 // Summary is the outcome of one import.
 type Summary struct {
 	Inserted, Updated, Unchanged, Rejected, Warnings int
+	// NoDeadline counts the accepted steps that came without a step
+	// deadline (han_xu_ly): they answer to their dossier's deadline.
+	NoDeadline int
 }
 
 // String reads like: inserted 10, updated 2, unchanged 0, rejected 1, warnings 3
@@ -54,6 +57,9 @@ func (s Summary) String() string {
 	out := fmt.Sprintf("inserted %d, updated %d, unchanged %d, rejected %d", s.Inserted, s.Updated, s.Unchanged, s.Rejected)
 	if s.Warnings > 0 {
 		out += fmt.Sprintf(", warnings %d", s.Warnings)
+	}
+	if s.NoDeadline > 0 {
+		out += fmt.Sprintf(", steps without a deadline %d", s.NoDeadline)
 	}
 	return out
 }
@@ -71,7 +77,7 @@ func WriteErrorsCSV(w io.Writer, errs []*RowError) error {
 		return err
 	}
 	for _, e := range errs {
-		row := []string{e.File, strconv.Itoa(e.Line), e.Column, e.Field, e.Value, e.Reason}
+		row := []string{e.File, strconv.Itoa(e.Line), e.Column, e.Field, e.Value, ReasonVN(e.Reason)}
 		for i, v := range row {
 			if i != 1 { // the line number stays a number
 				row[i] = models.CSVText(v)
@@ -85,8 +91,8 @@ func WriteErrorsCSV(w io.Writer, errs []*RowError) error {
 	return cw.Error()
 }
 
-// FormatErrors lists the first max errors, one a line, then how many more
-// and the total.
+// FormatErrors lists the first max errors in Vietnamese, one a line, then
+// how many more and the total.
 func FormatErrors(errs []*RowError, max int) string {
 	if max <= 0 {
 		max = len(errs)
@@ -94,10 +100,10 @@ func FormatErrors(errs []*RowError, max int) string {
 	var b strings.Builder
 	for i, e := range errs {
 		if i == max {
-			fmt.Fprintf(&b, "… and %d more (%d errors in all)\n", len(errs)-max, len(errs))
+			fmt.Fprintf(&b, "… và %d lỗi khác (tổng cộng %d lỗi)\n", len(errs)-max, len(errs))
 			break
 		}
-		b.WriteString(e.Error())
+		b.WriteString(e.Vietnamese())
 		b.WriteByte('\n')
 	}
 	return b.String()

@@ -74,6 +74,7 @@ type Sink[B any] interface {
 	WriteUnits(ctx context.Context, units []models.Unit) (models.ImportCounts, error)
 	WriteOfficers(ctx context.Context, officers []models.Officer) (models.ImportCounts, error)
 	WriteHolidays(ctx context.Context, hs []models.Holiday) (models.ImportCounts, error)
+	WriteProcedures(ctx context.Context, procs []models.Procedure) (models.ImportCounts, error)
 	// WriteSteps also returns the indexes of the steps whose dossier is
 	// not known.
 	WriteSteps(ctx context.Context, steps []models.Step) (c models.ImportCounts, missing []int, err error)
@@ -273,9 +274,13 @@ func write[B any](ctx context.Context, im Sink[B], name string, kind Kind, b bat
 		c, err = im.WriteOfficers(ctx, records[models.Officer](good))
 	case KindHolidays:
 		c, err = im.WriteHolidays(ctx, records[models.Holiday](good))
+	case KindProcedures:
+		c, err = im.WriteProcedures(ctx, records[models.Procedure](good))
 	case KindSteps:
 		var missing []int
-		c, missing, err = im.WriteSteps(ctx, records[models.Step](good))
+		steps := records[models.Step](good)
+		c, missing, err = im.WriteSteps(ctx, steps)
+		res.NoDeadline += stepsWithoutDeadline(steps, missing)
 		for _, i := range missing {
 			st := good[i].Record.(*models.Step)
 			res.reject(Row{Line: good[i].Line, Errors: []*RowError{{
@@ -315,6 +320,23 @@ func warnUnassigned[B any](im Sink[B], name string, good []Row, res *Result) {
 		res.Summary.Warnings++
 		res.addWarning(fmt.Sprintf("%s:%d: dossier %q %s: stored as unassigned", name, row.Line, d.Code, why))
 	}
+}
+
+// stepsWithoutDeadline counts the steps stored (not missing) that have no
+// step deadline.
+func stepsWithoutDeadline(steps []models.Step, missing []int) int {
+	n := 0
+	for i := range steps {
+		if steps[i].DueAt.IsZero() {
+			n++
+		}
+	}
+	for _, i := range missing {
+		if steps[i].DueAt.IsZero() {
+			n--
+		}
+	}
+	return n
 }
 
 func records[T any](rows []Row) []T {

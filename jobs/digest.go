@@ -139,7 +139,8 @@ func (d *Deps) digestEntry(dg *digest.Digest, a models.ChatAccount) notify.Entry
 		Message: notify.Message{Platform: a.Platform, ChatID: a.ChatID, Text: text, Format: f, Silent: dg.Silent}}
 }
 
-// secretariat sends the notes (inactive links, unassigned dossiers) to
+// secretariat sends the notes (inactive links, unassigned dossiers, next
+// year's Tết not yet official) to
 // each secretariat officer's accounts; it returns how many were rendered.
 func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
 	recipients, err := d.Store.ActiveAccountsWithRole(ctx, models.RoleSecretariat, d.Platforms...)
@@ -162,11 +163,17 @@ func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
 		links[i] = digest.InactiveLink{OfficerCode: a.OfficerCode, Name: a.OfficerName, Platform: a.Platform, Reason: reasonVN(a.InactiveReason)}
 	}
 	day := d.Rules.Cal.Today(now)
+	// Next year's Tết not official yet: said once a week, on the week's
+	// first working day, from 1 October.
+	var tet *models.TetWarning
+	if w, ok := models.NextTetWarning(d.Rules.Cal, day); ok && models.FirstWorkingDayOfWeek(d.Rules.Cal, day) {
+		tet = &w
+	}
 	var entries []notify.Entry
 	for _, a := range recipients {
 		f, max := format(a.Platform)
 		text := digest.RenderSecretariat(links, int(unassigned), digest.RenderOptions{Format: f, MaxLen: max,
-			Location: d.loc(), OfficerName: a.OfficerName, Day: day})
+			Location: d.loc(), OfficerName: a.OfficerName, Day: day, TetWarning: tet})
 		if text == "" {
 			continue
 		}

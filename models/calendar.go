@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,15 +25,106 @@ type CalendarConfig struct {
 }
 
 // Calendar answers working-day questions in O(1) or O(log n) from a
-// precomputed table. It is immutable and safe for concurrent use.
+// precomputed table. It is safe for concurrent use. Its table is immutable
+// but can be replaced as a whole (Replace): a holiday the secretariat imports
+// reaches every holder of the *Calendar without a restart.
 type Calendar struct {
+	tab atomic.Pointer[calTable]
+}
+
+// calTable is one version of a calendar.
+type calTable struct {
 	loc          *time.Location
 	cutoffMinute int
 	first, last  Date
 	working      []bool
 	cum          []int32 // cum[i]: working days in [first, first+i]
 	named        map[Date]Holiday
+	// confirmed: years with an override (official notice or import).
+	confirmed map[int]bool
+	// tetConfirmed: years whose Tết has an overriding day off.
+	tetConfirmed map[int]bool
 }
+
+// Replace makes c answer as n does from now on (n is left as it is).
+func (c *Calendar) Replace(n *Calendar) { c.tab.Store(n.tab.Load()) }
+
+func (c *Calendar) t() *calTable { return c.tab.Load() }
+
+// Location returns the calendar's time zone.
+func (c *Calendar) Location() *time.Location { return c.t().loc }
+
+// Cutoff returns the same-day cut-off as hour and minute.
+func (c *Calendar) Cutoff() (hour, minute int) { return c.t().cutoff() }
+
+// Today returns the local date of instant t.
+func (c *Calendar) Today(t time.Time) Date { return DateOf(t, c.t().loc) }
+
+// IsWorkingDay reports whether d is a working day.
+func (c *Calendar) IsWorkingDay(d Date) bool { return c.t().isWorkingDay(d) }
+
+// Named returns the holiday or make-up working day named on d, if any.
+func (c *Calendar) Named(d Date) (Holiday, bool) {
+	h, ok := c.t().named[d]
+	return h, ok
+}
+
+// Exceptions lists, in date order, every weekday of year that is a day off
+// and every weekend day that is a working day, each with its origin.
+func (c *Calendar) Exceptions(year int) []Holiday { return c.t().exceptions(year) }
+
+// Confirmed reports whether year has an official schedule: some day of it
+// overridden by a notice shipped with dondoc or imported by the
+// secretariat. Days of other years rest on the built-in rule alone
+// ("dự kiến").
+func (c *Calendar) Confirmed(year int) bool { return c.t().confirmed[year] }
+
+// TetConfirmed reports whether the Tết Nguyên Đán of year has an official
+// day off (an override within ten days of the lunar new year), rather than
+// the built-in rule's five days.
+func (c *Calendar) TetConfirmed(year int) bool { return c.t().tetConfirmed[year] }
+
+// NextWorkingDay returns d if it is a working day, else the first working
+// day after it.
+func (c *Calendar) NextWorkingDay(d Date) Date { return c.t().nextWorkingDay(d) }
+
+// AddWorkingDays returns the n-th working day after d (before d when n is
+// negative); n = 0 returns d itself. AddWorkingDays(Fri 13/2/2026, 1) is
+// Mon 23/2/2026, past Tết.
+func (c *Calendar) AddWorkingDays(d Date, n int) Date { return c.t().addWorkingDays(d, n) }
+
+// WorkingDaysBetween counts the working days from a to b, both included;
+// 0 when b is before a.
+func (c *Calendar) WorkingDaysBetween(a, b Date) int { return c.t().workingDaysBetween(a, b) }
+
+// StartDay returns the working day from which a dossier received at t is
+// counted: the day itself when it is a working day (and, for a same-day
+// procedure, t is not after the cut-off), else the next working day.
+func (c *Calendar) StartDay(t time.Time, sameDay bool) Date {
+	tb := c.t()
+	return tb.startDay(t, sameDay, tb.cutoffMinute)
+}
+
+// DueDate returns the appointment date for a dossier received at t with a
+// limit of limitDays working days: the end of the limitDays-th working day
+// after the day it counts from; for a same-day procedure (limitDays = 0),
+// the end of that day, or of the next working day when received after the
+// cut-off.
+func (c *Calendar) DueDate(received time.Time, limitDays int) time.Time {
+	return c.DueDateFor(received, TimeLimit{N: limitDays}, nil)
+}
+
+// AddCalendarDays adds n calendar days to d; when the last day is a day
+// off it moves to the next working day (Civil Code 2015 Art. 148).
+func (c *Calendar) AddCalendarDays(d Date, n int) Date { return c.t().nextWorkingDay(d + Date(n)) }
+
+// String describes the calendar's range, for logs.
+func (c *Calendar) String() string {
+	t := c.t()
+	return fmt.Sprintf("calendar %s–%s, cut-off %02d:%02d", t.first, t.last, t.cutoffMinute/60, t.cutoffMinute%60)
+}
+
+func (c *calTable) cutoff() (hour, minute int) { return c.cutoffMinute / 60, c.cutoffMinute % 60 }
 
 // UTC7 is Vietnam's time zone, used when the zone database is unavailable.
 var UTC7 = time.FixedZone("ICT", 7*3600)
@@ -62,12 +154,14 @@ func NewCalendar(cfg CalendarConfig) *Calendar {
 	if cfg.Rules == nil {
 		cfg.Rules = VietnamHolidays
 	}
-	c := &Calendar{
+	c := &calTable{
 		loc:          cfg.Location,
 		cutoffMinute: cfg.CutoffHour*60 + cfg.CutoffMinute,
 		first:        NewDate(cfg.FirstYear, time.January, 1),
 		last:         NewDate(cfg.LastYear, time.December, 31),
 		named:        map[Date]Holiday{},
+		confirmed:    map[int]bool{},
+		tetConfirmed: map[int]bool{},
 	}
 	n := int(c.last-c.first) + 1
 	c.working = make([]bool, n)
@@ -87,7 +181,17 @@ func NewCalendar(cfg CalendarConfig) *Calendar {
 		}
 	}
 	for _, h := range cfg.Overrides {
+		if h.Origin == OriginRule {
+			h.Origin = OriginImported
+		}
 		apply(h)
+		y := h.Date.Year()
+		c.confirmed[y] = true
+		if h.Kind == DayOff {
+			if tet, err := LunarToSolar(1, 1, y, false); err == nil && h.Date >= tet-10 && h.Date <= tet+10 {
+				c.tetConfirmed[y] = true
+			}
+		}
 	}
 	c.cum = make([]int32, n)
 	var sum int32
@@ -97,40 +201,24 @@ func NewCalendar(cfg CalendarConfig) *Calendar {
 		}
 		c.cum[i] = sum
 	}
-	return c
+	out := &Calendar{}
+	out.tab.Store(c)
+	return out
 }
 
-// Location returns the calendar's time zone.
-func (c *Calendar) Location() *time.Location { return c.loc }
+func (c *calTable) inRange(d Date) bool { return d >= c.first && d <= c.last }
 
-// Cutoff returns the same-day cut-off as hour and minute.
-func (c *Calendar) Cutoff() (hour, minute int) { return c.cutoffMinute / 60, c.cutoffMinute % 60 }
-
-// Today returns the local date of instant t.
-func (c *Calendar) Today(t time.Time) Date { return DateOf(t, c.loc) }
-
-func (c *Calendar) inRange(d Date) bool { return d >= c.first && d <= c.last }
-
-// IsWorkingDay reports whether d is a working day.
-func (c *Calendar) IsWorkingDay(d Date) bool {
+func (c *calTable) isWorkingDay(d Date) bool {
 	if c.inRange(d) {
 		return c.working[d-c.first]
 	}
 	return !d.IsWeekend()
 }
 
-// Named returns the holiday or make-up working day named on d, if any.
-func (c *Calendar) Named(d Date) (Holiday, bool) {
-	h, ok := c.named[d]
-	return h, ok
-}
-
-// Exceptions lists, in date order, every weekday of year that is a day off
-// and every weekend day that is a working day.
-func (c *Calendar) Exceptions(year int) []Holiday {
+func (c *calTable) exceptions(year int) []Holiday {
 	var out []Holiday
 	for d := NewDate(year, time.January, 1); d <= NewDate(year, time.December, 31); d++ {
-		w := c.IsWorkingDay(d)
+		w := c.isWorkingDay(d)
 		if w == d.IsWeekend() {
 			h, ok := c.named[d]
 			if !ok {
@@ -146,27 +234,22 @@ func (c *Calendar) Exceptions(year int) []Holiday {
 	return out
 }
 
-// NextWorkingDay returns d if it is a working day, else the first working
-// day after it.
-func (c *Calendar) NextWorkingDay(d Date) Date {
-	for !c.IsWorkingDay(d) {
+func (c *calTable) nextWorkingDay(d Date) Date {
+	for !c.isWorkingDay(d) {
 		d++
 	}
 	return d
 }
 
 // cumAt returns the number of working days in [first, d] for d in range.
-func (c *Calendar) cumAt(d Date) int32 {
+func (c *calTable) cumAt(d Date) int32 {
 	if d < c.first {
 		return 0
 	}
 	return c.cum[d-c.first]
 }
 
-// AddWorkingDays returns the n-th working day after d (before d when n is
-// negative); n = 0 returns d itself. AddWorkingDays(Fri 13/2/2026, 1) is
-// Mon 23/2/2026, past Tết.
-func (c *Calendar) AddWorkingDays(d Date, n int) Date {
+func (c *calTable) addWorkingDays(d Date, n int) Date {
 	if n == 0 {
 		return d
 	}
@@ -194,16 +277,14 @@ func (c *Calendar) AddWorkingDays(d Date, n int) Date {
 	}
 	for n > 0 {
 		d += step
-		if c.IsWorkingDay(d) {
+		if c.isWorkingDay(d) {
 			n--
 		}
 	}
 	return d
 }
 
-// WorkingDaysBetween counts the working days from a to b, both included;
-// 0 when b is before a.
-func (c *Calendar) WorkingDaysBetween(a, b Date) int {
+func (c *calTable) workingDaysBetween(a, b Date) int {
 	if b < a {
 		return 0
 	}
@@ -212,48 +293,21 @@ func (c *Calendar) WorkingDaysBetween(a, b Date) int {
 	}
 	n := 0
 	for d := a; d <= b; d++ {
-		if c.IsWorkingDay(d) {
+		if c.isWorkingDay(d) {
 			n++
 		}
 	}
 	return n
 }
 
-// StartDay returns the working day from which a dossier received at t is
-// counted: the day itself when it is a working day (and, for a same-day
-// procedure, t is not after the cut-off), else the next working day.
-func (c *Calendar) StartDay(t time.Time, sameDay bool) Date {
+func (c *calTable) startDay(t time.Time, sameDay bool, cutoffMinute int) Date {
 	lt := t.In(c.loc)
 	d := DateOf(lt, c.loc)
-	if !c.IsWorkingDay(d) {
-		return c.NextWorkingDay(d)
+	if !c.isWorkingDay(d) {
+		return c.nextWorkingDay(d)
 	}
-	if sameDay && lt.Hour()*60+lt.Minute() >= c.cutoffMinute && (lt.Hour()*60+lt.Minute() > c.cutoffMinute || lt.Second() > 0 || lt.Nanosecond() > 0) {
-		return c.NextWorkingDay(d + 1)
+	if sameDay && lt.Hour()*60+lt.Minute() >= cutoffMinute && (lt.Hour()*60+lt.Minute() > cutoffMinute || lt.Second() > 0 || lt.Nanosecond() > 0) {
+		return c.nextWorkingDay(d + 1)
 	}
 	return d
-}
-
-// DueDate returns the appointment date for a dossier received at t with a
-// limit of limitDays working days: the end of the limitDays-th working day
-// after the day it counts from; for a same-day procedure (limitDays = 0),
-// the end of that day, or of the next working day when received after the
-// cut-off.
-func (c *Calendar) DueDate(received time.Time, limitDays int) time.Time {
-	if limitDays < 0 {
-		limitDays = 0
-	}
-	start := c.StartDay(received, limitDays == 0)
-	return c.AddWorkingDays(start, limitDays).End(c.loc)
-}
-
-// AddCalendarDays adds n calendar days to d; when the last day is a day
-// off it moves to the next working day (Civil Code 2015 Art. 148).
-func (c *Calendar) AddCalendarDays(d Date, n int) Date {
-	return c.NextWorkingDay(d + Date(n))
-}
-
-// String describes the calendar's range, for logs.
-func (c *Calendar) String() string {
-	return fmt.Sprintf("calendar %s–%s, cut-off %02d:%02d", c.first, c.last, c.cutoffMinute/60, c.cutoffMinute%60)
 }

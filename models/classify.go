@@ -215,7 +215,7 @@ type Responsibility struct {
 
 // Responsible says who answers for d at now. Where steps exist (those
 // whose DossierCode is d's, or empty), each step is judged against its own
-// effective deadline (the step's due date moved by the supplement waits,
+// effective deadline (the dossier's when the step has none) (the step's due date moved by the supplement waits,
 // see EffectiveDeadline) — late when its finished time is past it, overdue when still
 // open at now past it — and its officer answers for it. A step left open
 // on a dossier that has since finished or ended counts as finished when the
@@ -246,8 +246,8 @@ func (r *Rules) Responsible(d *Dossier, steps []Step, now time.Time) []Responsib
 		}
 		end := stepEnd(d, s)
 		x := Responsibility{OfficerCode: s.OfficerCode, StepSeq: s.Seq}
-		if !s.DueAt.IsZero() {
-			dl := r.EffectiveDeadline(d, s.DueAt)
+		if base := stepDue(d, s); !base.IsZero() {
+			dl := r.EffectiveDeadline(d, base)
 			if !end.IsZero() {
 				x.Late = end.After(dl)
 			} else {
@@ -258,6 +258,15 @@ func (r *Rules) Responsible(d *Dossier, steps []Step, now time.Time) []Responsib
 		out = append(out, x)
 	}
 	return out
+}
+
+// stepDue is the due date s is judged against: its own, or the dossier's
+// when the export gave the step none.
+func stepDue(d *Dossier, s *Step) time.Time {
+	if s.DueAt.IsZero() {
+		return d.DueAt
+	}
+	return s.DueAt
 }
 
 // stepOf reports whether s belongs to d.

@@ -352,3 +352,39 @@ func BenchmarkClassify1M(b *testing.B) {
 		b.Fatal("unclassified dossiers")
 	}
 }
+
+// A step without a step deadline (vendors' exports) answers to the
+// dossier's deadline, in Responsible and in the step facts alike.
+func TestStepWithoutDeadline(t *testing.T) {
+	r := testRules()
+	d := Dossier{Code: "HS1", HandlerCode: "cb9", Status: StatusProcessing, ReceivedAt: at(3, 2, 8, 0), DueAt: endOf(3, 12)}
+	cases := []struct {
+		name string
+		step Step
+		now  time.Time
+		want Responsibility
+	}{
+		{"finished before the dossier's deadline", Step{Seq: 1, OfficerCode: "cb1", FinishedAt: at(3, 11, 9, 0)}, at(3, 20, 9, 0),
+			Responsibility{OfficerCode: "cb1", StepSeq: 1}},
+		{"finished after it", Step{Seq: 1, OfficerCode: "cb1", FinishedAt: at(3, 13, 9, 0)}, at(3, 20, 9, 0),
+			Responsibility{OfficerCode: "cb1", StepSeq: 1, Late: true}},
+		{"open, dossier not due yet", Step{Seq: 1, OfficerCode: "cb1"}, at(3, 12, 9, 0),
+			Responsibility{OfficerCode: "cb1", StepSeq: 1}},
+		{"open past the dossier's deadline", Step{Seq: 1, OfficerCode: "cb1"}, at(3, 13, 9, 0),
+			Responsibility{OfficerCode: "cb1", StepSeq: 1, Overdue: true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := r.Responsible(&d, []Step{c.step}, c.now)
+			if len(got) != 1 || got[0] != c.want {
+				t.Errorf("Responsible = %+v, want %+v", got, c.want)
+			}
+			if sf := r.StepFactsOf(&d, []Step{c.step}); len(sf) != 1 || !sf[0].Deadline.Equal(r.Deadline(&d)) {
+				t.Errorf("step facts deadline %v, want the dossier's %v", sf, r.Deadline(&d))
+			}
+		})
+	}
+	if err := (&Step{DossierCode: "HS1", Seq: 1, OfficerCode: "cb1"}).Validate(); err != nil {
+		t.Errorf("a step without a deadline is valid: %v", err)
+	}
+}

@@ -212,7 +212,7 @@ func (r *Rules) StepFactsOf(d *Dossier, steps []Step) []StepFacts {
 		}
 		out = append(out, StepFacts{
 			OfficerCode: s.OfficerCode, Seq: s.Seq, Start: start, End: stepEnd(d, s),
-			Deadline: r.EffectiveDeadline(d, s.DueAt), Last: i == last,
+			Deadline: r.EffectiveDeadline(d, stepDue(d, s)), Last: i == last,
 		})
 	}
 	return out

@@ -281,7 +281,7 @@ func (r *Rules) OfficerTallyAt(d *Dossier, steps []Step, p Period, at time.Time,
 		if !start.Before(end) || (!sEnd.IsZero() && sEnd.Before(p.Start)) {
 			continue
 		}
-		dl := r.EffectiveDeadline(d, s.DueAt)
+		dl := r.EffectiveDeadline(d, stepDue(d, s))
 		oc := OfficerCounts{Handled: 1}
 		if !sEnd.IsZero() && sEnd.Before(end) {
 			oc.Finished = 1

@@ -69,7 +69,7 @@ func OfficialOverrides() []Holiday {
 	var out []Holiday
 	for _, e := range official {
 		for d := e.d1; d <= e.d2; d++ {
-			out = append(out, Holiday{Date: NewDate(e.y, time.Month(e.m), d), Kind: e.kind, Name: e.name, Source: e.source})
+			out = append(out, Holiday{Date: NewDate(e.y, time.Month(e.m), d), Kind: e.kind, Name: e.name, Source: e.source, Origin: OriginOfficial})
 		}
 	}
 	return out
@@ -81,7 +81,10 @@ func OfficialOverrides() []Holiday {
 // winning over the ones before.
 func NewVietnamCalendar(loc *time.Location, cutoffHour, cutoffMinute int, extra ...Holiday) *Calendar {
 	ov := OfficialOverrides()
-	ov = append(ov, extra...)
+	for _, h := range extra {
+		h.Origin = OriginImported
+		ov = append(ov, h)
+	}
 	return NewCalendar(CalendarConfig{
 		Location:     loc,
 		CutoffHour:   cutoffHour,

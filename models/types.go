@@ -16,6 +16,9 @@ type Unit struct {
 	ValidFrom     Date // NoDate: since always
 	ValidTo       Date // NoDate: still valid; else the last valid day
 	SuccessorCode string
+	// PortalID is the unit's id on the national portal (Cổng Dịch vụ công
+	// quốc gia), for reconciliation; empty when not mapped.
+	PortalID string
 }
 
 // ValidOn reports whether u exists on day d.
@@ -98,7 +101,32 @@ type Procedure struct {
 	Code      string
 	Name      string
 	Field     string // lĩnh vực
-	LimitDays int    // statutory time limit in working days; 0 = same day
+	LimitDays int    // statutory time limit, in LimitUnit; 0 working days = same day
+	// LimitUnit is the unit of LimitDays; empty means working days.
+	LimitUnit LimitUnit
+	// CutoffMinute is the procedure's own same-day cut-off (gio_cat),
+	// minutes after midnight, when HasCutoff; else the global DONDOC_CUTOFF.
+	CutoffMinute int
+	HasCutoff    bool
+}
+
+// Limit returns the procedure's time limit with its unit.
+func (p *Procedure) Limit() TimeLimit {
+	u := p.LimitUnit
+	if u == "" {
+		u = UnitWorkingDays
+	}
+	return TimeLimit{N: p.LimitDays, Unit: u}
+}
+
+// DueDate returns the appointment date of a dossier of p received at t:
+// p's time limit in its unit, with p's cut-off or the calendar's.
+func (p *Procedure) DueDate(c *Calendar, received time.Time) time.Time {
+	var cut *int
+	if p.HasCutoff {
+		cut = &p.CutoffMinute
+	}
+	return c.DueDateFor(received, p.Limit(), cut)
 }
 
 // Interval is a span of time; a zero End means it is still running.
@@ -208,8 +236,10 @@ type Step struct {
 	Name        string
 	OfficerCode string
 	StartedAt   time.Time
-	DueAt       time.Time
-	FinishedAt  time.Time // zero while the step is open
+	// DueAt is the step's own deadline; zero when the export gives none,
+	// and the step then answers to the dossier's deadline.
+	DueAt      time.Time
+	FinishedAt time.Time // zero while the step is open
 }
 
 // Validate checks the fields a step must have.
@@ -223,9 +253,6 @@ func (s *Step) Validate() error {
 	}
 	if strings.TrimSpace(s.OfficerCode) == "" {
 		v.add("ma_can_bo", "", "is required")
-	}
-	if s.DueAt.IsZero() {
-		v.add("han_xu_ly", "", "is required")
 	}
 	return v.err("bước xử lý")
 }
@@ -254,4 +281,28 @@ type Holiday struct {
 	Kind   DayKind
 	Name   string
 	Source string // the notice it stands on, e.g. "9441/TB-BNV"
+	// Origin says where the calendar took the day from (set by the
+	// calendar; the zero value is the built-in rule).
+	Origin HolidayOrigin
+}
+
+// HolidayOrigin is where a day of the calendar comes from.
+type HolidayOrigin uint8
+
+// The origins, weakest first: each wins over the ones before.
+const (
+	OriginRule     HolidayOrigin = iota // the Labour Code rule (VietnamHolidays)
+	OriginOfficial                      // an official notice shipped with dondoc
+	OriginImported                      // imported by the secretariat (database)
+)
+
+// Label names the origin for the secretariat.
+func (o HolidayOrigin) Label() string {
+	switch o {
+	case OriginOfficial:
+		return "thông báo chính thức"
+	case OriginImported:
+		return "văn phòng nhập"
+	}
+	return "quy tắc"
 }

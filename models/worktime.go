@@ -37,7 +37,7 @@ func (w workClock) minutes(sec int64) int64 {
 		day--
 	}
 	d := w.epochDate + Date(day)
-	c := w.cal
+	c := w.cal.t()   // one version of the calendar for the whole count
 	var before int64 // working days strictly before d
 	switch {
 	case d <= c.first:
@@ -53,7 +53,7 @@ func (w workClock) minutes(sec int64) int64 {
 		before = int64(c.cum[d-1-c.first])
 	}
 	m := before * WorkMinutesPerDay
-	if c.IsWorkingDay(d) {
+	if w.cal.IsWorkingDay(d) {
 		in := rem/60 - workDayStartMin
 		m += min(max(in, 0), WorkMinutesPerDay)
 	}

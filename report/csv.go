@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/dondoc/dondoc/models"
 )
@@ -11,14 +12,32 @@ import (
 // UnitHeaders are the Vietnamese column names of the units table (CSV, XLSX).
 var UnitHeaders = []string{
 	"Hạng", "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Hồ sơ trong kỳ", "Tiếp nhận mới",
-	"Trước hạn", "Đúng hạn", "Trễ hạn", "Quá hạn, đã xin lỗi", "Trễ trên hệ thống", "Đang giải quyết trong hạn",
-	"Đang giải quyết quá hạn", "Tạm dừng", "Tỷ lệ đúng hạn", "Điểm 766 (thang 20)",
+	"Trước hạn", "Đúng hạn", colLate, colLateApology, colLateOnSystem, "Đang giải quyết trong hạn",
+	"Đang giải quyết quá hạn", "Tạm dừng", colRate, colScore + " (thang 20)",
+}
+
+// The column labels officials read (models' labels, capitalised).
+var (
+	colScore        = models.LabelScore766
+	colRate         = "Tỷ lệ " + models.LabelEarlyOnTime
+	colLate         = capitalise(models.LabelLate)
+	colLateOnSystem = capitalise(models.LabelLateOnSystem)
+	colOverdueOpen  = capitalise(models.LabelOverdueOpen)
+	colLateApology  = capitalise(models.LabelLateApology)
+	colHandlings    = capitalise(models.LabelHandlings)
+)
+
+func capitalise(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
 }
 
 // OfficerHeaders are the Vietnamese column names of the slow-officer table.
 var OfficerHeaders = []string{
-	"STT", "Mã cán bộ", "Họ và tên", "Đơn vị", "Hồ sơ xử lý", "Trễ hạn", "Quá hạn, đã xin lỗi", "Trễ trên hệ thống",
-	"Quá hạn chưa giải quyết xong", "Tỷ lệ đúng hạn",
+	"STT", "Mã cán bộ", "Họ và tên", "Đơn vị", colHandlings, colLate, colLateApology, colLateOnSystem,
+	colOverdueOpen, colRate,
 }
 
 // UnassignedLabel heads the number of dossiers without a handling officer.

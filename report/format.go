@@ -14,11 +14,15 @@ var vi = message.NewPrinter(language.Vietnamese)
 // fmtInt writes n with Vietnamese digit grouping ("1.234").
 func fmtInt(n int) string { return vi.Sprintf("%d", n) }
 
-// fmtScore writes a 766 score with one decimal ("18,6").
-func fmtScore(s float64) string { return vi.Sprintf("%.1f", s) }
+// Every format shows scores and rates with two decimals, as the portal
+// shows them (the XLSX number formats 0.00 and 0.00%, CSV too).
+const decimals = 2
 
-// fmtRate writes a 0–1 rate as a percentage with one decimal ("93,0%").
-func fmtRate(r float64) string { return vi.Sprintf("%.1f", r*100) + "%" }
+// fmtScore writes a 766 score with two decimals ("18,60").
+func fmtScore(s float64) string { return vi.Sprintf("%.2f", s) }
+
+// fmtRate writes a 0–1 rate as a percentage with two decimals ("93,00%").
+func fmtRate(r float64) string { return vi.Sprintf("%.2f", r*100) + "%" }
 
 // NoValue stands for a rate or score that does not exist (nothing to
 // judge) in text and HTML; CSV and XLSX leave the cell empty, JSON has null.
@@ -64,6 +68,13 @@ func (r *Report) DateLine() string {
 	}
 	return r.Place + ", " + s
 }
+
+// DocNumberLine is the document-number line under the issuer, left for
+// the secretariat to fill in when the report is registered.
+const DocNumberLine = "Số: …/BC-UBND"
+
+// XLSXFooter numbers the printed pages ("Trang 1/3"), centred.
+const XLSXFooter = "&CTrang &P/&N"
 
 // Title is the report's title as an official document carries it.
 const Title = "BÁO CÁO KẾT QUẢ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH"

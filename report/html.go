@@ -44,6 +44,7 @@ type htmlBar struct {
 type htmlView struct {
 	Issuer, IssuerUpper, National, Motto, DateLine, Title, Month string
 	Provisional, NoData                                          string // the notes: "tạm tính đến …", "chưa có dữ liệu"
+	DocNumber, ScoreLabel, RateLabel                             string
 	Total                                                        map[string]string
 	Units, Officers                                              htmlTable
 	Unassigned, UnassignedLabel                                  string
@@ -53,11 +54,11 @@ type htmlView struct {
 
 // The page's columns: the figures a reader looks for first come first.
 var (
-	htmlUnitHeaders = []string{"Hạng", "Đơn vị", "Điểm 766", "Tỷ lệ đúng hạn", "Quá hạn", "Hồ sơ trong kỳ",
-		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", "Trễ hạn", "Quá hạn, đã xin lỗi", "Trễ trên hệ thống", "Đang giải quyết trong hạn",
+	htmlUnitHeaders = []string{"Hạng", "Đơn vị", colScore, colRate, "Quá hạn", "Hồ sơ trong kỳ",
+		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", colLate, colLateApology, colLateOnSystem, "Đang giải quyết trong hạn",
 		"Đang giải quyết quá hạn", "Tạm dừng", "Mã đơn vị"}
-	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", "Trễ hạn", "Quá hạn, đã xin lỗi", "Trễ trên hệ thống",
-		"Quá hạn chưa giải quyết xong", "Hồ sơ xử lý", "Tỷ lệ đúng hạn", "Mã cán bộ"}
+	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", colLate, colLateApology, colLateOnSystem,
+		colOverdueOpen, colHandlings, colRate}
 )
 
 func cells(headers []string, texts ...string) []htmlCell {
@@ -92,6 +93,7 @@ func RenderHTML(w io.Writer, r *Report) error {
 	v := htmlView{
 		Issuer: r.Issuer, IssuerUpper: strings.ToUpper(r.Issuer), National: NationalTitle, Motto: NationalMotto,
 		DateLine: r.DateLine(), Title: Title, Month: r.MonthTitle(), Provisional: r.ProvisionalNote(),
+		DocNumber: DocNumberLine, ScoreLabel: colScore, RateLabel: colRate,
 		Total: map[string]string{
 			"score": fmtScoreOK(t.Score766OK()), "rate": fmtRateOK(t.OnTimeRateOK()), "received": fmtInt(t.Received),
 			"inscope": fmtInt(t.InScope), "overdue": fmtInt(t.Overdue()), "finished": fmtInt(t.Finished()),
@@ -119,9 +121,10 @@ func RenderHTML(w io.Writer, r *Report) error {
 		v.Units.Rows = append(v.Units.Rows, row)
 	}
 	for i, o := range r.Officers {
-		row := htmlRow{Cells: cells(htmlOfficerHeaders, fmt.Sprint(i+1), o.Name, o.UnitName, fmtInt(o.Late),
+		// The public page: no system account names (no officer codes).
+		row := htmlRow{Cells: cells(htmlOfficerHeaders, fmt.Sprint(i+1), o.PublicName(), o.UnitName, fmtInt(o.Late),
 			fmtInt(o.LateApology), fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled),
-			fmtRateOK(o.OnTimeRateOK()), o.Code)}
+			fmtRateOK(o.OnTimeRateOK()))}
 		row.Cells[1].Name, row.Cells[2].Class = true, "left"
 		v.Officers.Rows = append(v.Officers.Rows, row)
 	}

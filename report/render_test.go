@@ -39,10 +39,13 @@ func TestTextLineFormat(t *testing.T) {
 	r := fixture(t)
 	text := string(render(t, func(b *bytes.Buffer) error { return RenderText(b, r, TextOptions{}) }))
 	for _, want := range []string{
-		"1. Phòng Tư pháp — 766: 20,0/20 · đúng hạn 100,0% · quá hạn 0",
-		"2. UBND xã Tân Lập — 766: 18,4/20 ▲ · đúng hạn 93,0% ▲ · quá hạn 3",
-		"3. UBND xã Tú Lý — 766: 16,0/20 ▼ · đúng hạn 85,7% ▼ · quá hạn 7",
-		"4. UBND xã Hiền Lương — 766: 16,0/20",
+		"Xếp hạng đơn vị theo Điểm tiến độ giải quyết (Bộ chỉ số 766), thang 20:",
+		"1. Phòng Tư pháp — điểm 20,00/20 · trước và đúng hạn 100,00% · quá hạn 0",
+		"2. UBND xã Tân Lập — điểm 18,40/20 ▲ · trước và đúng hạn 93,02% ▲ · quá hạn 3",
+		"3. UBND xã Tú Lý — điểm 16,00/20 ▼ · trước và đúng hạn 85,71% ▼ · quá hạn 7",
+		"4. UBND xã Hiền Lương — điểm 16,00/20",
+		"▲ tăng, ▼ giảm so với tháng trước.",
+		"Trần Thị Bình (UBND xã Tú Lý) — giải quyết quá hạn 3 · quá hạn trên Hệ thống 1 · đang quá hạn 2 · lượt xử lý 15",
 		"Hồ sơ chưa phân công cán bộ xử lý: 4",
 	} {
 		if !strings.Contains(text, want) {
@@ -332,7 +335,7 @@ func TestRenderHTMLIsSelfContained(t *testing.T) {
 	page := string(render(t, func(b *bytes.Buffer) error { return RenderHTML(b, fixture(t)) }))
 	for _, want := range []string{`<html lang="vi">`, `<meta name="viewport"`, "DejaVu Sans", "<svg", "class=\"scroll\"",
 		"Phòng Tài nguyên &amp; Môi trường", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Đà Bắc, ngày 02 tháng 11 năm 2026",
-		"Trần Thị Bình", "18,4", "93,0%"} {
+		"Trần Thị Bình", "18,40", "93,02%"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -45,7 +45,19 @@ type UnitRow struct {
 // OfficerRow is a slow officer's line.
 type OfficerRow struct {
 	Code, Name, UnitCode, UnitName string
+	// Unknown: no officer record names the account; Name reads "tài khoản
+	// chưa khai báo (code)".
+	Unknown bool
 	models.OfficerCounts
+}
+
+// PublicName is the officer's name for the public page, which never shows
+// a system account name.
+func (o OfficerRow) PublicName() string {
+	if o.Unknown {
+		return "tài khoản chưa khai báo"
+	}
+	return o.Name
 }
 
 // Input is what Build needs: the unit tree and the figures computed from
@@ -311,12 +323,12 @@ func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
 		}
 		o, ok := byCode[code]
 		if !ok {
-			o = models.Officer{Code: code, Name: code}
+			o = models.Officer{Code: code, Name: models.UnknownAccount(code)}
 		}
 		if in.Scope != "" && !inScope[o.UnitCode] {
 			continue
 		}
-		row := OfficerRow{Code: o.Code, Name: o.Name, UnitCode: o.UnitCode, OfficerCounts: c}
+		row := OfficerRow{Code: o.Code, Name: o.Name, UnitCode: o.UnitCode, Unknown: !ok, OfficerCounts: c}
 		if u := t.byCode[o.UnitCode]; u != nil {
 			row.UnitName = u.unit.Name
 		}
@@ -373,8 +385,8 @@ func trend(cur, prev float64, decimals int) Trend {
 	return Same
 }
 
-// ScoreTrend compares the 766 score with the month before (0.1 point);
-// Same when either month has no score.
+// ScoreTrend compares the 766 score with the month before (0.01 point, as
+// shown); Same when either month has no score.
 func (u UnitRow) ScoreTrend() Trend {
 	if u.Prev == nil {
 		return Same
@@ -384,11 +396,11 @@ func (u UnitRow) ScoreTrend() Trend {
 	if !ok1 || !ok2 {
 		return Same
 	}
-	return trend(cur, prev, 1)
+	return trend(cur, prev, decimals)
 }
 
-// RateTrend compares the on-time rate with the month before (0.1 %);
-// Same when either month has no rate.
+// RateTrend compares the on-time rate with the month before (0.01 %, as
+// shown); Same when either month has no rate.
 func (u UnitRow) RateTrend() Trend {
 	if u.Prev == nil {
 		return Same
@@ -398,7 +410,7 @@ func (u UnitRow) RateTrend() Trend {
 	if !ok1 || !ok2 {
 		return Same
 	}
-	return trend(cur, prev, 3)
+	return trend(cur, prev, decimals+2)
 }
 
 // FileName returns the download name of a report file, e.g.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
 	"testing"
@@ -202,12 +203,20 @@ func TestUnknownOfficerListedByCode(t *testing.T) {
 	}
 	found := false
 	for _, o := range r.Officers {
-		if o.Code == "CB77" && o.Name == "CB77" {
+		if o.Code == "CB77" && o.Name == "tài khoản chưa khai báo (CB77)" && o.Unknown && o.PublicName() == "tài khoản chưa khai báo" {
 			found = true
 		}
 	}
 	if !found {
 		t.Errorf("officer without a record is lost: %+v", r.Officers)
+	}
+	// The public page never shows a system account name.
+	var page bytes.Buffer
+	if err := RenderHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	if p := page.String(); strings.Contains(p, "CB77") || strings.Contains(p, "CB01") || !strings.Contains(p, "tài khoản chưa khai báo") {
+		t.Errorf("public page shows account names or lacks the unknown account")
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/dondoc/dondoc/models"
 )
 
 // TextOptions choose the chat rendering.
@@ -111,18 +113,23 @@ func textLines(r *Report, opt TextOptions) []string {
 	}
 	if len(r.Units) > 0 {
 		t := r.Total()
-		add("%s", esc(fmt.Sprintf("Toàn đơn vị: 766: %s/20 · đúng hạn %s · tiếp nhận %s · đã giải quyết %s · quá hạn %s",
-			fmtScoreOK(t.Score766OK()), fmtRateOK(t.OnTimeRateOK()), fmtInt(t.Received), fmtInt(t.Finished()), fmtInt(t.Overdue()))))
+		add("%s", esc(fmt.Sprintf("Toàn đơn vị: điểm %s/20 · %s %s · tiếp nhận %s · đã giải quyết %s · quá hạn %s",
+			fmtScoreOK(t.Score766OK()), models.LabelEarlyOnTime, fmtRateOK(t.OnTimeRateOK()), fmtInt(t.Received), fmtInt(t.Finished()), fmtInt(t.Overdue()))))
 	}
 
 	ranked := r.Ranked()
 	add("")
-	add("%s", bold(esc("Xếp hạng đơn vị (điểm 766 trên thang 20):")))
+	add("%s", bold(esc("Xếp hạng đơn vị theo "+models.LabelScore766+", thang 20:")))
 	if len(ranked) == 0 {
 		add("%s", esc("Không có đơn vị nào."))
 	}
+	arrows := false
 	for _, u := range ranked {
 		add("%s", esc(UnitLine(u)))
+		arrows = arrows || u.ScoreTrend() != Same || u.RateTrend() != Same
+	}
+	if arrows {
+		add("%s", esc(TrendLegend))
 	}
 	if un := r.Unranked(); len(un) > 0 {
 		names := make([]string, len(un))
@@ -147,14 +154,17 @@ func textLines(r *Report, opt TextOptions) []string {
 	return out
 }
 
-// UnitLine is a unit's chat line, e.g.
-// "1. UBND xã Tân Lập — 766: 18,6/20 ▲ · đúng hạn 93,0% ▼ · quá hạn 3".
+// TrendLegend explains the arrows (one per figure: the score, the rate).
+const TrendLegend = "▲ tăng, ▼ giảm so với tháng trước."
+
+// UnitLine is a unit's chat line, e.g. "1. UBND xã Tân Lập — điểm
+// 18,60/20 ▲ · trước và đúng hạn 93,02% ▼ · quá hạn 3".
 func UnitLine(u UnitRow) string {
-	score := "766: " + fmtScoreOK(u.Counts.Score766OK()) + "/20"
+	score := "điểm " + fmtScoreOK(u.Counts.Score766OK()) + "/20"
 	if a := u.ScoreTrend().Arrow(); a != "" {
 		score += " " + a
 	}
-	rate := "đúng hạn " + fmtRateOK(u.Counts.OnTimeRateOK())
+	rate := models.LabelEarlyOnTime + " " + fmtRateOK(u.Counts.OnTimeRateOK())
 	if a := u.RateTrend().Arrow(); a != "" {
 		rate += " " + a
 	}
@@ -174,10 +184,11 @@ func OfficerLine(o OfficerRow) string {
 	if o.UnitName != "" {
 		name += " (" + o.UnitName + ")"
 	}
-	late := "trễ hạn " + fmtInt(o.Late)
+	late := models.LabelLate + " " + fmtInt(o.Late)
 	if o.LateApology > 0 {
-		late += " · quá hạn, đã xin lỗi " + fmtInt(o.LateApology)
+		late += " · " + models.LabelLateApology + " " + fmtInt(o.LateApology)
 	}
-	return fmt.Sprintf("%s — %s · trễ trên hệ thống %s · quá hạn chưa xong %s · xử lý %s",
-		name, late, fmtInt(o.LateOnSystem), fmtInt(o.OverdueOpen), fmtInt(o.Handled))
+	return fmt.Sprintf("%s — %s · %s %s · %s %s · %s %s", name, late,
+		models.LabelLateOnSystem, fmtInt(o.LateOnSystem), models.LabelOverdueOpen, fmtInt(o.OverdueOpen),
+		models.LabelHandlings, fmtInt(o.Handled))
 }

@@ -231,6 +231,7 @@ func (x *xlsxWriter) writeSheet(s sheetSpec) error {
 		style       int
 	}{
 		{1, 1, leftEnd, strings.ToUpper(r.Issuer), st.issuer},
+		{2, 1, leftEnd, DocNumberLine, st.date},
 		{1, rightStart, n, NationalTitle, st.national},
 		{2, rightStart, n, NationalMotto, st.motto},
 		{3, rightStart, n, r.DateLine(), st.date},
@@ -322,6 +323,10 @@ func (x *xlsxWriter) writeSheet(s sheetSpec) error {
 	}
 	fit := true
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	// Page numbers in the footer of every printed page.
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: XLSXFooter}); err != nil {
 		return err
 	}
 	// Repeat the header row on every printed page.

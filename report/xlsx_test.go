@@ -180,3 +180,17 @@ func TestXLSXReadBack(t *testing.T) {
 		t.Errorf("unassigned label = %q", get(SheetUnassigned, "A9"))
 	}
 }
+
+// Every sheet is printed with the document-number line and page numbers.
+func TestXLSXDocumentNumberAndPageNumbers(t *testing.T) {
+	f := openXLSX(t, fixture(t))
+	for _, sheet := range f.GetSheetList() {
+		hf, err := f.GetHeaderFooter(sheet)
+		if err != nil || hf == nil || hf.OddFooter != XLSXFooter {
+			t.Errorf("%s: footer %+v, %v; want page numbers", sheet, hf, err)
+		}
+		if v, _ := f.GetCellValue(sheet, "A2"); v != DocNumberLine {
+			t.Errorf("%s: A2 = %q, want %q", sheet, v, DocNumberLine)
+		}
+	}
+}

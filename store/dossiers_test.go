@@ -35,8 +35,9 @@ func TestRoundTripEveryModel(t *testing.T) {
 				Phone: "0912345678", Email: "hang@example.vn", Active: true},
 			{Code: "ld01", Name: "Trần Văn Đức", UnitCode: "T", Role: models.RoleLeader, Active: false},
 		}
-		procs := []models.Procedure{{Code: "1.001", Name: "Cấp bản sao trích lục hộ tịch", Field: "Hộ tịch", LimitDays: 0},
-			{Code: "2.002", Name: "Đăng ký khai sinh", Field: "Hộ tịch", LimitDays: 3}}
+		procs := []models.Procedure{{Code: "1.001", Name: "Cấp bản sao trích lục hộ tịch", Field: "Hộ tịch", LimitDays: 0,
+			LimitUnit: models.UnitWorkingDays, CutoffMinute: 16*60 + 30, HasCutoff: true},
+			{Code: "2.002", Name: "Đăng ký khai sinh", Field: "Hộ tịch", LimitDays: 3, LimitUnit: models.UnitCalendarDays}}
 		hols := []models.Holiday{{Date: models.NewDate(2026, 2, 16), Kind: models.DayOff, Name: "Tết Nguyên Đán", Source: "9441/TB-BNV"},
 			{Date: models.NewDate(2026, 1, 3), Kind: models.DayWorking, Name: "Làm bù"}}
 		full := models.Dossier{

@@ -395,14 +395,14 @@ func (im *Import) WriteUnits(ctx context.Context, units []models.Unit) (models.I
 	for i, u := range units {
 		rows[i] = unitRow{Code: models.NFC(u.Code), Name: models.NFC(u.Name), Level: models.NFC(u.Level),
 			ParentCode: models.NFC(u.ParentCode), ValidFrom: civil(u.ValidFrom), ValidTo: civil(u.ValidTo),
-			SuccessorCode: models.NFC(u.SuccessorCode)}
+			SuccessorCode: models.NFC(u.SuccessorCode), PortalID: models.NFC(u.PortalID)}
 	}
 	return writeChanged(ctx, im, "units", rows, func(r *unitRow) string { return r.Code }, []string{"code"},
 		func(tx *gorm.DB, keys []string) (out []unitRow, err error) {
 			return out, tx.Where("code IN ?", keys).Find(&out).Error
 		},
 		func(a, b *unitRow) bool { return *a == *b },
-		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code"})
+		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code", "portal_id"})
 }
 
 // WriteOfficers stores officers by code (a new one is active). Call

@@ -18,13 +18,14 @@ type unitRow struct {
 	ValidFrom     civil
 	ValidTo       civil
 	SuccessorCode string
+	PortalID      string
 }
 
 func (unitRow) TableName() string { return "units" }
 
 func (r *unitRow) model() models.Unit {
 	return models.Unit{Code: r.Code, Name: r.Name, Level: r.Level, ParentCode: r.ParentCode,
-		ValidFrom: models.Date(r.ValidFrom), ValidTo: models.Date(r.ValidTo), SuccessorCode: r.SuccessorCode}
+		ValidFrom: models.Date(r.ValidFrom), ValidTo: models.Date(r.ValidTo), SuccessorCode: r.SuccessorCode, PortalID: r.PortalID}
 }
 
 type officerRow struct {
@@ -51,11 +52,11 @@ func (s *Store) UpsertUnits(ctx context.Context, units []models.Unit) error {
 	for i, u := range units {
 		rows[i] = unitRow{Code: models.NFC(u.Code), Name: models.NFC(u.Name), Level: models.NFC(u.Level),
 			ParentCode: models.NFC(u.ParentCode), ValidFrom: civil(u.ValidFrom), ValidTo: civil(u.ValidTo),
-			SuccessorCode: models.NFC(u.SuccessorCode)}
+			SuccessorCode: models.NFC(u.SuccessorCode), PortalID: models.NFC(u.PortalID)}
 	}
 	rows = dedupe(rows, func(r *unitRow) string { return r.Code })
 	return upsert(ctx, s, "units", rows, []string{"code"},
-		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code"})
+		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code", "portal_id"})
 }
 
 // Units returns every unit, by code.
@@ -67,7 +68,7 @@ func (s *Store) Units(ctx context.Context) ([]models.Unit, error) {
 	out := make([]models.Unit, len(rows))
 	for i, r := range rows {
 		out[i] = models.Unit{Code: r.Code, Name: r.Name, Level: r.Level, ParentCode: r.ParentCode,
-			ValidFrom: models.Date(r.ValidFrom), ValidTo: models.Date(r.ValidTo), SuccessorCode: r.SuccessorCode}
+			ValidFrom: models.Date(r.ValidFrom), ValidTo: models.Date(r.ValidTo), SuccessorCode: r.SuccessorCode, PortalID: r.PortalID}
 	}
 	return out, nil
 }

@@ -55,7 +55,7 @@ var importRoles = map[bot.Role]bool{models.RoleSecretariat: true, models.RoleAdm
 // kindNames are the kinds in Vietnamese, for the replies.
 var kindNames = map[ingest.Kind]string{
 	ingest.KindUnits: "đơn vị", ingest.KindOfficers: "cán bộ", ingest.KindDossiers: "hồ sơ",
-	ingest.KindSteps: "bước xử lý", ingest.KindHolidays: "ngày nghỉ",
+	ingest.KindSteps: "bước xử lý", ingest.KindHolidays: "ngày nghỉ", ingest.KindProcedures: "thủ tục",
 }
 
 // fileKindWords are folded words that name a kind inside a file name, most
@@ -69,6 +69,7 @@ var fileKindWords = []struct {
 	{"unit", ingest.KindUnits}, {"don vi", ingest.KindUnits}, {"donvi", ingest.KindUnits},
 	{"step", ingest.KindSteps}, {"buoc", ingest.KindSteps}, {"quy trinh", ingest.KindSteps},
 	{"holiday", ingest.KindHolidays}, {"ngay nghi", ingest.KindHolidays}, {"ngay le", ingest.KindHolidays},
+	{"procedure", ingest.KindProcedures}, {"thu tuc", ingest.KindProcedures}, {"tthc", ingest.KindProcedures},
 }
 
 // kindOf reads the kind from the caption's first word (or first two: "hồ
@@ -189,7 +190,7 @@ func importReply(f fmtr, name string, kind ingest.Kind, out ImportOutcome) (bot.
 	fmt.Fprintf(&b, "\n\nCác dòng lỗi (%s):", num(len(out.Errors)))
 	shown := 0
 	for _, e := range out.Errors {
-		line := "\n• " + f.esc(e.Error())
+		line := "\n• " + f.esc(e.Vietnamese())
 		// Keep within a caption; the CSV has every error.
 		if shown == maxChatErrors || utf8.RuneCountInString(b.String()+line) > captionLimit-80 {
 			break
@@ -218,6 +219,9 @@ func SummaryVN(s ingest.Summary) string {
 		num(s.Inserted), num(s.Updated), num(s.Unchanged), num(s.Rejected))
 	if s.Warnings > 0 {
 		out += ", cảnh báo " + num(s.Warnings)
+	}
+	if s.NoDeadline > 0 {
+		out += ", bước không có hạn xử lý " + num(s.NoDeadline)
 	}
 	return out
 }

@@ -108,6 +108,11 @@ func newEnv(t *testing.T, st *store.Store) *env {
 		SlowAfter: time.Minute})
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: e.clock,
 		BotUsername: tg.Username(), Import: e.doImport,
+		Reconcile: func(_ context.Context, y int, m time.Month) (*report.Reconciliation, error) {
+			p, n := 12, 10
+			return &report.Reconciliation{Year: y, Month: m, Lines: []report.ReconcileLine{{PortalID: "P1", UnitName: "UBND xã Một",
+				Ours: &models.Counts{InScope: 12, OnTime766: 11}, Theirs: &models.PortalProgress{Received: &p, OnTime: &n}}}}, nil
+		},
 		Download: func(ctx context.Context, _, fileID string) (io.ReadCloser, error) { return tg.Download(ctx, fileID) },
 		Reports:  &report.Reports{Store: st, Clock: e.clock, Options: report.Options{Location: e.rules.Cal.Location()}}})
 	runCtx, cancel := context.WithCancel(ctx)

@@ -49,6 +49,9 @@ type Deps struct {
 	BotUsername string // for deep links in /maketnoi; "" prints the /start form only
 	Logger      *slog.Logger
 	Broadcaster Broadcaster // /guibaocao; nil: not available
+	// Reconcile holds a month's figures against the national portal's
+	// (/doisoat); nil: not available.
+	Reconcile func(ctx context.Context, year int, month time.Month) (*report.Reconciliation, error)
 	// Download opens a file sent to the bot (Telegram: getFile through the
 	// configured endpoint). Nil: files are not downloaded.
 	Download func(ctx context.Context, platform, fileID string) (io.ReadCloser, error)
@@ -81,6 +84,7 @@ func Register(r *bot.Router, d Deps) {
 	r.Handle("xephang", h.ranking)
 	r.Handle("baocao", h.report)
 	r.Handle("guibaocao", h.broadcast)
+	r.Handle("doisoat", h.reconcile)
 }
 
 // fmtr renders for one request: HTML on Telegram, plain text elsewhere.

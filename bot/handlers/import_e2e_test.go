@@ -134,7 +134,7 @@ func TestChatImport(t *testing.T) {
 				}
 			}
 			file := string(r.FileData)
-			for _, want := range []string{"\ufeffTệp,Dòng,Cột", "dossiers.csv,118,Ngày hẹn trả,due_at,31/02/2026,is not a date", "dossiers.csv,240,"} {
+			for _, want := range []string{"\ufeffTệp,Dòng,Cột", "dossiers.csv,118,Ngày hẹn trả,due_at,31/02/2026,\"không phải là ngày", "dossiers.csv,240,"} {
 				if !strings.Contains(file, want) {
 					t.Errorf("error file lacks %q:\n%s", want, file)
 				}

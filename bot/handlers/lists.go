@@ -161,12 +161,12 @@ type itemOptions struct{ officer, unit, applicant bool }
 
 func officerName(officers map[string]models.Officer, code string) string {
 	if code == "" {
-		return "Chưa phân công cán bộ"
+		return models.LabelUnassigned
 	}
 	if o, ok := officers[code]; ok {
 		return o.Name
 	}
-	return code
+	return models.UnknownAccount(code)
 }
 
 // item renders one dossier of a list, at most about 300 characters.
@@ -182,7 +182,7 @@ func (h *handlers) item(ctx context.Context, f fmtr, n int, d *models.Dossier, o
 		b.WriteString(" · CB: " + f.esc(short(officerName(officers, d.HandlerCode), 40)))
 	}
 	if opt.applicant && d.ApplicantName != "" {
-		b.WriteString("\n   Người nộp: " + f.esc(short(d.ApplicantName, 50)))
+		b.WriteString("\n   " + models.LabelApplicant + ": " + f.esc(short(d.ApplicantName, 50)))
 	}
 	b.WriteString("\n")
 	return b.String()
@@ -320,7 +320,7 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 	fmt.Fprintf(&b, "Đơn vị: %s\n", f.esc(h.unitName(ctx, d.UnitCode)))
 	fmt.Fprintf(&b, "Cán bộ xử lý: %s\n", f.esc(officerName(officers, d.HandlerCode)))
 	if q.Update.ChatType == bot.ChatPrivate && d.HandlerCode == q.Person.OfficerCode && d.ApplicantName != "" {
-		fmt.Fprintf(&b, "Người nộp: %s\n", f.esc(d.ApplicantName))
+		fmt.Fprintf(&b, "%s: %s\n", models.LabelApplicant, f.esc(d.ApplicantName))
 	}
 	fmt.Fprintf(&b, "Tiếp nhận: %s · Hạn giải quyết: %s\n", f.date(d.ReceivedAt), f.date(d.DueAt))
 	c := h.Rules.Classify(&d, now)
@@ -342,24 +342,31 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 	}
 	if len(steps) > 0 {
 		b.WriteString("\n" + f.b("Các bước xử lý:") + "\n")
+		// Each step against its effective deadline (the dossier's when the
+		// step has none), as the officers' figures judge it.
+		judged := map[int]models.Responsibility{}
+		for _, r := range h.Rules.Responsible(&d, steps, now) {
+			judged[r.StepSeq] = r
+		}
 		for _, s := range steps {
 			name := s.Name
 			if name == "" {
 				name = "Bước " + strconv.Itoa(s.Seq)
 			}
+			r := judged[s.Seq]
 			done := "đang xử lý"
 			if !s.FinishedAt.IsZero() {
 				done = "xong " + f.date(s.FinishedAt)
-				if !s.DueAt.IsZero() && s.FinishedAt.After(h.Rules.EffectiveDeadline(&d, s.DueAt)) {
-					done += " (trễ hạn)"
-				}
 			}
-			sdl := s.DueAt
-			if e := h.Rules.EffectiveDeadline(&d, s.DueAt); !s.DueAt.IsZero() && e.Before(models.Forever) {
-				sdl = e
+			if r.Late || r.Overdue {
+				done += " — ⏰ " + models.LabelStepLate
 			}
-			fmt.Fprintf(&b, "%d. %s — %s: hạn %s, %s\n", s.Seq, f.esc(name), f.esc(officerName(officers, s.OfficerCode)),
-				f.date(sdl), f.esc(done))
+			due := "hạn " + f.date(h.Rules.EffectiveDeadline(&d, s.DueAt))
+			if s.DueAt.IsZero() {
+				due = "không có hạn riêng (theo hạn hồ sơ " + f.date(c.Deadline) + ")"
+			}
+			fmt.Fprintf(&b, "%d. %s — %s: %s, %s\n", s.Seq, f.esc(name), f.esc(officerName(officers, s.OfficerCode)),
+				due, f.esc(done))
 		}
 	}
 	return f.reply(strings.TrimRight(b.String(), "\n")), nil

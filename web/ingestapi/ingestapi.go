@@ -63,6 +63,7 @@ type Response struct {
 	Rejected    int        `json:"rejected"`
 	Warnings    int        `json:"warnings"`
 	Unassigned  int        `json:"unassigned"`
+	NoDeadline  int        `json:"steps_without_deadline,omitempty"`
 	Stored      bool       `json:"stored"`
 	DryRun      bool       `json:"dry_run,omitempty"`
 	Summary     string     `json:"summary,omitempty"`
@@ -224,7 +225,7 @@ func response(kind ingest.Kind, res ingest.Result, dryRun bool) Response {
 	}
 	out := Response{
 		Kind: string(kind), Inserted: res.Inserted, Updated: res.Updated, Unchanged: res.Unchanged,
-		Rejected: res.Rejected, Warnings: res.Summary.Warnings, Unassigned: res.Unassigned, Stored: res.Stored,
+		Rejected: res.Rejected, Warnings: res.Summary.Warnings, Unassigned: res.Unassigned, NoDeadline: res.NoDeadline, Stored: res.Stored,
 		DryRun: dryRun, Summary: res.Summary.String(), Errors: []RowError{}, ErrorsTotal: len(res.Errors),
 		WarningList: res.Warnings,
 	}
@@ -232,7 +233,7 @@ func response(kind ingest.Kind, res ingest.Result, dryRun bool) Response {
 		if i == MaxErrors {
 			break
 		}
-		out.Errors = append(out.Errors, RowError{Line: e.Line, Field: e.Field, Value: e.Value, Reason: e.Reason, Message: e.Error()})
+		out.Errors = append(out.Errors, RowError{Line: e.Line, Field: e.Field, Value: e.Value, Reason: e.Reason, Message: e.Vietnamese()})
 	}
 	return out
 }
