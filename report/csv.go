@@ -8,7 +8,7 @@ import (
 
 // UnitHeaders are the Vietnamese column names of the units table (CSV, XLSX).
 var UnitHeaders = []string{
-	"Hạng", "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Hồ sơ trong kỳ", "Tiếp nhận mới",
+	"Hạng", "Xếp hạng trong", "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Hồ sơ trong kỳ", "Tiếp nhận mới",
 	"Trước hạn", "Đúng hạn", "Trễ hạn", "Trễ trên hệ thống", "Đang giải quyết trong hạn",
 	"Đang giải quyết quá hạn", "Tạm dừng", "Tỷ lệ đúng hạn", "Điểm 766 (thang 20)",
 }
@@ -35,12 +35,8 @@ func RenderCSV(w io.Writer, r *Report) error {
 	rows := [][]string{UnitHeaders}
 	for _, u := range r.Units {
 		c := u.Counts
-		rank := ""
-		if u.Rank > 0 {
-			rank = strconv.Itoa(u.Rank)
-		}
 		rows = append(rows, []string{
-			rank, u.Code, u.Name, u.Parent, itoa(c.InScope), itoa(c.Received),
+			u.RankLabel(), u.Group, u.Code, u.Name, u.Parent, itoa(c.InScope), itoa(c.Received),
 			itoa(c.FinishedEarly), itoa(c.FinishedOnTime), itoa(c.FinishedLate), itoa(c.LateOnSystem),
 			itoa(c.OpenInTime), itoa(c.OpenOverdue), itoa(c.Paused),
 			ftoa(c.OnTimeRate() * 100), ftoa(c.Score766()),
@@ -53,7 +49,7 @@ func RenderCSV(w io.Writer, r *Report) error {
 			itoa(o.OverdueOpen), ftoa(o.OnTimeRate() * 100),
 		})
 	}
-	rows = append(rows, []string{}, []string{UnassignedLabel, itoa(r.Unassigned)})
+	rows = append(rows, []string{}, []string{UnassignedLabel, itoa(r.Unassigned)}, []string{TieBreak})
 	for _, row := range rows {
 		if len(row) == 0 {
 			// encoding/csv writes an empty record as a blank line.

@@ -45,14 +45,14 @@ type htmlView struct {
 	Issuer, IssuerUpper, National, Motto, DateLine, Title, Month string
 	Total                                                        map[string]string
 	Units, Officers                                              htmlTable
-	Unassigned, UnassignedLabel                                  string
+	Unassigned, UnassignedLabel, TieBreak                        string
 	Bars                                                         []htmlBar
 	ChartHeight                                                  int
 }
 
 // The page's columns: the figures a reader looks for first come first.
 var (
-	htmlUnitHeaders = []string{"Hạng", "Đơn vị", "Điểm 766", "Tỷ lệ đúng hạn", "Quá hạn", "Hồ sơ trong kỳ",
+	htmlUnitHeaders = []string{"Hạng", "Xếp hạng trong", "Đơn vị", "Điểm 766", "Tỷ lệ đúng hạn", "Quá hạn", "Hồ sơ trong kỳ",
 		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", "Trễ hạn", "Trễ trên hệ thống", "Đang giải quyết trong hạn",
 		"Đang giải quyết quá hạn", "Tạm dừng", "Mã đơn vị"}
 	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", "Trễ hạn", "Trễ trên hệ thống",
@@ -95,23 +95,20 @@ func RenderHTML(w io.Writer, r *Report) error {
 			"score": fmtScore(t.Score766()), "rate": fmtRate(t.OnTimeRate()), "received": fmtInt(t.Received),
 			"inscope": fmtInt(t.InScope), "overdue": fmtInt(t.Overdue()), "finished": fmtInt(t.Finished()),
 		},
-		Unassigned: fmtInt(r.Unassigned), UnassignedLabel: UnassignedLabel,
+		Unassigned: fmtInt(r.Unassigned), UnassignedLabel: UnassignedLabel, TieBreak: TieBreak,
 		Units:    htmlTable{Headers: htmlUnitHeaders},
 		Officers: htmlTable{Headers: htmlOfficerHeaders},
 	}
 	for _, u := range r.Units {
 		c := u.Counts
-		rank := ""
-		if u.Rank > 0 {
-			rank = fmt.Sprint(u.Rank)
-		}
-		row := htmlRow{Top: u.Depth == 0, Cells: cells(htmlUnitHeaders, rank, u.Name, fmtScore(c.Score766()),
+		row := htmlRow{Top: u.Depth == 0, Cells: cells(htmlUnitHeaders, u.RankLabel(), u.Group, u.Name, fmtScore(c.Score766()),
 			fmtRate(c.OnTimeRate()), fmtInt(c.Overdue()), fmtInt(c.InScope), fmtInt(c.Received),
 			fmtInt(c.FinishedEarly), fmtInt(c.FinishedOnTime), fmtInt(c.FinishedLate), fmtInt(c.LateOnSystem),
 			fmtInt(c.OpenInTime), fmtInt(c.OpenOverdue), fmtInt(c.Paused), u.Code)}
-		row.Cells[1].Name, row.Cells[1].Indent = true, u.Depth
-		row.Cells[2].Trend = u.ScoreTrend().Arrow()
-		row.Cells[3].Trend, row.Cells[3].Class = u.RateTrend().Arrow(), rateClass(c.OnTimeRate())
+		row.Cells[1].Class = "left"
+		row.Cells[2].Name = true
+		row.Cells[3].Trend = u.ScoreTrend().Arrow()
+		row.Cells[4].Trend, row.Cells[4].Class = u.RateTrend().Arrow(), rateClass(c.OnTimeRate())
 		v.Units.Rows = append(v.Units.Rows, row)
 	}
 	for i, o := range r.Officers {
@@ -124,7 +121,7 @@ func RenderHTML(w io.Writer, r *Report) error {
 	for i, u := range chartUnits(r) {
 		rate := u.Counts.OnTimeRate()
 		b := htmlBar{
-			Name: u.Name, Value: strings.TrimSpace(fmtRate(rate) + " · 766: " + fmtScore(u.Counts.Score766()) + " " + u.ScoreTrend().Arrow()),
+			Name: chartLabel(u), Value: strings.TrimSpace(fmtRate(rate) + " · 766: " + fmtScore(u.Counts.Score766()) + " " + u.ScoreTrend().Arrow()),
 			Y: i * rowH, TextY: i*rowH + 18, BarY: i*rowH + 26, Width: rate * 100, Color: hexColor(rate),
 			ValueInside: rate >= 0.55,
 		}

@@ -107,14 +107,27 @@ func textLines(r *Report, opt TextOptions) []string {
 			fmtScore(t.Score766()), fmtRate(t.OnTimeRate()), fmtInt(t.Received), fmtInt(t.Finished()), fmtInt(t.Overdue()))))
 	}
 
-	ranked := r.Ranked()
-	add("")
-	add("%s", bold(esc("Xếp hạng đơn vị (điểm 766 trên thang 20):")))
-	if len(ranked) == 0 {
-		add("%s", esc("Không có đơn vị nào."))
+	groups := r.TopGroups()
+	ranked := 0
+	for _, g := range groups {
+		if g.Ranked() == 0 {
+			continue
+		}
+		ranked += g.Ranked()
+		add("")
+		add("%s", bold(esc(fmt.Sprintf("Xếp hạng %s (điểm 766 trên thang 20):", g.Label))))
+		for _, u := range g.Rows {
+			if u.Rank > 0 {
+				add("%s", esc(UnitLine(u)))
+			}
+		}
 	}
-	for _, u := range ranked {
-		add("%s", esc(UnitLine(u)))
+	if ranked == 0 {
+		add("")
+		add("%s", bold(esc("Xếp hạng đơn vị (điểm 766 trên thang 20):")))
+		add("%s", esc("Không có đơn vị nào."))
+	} else {
+		add("%s", esc(TieBreak))
 	}
 
 	add("")
@@ -133,7 +146,8 @@ func textLines(r *Report, opt TextOptions) []string {
 }
 
 // UnitLine is a unit's chat line, e.g.
-// "1. UBND xã Tân Lập — 766: 18,6/20 ▲ · đúng hạn 93,0% ▼ · quá hạn 3".
+// "1. UBND xã Tân Lập — 766: 18,6/20 ▲ · đúng hạn 93,0% ▼ · quá hạn 3"
+// ("2=. …" for a tie).
 func UnitLine(u UnitRow) string {
 	score := "766: " + fmtScore(u.Counts.Score766()) + "/20"
 	if a := u.ScoreTrend().Arrow(); a != "" {
@@ -143,7 +157,7 @@ func UnitLine(u UnitRow) string {
 	if a := u.RateTrend().Arrow(); a != "" {
 		rate += " " + a
 	}
-	return fmt.Sprintf("%d. %s — %s · %s · quá hạn %s", u.Rank, u.Name, score, rate, fmtInt(u.Counts.Overdue()))
+	return fmt.Sprintf("%s. %s — %s · %s · quá hạn %s", u.RankLabel(), u.Name, score, rate, fmtInt(u.Counts.Overdue()))
 }
 
 // OfficerLine is a slow officer's chat line without its number.

@@ -62,12 +62,6 @@ func newTree(units []models.Unit) (*tree, error) {
 			seen[c] = true
 		}
 	}
-	byName := func(a, b *node) int {
-		if c := strings.Compare(models.Fold(a.unit.Name), models.Fold(b.unit.Name)); c != 0 {
-			return c
-		}
-		return strings.Compare(a.unit.Code, b.unit.Code)
-	}
 	for _, n := range t.all {
 		slices.SortFunc(n.children, byName)
 	}

@@ -39,7 +39,7 @@ func (h *handlers) scopeFor(ctx context.Context, q *bot.Request, unit string) (l
 		if u, ok := tree.Get(root); ok {
 			name = u.Name
 		}
-		units := tree.Descendants(root)
+		units := tree.Scope(root)
 		if units == nil {
 			units = []string{root}
 		}
@@ -48,7 +48,7 @@ func (h *handlers) scopeFor(ctx context.Context, q *bot.Request, unit string) (l
 	if q.Group != nil {
 		root := q.Group.UnitCode
 		if unit != "" {
-			if !tree.Contains(root, unit) {
+			if !tree.Covers(root, unit) {
 				return listScope{}, unitNotFound(unit)
 			}
 			root = unit
@@ -346,7 +346,7 @@ func (h *handlers) canSee(ctx context.Context, q *bot.Request, d *models.Dossier
 		if err != nil {
 			return false, err
 		}
-		return t.Contains(q.Group.UnitCode, d.UnitCode), nil
+		return t.Covers(q.Group.UnitCode, d.UnitCode), nil
 	}
 	if q.Role == models.RoleOfficer {
 		if d.HandlerCode == q.Person.OfficerCode {
