@@ -24,7 +24,7 @@ const (
 	sharePostal     = 0.05
 	shareHistory    = 0.10 // received before the 2025 reform (when the recent months start after it)
 	shareStuck      = 0.03 // of those: still open now, in the old unit's code
-	unknownEvery    = 293 // one dossier in this many has a handler dondoc does not know
+	unknownEvery    = 293  // one dossier in this many has a handler dondoc does not know
 )
 
 type outcome uint8
