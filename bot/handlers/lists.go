@@ -175,7 +175,7 @@ func (h *handlers) item(ctx context.Context, f fmtr, n int, d *models.Dossier, o
 	fmt.Fprintf(&b, "%d. %s — %s\n   %s · hạn %s", n, f.code(d.Code), f.esc(short(d.ProcedureName, 70)),
 		f.esc(standing(h.Rules.Classify(d, now))), f.date(d.DueAt))
 	if opt.unit {
-		b.WriteString(" · " + f.esc(short(h.unitName(ctx, d.UnitCode), 40)))
+		b.WriteString(" · " + f.esc(short(h.currentUnitName(ctx, d.UnitCode), 40)))
 	}
 	if opt.officer {
 		b.WriteString(" · CB: " + f.esc(short(officerName(officers, d.HandlerCode), 40)))
@@ -299,7 +299,7 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 	if d.Field != "" {
 		fmt.Fprintf(&b, "Lĩnh vực: %s\n", f.esc(d.Field))
 	}
-	fmt.Fprintf(&b, "Đơn vị: %s\n", f.esc(h.unitName(ctx, d.UnitCode)))
+	fmt.Fprintf(&b, "Đơn vị: %s\n", f.esc(h.unitHistoryName(ctx, d.UnitCode)))
 	fmt.Fprintf(&b, "Cán bộ xử lý: %s\n", f.esc(officerName(officers, d.HandlerCode)))
 	if q.Update.ChatType == bot.ChatPrivate && d.HandlerCode == q.Person.OfficerCode && d.ApplicantName != "" {
 		fmt.Fprintf(&b, "Người nộp: %s\n", f.esc(d.ApplicantName))
