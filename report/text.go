@@ -110,8 +110,8 @@ func textLines(r *Report, opt TextOptions) []string {
 	groups := r.TopGroups()
 	ranked := 0
 	for _, g := range groups {
-		if g.Ranked() == 0 {
-			continue
+		if g.Ranked() == 0 || (len(g.Rows) == 1 && g.Rows[0].Code == r.Scope) {
+			continue // a unit with no sub-units is not ranked against itself
 		}
 		ranked += g.Ranked()
 		add("")
