@@ -162,7 +162,7 @@ func secretariatOf(tree *models.UnitTree, d *sample.Data) string {
 	return best
 }
 
-// seed writes the sample district as the provincial system's CSV exports
+// seed writes the sample province as the provincial system's CSV exports
 // (Vietnamese headers, dd/MM/yyyy HH:mm:ss, status names) and imports them
 // the way the secretariat does, printing each file's summary line.
 func seed(ctx context.Context, a *app, st *store.Store, now time.Time, cal *models.Calendar) error {
