@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -131,6 +132,12 @@ func TestScopeAcrossTheMerger(t *testing.T) {
 			if got := open(root); !slices.Equal(got, want) {
 				t.Errorf("open dossiers in the scope of %s = %v, want %v", root, got, want)
 			}
+		}
+		if codes, err := s.UnitScope(ctx, "X1"); err != nil || !slices.Equal(codes, tree.Scope("X1")) || !slices.Contains(codes, "XB") {
+			t.Errorf("UnitScope(X1) = %v, %v", codes, err)
+		}
+		if _, err := s.UnitScope(ctx, "nope"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("UnitScope(unknown) err = %v", err)
 		}
 		ds, total, err := s.OpenDossiers(ctx, store.OpenQuery{Units: tree.Scope("X1"), Limit: 10})
 		if err != nil || total != 1 || ds[0].Code != "XA-2" {
