@@ -59,7 +59,7 @@ func runUnits(ctx context.Context, a *app, args []string) error {
 	}
 	f, err := os.OpenFile(*out, flags, 0o644)
 	if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("Tệp %s đã có; dùng --force để ghi đè: %w", *out, err)
+		return fmt.Errorf("units: tệp %s đã có, dùng --force để ghi đè: %w", *out, err)
 	}
 	if err != nil {
 		return fmt.Errorf("units: %w", err)

@@ -104,11 +104,3 @@ func (n *node) shownChildren() []*node {
 	}
 	return out
 }
-
-// walk visits the shown sub-tree depth-first, siblings by name.
-func (n *node) walk(depth int, visit func(*node, int)) {
-	visit(n, depth)
-	for _, c := range n.shownChildren() {
-		c.walk(depth+1, visit)
-	}
-}

@@ -75,9 +75,10 @@ type subSpec struct {
 	succ string
 }
 
-// provinceSubs are the province's bodies and Sở of 2025 (Decree
-// 45/2025/NĐ-CP: 14 Sở in most provinces), with the Sở merged on
-// 1 March 2025 kept as history.
+// provinceSubs are the province's bodies and the Sở of the 2025
+// reorganisation (Decree 45/2025/NĐ-CP), the provincial police (which
+// issues criminal-record certificates), and the Sở merged on 1 March 2025
+// kept as history.
 var provinceSubs = []subSpec{
 	{kindProvOffice, "VP", "Văn phòng UBND tỉnh %s", "so", 0, ""},
 	{kindProvOneStop, "TTPVHCC", "Trung tâm Phục vụ hành chính công tỉnh %s", "so", 0, ""},
