@@ -20,7 +20,7 @@ import (
 	"github.com/dondoc/dondoc/config"
 )
 
-// Exit statuses.
+// Exit statuses (remind and broadcast add exitQueued, 4).
 const (
 	exitOK      = 0
 	exitFailure = 1
@@ -116,9 +116,15 @@ func register(name, summary string, run func(ctx context.Context, a *app, args [
 
 // Run runs the subcommand args[0] with args[1:] and returns the exit
 // status: 0 done, 1 failure, 2 usage or configuration error (or the
-// subcommand's own status). getenv is the whole environment: main merges
-// ./.env into it once before calling Run; nothing here reads .env again.
+// subcommand's own status: 4 from remind and broadcast with messages still
+// queued). getenv is the whole environment: main merges ./.env into it
+// once before calling Run; nothing here reads .env again.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(ctx, args, getenv, stdin, stdout, stderr, clockwork.NewRealClock())
+}
+
+// run is Run with the wall clock given (tests drive a fake one).
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, wall clockwork.Clock) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout)
 		if len(args) == 0 {
@@ -138,7 +144,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitUsage
 	}
 	a := &app{cfg: cfg, log: newLogger(cfg, stderr), getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
-		clk: cfg.Clock(), wallClk: clockwork.NewRealClock()}
+		clk: cfg.Clock(), wallClk: wall}
 	if err := cmd.run(ctx, a, args[1:]); err != nil {
 		var ue *usageError
 		var ee *exitError

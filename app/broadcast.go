@@ -10,22 +10,29 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
 )
 
 func init() {
-	register("broadcast", "gửi kết quả tháng tới các nhóm đơn vị (--month YYYY-MM, --dry-run)", runBroadcast)
+	register("broadcast", "gửi kết quả tháng tới các nhóm đơn vị (--month YYYY-MM, --wait 10m, --dry-run)", runBroadcast)
 }
 
-// runBroadcast is dondoc broadcast --month YYYY-MM [--dry-run]: the month's
-// results to every bound unit group (text, chart, workbook). A month
-// already broadcast to a group is not sent to it again.
+// runBroadcast is dondoc broadcast --month YYYY-MM [--wait D] [--dry-run]:
+// the month's results to every bound unit group (text, chart, workbook). A
+// month already broadcast to a group is not sent to it again. Like remind
+// it waits out rate limits for at most --wait and exits 0 only when every
+// message of the month was sent, 4 when some are still queued.
 func runBroadcast(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
 	month := fs.String("month", "", "the month, YYYY-MM (required)")
 	dry := fs.Bool("dry-run", false, "print each group and message; send and record nothing")
+	wait := fs.Duration("wait", defaultWait, "how long to wait out rate limits and retries before exiting 4 with messages still queued")
 	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
 		return err
+	}
+	if *wait < 0 {
+		return usagef("--wait must not be negative")
 	}
 	year, mon, err := parseMonthArg(*month)
 	if err != nil {
@@ -54,7 +61,8 @@ func runBroadcast(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := deps.Broadcast(ctx, year, mon, "")
+	period := fmt.Sprintf("%04d-%02d", year, int(mon))
+	n, err := deps.Broadcast(ctx, year, mon, period)
 	if err != nil {
 		return err
 	}
@@ -63,7 +71,7 @@ func runBroadcast(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "Tháng %02d/%04d: %d tin mới vào hàng đợi.\n", int(mon), year, n)
-	return drainOutbox(ctx, a, st, channels)
+	return deliverScope(ctx, a, st, channels, scope{jobs: []string{models.JobMonthly}, period: period}, *wait)
 }
 
 // chatBroadcaster is /guibaocao's way to the monthly broadcast: the same

@@ -30,7 +30,7 @@ func chatImport(a *app, st *store.Store) func(ctx context.Context, req handlers.
 		if err != nil {
 			return handlers.ImportOutcome{}, err
 		}
-		r, err := ingest.Open(req.Path, ingest.Options{Kind: req.Kind, Format: format, Location: a.cfg.Location, Name: req.FileName})
+		r, err := ingest.Open(req.Path, ingest.Options{Kind: req.Kind, Format: format, Location: a.cfg.Location, Name: req.FileName, Limits: ingest.Limits(a.cfg.IngestLimits)})
 		if err != nil {
 			return handlers.ImportOutcome{}, err
 		}
@@ -51,7 +51,7 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 	}
 	rules := rulesFor(a, cal)
 	clock := a.clock().Now
-	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log})
+	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log, EchoChars: a.cfg.ChatEchoChars})
 	handlers.Register(r, handlers.Deps{
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
 		Reports:     &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: a.cfg.Location}},

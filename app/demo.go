@@ -182,7 +182,7 @@ func seed(ctx context.Context, a *app, st *store.Store, now time.Time, cal *mode
 		{ingest.KindUnits, files.Units}, {ingest.KindOfficers, files.Officers},
 		{ingest.KindDossiers, files.Dossiers}, {ingest.KindSteps, files.Steps},
 	} {
-		r, err := ingest.Open(f.file.Path, ingest.Options{Kind: f.kind, Location: a.cfg.Location, Name: f.file.Name})
+		r, err := ingest.Open(f.file.Path, ingest.Options{Kind: f.kind, Location: a.cfg.Location, Name: f.file.Name, Limits: ingest.Limits(a.cfg.IngestLimits)})
 		if err != nil {
 			return err
 		}

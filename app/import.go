@@ -101,7 +101,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	defer s.Close()
 
-	opt := ingest.Options{Kind: kind, Sheet: *sheet, Location: a.cfg.Location, Name: filepath.Base(path)}
+	opt := ingest.Options{Kind: kind, Sheet: *sheet, Location: a.cfg.Location, Name: filepath.Base(path), Limits: ingest.Limits(a.cfg.IngestLimits)}
 	prog := newProgress(a, filepath.Base(path))
 	var r *ingest.Reader
 	if format == ingest.FormatXLSX {

@@ -12,24 +12,31 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/scheduler"
-	"github.com/dondoc/dondoc/store"
 )
 
 func init() {
-	register("remind", "chạy ngay việc nhắc hồ sơ buổi sáng (--date YYYY-MM-DD, --dry-run để xem trước)", runRemind)
+	register("remind", "chạy ngay việc nhắc hồ sơ buổi sáng (--date YYYY-MM-DD, --wait 10m, --dry-run để xem trước)", runRemind)
 }
 
-// runRemind is dondoc remind [--date YYYY-MM-DD] [--dry-run]: the digest
-// job once, for the day given (default today). It records the run like the
-// scheduler (a day already run is not run again), enqueues the messages
-// and, when a chat platform is configured, delivers the outbox. --dry-run
-// prints each recipient and message, sending and recording nothing.
+// runRemind is dondoc remind [--date YYYY-MM-DD] [--wait D] [--dry-run]:
+// the digest job once, for the day given (default today). It records the
+// run like the scheduler (a day already run is not run again), enqueues the
+// messages and delivers the outbox, waiting out retry_after and backoffs
+// for at most --wait (default 10 minutes). It exits 0 when every message
+// of the day (digests and secretariat lists) was sent, 4 when some are
+// still queued, 1 when some could never be sent; each time it names the
+// recipients left. --dry-run prints each recipient and message, sending
+// and recording nothing.
 func runRemind(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
 	date := fs.String("date", "", "the day to remind for, YYYY-MM-DD (default: today)")
 	dry := fs.Bool("dry-run", false, "print each recipient and message; send and record nothing")
+	wait := fs.Duration("wait", defaultWait, "how long to wait out rate limits and retries before exiting 4 with messages still queued")
 	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
 		return err
+	}
+	if *wait < 0 {
+		return usagef("--wait must not be negative")
 	}
 	now := a.clock().Now()
 	day := models.DateOf(now, a.cfg.Location)
@@ -95,7 +102,7 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 	} else {
 		fmt.Fprintf(a.stdout, "Ngày %s: %d tin nhắc việc, %d tin mới vào hàng đợi.\n", day.VN(), stats.messages, stats.enqueued)
 	}
-	return drainOutbox(ctx, a, st, channels)
+	return deliverScope(ctx, a, st, channels, scope{jobs: []string{models.JobDigest, models.JobSecretariat}, period: day.String()}, *wait)
 }
 
 // chatChannels connects the configured chat platforms.
@@ -125,26 +132,4 @@ func channelNames(channels map[string]notify.Channel) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// drainOutbox delivers what is due in the outbox (a running dondoc serve
-// may deliver beside it: claims never overlap).
-func drainOutbox(ctx context.Context, a *app, st *store.Store, channels map[string]notify.Channel) error {
-	if len(channels) == 0 {
-		return nil
-	}
-	disp, err := newDispatcher(a, st, channels)
-	if err != nil {
-		return err
-	}
-	if err := disp.Drain(ctx); err != nil {
-		return err
-	}
-	counts, err := st.OutboxCounts(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "Hàng đợi: %d đã gửi, %d đang chờ, %d không gửi được.\n",
-		counts[notify.StatusSent], counts[notify.StatusPending], counts[notify.StatusFailed])
-	return nil
 }

@@ -23,6 +23,7 @@ func runSample(ctx context.Context, a *app, args []string) error {
 	units := fs.Int("units", 0, "number of commune-level units of 2026: xã, phường, đặc khu (0: 10, or 100 from 100000 dossiers; more than 15: every Sở)")
 	seed := fs.Int64("seed", sample.DistrictSeed, "random seed; the same seed gives the same files")
 	months := fs.Int("months", sample.DefaultMonths, "months of history before now")
+	timing := fs.Bool("step-timing", false, "realistic step timing: durations by procedure, unit, officer and queue (for dondoc risk)")
 	out := fs.String("out", "", "directory to write units.csv, officers.csv, dossiers.csv, steps.csv (required)")
 	if done, err := parseFlags(a, fs, args, -1); done || err != nil {
 		return err
@@ -50,7 +51,7 @@ func runSample(ctx context.Context, a *app, args []string) error {
 	now := a.clock().Now()
 	cfg := sample.Config{
 		Seed: *seed, Now: now, Months: *months, Dossiers: *dossiers, Officers: *officers, Units: *units,
-		Location: cal.Location(), Calendar: cal,
+		Location: cal.Location(), Calendar: cal, StepTiming: *timing,
 	}
 	start := a.wall().Now()
 	files, err := sample.WriteExports(*out, cfg)

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/web"
 	"github.com/dondoc/dondoc/web/ingestapi"
@@ -55,7 +56,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	pages.Mount(srv)
 	srv.Handle("POST /api/v1/import/{kind}", ingestapi.NewImportHandler(ingestapi.Options{
-		Store: st, Token: a.cfg.IngestToken, Location: a.cfg.Location, Now: a.clock().Now, Log: a.log}))
+		Store: st, Token: a.cfg.IngestToken, Location: a.cfg.Location, Now: a.clock().Now, Log: a.log,
+		MaxBytes: a.cfg.IngestMaxBodyBytes, Limits: ingest.Limits(a.cfg.IngestLimits)}))
 
 	channels := map[string]notify.Channel{}
 	waitChat := func() {}

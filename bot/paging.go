@@ -5,8 +5,115 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
+
+// TruncMarker ends a reply, or a page of one, cut to fit its platform.
+const TruncMarker = "… (đã rút gọn)"
+
+// DefaultEchoChars is how much of a user's own text a reply repeats when
+// Config.EchoChars is 0 (CHAT_ECHO_CHARS).
+const DefaultEchoChars = 64
+
+// MaxPages is the most pages a long reply is split into; the rest is cut.
+const MaxPages = 50
+
+// MaxCaption is Telegram's limit on a document's caption.
+const MaxCaption = 1024
+
+// replyLimit is the most characters rep's text may have on platform: a
+// document's caption on Telegram is shorter than a message.
+func replyLimit(platform string, rep Reply) int {
+	limit := TextLimit(platform)
+	if rep.Document != nil && platform == "telegram" {
+		limit = min(limit, MaxCaption)
+	}
+	return limit
+}
+
+// Fit cuts text to at most limit characters on a line boundary, ending it
+// with TruncMarker on a line of its own; text that fits is returned as is.
+func Fit(text string, limit int) string { return fit(text, limit, false) }
+
+// fit is Fit; html keeps Telegram HTML valid (a tag cut in the middle is
+// dropped, open tags are closed; room is kept for the closing tags).
+func fit(text string, limit int, html bool) string {
+	if utf8.RuneCountInString(text) <= limit {
+		return text
+	}
+	room := limit - utf8.RuneCountInString(TruncMarker) - 1
+	if html {
+		room -= htmlReserve
+	}
+	head, _ := models.CutLines(text, max(room, 1))
+	if html {
+		head, _ = htmlTail(head, nil)
+	}
+	return head + "\n" + TruncMarker
+}
+
+// htmlReserve is room kept on a cut HTML page for the tags it reopens and
+// closes.
+const htmlReserve = 64
+
+// SplitText cuts a long text into pages of at most limit characters each,
+// on line boundaries, every page but the last ending with TruncMarker (the
+// rest follows on the next page).
+func SplitText(text string, limit int) []string { return splitText(text, limit, false) }
+
+func splitText(text string, limit int, html bool) []string {
+	room := limit - utf8.RuneCountInString(TruncMarker) - 1
+	if html {
+		room -= htmlReserve
+	}
+	room = max(room, 1)
+	// Past MaxPages pages the text is cut: nobody pages through more, and a
+	// 30 MB text would cost a scan per page.
+	if total := MaxPages * room; len(text) > total && utf8.RuneCountInString(text) > total {
+		text = fit(text, total, html)
+	}
+	var pages []string
+	var open []string
+	for len(text) > room && utf8.RuneCountInString(text) > room {
+		head, rest := models.CutLines(text, room)
+		if html {
+			// What htmlTail drops at the cut goes to the next page.
+			if i := strings.LastIndexByte(head, '<'); i >= 0 && !strings.Contains(head[i:], ">") {
+				head, rest = head[:i], head[i:]+rest
+			} else if i := strings.LastIndexByte(head, '&'); i >= 0 && !strings.Contains(head[i:], ";") {
+				head, rest = head[:i], head[i:]+rest
+			}
+			head, open = htmlTail(head, open)
+		}
+		pages = append(pages, head+"\n"+TruncMarker)
+		text = rest
+	}
+	if html {
+		text, _ = htmlTail(text, open)
+	}
+	return append(pages, text)
+}
+
+// bound makes a handler's reply fit its platform: a text too long for one
+// message becomes pages (shown with « Trước / Sau »; a document's caption
+// is cut instead), and a page too long is cut.
+func bound(rep Reply, limit int) Reply {
+	html := rep.Format == notify.FormatHTML
+	switch {
+	case len(rep.Pages) > 0:
+		pages := make([]string, len(rep.Pages))
+		for i, p := range rep.Pages {
+			pages[i] = fit(p, limit-pageReserve, html)
+		}
+		rep.Pages = pages
+	case rep.Document != nil:
+		rep.Text = fit(rep.Text, limit, html)
+	case utf8.RuneCountInString(rep.Text) > limit:
+		rep.Pages, rep.Text = splitText(rep.Text, limit-pageReserve, html), ""
+	}
+	return rep
+}
 
 // MaxCallbackData is Telegram's limit on an inline button's data, in bytes.
 const MaxCallbackData = 64

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
 
@@ -24,6 +25,19 @@ type Request struct {
 	Role    Role
 	Group   *GroupBinding // the unit the group chat is bound to; nil in private chats
 	Page    int           // the page asked for by a « Trước / Sau » button
+
+	echo int // Config.EchoChars
+}
+
+// Echo returns s as a reply may repeat it: trimmed and cut to
+// Config.EchoChars characters (CHAT_ECHO_CHARS) with an ellipsis. Every
+// argument or file name a reply quotes goes through it.
+func (q *Request) Echo(s string) string {
+	n := q.echo
+	if n <= 0 {
+		n = DefaultEchoChars
+	}
+	return models.Clip(strings.TrimSpace(s), n)
 }
 
 // TextLimit is the longest message the update's platform accepts.
@@ -48,6 +62,7 @@ type Config struct {
 	Timeout     time.Duration // a handler's context deadline; default 60 s
 	DedupWindow int           // how many recent update ids are remembered; default 4096
 	NewErrorID  func() string // default: 8 random hex digits
+	EchoChars   int           // how much of a user's text a reply repeats; default DefaultEchoChars
 }
 
 // Router dispatches updates to handlers after enforcing the access table.
@@ -72,6 +87,9 @@ func NewRouter(cfg Config) *Router {
 	}
 	if cfg.DedupWindow <= 0 {
 		cfg.DedupWindow = 4096
+	}
+	if cfg.EchoChars <= 0 {
+		cfg.EchoChars = DefaultEchoChars
 	}
 	if cfg.NewErrorID == nil {
 		cfg.NewErrorID = newErrorID
@@ -168,6 +186,7 @@ func (r *Router) Dispatch(ctx context.Context, u Update, rs Responder) {
 			reply = Reply{Text: fmt.Sprintf(textInternal, id)}
 		}
 	}
+	reply = bound(reply, replyLimit(u.Platform, reply))
 	if len(reply.Pages) > 0 {
 		reply = renderPage(reply, q.Command.Name, q.Command.ArgText, q.Page)
 		if u.Callback != nil {
@@ -181,7 +200,7 @@ func (r *Router) Dispatch(ctx context.Context, u Update, rs Responder) {
 // group rules, whether a handler may run. When it returns false it has
 // already answered (or deliberately stayed silent).
 func (r *Router) resolve(ctx context.Context, log *slog.Logger, u Update, rs Responder) (*Request, bool) {
-	q := &Request{Update: u, Role: RoleUnlinked}
+	q := &Request{Update: u, Role: RoleUnlinked, echo: r.cfg.EchoChars}
 	isCommand := false
 	if u.Callback != nil {
 		if err := rs.AnswerCallback(ctx, u, ""); err != nil {
@@ -195,7 +214,8 @@ func (r *Router) resolve(ctx context.Context, log *slog.Logger, u Update, rs Res
 		q.Command = Command{Name: name, Alias: name, ArgText: args, Args: strings.Fields(args)}
 		_, q.Command.Known = Lookup(name)
 		q.Page, isCommand = page, true
-	} else if c, ok := ParseCommand(u.Text, u.Bot); ok {
+	} else if c, ok := ParseCommand(u.Text, u.Bot); ok && (u.Document == nil || strings.HasPrefix(strings.TrimSpace(u.Text), "/")) {
+		// A file's caption is a command only with its "/".
 		q.Command, isCommand = c, true
 	} else if strings.HasPrefix(strings.TrimSpace(u.Text), "/") {
 		return nil, false // addressed to another bot
@@ -250,7 +270,7 @@ func (r *Router) resolve(ctx context.Context, log *slog.Logger, u Update, rs Res
 		if q.Role == RoleUnlinked {
 			r.send(ctx, log, rs, u, Reply{Text: textUnlinked})
 		} else {
-			r.send(ctx, log, rs, u, Reply{Text: fmt.Sprintf(textUnknownCommand, q.Command.Alias)})
+			r.send(ctx, log, rs, u, Reply{Text: UnknownCommandText(q.Command, q.Echo)})
 		}
 		return nil, false
 	}
@@ -258,7 +278,7 @@ func (r *Router) resolve(ctx context.Context, log *slog.Logger, u Update, rs Res
 		if q.Role == RoleUnlinked {
 			r.send(ctx, log, rs, u, Reply{Text: textUnlinked})
 		} else {
-			r.send(ctx, log, rs, u, Reply{Text: fmt.Sprintf(textNotAllowed, q.Command.Alias, roleLabel(q.Role))})
+			r.send(ctx, log, rs, u, Reply{Text: fmt.Sprintf(textNotAllowed, q.Echo(q.Command.Alias), roleLabel(q.Role))})
 		}
 		return nil, false
 	}
@@ -355,8 +375,25 @@ func (r *Router) send(ctx context.Context, log *slog.Logger, rs Responder, u Upd
 	if rep.Format == "" {
 		rep.Format = notify.FormatPlain
 	}
-	if err := rs.Reply(context.WithoutCancel(ctx), u, rep); err != nil {
-		log.Warn("bot: reply failed", "class", notify.ClassOf(err).String(), "err", err)
+	// The last guard: nothing longer than the platform takes goes out.
+	rep.Text = fit(rep.Text, replyLimit(u.Platform, rep), rep.Format == notify.FormatHTML)
+	err := rs.Reply(context.WithoutCancel(ctx), u, rep)
+	if err == nil {
+		return
+	}
+	class := notify.ClassOf(err)
+	log.Warn("bot: reply failed", "class", class.String(), "err", err)
+	if rep.fallback {
+		return // the short notice failed too
+	}
+	// The answer was refused (a platform limit, a 400 the adapter counts
+	// as permanent...): the user still gets one, short and plain. To a
+	// chat that is really gone this costs one more refused call.
+	id := r.cfg.NewErrorID()
+	log.Error("bot: reply replaced by a short notice", "error_id", id)
+	notice := Reply{Text: fmt.Sprintf(textReplyFailed, id), Format: notify.FormatPlain, fallback: true}
+	if err := rs.Reply(context.WithoutCancel(ctx), u, notice); err != nil {
+		log.Warn("bot: short notice failed", "class", notify.ClassOf(err).String(), "err", err)
 	}
 }
 

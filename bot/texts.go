@@ -14,17 +14,29 @@ const (
 		"2. Bấm vào đường link kèm mã, hoặc gõ /start <mã kết nối> trong cuộc trò chuyện này.\n\n" +
 		"Sau khi liên kết, bạn sẽ nhận nhắc việc hằng ngày và tra cứu được hồ sơ của mình."
 	textGroupUnbound = "Nhóm này chưa được gắn với đơn vị nào nên bot chưa trả lời các lệnh tra cứu.\n\n" +
-		"Cán bộ Văn phòng hoặc quản trị đã liên kết tài khoản gõ /lienket <mã đơn vị> trong nhóm để gắn nhóm với đơn vị."
+		"Để gắn nhóm: cán bộ Văn phòng tạo mã gắn nhóm dùng một lần bằng lệnh /maketnoi donvi <mã đơn vị> trong chat riêng với bot, " +
+		"rồi gõ /lienket <mã gắn nhóm> trong nhóm này."
 	textUnknownCommand = "Không có lệnh /%s. Gõ /trogiup để xem các lệnh bạn dùng được."
+	textDidYouMean     = "Không có lệnh /%s. Ý anh/chị là /%s? Gõ /trogiup để xem các lệnh bạn dùng được."
 	textNotAllowed     = "Lệnh /%s không dành cho vai trò %s trong cuộc trò chuyện này. Gõ /trogiup để xem các lệnh bạn dùng được."
 	textNotReady       = "Lệnh /%s đang được hoàn thiện, bạn vui lòng dùng lại sau."
-	textNotCommand     = "Bot chỉ hiểu các lệnh bắt đầu bằng dấu /. Gõ /trogiup để xem hướng dẫn."
+	textNotCommand     = "Bot chỉ hiểu các lệnh, gõ có hoặc không có dấu / (ví dụ: /quahan, quá hạn). Gõ /trogiup để xem hướng dẫn."
 	textInternal       = "Xin lỗi, đã có lỗi khi xử lý yêu cầu của bạn. Vui lòng thử lại sau; nếu lỗi lặp lại, báo Văn phòng mã lỗi %s."
 	textSlow           = "Đang xử lý, vui lòng chờ trong giây lát…"
 	textTimeout        = "Yêu cầu xử lý quá lâu nên đã dừng. Vui lòng thử lại sau (mã lỗi %s)."
 	textBusy           = "Hệ thống đang bận, vui lòng thử lại sau ít phút (mã lỗi %s)."
 	textPageGone       = "Danh sách đã thay đổi, vui lòng gõ lại lệnh."
+	textReplyFailed    = "Xin lỗi, bot không gửi được câu trả lời đầy đủ cho yêu cầu này. Vui lòng thử lại hoặc thu hẹp yêu cầu; nếu lỗi lặp lại, báo Văn phòng mã lỗi %s."
 )
+
+// UnknownCommandText answers a command that does not exist, naming the
+// nearest one when there is one ("Ý anh/chị là /quahan?").
+func UnknownCommandText(c Command, echo func(string) string) string {
+	if c.Suggest != "" {
+		return fmt.Sprintf(textDidYouMean, echo(c.Alias), c.Suggest)
+	}
+	return fmt.Sprintf(textUnknownCommand, echo(c.Alias))
+}
 
 // StartText is the /start answer without a payload.
 func StartText(p Person, role Role) string {
@@ -61,6 +73,9 @@ func HelpText(role Role, kind ChatKind) string {
 	}
 	if n == 0 {
 		b.WriteString("Không có lệnh nào dành cho bạn ở đây.\n")
+	} else {
+		b.WriteString("\nGõ lệnh có hoặc không có dấu /, có dấu hoặc không dấu đều được (ví dụ: /quahan, quá hạn, qua han). " +
+			"Trong nhóm, nhắc tên bot (@tên bot) hoặc trả lời tin nhắn của bot.\n")
 	}
 	if role == RoleUnlinked {
 		b.WriteString("\n" + html.EscapeString(textUnlinked) + "\n")

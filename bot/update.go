@@ -63,6 +63,8 @@ type Reply struct {
 	// Edit, when not 0, replaces the text and keyboard of that message
 	// (a page change) instead of sending a new one.
 	Edit int
+
+	fallback bool // the router's short notice after a refused reply
 }
 
 // Responder sends replies on the platform an update came from. Reply goes

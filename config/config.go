@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -42,6 +43,16 @@ type Config struct {
 	ZaloToken        string // ZALO_BOT_TOKEN (secret)
 	ZaloAPIBase      string // ZALO_API_BASE
 	ZaloGroupsEnable bool   // ZALO_GROUPS
+	// ZaloWebhookURL selects webhook mode (ZALO_WEBHOOK_URL): HTTPS, or
+	// HTTP to a loopback host; empty means long polling.
+	ZaloWebhookURL string
+	// ZaloWebhookSecret is ZALO_WEBHOOK_SECRET (secret), 8–256 printable
+	// characters; generated and kept in the database when empty.
+	ZaloWebhookSecret string
+	// ZaloRatePerSecond and ZaloRatePerChat are the Zalo pace
+	// (ZALO_RATE_PER_SECOND, ZALO_RATE_PER_CHAT): Zalo publishes no
+	// numbers, so these are conservative defaults (10 and 1).
+	ZaloRatePerSecond, ZaloRatePerChat float64
 
 	RemindAt           string // REMIND_AT (HH:MM, empty: off)
 	EscalateAt         string // ESCALATE_AT
@@ -49,7 +60,33 @@ type Config struct {
 	MonthlyAt          string // MONTHLY_AT (first working day of the month)
 	EscalateRepeatDays int    // ESCALATE_REPEAT_DAYS
 	EscalateToGroups   bool   // ESCALATE_TO_GROUPS
+
+	// IngestLimits bound every imported file and request (docs/operations.md).
+	IngestLimits IngestLimits
+	// IngestMaxBodyBytes caps an ingest API request body (INGEST_MAX_BODY_BYTES).
+	IngestMaxBodyBytes int64
+	// ChatEchoChars caps how much of a user's own text a reply repeats
+	// (CHAT_ECHO_CHARS).
+	ChatEchoChars int
 }
+
+// IngestLimits has the fields of ingest.Limits, in the same order, so that
+// ingest.Limits(cfg.IngestLimits) converts it.
+type IngestLimits struct {
+	MaxUncompressedBytes  int64 // INGEST_MAX_UNCOMPRESSED_BYTES (default 100 MiB)
+	MaxSharedStringsBytes int64 // INGEST_MAX_SHARED_STRINGS_BYTES (default 32 MiB)
+	MaxEntries            int   // INGEST_MAX_ZIP_ENTRIES (default 1000)
+	MaxCellChars          int   // INGEST_MAX_CELL_CHARS (default 32767)
+	MaxRows               int   // INGEST_MAX_ROWS (default 2000000)
+	MaxCodeChars          int   // INGEST_MAX_CODE_CHARS (default 64)
+	MaxTextChars          int   // INGEST_MAX_TEXT_CHARS (default 1000)
+}
+
+// The defaults of the limits (ingest.DefaultLimits has the same values).
+const (
+	DefaultIngestMaxBodyBytes = 64 << 20
+	DefaultChatEchoChars      = 64
+)
 
 // DefaultTelegramEndpoint is the official Bot API endpoint format.
 const DefaultTelegramEndpoint = "https://api.telegram.org/bot%s/%s"
@@ -141,12 +178,30 @@ func Load(getenv func(string) string) (Config, error) {
 		ZaloToken:              get("ZALO_BOT_TOKEN", ""),
 		ZaloAPIBase:            strings.TrimRight(get("ZALO_API_BASE", DefaultZaloAPIBase), "/"),
 		ZaloGroupsEnable:       boolean("ZALO_GROUPS"),
+		ZaloWebhookURL:         get("ZALO_WEBHOOK_URL", ""),
+		ZaloWebhookSecret:      get("ZALO_WEBHOOK_SECRET", ""),
+		ZaloRatePerSecond:      atof("ZALO_RATE_PER_SECOND", 10),
+		ZaloRatePerChat:        atof("ZALO_RATE_PER_CHAT", 1),
 		RemindAt:               clock("REMIND_AT", "07:30"),
 		EscalateAt:             clock("ESCALATE_AT", "08:00"),
 		WeeklyAt:               clock("WEEKLY_AT", "08:00"),
 		MonthlyAt:              clock("MONTHLY_AT", "09:00"),
 		EscalateRepeatDays:     atoi("ESCALATE_REPEAT_DAYS", 5, 1, 60),
 		EscalateToGroups:       boolean("ESCALATE_TO_GROUPS"),
+		IngestLimits: IngestLimits{
+			MaxUncompressedBytes:  int64(atoi("INGEST_MAX_UNCOMPRESSED_BYTES", 100<<20, 1<<20, 4<<30)),
+			MaxSharedStringsBytes: int64(atoi("INGEST_MAX_SHARED_STRINGS_BYTES", 32<<20, 1<<20, 4<<30)),
+			MaxEntries:            atoi("INGEST_MAX_ZIP_ENTRIES", 1000, 10, 1_000_000),
+			MaxCellChars:          atoi("INGEST_MAX_CELL_CHARS", 32767, 100, 10<<20),
+			MaxRows:               atoi("INGEST_MAX_ROWS", 2_000_000, 1, 100_000_000),
+			MaxCodeChars:          atoi("INGEST_MAX_CODE_CHARS", 64, 8, 10000),
+			MaxTextChars:          atoi("INGEST_MAX_TEXT_CHARS", 1000, 16, 1_000_000),
+		},
+		IngestMaxBodyBytes: int64(atoi("INGEST_MAX_BODY_BYTES", DefaultIngestMaxBodyBytes, 1<<10, 16<<30)),
+		ChatEchoChars:      atoi("CHAT_ECHO_CHARS", DefaultChatEchoChars, 8, 1000),
+	}
+	if l := c.IngestLimits; l.MaxSharedStringsBytes > l.MaxUncompressedBytes {
+		bad("INGEST_MAX_SHARED_STRINGS_BYTES", strconv.FormatInt(l.MaxSharedStringsBytes, 10), "at most INGEST_MAX_UNCOMPRESSED_BYTES")
 	}
 
 	if u := c.DatabaseURL; strings.Contains(u, "://") && !strings.HasPrefix(u, "postgres://") &&
@@ -207,7 +262,39 @@ func Load(getenv func(string) string) (Config, error) {
 	if s := c.TelegramWebhookSecret; s != "" && !validSecret(s) {
 		bad("TELEGRAM_WEBHOOK_SECRET", "(hidden)", "1–256 characters of A-Z a-z 0-9 _ -")
 	}
+	if w := c.ZaloWebhookURL; w != "" && !zaloWebhookURL(w) {
+		bad("ZALO_WEBHOOK_URL", w, "an https:// URL that Zalo can reach (plain http:// only to a loopback address)")
+	}
+	if s := c.ZaloWebhookSecret; s != "" && !validZaloSecret(s) {
+		bad("ZALO_WEBHOOK_SECRET", "(hidden)", "8–256 printable ASCII characters without spaces")
+	}
 	return c, errors.Join(errs...)
+}
+
+// zaloWebhookURL accepts an HTTPS URL, or HTTP to a loopback host.
+func zaloWebhookURL(w string) bool {
+	u, err := url.Parse(w)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if u.Scheme == "https" {
+		return true
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	return u.Scheme == "http" && (ip != nil && ip.IsLoopback() || strings.EqualFold(host, "localhost"))
+}
+
+func validZaloSecret(s string) bool {
+	if len(s) < 8 || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseClock reads a time of day "HH:MM".
@@ -261,6 +348,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("telegram_token", set(c.TelegramToken)),
 		slog.String("telegram_webhook", c.TelegramWebhookURL),
 		slog.String("zalo_token", set(c.ZaloToken)),
+		slog.String("zalo_webhook", c.ZaloWebhookURL),
+		slog.String("zalo_webhook_key", set(c.ZaloWebhookSecret)),
 		slog.String("ingest_token", set(c.IngestToken)),
 		slog.String("remind_at", c.RemindAt),
 	)

@@ -54,3 +54,27 @@ func TestNowAndPostgres(t *testing.T) {
 		t.Errorf("secret in log value: %s", s)
 	}
 }
+
+func TestZaloSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"ZALO_WEBHOOK_URL": "https://dondoc.example.gov.vn/hooks/zalo",
+		"ZALO_WEBHOOK_SECRET": "s3cret-s3cret", "ZALO_RATE_PER_SECOND": "5", "ZALO_RATE_PER_CHAT": "0.5"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ZaloWebhookURL != "https://dondoc.example.gov.vn/hooks/zalo" || c.ZaloWebhookSecret != "s3cret-s3cret" ||
+		c.ZaloRatePerSecond != 5 || c.ZaloRatePerChat != 0.5 {
+		t.Errorf("%+v", c)
+	}
+	if d, _ := Load(env(nil)); d.ZaloRatePerSecond != 10 || d.ZaloRatePerChat != 1 || d.ZaloWebhookURL != "" {
+		t.Errorf("defaults %v %v %q", d.ZaloRatePerSecond, d.ZaloRatePerChat, d.ZaloWebhookURL)
+	}
+	for k, v := range map[string]string{"ZALO_WEBHOOK_URL": "http://dondoc.example.gov.vn/z", "ZALO_WEBHOOK_SECRET": "short",
+		"ZALO_RATE_PER_SECOND": "0", "ZALO_RATE_PER_CHAT": "x"} {
+		if _, err := Load(env(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%q: err = %v", k, v, err)
+		}
+	}
+	if _, err := Load(env(map[string]string{"ZALO_WEBHOOK_URL": "http://127.0.0.1:8080/z"})); err != nil {
+		t.Errorf("loopback HTTP refused: %v", err)
+	}
+}

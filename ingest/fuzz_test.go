@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,6 +61,13 @@ func FuzzCSV(f *testing.F) {
 	})
 }
 
+// fuzzLimits keep every fuzzed workbook small to read.
+var fuzzLimits = Limits{MaxUncompressedBytes: 1 << 20, MaxSharedStringsBytes: 256 << 10, MaxEntries: 64, MaxCellChars: 2000, MaxRows: 500}
+
+// FuzzXLSX reads workbooks: the fixtures, and hostile archives (a bomb, a
+// lying size header, too many entries, an endless cell, rows past the
+// limit). Whatever the bytes, the reader ends with rows, a row error or a
+// refusal naming the file, and a refusal for a limit names its setting.
 func FuzzXLSX(f *testing.F) {
 	for _, fx := range fixtures {
 		p := strings.TrimSuffix(filepath.Join("testdata", fx.file), ".csv") + ".xlsx"
@@ -66,15 +75,59 @@ func FuzzXLSX(f *testing.F) {
 			f.Add(b, uint8(0))
 		}
 	}
+	for _, b := range hostileSeeds(f) {
+		f.Add(b, uint8(1))
+	}
 	f.Fuzz(func(t *testing.T, data []byte, k uint8) {
 		kind := Kinds[int(k)%len(Kinds)]
-		r, err := NewReader(bytes.NewReader(data), FormatXLSX, Options{Kind: kind, Name: "f.xlsx", Location: time.UTC})
+		r, err := NewReader(bytes.NewReader(data), FormatXLSX, Options{Kind: kind, Name: "f.xlsx", Location: time.UTC, Limits: fuzzLimits})
 		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.xlsx") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			var le *LimitError
+			if errors.As(err, &le) && le.Limit != LimitXMLToken && !strings.Contains(err.Error(), string(le.Limit)) {
+				t.Fatalf("refusal without its setting: %v", err)
+			}
 			return
 		}
 		defer r.Close()
 		drain(t, r)
 	})
+}
+
+// hostileSeeds builds small hostile workbooks (over fuzzLimits).
+func hostileSeeds(f *testing.F) [][]byte {
+	dir := f.TempDir()
+	sheet := part{body: text(sheetHead + officersHeader + officerRow(2, true) + officerRow(3, false) + sheetTail)}
+	sst := part{body: text(sstHead + `<si><t>Nguyễn Văn A</t></si></sst>`)}
+	many := workbookParts(sheet, sst)
+	for i := 0; i < 70; i++ {
+		many = append(many, part{name: fmt.Sprintf("xl/media/%d.bin", i), body: text("x")})
+	}
+	var rows strings.Builder
+	rows.WriteString(sheetHead + officersHeader)
+	for n := 2; n < 600; n++ {
+		rows.WriteString(officerRow(n, false))
+	}
+	rows.WriteString(sheetTail)
+	sets := [][]part{
+		workbookParts(sheet, sst),
+		workbookParts(sheet, part{body: repeat(sstHead+"<si><t>", "A", 4<<20, "</t></si></sst>")}),
+		workbookParts(sheet, part{body: repeat(sstHead+"<si><t>", "A", 4<<20, "</t></si></sst>"), declared: 100}),
+		workbookParts(part{body: repeat(sheetHead+officersHeader+`<row r="2"><c r="A2" t="inlineStr"><is><t>`, "ệ", 3000, "</t></is></c></row>"+sheetTail)}, sst),
+		workbookParts(part{body: text(rows.String())}, sst),
+		many,
+	}
+	var out [][]byte
+	for i, ps := range sets {
+		b, err := os.ReadFile(writeXLSX(f, dir, fmt.Sprintf("seed%d.xlsx", i), ps))
+		if err != nil {
+			f.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 func FuzzHeaderMatch(f *testing.F) {

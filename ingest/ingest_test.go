@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -250,16 +251,37 @@ func TestBadInputs(t *testing.T) {
 	}
 }
 
+// A long cell in an ignored column is read past; one over the cell limit
+// (Excel's own, 32,767 characters) refuses the file, naming the limit.
 func TestHugeCell(t *testing.T) {
-	big := strings.Repeat("ệ", 10<<20/3)
-	in := "Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả,Trạng thái,Ghi chú\nH1,01/03/2026,05/03/2026,4,\"" + big + "\"\nH2,01/03/2026,x,4,\n"
-	r, err := openString(t, in, FormatCSV, KindDossiers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := readAll(t, r)
-	if err != nil || len(rows) != 2 || !rows[0].OK() || rows[1].OK() || rows[1].Line != 3 {
-		t.Fatalf("rows %+v, err %v", rows, err)
+	for _, c := range []struct {
+		name string
+		cell int
+		ok   bool
+	}{{"under the limit", 32767, true}, {"over the limit", 10 << 20 / 3, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			big := strings.Repeat("ệ", c.cell)
+			in := "Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả,Trạng thái,Ghi chú\nH1,01/03/2026,05/03/2026,4,\"" + big + "\"\nH2,01/03/2026,x,4,\n"
+			r, err := openString(t, in, FormatCSV, KindDossiers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := readAll(t, r)
+			if c.ok {
+				if err != nil || len(rows) != 2 || !rows[0].OK() || rows[1].OK() || rows[1].Line != 3 {
+					t.Fatalf("rows %+v, err %v", rows, err)
+				}
+				return
+			}
+			var le *LimitError
+			if !errors.As(err, &le) || le.Limit != LimitCell || len(rows) != 0 {
+				t.Fatalf("%d rows, err %v; want a LimitError on %s", len(rows), err, LimitCell)
+			}
+			want := "in.csv:2: từ chối tệp: có ô dài quá 32767 ký tự (giới hạn độ dài ô, đặt bằng INGEST_MAX_CELL_CHARS)"
+			if !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("message %q\nwant prefix %q", err, want)
+			}
+		})
 	}
 }
 
@@ -421,7 +443,7 @@ func TestXLSXFromStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmp := r.src.(*xlsxSource).tmp
+	tmp := r.src.(cellLimit).source.(*xlsxSource).tmp
 	rows, err := readAll(t, r)
 	if err != nil || len(rows) != 5 {
 		t.Fatalf("%d rows, %v", len(rows), err)

@@ -61,6 +61,8 @@ type Options struct {
 	// OfficerExists, when set, makes an officer code it does not know a row
 	// error (dossiers' ma_can_bo, steps' ma_can_bo).
 	OfficerExists func(code string) bool
+	// Limits bound the input; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Row is one record read, or why it was rejected.
@@ -88,6 +90,7 @@ type Reader struct {
 	seen     map[uint64]int
 	seed     maphash.Seed
 	vals     []string
+	caps     []int // field index → most characters allowed
 	err      error
 	rows     int
 	memo     memo
@@ -115,7 +118,7 @@ func Open(path string, opt Options) (*Reader, error) {
 		opt.Format = f
 	}
 	if opt.Format == FormatXLSX {
-		src, err := openXLSX(path, opt.Name, opt.Sheet)
+		src, err := openXLSX(path, opt.Name, opt.Sheet, opt.Limits.withDefaults())
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +166,7 @@ func NewReader(in io.Reader, format Format, opt Options) (*Reader, error) {
 	case FormatCSV:
 		src, err = newCSVSource(in, opt.Name)
 	case FormatXLSX:
-		src, err = openXLSXReader(in, opt.Name, opt.Sheet)
+		src, err = openXLSXReader(in, opt.Name, opt.Sheet, opt.Limits.withDefaults())
 	case FormatJSON, FormatNDJSON:
 		src, err = newJSONSource(in, format, opt.Kind, opt.Name)
 	default:
@@ -176,6 +179,8 @@ func NewReader(in io.Reader, format Format, opt Options) (*Reader, error) {
 }
 
 func newReader(src source, opt Options) (*Reader, error) {
+	opt.Limits = opt.Limits.withDefaults()
+	src = cellLimit{source: src, max: opt.Limits.MaxCellChars, name: opt.Name}
 	fields := kindFields[opt.Kind]
 	if fields == nil {
 		_ = src.close()
@@ -184,12 +189,15 @@ func newReader(src source, opt Options) (*Reader, error) {
 	r := &Reader{
 		opt: opt, loc: opt.Location, fields: fields, src: src,
 		seen: map[uint64]int{}, seed: maphash.MakeSeed(),
-		vals: make([]string, len(fields)),
+		vals: make([]string, len(fields)), caps: make([]int, len(fields)),
+	}
+	for i, f := range fields {
+		r.caps[i] = FieldCap(f.Name, opt.Limits)
 	}
 	if r.loc == nil {
 		r.loc = models.DefaultLocation()
 	}
-	if _, ok := src.(*jsonSource); ok {
+	if _, ok := r.json(); ok {
 		r.fieldCol = make([]int, len(fields))
 		r.colName = make([]string, len(fields))
 		for i, f := range fields {
@@ -296,13 +304,19 @@ func (r *Reader) setHeader(cells []string, fc []int) {
 }
 
 func (r *Reader) fatal(err error) error {
+	var le *LimitError
+	if errors.As(err, &le) {
+		le.Stopped = r.rows > 0
+		r.err = err // names the file already
+		return r.err
+	}
 	r.err = fmt.Errorf("%s: %w", r.opt.Name, err)
 	return r.err
 }
 
 // Ignored returns the columns (or JSON keys) that match no field.
 func (r *Reader) Ignored() []string {
-	if js, ok := r.src.(*jsonSource); ok {
+	if js, ok := r.json(); ok {
 		return js.ignoredKeys()
 	}
 	return r.ignored
@@ -340,13 +354,13 @@ func (r *Reader) Next() (Row, error) {
 	}
 	cells, line, err := r.src.next()
 	if err == io.EOF {
-		if js, ok := r.src.(*jsonSource); ok && !r.jsonWarned {
+		if js, ok := r.json(); ok && !r.jsonWarned {
 			r.jsonWarned = true
 			if keys := js.ignoredKeys(); len(keys) > 0 {
 				r.warn("%s: fields ignored (no matching field): %s", r.opt.Name, strings.Join(keys, ", "))
 			}
 		}
-		if _, ok := r.src.(*jsonSource); !ok && r.rows == 0 {
+		if _, ok := r.json(); !ok && r.rows == 0 {
 			r.err = fmt.Errorf("%s: %w", r.opt.Name, ErrNoRows)
 			return Row{}, r.err
 		}
@@ -356,6 +370,10 @@ func (r *Reader) Next() (Row, error) {
 		return Row{}, r.fatal(err)
 	}
 	r.rows++
+	if r.rows > r.opt.Limits.MaxRows {
+		r.err = &LimitError{Name: r.opt.Name, Limit: LimitRows, Max: int64(r.opt.Limits.MaxRows), Line: line, Stopped: true}
+		return Row{}, r.err
+	}
 	for f, c := range r.fieldCol {
 		v := ""
 		if c >= 0 && c < len(cells) {
@@ -371,7 +389,8 @@ func (r *Reader) Next() (Row, error) {
 		r.vals[f] = v
 	}
 	ctx := rowCtx{r: r, line: line}
-	if js, ok := r.src.(*jsonSource); ok && len(js.errs) > 0 {
+	ctx.capFields()
+	if js, ok := r.json(); ok && len(js.errs) > 0 {
 		for _, e := range js.errs {
 			if e.Field == "" {
 				return Row{Line: line, Errors: []*RowError{e}}, nil
@@ -392,6 +411,36 @@ func (r *Reader) Next() (Row, error) {
 	}
 	r.seen[h] = line
 	return row, nil
+}
+
+// json returns the JSON source under the limits, if the input is JSON.
+func (r *Reader) json() (*jsonSource, bool) {
+	src := r.src
+	if c, ok := src.(closer); ok {
+		src = c.source
+	}
+	if c, ok := src.(cellLimit); ok {
+		src = c.source
+	}
+	js, ok := src.(*jsonSource)
+	return js, ok
+}
+
+// cellLimit refuses the input at the first cell longer than max characters.
+type cellLimit struct {
+	source
+	max  int
+	name string
+}
+
+func (c cellLimit) next() ([]string, int, error) {
+	cells, line, err := c.source.next()
+	for _, v := range cells {
+		if len(v) > c.max && utf8.RuneCountInString(v) > c.max {
+			return nil, line, &LimitError{Name: c.name, Limit: LimitCell, Max: int64(c.max), Line: line}
+		}
+	}
+	return cells, line, err
 }
 
 func isASCII(s string) bool {

@@ -1,9 +1,11 @@
 package ingest
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dondoc/dondoc/models"
 )
@@ -23,12 +25,52 @@ func (c *rowCtx) mark(f int) {
 	}
 }
 
+// maxErrorValue is how much of a wrong value a row error repeats.
+const maxErrorValue = 200
+
 func (c *rowCtx) fail(f int, reason string) {
 	c.mark(f)
 	c.errs = append(c.errs, &RowError{
 		File: c.r.opt.Name, Line: c.line, Column: c.r.colName[f], Field: c.r.fields[f].Name,
-		Value: c.display(f), Reason: reason,
+		Value: models.Clip(c.display(f), maxErrorValue), Reason: reason,
 	})
+}
+
+// textFields are the free-text fields, capped at Limits.MaxTextChars;
+// every other field (codes, dates, numbers, enumerations) is capped at
+// Limits.MaxCodeChars.
+var textFields = map[string]bool{
+	"ten_tthc": true, "linh_vuc": true, "chu_ho_so": true, "ten_buoc": true, "ho_ten": true,
+	"chuc_vu": true, "email": true, "ten_don_vi": true, "cap": true, "ten": true, "can_cu": true,
+}
+
+// FieldCap returns the most characters field name may hold under lim.
+func FieldCap(name string, lim Limits) int {
+	lim = lim.withDefaults()
+	if textFields[name] {
+		return lim.MaxTextChars
+	}
+	return lim.MaxCodeChars
+}
+
+// capFields rejects every value longer than its field's cap, and blanks
+// it so that the record's other checks do not repeat the error.
+func (c *rowCtx) capFields() {
+	for f := range c.r.fields {
+		v := c.r.vals[f]
+		limit := c.r.caps[f]
+		if len(v) <= limit {
+			continue
+		}
+		if n := utf8.RuneCountInString(strings.TrimSpace(v)); n > limit {
+			setting := "INGEST_MAX_CODE_CHARS"
+			if textFields[c.r.fields[f].Name] {
+				setting = "INGEST_MAX_TEXT_CHARS"
+			}
+			c.fail(f, fmt.Sprintf("is %d characters long: field %s holds at most %d (%s)", n, c.r.fields[f].Name, limit, setting))
+			c.r.vals[f] = ""
+		}
+	}
 }
 
 // display returns a cell's value as the user saw it: a date cell of a

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/dondoc/dondoc/models"
 )
 
 // RowError says which cell of which row is wrong and why. Column is the
@@ -57,7 +59,9 @@ func (s Summary) String() string {
 }
 
 // WriteErrorsCSV writes an error report the secretariat can open in Excel:
-// UTF-8 with a BOM, one line per error.
+// UTF-8 with a BOM, one line per error. Text cells that a spreadsheet
+// would run as a formula (the wrong value may be one) are neutralised
+// with a leading single quote (models.CSVText).
 func WriteErrorsCSV(w io.Writer, errs []*RowError) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
@@ -67,7 +71,13 @@ func WriteErrorsCSV(w io.Writer, errs []*RowError) error {
 		return err
 	}
 	for _, e := range errs {
-		if err := cw.Write([]string{e.File, strconv.Itoa(e.Line), e.Column, e.Field, e.Value, e.Reason}); err != nil {
+		row := []string{e.File, strconv.Itoa(e.Line), e.Column, e.Field, e.Value, e.Reason}
+		for i, v := range row {
+			if i != 1 { // the line number stays a number
+				row[i] = models.CSVText(v)
+			}
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}

@@ -184,8 +184,13 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 	}
 	res.Warnings = res.Warnings[:min(len(res.Warnings), MaxWarnings)]
 	res.Summary.Warnings += r.WarningCount()
+	// Outside an atomic session every batch written is committed already:
+	// whatever ends the import, Stored says whether any was.
+	written := !(opt.Atomic || opt.DryRun) && res.Inserted+res.Updated+res.Unchanged > 0
 	switch {
 	case werr != nil:
+		_ = im.Rollback(ctx)
+		res.Stored = written
 		return res, werr
 	case rerr != nil:
 		if opt.Atomic || opt.DryRun {
@@ -193,14 +198,16 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 		}
 		// Rows before the damage are good: keep them.
 		if cerr := im.Commit(ctx); cerr != nil {
+			res.Stored = written
 			return res, cerr
 		}
-		res.Stored = res.Inserted+res.Updated+res.Unchanged > 0
+		res.Stored = written
 		return res, rerr
 	case opt.DryRun || (opt.Atomic && res.Rejected > 0):
 		return res, nil
 	}
 	if err := im.Commit(ctx); err != nil {
+		res.Stored = written
 		return res, err
 	}
 	res.Stored = true

@@ -10,6 +10,10 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// unzipXMLInMemory is the largest worksheet or shared-strings part that
+// excelize keeps in memory; bigger ones are inflated to a temporary file.
+const unzipXMLInMemory = 4 << 20
+
 // xlsxSource streams a worksheet with excelize's Rows iterator, reading
 // raw cell values (date-formatted cells come as serial numbers).
 type xlsxSource struct {
@@ -19,7 +23,7 @@ type xlsxSource struct {
 	tmp  string // temp copy to remove on close
 }
 
-func openXLSX(path, name, sheet string) (*xlsxSource, error) {
+func openXLSX(path, name, sheet string, lim Limits) (*xlsxSource, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -37,7 +41,15 @@ func openXLSX(path, name, sheet string) (*xlsxSource, error) {
 	if !bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 		return nil, fmt.Errorf("%s: the file is not an XLSX workbook (is it a CSV file with the wrong extension?)", name)
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
+	if err := checkArchive(path, name, lim); err != nil {
+		return nil, err
+	}
+	// Parts over UnzipXMLSizeLimit go to a temporary file and are streamed.
+	f, err := excelize.OpenFile(path, excelize.Options{
+		RawCellValue:      true,
+		UnzipSizeLimit:    lim.MaxUncompressedBytes,
+		UnzipXMLSizeLimit: min(lim.MaxUncompressedBytes, unzipXMLInMemory),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot open the workbook (damaged or truncated file?): %v", name, err)
 	}
@@ -62,7 +74,7 @@ func openXLSX(path, name, sheet string) (*xlsxSource, error) {
 
 // openXLSXReader copies r to a temporary file: excelize needs random access
 // and only streams from a file.
-func openXLSXReader(r io.Reader, name, sheet string) (*xlsxSource, error) {
+func openXLSXReader(r io.Reader, name, sheet string, lim Limits) (*xlsxSource, error) {
 	tmp, err := os.CreateTemp("", "dondoc-ingest-*.xlsx")
 	if err != nil {
 		return nil, err
@@ -76,7 +88,7 @@ func openXLSXReader(r io.Reader, name, sheet string) (*xlsxSource, error) {
 		_ = os.Remove(path)
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s, err := openXLSX(path, name, sheet)
+	s, err := openXLSX(path, name, sheet, lim)
 	if err != nil {
 		_ = os.Remove(path)
 		return nil, err

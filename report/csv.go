@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+
+	"github.com/dondoc/dondoc/models"
 )
 
 // UnitHeaders are the Vietnamese column names of the units table (CSV, XLSX).
@@ -25,7 +27,9 @@ const UnassignedLabel = "Hồ sơ chưa phân công cán bộ xử lý"
 // RenderCSV writes the units table, a blank line, the slow-officer table,
 // a blank line and the unassigned count, as UTF-8 with a BOM for Excel.
 // Numbers use a decimal point; rates are percentages with two decimals
-// (93.02 means 93,02 %), scores have two decimals.
+// (93.02 means 93,02 %), scores have two decimals. Every text cell (codes,
+// names) beginning with =, +, -, @, a tab or a carriage return gets a
+// leading single quote, so that Excel shows it instead of running it.
 func RenderCSV(w io.Writer, r *Report) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
@@ -36,7 +40,7 @@ func RenderCSV(w io.Writer, r *Report) error {
 	for _, u := range r.Units {
 		c := u.Counts
 		rows = append(rows, []string{
-			u.RankLabel(), u.Group, u.Code, u.Name, u.Parent, itoa(c.InScope), itoa(c.Received),
+			u.RankLabel(), text(u.Group), text(u.Code), text(u.Name), text(u.Parent), itoa(c.InScope), itoa(c.Received),
 			itoa(c.FinishedEarly), itoa(c.FinishedOnTime), itoa(c.FinishedLate), itoa(c.LateOnSystem),
 			itoa(c.OpenInTime), itoa(c.OpenOverdue), itoa(c.Paused),
 			ftoa(c.OnTimeRate() * 100), ftoa(c.Score766()),
@@ -45,7 +49,7 @@ func RenderCSV(w io.Writer, r *Report) error {
 	rows = append(rows, []string{}, OfficerHeaders)
 	for i, o := range r.Officers {
 		rows = append(rows, []string{
-			itoa(i + 1), o.Code, o.Name, o.UnitName, itoa(o.Handled), itoa(o.Late), itoa(o.LateOnSystem),
+			itoa(i + 1), text(o.Code), text(o.Name), text(o.UnitName), itoa(o.Handled), itoa(o.Late), itoa(o.LateOnSystem),
 			itoa(o.OverdueOpen), ftoa(o.OnTimeRate() * 100),
 		})
 	}
@@ -62,6 +66,11 @@ func RenderCSV(w io.Writer, r *Report) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// text is a text cell: neutralised when a spreadsheet would run it as a
+// formula (models.CSVText). Figures go through itoa and ftoa and stay
+// numbers, a negative one included.
+func text(s string) string { return models.CSVText(s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

@@ -53,10 +53,15 @@ type dossierGen struct {
 	supp  [2]models.Interval
 	steps [4]models.Step
 	buf   []byte
+	// timing is the realistic step timing (Config.StepTiming), else nil.
+	timing *timing
 }
 
 func newDossierGen(cfg Config, r *rand.Rand, o *org) *dossierGen {
 	g := &dossierGen{cfg: cfg, cal: cfg.Calendar, loc: cfg.Location, r: r, o: o, now: cfg.Now}
+	if cfg.StepTiming {
+		g.timing = newTiming(cfg.Seed)
+	}
 	today := models.DateOf(cfg.Now, cfg.Location)
 	first := models.DateOf(cfg.Now.In(cfg.Location).AddDate(0, -cfg.Months, 0), cfg.Location)
 	for d := first; d <= today; d++ {
@@ -195,12 +200,34 @@ func (g *dossierGen) dossier(i int, out Sink) error {
 		}
 	}
 
+	if g.timing != nil {
+		g.timing.ok = false
+		if limit > 0 && (oc == outNormal || oc == outLate || oc == outLateSystem) {
+			fin = g.course(u, p, d.HandlerCode, rec)
+			switch {
+			case fin.After(due):
+				oc = outLate
+				sys = fin.Add(g.minutes(1, 90))
+			case oc == outLateSystem:
+				sys = g.officeTime(g.cal.AddWorkingDays(dueDay, 1+r.IntN(3)))
+			default:
+				oc = outNormal
+				sys = fin.Add(g.minutes(1, 90))
+				if sys.After(due) {
+					sys = due
+				}
+			}
+		}
+	}
 	if hist && oc != outRejected && r.Float64() < shareStuck {
 		// Carried over the reform and still open: the successor's leader
 		// must see it.
 		oc = outLate
 		fin = g.shift(g.now, 1+r.IntN(5))
 		sys = fin
+		if g.timing != nil {
+			g.timing.ok = false
+		}
 	}
 
 	// Requests for papers pause the clock and push the end back.
@@ -212,11 +239,13 @@ func (g *dossierGen) dossier(i int, out Sink) error {
 			t2 := g.shift(t1, w).Add(g.minutes(-60, 60))
 			g.supp[0] = models.Interval{Start: t1, End: t2}
 			nsupp, fin, sys = 1, g.shift(fin, w), g.shift(sys, w)
+			g.shiftCourse(t1, w)
 			if r.Float64() < shareSecondReq {
 				t3 := g.shift(t2, 1+r.IntN(2))
 				w2 := 2 + r.IntN(6)
 				g.supp[1] = models.Interval{Start: t3, End: g.shift(t3, w2)}
 				nsupp, fin, sys = 2, g.shift(fin, w2+1), g.shift(sys, w2+1)
+				g.shiftCourse(t3, w2+1)
 			}
 			// The work goes on after the papers come: never finished
 			// before the last wait ends.
@@ -350,6 +379,9 @@ func (g *dossierGen) emitSteps(u *orgUnit, d *models.Dossier, oc outcome, rec ti
 		return g.cal.AddWorkingDays(startDay, max(0, min(n, limit))).End(g.loc)
 	}
 	recv := g.o.officers[u.oneStop[r.IntN(len(u.oneStop))]].Code
+	if t := g.timing; t != nil && t.ok {
+		return g.emitTimedSteps(d, recv, startDay, limit, planned, ret, out)
+	}
 	leader := g.o.officers[u.leaders[r.IntN(len(u.leaders))]].Code
 
 	// Reception is done in office hours: a dossier sent online at night or
@@ -388,6 +420,13 @@ func (g *dossierGen) emitSteps(u *orgUnit, d *models.Dossier, oc outcome, rec ti
 	if oc == outWithdrawn || oc == outStopped {
 		n = 2
 	}
+	return g.writeSteps(d, n, out)
+}
+
+// writeSteps writes the first n planned steps as known at Now: steps not
+// yet started are left out, a step not finished by Now is open.
+func (g *dossierGen) writeSteps(d *models.Dossier, n int, out Sink) error {
+	s := &g.steps
 	for k := 0; k < n; k++ {
 		st := s[k]
 		if st.StartedAt.After(g.now) {

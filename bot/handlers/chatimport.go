@@ -116,16 +116,16 @@ func (h *handlers) document(ctx context.Context, q *bot.Request) (bot.Reply, err
 	}
 	ext := strings.ToLower(filepath.Ext(name))
 	if ext != ".csv" && ext != ".xlsx" {
-		return f.reply(fmt.Sprintf("Bot chỉ nhập tệp .csv hoặc .xlsx xuất từ hệ thống một cửa của tỉnh; %s không nhập được.", f.b(name))), nil
+		return f.reply(fmt.Sprintf("Bot chỉ nhập tệp .csv hoặc .xlsx xuất từ hệ thống một cửa của tỉnh; %s không nhập được.", f.b(q.Echo(name)))), nil
 	}
 	if doc.Size > MaxImportSize {
 		return f.reply(fmt.Sprintf("Tệp %s quá lớn (%s MB, tối đa %d MB). Vui lòng chia nhỏ tệp rồi gửi lại.",
-			f.b(name), num(int((doc.Size+(1<<20)-1)>>20)), MaxImportSize>>20)), nil
+			f.b(q.Echo(name)), num(int((doc.Size+(1<<20)-1)>>20)), MaxImportSize>>20)), nil
 	}
 	kind, ok := kindOf(q.Update.Text, name)
 	if !ok {
 		return f.reply(fmt.Sprintf("Không rõ tệp %s chứa dữ liệu gì. Vui lòng gửi lại tệp kèm chú thích ghi loại dữ liệu: %s.",
-			f.b(name), f.esc(kindList()))), nil
+			f.b(q.Echo(name)), f.esc(kindList()))), nil
 	}
 	if h.Import == nil || h.Download == nil {
 		return f.reply(f.esc("Chức năng nhập dữ liệu qua chat chưa sẵn sàng. Vui lòng nhập bằng lệnh dondoc import trên máy chủ.")), nil
@@ -136,13 +136,13 @@ func (h *handlers) document(ctx context.Context, q *bot.Request) (bot.Reply, err
 	}
 	if err != nil {
 		h.Logger.Warn("chat import: download failed", "file", name, "err", err)
-		return f.reply(fmt.Sprintf("Không tải được tệp %s. Vui lòng gửi lại sau ít phút.", f.b(name))), nil
+		return f.reply(fmt.Sprintf("Không tải được tệp %s. Vui lòng gửi lại sau ít phút.", f.b(q.Echo(name)))), nil
 	}
 	req := ImportRequest{Kind: kind, FileName: name, Path: path, By: q.Person.OfficerCode}
 	out, err := h.Import(ctx, req)
 	if err != nil {
 		h.Logger.Warn("chat import failed", "file", name, "kind", kind, "by", req.By, "err", err)
-		return f.reply(fmt.Sprintf("Không nhập được tệp %s (%s): %s", f.b(name), f.esc(kindNames[kind]), f.esc(firstLine(err.Error())))), nil
+		return f.reply(fmt.Sprintf("Không nhập được tệp %s (%s): %s", f.b(q.Echo(name)), f.esc(kindNames[kind]), f.esc(firstLine(err.Error())))), nil
 	}
 	h.Logger.Info("chat import", "file", name, "kind", kind, "by", req.By, "summary", out.Summary.String(),
 		"unassigned", out.Unassigned, "errors", len(out.Errors), "stored", out.Stored)
@@ -176,7 +176,7 @@ func (h *handlers) fetch(ctx context.Context, platform, fileID string) (string, 
 // first row errors and, when there are errors, the full list as a CSV.
 func importReply(f fmtr, name string, kind ingest.Kind, out ImportOutcome) (bot.Reply, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Đã nhập %s (%s): %s", f.b(name), f.esc(kindNames[kind]), f.esc(SummaryVN(out.Summary)))
+	fmt.Fprintf(&b, "Đã nhập %s (%s): %s", f.b(models.Clip(name, bot.DefaultEchoChars)), f.esc(kindNames[kind]), f.esc(SummaryVN(out.Summary)))
 	if !out.Stored {
 		b.WriteString("\nChưa lưu gì vào cơ sở dữ liệu.")
 	}

@@ -229,7 +229,7 @@ func parseMonth(args []string, now time.Time) (int, time.Month, error) {
 		err = fmt.Errorf("no separator")
 	}
 	if err != nil || m < 1 || m > 12 || y < 2000 || y > 2100 {
-		return 0, 0, &bot.UserError{Msg: fmt.Sprintf("Tháng %q không hợp lệ. Ghi tháng dạng 2026-10 hoặc 10/2026.", s)}
+		return 0, 0, &bot.UserError{Msg: fmt.Sprintf("Tháng %q không hợp lệ. Ghi tháng dạng 2026-10 hoặc 10/2026.", models.Clip(s, bot.DefaultEchoChars))}
 	}
 	return y, time.Month(m), nil
 }

@@ -22,7 +22,7 @@ const (
 // Telegram user may paste the code without /start).
 var bareCodeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`)
 
-const textNotCommand = "Bot chỉ hiểu các lệnh bắt đầu bằng dấu /. Gõ /trogiup để xem hướng dẫn."
+const textNotCommand = "Bot chỉ hiểu các lệnh, gõ có hoặc không có dấu / (ví dụ: /quahan, quá hạn). Gõ /trogiup để xem hướng dẫn."
 
 // other answers a private message that is not a command: a bare link code
 // links the account as /start <mã> would; a file from a linked account is
@@ -115,13 +115,13 @@ func (h *handlers) makeCode(ctx context.Context, q *bot.Request) (bot.Reply, err
 	code, err := h.Store.CreateLinkCode(ctx, req)
 	if errors.Is(err, models.ErrNotFound) {
 		if req.Kind == store.LinkGroup {
-			return bot.Reply{}, &bot.UserError{Msg: fmt.Sprintf("Không có đơn vị mã %s.", req.UnitCode)}
+			return bot.Reply{}, &bot.UserError{Msg: fmt.Sprintf("Không có đơn vị mã %s.", q.Echo(req.UnitCode))}
 		}
-		return bot.Reply{}, &bot.UserError{Msg: fmt.Sprintf("Không có cán bộ mã %s.", req.OfficerCode)}
+		return bot.Reply{}, &bot.UserError{Msg: fmt.Sprintf("Không có cán bộ mã %s.", q.Echo(req.OfficerCode))}
 	}
 	if err != nil {
 		if req.Kind == store.LinkOfficer && strings.Contains(err.Error(), "not active") {
-			return bot.Reply{}, &bot.UserError{Msg: fmt.Sprintf("Cán bộ %s đã nghỉ hoặc tạm ngừng, không cấp mã được.", req.OfficerCode)}
+			return bot.Reply{}, &bot.UserError{Msg: fmt.Sprintf("Cán bộ %s đã nghỉ hoặc tạm ngừng, không cấp mã được.", q.Echo(req.OfficerCode))}
 		}
 		return bot.Reply{}, err
 	}

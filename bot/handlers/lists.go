@@ -23,7 +23,7 @@ type listScope struct {
 }
 
 func unitNotFound(code string) error {
-	return &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy đơn vị %s trong phạm vi của bạn.", code)}
+	return &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy đơn vị %s trong phạm vi của bạn.", models.Clip(strings.TrimSpace(code), bot.DefaultEchoChars))}
 }
 
 // scopeFor resolves the scope of /quahan and /sapden: an officer's own
@@ -214,9 +214,9 @@ func (h *handlers) mine(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 
 // overdue answers /quahan [mã đơn vị].
 func (h *handlers) overdue(ctx context.Context, q *bot.Request) (bot.Reply, error) {
-	unit := ""
-	if len(q.Command.Args) > 0 {
-		unit = q.Command.Args[0]
+	unit, err := h.unitArg(ctx, "quahan", q.Command.Args)
+	if err != nil {
+		return bot.Reply{}, err
 	}
 	sc, err := h.scopeFor(ctx, q, unit)
 	if err != nil {
@@ -230,7 +230,7 @@ func (h *handlers) overdue(ctx context.Context, q *bot.Request) (bot.Reply, erro
 // due within n working days (default Rules.DueSoonDays, at least 1).
 func (h *handlers) due(ctx context.Context, q *bot.Request) (bot.Reply, error) {
 	n := max(h.Rules.DueSoonDays, 1)
-	unit := ""
+	var words []string
 	for _, a := range q.Command.Args {
 		if v, err := strconv.Atoi(a); err == nil {
 			if v < 0 || v > 30 {
@@ -238,8 +238,12 @@ func (h *handlers) due(ctx context.Context, q *bot.Request) (bot.Reply, error) {
 			}
 			n = v
 		} else {
-			unit = a
+			words = append(words, a)
 		}
+	}
+	unit, err := h.unitArg(ctx, "sapden", words)
+	if err != nil {
+		return bot.Reply{}, err
 	}
 	sc, err := h.scopeFor(ctx, q, unit)
 	if err != nil {
@@ -264,8 +268,11 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 		return bot.Reply{}, &bot.UserError{Msg: "Cách dùng: /tra <mã hồ sơ>, ví dụ /tra H12.34-241105-0001."}
 	}
 	code := q.Command.Args[0]
-	notFound := &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy hồ sơ %s trong phạm vi của bạn.", code)}
+	notFound := &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy hồ sơ %s trong phạm vi của bạn.", q.Echo(code))}
 	d, err := h.Store.Dossier(ctx, code)
+	if up := strings.ToUpper(code); errors.Is(err, models.ErrNotFound) && up != code {
+		d, err = h.Store.Dossier(ctx, up) // codes as people type them: case-insensitive
+	}
 	if errors.Is(err, models.ErrNotFound) {
 		return bot.Reply{}, notFound
 	}

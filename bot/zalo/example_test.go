@@ -3,8 +3,11 @@ package zalo_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 
+	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/internal/zalofake"
 	"github.com/dondoc/dondoc/notify"
@@ -16,7 +19,8 @@ func ExampleBot_Send() {
 	fake := zalofake.New(zalofake.Options{})
 	defer fake.Close()
 	ctx := context.Background()
-	b, err := zalo.New(ctx, zalo.Config{Token: fake.Token(), BaseURL: fake.BaseURL()}) // BaseURL: cfg.ZaloAPIBase
+	b, err := zalo.New(ctx, zalo.Config{Token: fake.Token(), BaseURL: fake.BaseURL(), // BaseURL: cfg.ZaloAPIBase
+		RatePerChat: 100}) // ZALO_RATE_PER_CHAT; default 1 message/s per chat
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -36,4 +40,36 @@ func ExampleBot_Send() {
 	// <nil>
 	// 1996 characters, from "Nhắc việc sáng 27/11/2026"
 	// 1619 characters, from "34. Hồ sơ H0033 — quá hạn 4 ngày, chuyên viên Nguyễn Văn An"
+}
+
+// Webhook mode, as `dondoc serve` wires it: New with the webhook URL (and
+// State, so that a generated secret and the handled updates are kept in the
+// database), SetWebhook (confirmed by getWebhookInfo), then the handler
+// mounted at the URL's path on dondoc's HTTP server.
+func ExampleBot_WebhookHandler() {
+	fake := zalofake.New(zalofake.Options{})
+	defer fake.Close()
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux) // dondoc's HTTP server (HTTP_ADDR)
+	defer srv.Close()
+	ctx := context.Background()
+	b, err := zalo.New(ctx, zalo.Config{Token: fake.Token(), BaseURL: fake.BaseURL(),
+		WebhookURL: srv.URL + "/hooks/zalo", WebhookSecret: "s3cret-s3cret"}) // + State: st.PlatformState()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := b.SetWebhook(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	mux.Handle("POST "+b.WebhookPath(), b.WebhookHandler(func(ctx context.Context, u bot.Update) {
+		fmt.Printf("%s from %s\n", u.Text, u.UserID) // router.Dispatch(ctx, u, b)
+	}))
+	code, err := fake.Deliver(fake.Update(zalofake.Message{FromID: "u1", Text: "quá hạn"}))
+	b.Wait()
+	fmt.Println(code, err, b.WebhookPath())
+	// Output:
+	// quá hạn from u1
+	// 200 <nil> /hooks/zalo
 }

@@ -2,8 +2,10 @@ package zalo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -123,6 +125,9 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) error {
 	if m.ChatID == "" {
 		return &notify.SendError{Class: notify.Permanent, Reason: "no chat id"}
 	}
+	if b.stopped.Load() {
+		return stoppedError(nil)
+	}
 	text := plain(m.Text, m.Format)
 	photo := ""
 	switch {
@@ -150,6 +155,9 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) error {
 		b.mu.Unlock()
 	}
 	done, err := b.sendPieces(ctx, m.ChatID, photo, chunks, start)
+	if err == nil {
+		b.reached(ctx, m.ChatID)
+	}
 	if m.Key != "" {
 		b.mu.Lock()
 		if err != nil && done > 0 && Classify(err).Class != notify.Permanent {
@@ -163,9 +171,67 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) error {
 		b.mu.Unlock()
 	}
 	if err != nil {
-		return Classify(err)
+		return b.classifySend(ctx, m.ChatID, err)
 	}
 	return nil
+}
+
+// failDays is how many different days a chat must fail with 404 before
+// its link is marked inactive.
+const failDays = 3
+
+// classifySend classifies a failed send to chatID: a 404 becomes
+// Permanent (the link is marked inactive) when it is the third different
+// day the chat fails so; until then, and without State, it stays
+// Retryable.
+func (b *Bot) classifySend(ctx context.Context, chatID string, err error) *notify.SendError {
+	se := Classify(err)
+	if b.stopped.Load() {
+		return stoppedError(err)
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Code != http.StatusNotFound || b.cfg.State == nil {
+		return se
+	}
+	day := b.clock.Now().In(b.cfg.Location).Format(time.DateOnly)
+	n, serr := b.cfg.State.NoteFailureDay(ctx, Platform, chatID, day)
+	if serr != nil {
+		b.log.Warn("zalo: could not record a failure day", "chat", chatID, "err", serr)
+		return se
+	}
+	b.mu.Lock()
+	b.failing[chatID] = true
+	b.mu.Unlock()
+	if n >= failDays {
+		b.log.Warn("zalo: invalid request (404) on three different days: the chat's link is marked inactive", "chat", chatID, "days", n)
+		return &notify.SendError{Class: notify.Permanent, Reason: fmt.Sprintf("%s, on %d different days", se.Reason, n), Err: err}
+	}
+	b.log.Info("zalo: invalid request (404); the message fails, the link stays active", "chat", chatID, "days", n)
+	se.Reason = fmt.Sprintf("%s (day %d of %d before the link is marked inactive)", se.Reason, n, failDays)
+	return se
+}
+
+// stoppedRetry is when a notification is due again while the channel is
+// stopped by a 401: it stays pending (no attempt counted, no link
+// deactivated) until the token is fixed and dondoc restarted.
+const stoppedRetry = 10 * time.Minute
+
+func stoppedError(err error) *notify.SendError {
+	return &notify.SendError{Class: notify.RateLimited, RetryAfter: stoppedRetry,
+		Reason: "the Zalo channel is stopped: ZALO_BOT_TOKEN was refused (401)", Err: err}
+}
+
+// reached forgets the 404 days of a chat a send reached.
+func (b *Bot) reached(ctx context.Context, chatID string) {
+	b.mu.Lock()
+	was := b.failing[chatID]
+	delete(b.failing, chatID)
+	b.mu.Unlock()
+	if was && b.cfg.State != nil {
+		if err := b.cfg.State.ClearFailures(ctx, Platform, chatID); err != nil {
+			b.log.Warn("zalo: could not clear failure days", "chat", chatID, "err", err)
+		}
+	}
 }
 
 // sendPieces sends the photo (with the first chunk as caption) or the
@@ -185,14 +251,35 @@ func (b *Bot) sendPieces(ctx context.Context, chatID, photo string, chunks []str
 }
 
 func (b *Bot) sendPiece(ctx context.Context, chatID, photo string, chunks []string, i int) error {
+	method, p := "sendMessage", map[string]string{"chat_id": chatID}
 	if i == 0 && photo != "" {
-		p := map[string]string{"chat_id": chatID, "photo": photo}
+		method, p["photo"] = "sendPhoto", photo
 		if len(chunks) > 0 {
 			p["caption"] = chunks[0]
 		}
-		return b.call(ctx, "sendPhoto", p, nil)
+	} else {
+		p["text"] = chunks[i]
 	}
-	return b.call(ctx, "sendMessage", map[string]string{"chat_id": chatID, "text": chunks[i]}, nil)
+	return b.paced(ctx, chatID, method, p)
+}
+
+// paced makes one sending call at the bot's pace; a 429 slows the pace
+// down and is returned as RateLimited with the pause it asks for.
+func (b *Bot) paced(ctx context.Context, chatID, method string, p map[string]string) error {
+	if !b.pace.wait(ctx, chatID) {
+		return ctx.Err()
+	}
+	err := b.call(ctx, method, p, nil)
+	var ae *APIError
+	switch {
+	case err == nil:
+		b.pace.ok()
+	case errors.As(err, &ae) && ae.Code == http.StatusTooManyRequests:
+		wait := b.pace.quota()
+		b.log.Warn("zalo: quota exceeded (429); slowing down", "chat", chatID, "slow_down", b.pace.factor(), "retry_in", wait)
+		return &notify.SendError{Class: notify.RateLimited, RetryAfter: wait, Reason: "quota exceeded (429): " + ae.Description, Err: err}
+	}
+	return err
 }
 
 // Reply implements bot.Responder: it answers in the update's chat as plain
@@ -234,6 +321,12 @@ func (b *Bot) Reply(ctx context.Context, to bot.Update, r bot.Reply) error {
 	return nil
 }
 
+// Attempts of one reply message: transient failures, and 429s.
+const (
+	replyAttempts      = 6
+	replyQuotaAttempts = 10
+)
+
 func (b *Bot) replyPiece(ctx context.Context, chatID string, chunks []string, i int) error {
 	var se *notify.SendError
 	for attempt := 1; ; attempt++ {
@@ -244,25 +337,24 @@ func (b *Bot) replyPiece(ctx context.Context, chatID string, chunks []string, i 
 		se = Classify(err)
 		var wait time.Duration
 		switch se.Class {
-		case notify.RateLimited:
-			if se.RetryAfter > b.cfg.MaxRetryWait {
+		case notify.RateLimited: // the pace slowed down: keep trying, losing nothing
+			if se.RetryAfter > b.cfg.MaxRetryWait || attempt == replyQuotaAttempts {
 				return se
 			}
 			wait = se.RetryAfter
 		case notify.Retryable:
-			wait = time.Duration(attempt) * 500 * time.Millisecond
+			var ae *APIError
+			if attempt >= replyAttempts || (errors.As(err, &ae) && (ae.Code == http.StatusUnauthorized || ae.Code == http.StatusNotFound)) {
+				return se
+			}
+			wait = time.Duration(attempt) * b.cfg.RetryWait
 		default:
 			return se
 		}
-		if attempt == 3 {
-			return se
-		}
 		b.log.Info("zalo: reply failed, retrying", "chat", chatID, "class", se.Class.String(), "wait", wait)
-		t := time.NewTimer(wait)
 		select {
-		case <-t.C:
+		case <-b.clock.After(wait):
 		case <-ctx.Done():
-			t.Stop()
 			return se
 		}
 	}
@@ -271,18 +363,28 @@ func (b *Bot) replyPiece(ctx context.Context, chatID string, chunks []string, i 
 // Typing shows "typing…" in a chat (sendChatAction), for a reply that
 // takes a while.
 func (b *Bot) Typing(ctx context.Context, chatID string) error {
-	if err := b.call(ctx, "sendChatAction", map[string]string{"chat_id": chatID, "action": "typing"}, nil); err != nil {
+	if err := b.paced(ctx, chatID, "sendChatAction", map[string]string{"chat_id": chatID, "action": "typing"}); err != nil {
 		return Classify(err)
 	}
 	return nil
 }
 
-// Limits are the sending limits for notify's dispatcher on Zalo. Zalo
-// publishes none for the Bot Platform: these are conservative guesses
-// (10 messages/s overall, 1/s per chat) to revisit with Zalo's figures.
-// Zalo's chat ids do not tell groups apart, so no group limit applies.
+// Limits are the default sending limits for notify's dispatcher on Zalo.
+// Zalo publishes none for the Bot Platform: these are conservative guesses
+// (DefaultRatePerSecond overall, DefaultRatePerChat per chat). Zalo's chat
+// ids do not tell groups apart, so no group limit applies.
 func Limits() notify.Limits {
-	return notify.Limits{PerSecond: 10, PerChatPerSecond: 1, IsGroup: func(string) bool { return false }}
+	return notify.Limits{PerSecond: DefaultRatePerSecond, PerChatPerSecond: DefaultRatePerChat, IsGroup: func(string) bool { return false }}
+}
+
+// Limits are the bot's configured pace (ZALO_RATE_PER_SECOND,
+// ZALO_RATE_PER_CHAT) for notify's dispatcher; the bot paces its own calls
+// the same way and slows down after a 429.
+func (b *Bot) Limits() notify.Limits {
+	if b.cfg.RatePerSecond < 0 {
+		return notify.Limits{IsGroup: func(string) bool { return false }}
+	}
+	return notify.Limits{PerSecond: b.cfg.RatePerSecond, PerChatPerSecond: b.cfg.RatePerChat, IsGroup: func(string) bool { return false }}
 }
 
 // AnswerCallback implements bot.Responder; Zalo has no callbacks (page
@@ -346,14 +448,21 @@ func (p *pageMemory) fromButtons(chatID string, rows [][]notify.Button) string {
 	if args != "" {
 		typed += " " + args
 	}
+	if numberArg[cmd] {
+		typed += " trang"
+	}
 	return fmt.Sprintf(hintNextPage, typed+" "+strconv.Itoa(next+1))
 }
+
+// numberArg are the commands whose own argument may be a bare number
+// (/sapden 3: three working days): their pages are typed "/sapden trang 2".
+var numberArg = map[string]bool{"sapden": true}
 
 // translate turns "/<command> [args] <n>" typed in a chat whose last
 // listing was that command with those args into the router's request for
 // page n (a callback carrying bot.PageData).
 func (p *pageMemory) translate(u *bot.Update) {
-	c, ok := bot.ParseCommand(u.Text, "")
+	c, ok := bot.ParseCommand(u.Text, u.Bot)
 	if !ok || !c.Known || len(c.Args) == 0 {
 		return
 	}
@@ -361,11 +470,17 @@ func (p *pageMemory) translate(u *bot.Update) {
 	if err != nil || n < 1 {
 		return
 	}
+	rest := c.Args[:len(c.Args)-1]
+	if k := len(rest); k > 0 && bot.Fold(rest[k-1]) == "trang" {
+		rest = rest[:k-1]
+	} else if numberArg[c.Name] {
+		return // "/sapden 3" is three days, not page 3
+	}
 	p.mu.Lock()
 	pc, ok := p.chats[u.ChatID]
 	p.mu.Unlock()
 	if !ok || p.now().After(pc.until) || pc.command != c.Name ||
-		!strings.EqualFold(strings.Join(c.Args[:len(c.Args)-1], " "), strings.Join(strings.Fields(pc.args), " ")) {
+		!strings.EqualFold(strings.Join(rest, " "), strings.Join(strings.Fields(pc.args), " ")) {
 		return
 	}
 	u.Callback = &bot.Callback{Data: bot.PageData(pc.command, pc.args, n-1)}

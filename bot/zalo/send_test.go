@@ -23,14 +23,15 @@ func TestSendClassification(t *testing.T) {
 		class      notify.Class
 		retryAfter time.Duration
 	}{
-		{name: "429 with retry_after", fault: zalofake.RateLimited(7), class: notify.RateLimited, retryAfter: 7 * time.Second},
-		{name: "error_code 429 in a 200", fault: zalofake.RateLimitedInBody(), class: notify.RateLimited, retryAfter: defaultRetryAfter},
-		{name: "502 HTML page", fault: zalofake.BadGateway(), class: notify.Retryable},
-		{name: "500 JSON", fault: zalofake.ServerError(), class: notify.Retryable},
-		{name: "timeout", fault: zalofake.Delay(2 * time.Second), timeout: 100 * time.Millisecond, class: notify.Retryable},
-		{name: "token revoked", fault: zalofake.Unauthorized(), class: notify.Retryable},
-		{name: "blocked", fault: zalofake.Blocked(), class: notify.Permanent},
-		{name: "chat not found", fault: zalofake.ChatNotFound(), class: notify.Permanent},
+		{name: "429 quota exceeded, no retry_after", fault: zalofake.QuotaExceeded(), class: notify.RateLimited, retryAfter: defaultQuotaRetry},
+		{name: "errorCode 429 in a 200", fault: zalofake.InBody(zalofake.CamelCase(zalofake.QuotaExceeded())), class: notify.RateLimited, retryAfter: defaultQuotaRetry},
+		{name: "403 is Zalo's internal error, not blocked", fault: zalofake.InternalError(), class: notify.Retryable},
+		{name: "408 timeout", fault: zalofake.RequestTimeout(), class: notify.Retryable},
+		{name: "400 wrong method", fault: zalofake.BadRequest(), class: notify.Retryable},
+		{name: "404 without State", fault: zalofake.InvalidRequest(), class: notify.Retryable},
+		{name: "a proxy's 502 page", fault: zalofake.ProxyError(), class: notify.Retryable},
+		{name: "client timeout", fault: zalofake.Delay(2 * time.Second), timeout: 100 * time.Millisecond, class: notify.Retryable},
+		{name: "token revoked: the channel stops, the entry stays pending", fault: zalofake.Unauthorized(), class: notify.RateLimited, retryAfter: stoppedRetry},
 		{name: "no chat id", chat: "-", class: notify.Permanent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,7 +123,7 @@ func TestSendResumesAfterPartialFailure(t *testing.T) {
 	fake, b, _ := setup(t, Config{})
 	text := strings.Repeat(strings.Repeat("x", 99)+"\n", 50) // 5000 characters: 3 messages
 	fake.FailNext("sendMessage", 1, zalofake.Fault{})
-	fake.FailNext("sendMessage", 1, zalofake.ServerError())
+	fake.FailNext("sendMessage", 1, zalofake.InternalError())
 	m := notify.Message{Key: "digest/u2/2026-11-27", Platform: Platform, ChatID: "u2", Text: text}
 	if err := b.Send(context.Background(), m); notify.ClassOf(err) != notify.Retryable {
 		t.Fatalf("first attempt: %v", err)
@@ -193,7 +194,7 @@ func TestSendAttachments(t *testing.T) {
 
 func TestReplyRetriesAndDropsButtons(t *testing.T) {
 	fake, b, _ := setup(t, Config{MaxRetryWait: time.Second})
-	fake.FailNext("sendMessage", 1, zalofake.BadGateway())
+	fake.FailNext("sendMessage", 1, zalofake.ProxyError())
 	to := bot.Update{Platform: Platform, ChatID: "u2", ChatType: bot.ChatPrivate, UserID: "u2"}
 	err := b.Reply(context.Background(), to, bot.Reply{Text: "Chọn:", Buttons: [][]notify.Button{{{Text: "Có", Data: "yes"}}}})
 	if err != nil {
@@ -203,8 +204,9 @@ func TestReplyRetriesAndDropsButtons(t *testing.T) {
 	if len(sent) != 1 || sent[0].Text != "Chọn:" || fake.Calls("sendMessage") != 2 {
 		t.Errorf("sends %+v after %d calls", sent, fake.Calls("sendMessage"))
 	}
-	// A 429 asking for longer than MaxRetryWait is returned, not waited out.
-	fake.FailNext("sendMessage", 1, zalofake.RateLimited(60))
+	// A 429 whose pause grows beyond MaxRetryWait is returned, not waited out.
+	b.cfg.MaxRetryWait = time.Millisecond
+	fake.FailNext("sendMessage", 1, zalofake.QuotaExceeded())
 	err = b.Reply(context.Background(), to, bot.Reply{Text: "Xin chào"})
 	if notify.ClassOf(err) != notify.RateLimited {
 		t.Errorf("err = %v", err)

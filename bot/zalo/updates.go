@@ -2,19 +2,38 @@ package zalo
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"hash/fnv"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dondoc/dondoc/bot"
 )
+
+// The events of the Zalo Bot Platform.
+const (
+	EventText        = "message.text.received"
+	EventImage       = "message.image.received"
+	EventSticker     = "message.sticker.received"
+	EventUnsupported = "message.unsupported.received"
+)
+
+// The answers to what the bot cannot read (Vietnamese, for users).
+const (
+	textImage       = "Bot chỉ đọc tin nhắn chữ nên không xem được ảnh. Hãy gõ lệnh, ví dụ quá hạn hoặc /tra <mã hồ sơ>; gõ /trogiup để xem các lệnh."
+	textSticker     = "Bot chỉ đọc tin nhắn chữ, không đọc được nhãn dán. Gõ /trogiup để xem các lệnh."
+	textUnsupported = "Bot chưa đọc được loại tin nhắn này, chỉ đọc tin nhắn chữ. Gõ /trogiup để xem các lệnh."
+)
+
+// maxIncomingText bounds the text of an incoming message handed to the router
+// (bytes; Zalo's own limit is 2000 characters; a longer one is cut, not refused).
+const maxIncomingText = 4000
 
 // flexString is an id Zalo sends as a string (hex-like) or, defensively, a
 // number.
@@ -34,63 +53,144 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+type rawUser struct {
+	ID          flexString `json:"id"`
+	DisplayName string     `json:"display_name"`
+	IsBot       bool       `json:"is_bot"`
+}
+
 // rawResult is one update: the "result" of getUpdates and of a webhook call.
 type rawResult struct {
 	EventName string `json:"event_name"`
 	Message   *struct {
-		From struct {
-			ID          flexString `json:"id"`
-			DisplayName string     `json:"display_name"`
-			FirstName   string     `json:"first_name"` // in getUpdates' documented sample
-			Name        string     `json:"name"`
-			IsBot       bool       `json:"is_bot"`
-		} `json:"from"`
+		From rawUser `json:"from"`
 		Chat struct {
 			ID       flexString `json:"id"`
 			ChatType string     `json:"chat_type"`
 		} `json:"chat"`
 		Text      string     `json:"text"`
+		Caption   string     `json:"caption"`
+		PhotoURL  string     `json:"photo_url"`
 		MessageID flexString `json:"message_id"`
 		Date      int64      `json:"date"` // milliseconds
+		// ReplyTo is a guess: Zalo's docs do not show how a reply to the
+		// bot's message appears in an update.
+		ReplyTo *struct {
+			From rawUser `json:"from"`
+		} `json:"reply_to_message"`
 	} `json:"message"`
 }
 
-// toUpdate converts a Zalo update; false, with the reason, for updates
-// dondoc ignores.
-func (b *Bot) toUpdate(r rawResult) (bot.Update, string) {
+// incoming is a converted update: a command or text for the router, or a
+// fixed answer (image, sticker, unsupported).
+type incoming struct {
+	update bot.Update
+	answer string // when set, reply this instead of routing
+	key    string // Zalo's message_id, for deduplication
+}
+
+// convert turns a Zalo update into what dondoc does with it; the reason
+// is set for updates it ignores.
+func (b *Bot) convert(r rawResult) (incoming, string) {
 	m := r.Message
 	if m == nil {
-		return bot.Update{}, "no message"
-	}
-	if r.EventName != "" && r.EventName != "message.text.received" {
-		return bot.Update{}, "event " + r.EventName
+		return incoming{}, "no message"
 	}
 	if m.From.IsBot {
-		return bot.Update{}, "from a bot"
+		return incoming{}, "from a bot"
 	}
-	u := bot.Update{Platform: Platform, ChatID: string(m.Chat.ID), UserID: string(m.From.ID), Text: m.Text}
+	in := incoming{key: string(m.MessageID)}
+	u := bot.Update{Platform: Platform, Bot: b.name, ChatID: string(m.Chat.ID), UserID: string(m.From.ID),
+		UserName: truncate(m.From.DisplayName, 128)}
+	if u.ChatID == "" || u.UserID == "" {
+		return incoming{}, "no chat or sender"
+	}
 	switch strings.ToUpper(m.Chat.ChatType) {
 	case "PRIVATE", "":
 		u.ChatType = bot.ChatPrivate
 	case "GROUP":
-		if !b.cfg.Groups {
-			return bot.Update{}, "group chat (ZALO_GROUPS is off)"
+		if !b.groups {
+			return incoming{}, "group chat (can_join_groups is false and ZALO_GROUPS is off)"
 		}
 		u.ChatType = bot.ChatGroup
 	default:
-		return bot.Update{}, "chat type " + m.Chat.ChatType
+		return incoming{}, "chat type " + truncate(m.Chat.ChatType, 32)
 	}
-	if u.ChatID == "" || u.UserID == "" || strings.TrimSpace(u.Text) == "" {
-		return bot.Update{}, "no chat, sender or text"
+	text := truncate(m.Text, maxIncomingText)
+	if u.ChatType == bot.ChatGroup {
+		said := text
+		if r.EventName == EventImage {
+			said = truncate(m.Caption, maxIncomingText)
+		}
+		stripped, addressed := b.addressed(said)
+		if !addressed && (m.ReplyTo == nil || string(m.ReplyTo.From.ID) != b.id) {
+			return incoming{}, "group message neither mentioning nor replying to the bot"
+		}
+		text = stripped
 	}
-	u.UserName = m.From.DisplayName
-	if u.UserName == "" {
-		u.UserName = strings.TrimSpace(m.From.FirstName + " " + m.From.Name)
+	switch r.EventName {
+	case EventText, "":
+		if strings.TrimSpace(text) == "" {
+			return incoming{}, "empty text"
+		}
+		u.Text = text
+	case EventImage:
+		in.answer = textImage
+	case EventSticker:
+		in.answer = textSticker
+	case EventUnsupported:
+		in.answer = textUnsupported
+	default:
+		return incoming{}, "unknown event " + strconv.Quote(truncate(r.EventName, 64))
 	}
-	u.UpdateID = updateID(string(m.MessageID))
-	u.MessageID, _ = strconv.Atoi(string(m.MessageID)) // Zalo's ids are hex: usually 0
+	u.UpdateID = updateID(in.key)
 	b.pages.translate(&u)
-	return u, ""
+	in.update = u
+	return in, ""
+}
+
+// addressed removes every "@<account name>" from text and reports whether
+// there was one. The name is matched case-insensitively and must not run
+// on into more name characters ("@dondoc" is not in "@dondoc2").
+func (b *Bot) addressed(text string) (string, bool) {
+	if b.name == "" {
+		return text, false
+	}
+	mention := "@" + b.name
+	var out strings.Builder
+	found := false
+	for i := 0; i < len(text); {
+		if end := i + len(mention); end <= len(text) && strings.EqualFold(text[i:end], mention) && !nameRune(text[end:]) {
+			found = true
+			out.WriteByte(' ')
+			i = end
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(text[i:])
+		out.WriteString(text[i : i+n])
+		i += n
+	}
+	if !found {
+		return text, false
+	}
+	return strings.TrimSpace(out.String()), true
+}
+
+// nameRune reports whether s starts with a character that could continue
+// an account name.
+func nameRune(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '.' && len(s) > 1 && !unicode.IsSpace(rune(s[1])))
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // updateID maps Zalo's string message id to the router's numeric update
@@ -108,7 +208,8 @@ func updateID(messageID string) int64 {
 	return id
 }
 
-// recent remembers the last n message ids, to drop redeliveries.
+// recent remembers the last n message ids, to drop redeliveries when
+// there is no State (or it fails).
 type recent struct {
 	mu    sync.Mutex
 	seen  map[string]struct{}
@@ -139,19 +240,77 @@ func (r *recent) add(id string) bool {
 	return true
 }
 
-// accept converts r, drops what dondoc ignores and redeliveries, and
-// reports whether the update should be handled.
-func (b *Bot) accept(r rawResult, via string) (bot.Update, bool) {
-	u, why := b.toUpdate(r)
+// maxKey bounds a message id kept for deduplication.
+const maxKey = 128
+
+// Handled updates are kept keepUpdates (Zalo redelivers within minutes;
+// a week covers a long outage), pruned every pruneEvery updates.
+const (
+	keepUpdates = 7 * 24 * time.Hour
+	pruneEvery  = 1000
+)
+
+// freshInProcess reports whether this process has not seen message id
+// key yet (cheap, before the webhook answers).
+func (b *Bot) freshInProcess(key string) bool {
+	return key == "" || b.seen.add(truncate(key, maxKey))
+}
+
+// freshInState reports whether message id key is not recorded in State as
+// handled (by this process before a restart, or by another replica), and
+// records it. It runs in the handler pool, after the webhook answered, so
+// that a slow database never delays the answer Zalo waits for.
+func (b *Bot) freshInState(ctx context.Context, key string) bool {
+	if key == "" || b.cfg.State == nil {
+		return true
+	}
+	key = truncate(key, maxKey)
+	now := b.clock.Now()
+	ok, err := b.cfg.State.MarkUpdate(ctx, Platform, key, now)
+	if err != nil {
+		b.log.Warn("zalo: could not record a handled update; deduplicating in memory only", "err", err)
+		return true
+	}
+	if b.marked.Add(1)%pruneEvery == 0 {
+		if n, err := b.cfg.State.PruneUpdates(ctx, now.Add(-keepUpdates)); err != nil {
+			b.log.Warn("zalo: could not prune handled updates", "err", err)
+		} else if n > 0 {
+			b.log.Info("zalo: pruned handled updates", "deleted", n)
+		}
+	}
+	return ok
+}
+
+// accept converts r and drops what dondoc ignores and what this process
+// has seen; it returns the work to run for the update (which first drops
+// an update recorded as handled in State), or nil.
+func (b *Bot) accept(ctx context.Context, r rawResult, via string, handler func(context.Context, bot.Update)) func(context.Context) {
+	in, why := b.convert(r)
 	if why != "" {
-		b.log.Debug("zalo: update ignored", "via", via, "reason", why)
-		return u, false
+		b.log.Info("zalo: update ignored", "via", via, "event", truncate(r.EventName, 64), "reason", why)
+		return nil
 	}
-	if r.Message != nil && !b.seen.add(string(r.Message.MessageID)) {
-		b.log.Debug("zalo: duplicate message ignored", "via", via, "update", u.UpdateID)
-		return u, false
+	dropped := func() {
+		b.log.Info("zalo: redelivered update dropped", "via", via, "message", truncate(in.key, maxKey))
 	}
-	return u, true
+	if !b.freshInProcess(in.key) {
+		dropped()
+		return nil
+	}
+	u := in.update
+	return func(ctx context.Context) {
+		if !b.freshInState(ctx, in.key) {
+			dropped()
+			return
+		}
+		if in.answer == "" {
+			handler(ctx, u)
+			return
+		}
+		if err := b.Reply(ctx, u, bot.Reply{Text: in.answer}); err != nil {
+			b.log.Warn("zalo: answer to a non-text message failed", "chat", u.ChatID, "err", err)
+		}
+	}
 }
 
 // decodeResults reads getUpdates' result: one update object as Zalo
@@ -174,16 +333,21 @@ func decodeResults(raw json.RawMessage) ([]rawResult, error) {
 }
 
 // Run polls getUpdates until ctx is cancelled, calling handler for each
-// update (at most cfg.Workers at once). Zalo hands out one update per call
-// and has no offset; a long poll that ends empty answers 408 "Request
-// timeout", which is not an error. Failures back off (cfg.Backoff). Run
-// returns nil after ctx ends and every running handler has returned.
+// update (at most cfg.Workers at once). Long polling is for development
+// and for deployments without a webhook URL. Zalo hands out one update per
+// call and has no offset; a long poll that ends empty answers 408, which
+// is not an error. A 403 (Zalo's internal error) and other failures back
+// off (cfg.Backoff). A 401 stops the channel: Run returns ErrUnauthorized.
+// Run returns nil after ctx ends and every running handler has returned.
 func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)) error {
+	if b.cfg.WebhookURL != "" {
+		return errors.New("zalo: Run: ZALO_WEBHOOK_URL is set, so updates come to WebhookHandler; long polling is only for deployments without a webhook")
+	}
 	failures := 0
 	defer b.handlers.Wait()
 	secs := strconv.Itoa(max(1, int(b.cfg.PollTimeout.Seconds())))
 	for ctx.Err() == nil {
-		start := b.cfg.Clock.Now()
+		start := b.clock.Now()
 		var raw json.RawMessage
 		err := b.call(ctx, "getUpdates", map[string]string{"timeout": secs}, &raw)
 		var results []rawResult
@@ -199,33 +363,29 @@ func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)
 			if ctx.Err() != nil {
 				break
 			}
+			if ae != nil && ae.Code == http.StatusUnauthorized {
+				return ErrUnauthorized
+			}
 			failures++
 			wait := b.cfg.Backoff(failures)
-			switch {
-			case ae != nil && ae.Code == http.StatusConflict:
-				b.log.Error("zalo: getUpdates refused: a webhook is set or another dondoc instance is polling this bot; only one may receive updates",
-					"err", ae.Description, "retry_in", wait)
-			case ae != nil && ae.Code == http.StatusUnauthorized:
-				b.log.Error("zalo: ZALO_BOT_TOKEN rejected (token revoked?)", "err", ae.Description, "retry_in", wait)
-			default:
-				b.log.Warn("zalo: getUpdates failed", "err", err, "class", Classify(err).Class.String(), "retry_in", wait)
-			}
-			sleep(ctx, wait)
+			b.log.Warn("zalo: getUpdates failed (is a webhook set? polling works only without one)", "err", err,
+				"class", Classify(err).Class.String(), "retry_in", wait)
+			sleep(ctx, b.clock, wait)
 			continue
 		}
 		failures = 0
 		if empty {
-			if b.cfg.Clock.Since(start) < time.Second { // a server that does not long-poll: don't spin
-				sleep(ctx, time.Second)
+			if b.clock.Since(start) < time.Second { // a server that does not long-poll: don't spin
+				sleep(ctx, b.clock, time.Second)
 			}
 			continue
 		}
 		for _, r := range results {
-			u, ok := b.accept(r, "poll")
-			if !ok {
+			work := b.accept(ctx, r, "poll", handler)
+			if work == nil {
 				continue
 			}
-			if !b.handlers.Go(ctx, func() { handler(ctx, u) }) {
+			if !b.handlers.Go(ctx, func() { work(ctx) }) {
 				return nil
 			}
 		}
@@ -233,61 +393,13 @@ func (b *Bot) Run(ctx context.Context, handler func(context.Context, bot.Update)
 	return nil
 }
 
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
+func sleep(ctx context.Context, clock interface {
+	After(time.Duration) <-chan time.Time
+}, d time.Duration) {
 	select {
-	case <-t.C:
+	case <-clock.After(d):
 	case <-ctx.Done():
 	}
-}
-
-// maxWebhookBody bounds a webhook request body.
-const maxWebhookBody = 1 << 20
-
-// SecretHeader is the header in which Zalo sends the webhook secret.
-const SecretHeader = "X-Bot-Api-Secret-Token"
-
-// WebhookHandler serves Zalo's webhook calls: it rejects a missing or
-// wrong X-Bot-Api-Secret-Token with 401 (constant-time compare), a body
-// that is not {"ok":true,"result":{...}} with 400, answers 200 at once and
-// runs handler in the background (Wait drains). A message id seen before
-// (a redelivery) is answered 200 and not handled again.
-func (b *Bot) WebhookHandler(handler func(context.Context, bot.Update)) http.Handler {
-	secret := []byte(b.cfg.WebhookSecret)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		got := []byte(r.Header.Get(SecretHeader))
-		if len(secret) == 0 || subtle.ConstantTimeCompare(got, secret) != 1 {
-			b.log.Warn("zalo: webhook call with a missing or wrong secret token", "remote", r.RemoteAddr)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
-		if err != nil || len(body) > maxWebhookBody {
-			http.Error(w, "bad request", http.StatusBadRequest)
-			return
-		}
-		var env struct {
-			Result *rawResult `json:"result"`
-		}
-		if err := json.Unmarshal(body, &env); err != nil || env.Result == nil {
-			b.log.Warn("zalo: webhook body is not an update", "err", err)
-			http.Error(w, "bad request", http.StatusBadRequest)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-		u, ok := b.accept(*env.Result, "webhook")
-		if !ok {
-			return
-		}
-		ctx := context.WithoutCancel(r.Context())
-		b.handlers.Spawn(func() { handler(ctx, u) })
-	})
 }
 
 // Wait blocks until every update handler started by Run or WebhookHandler

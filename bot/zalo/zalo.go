@@ -1,7 +1,8 @@
 // Package zalo is the Zalo Bot Platform adapter of the bot: it receives
-// updates by long polling (getUpdates) or webhook, converts them to
-// bot.Update, sends replies and notifications (notify.Channel) as plain
-// text within Zalo's 2000 characters, and classifies Zalo's errors.
+// updates by webhook (production) or long polling (getUpdates, development
+// only), converts them to bot.Update, sends replies and notifications
+// (notify.Channel) as plain text within Zalo's 2000 characters, paces its
+// sends and classifies Zalo's errors exactly as Zalo documents them.
 //
 // Zalo differs from Telegram in ways the rest of dondoc must know:
 //   - no markup: HTML messages are converted with notify.PlainText; texts
@@ -15,37 +16,41 @@
 //     caption is sent with a note that the file could not be attached;
 //   - no deep links: an officer links by typing the one-time code, which
 //     the router hands to its HandleOther handler;
-//   - group chats are in beta on Zalo: group messages are ignored unless
-//     Config.Groups (ZALO_GROUPS) is on;
-//   - getUpdates returns one update per call and has no offset.
+//   - groups (limited availability on Zalo): the bot receives only messages
+//     that @mention it or reply to it; the mention is removed before the
+//     text is parsed. Groups are served when getMe's can_join_groups is true
+//     (or Config.Groups forces them on);
+//   - images, stickers and unsupported messages get one short answer saying
+//     that the bot reads text;
+//   - getUpdates returns one update per call, has no offset, and ends an
+//     empty long poll with error 408.
 //
-// Taken from Zalo's docs as quoted by third parties (the official pages
-// could not be read when this was written): the method names, the
-// envelope, JSON bodies, getMe's {id, account_name}, string ids, text
-// 1–2000 characters, secret_token 8–256, X-Bot-Api-Secret-Token, one
-// update per getUpdates. Not confirmed, to check against Zalo's docs and a
-// live bot: every error code (429, 401, 403/404 for blocked or unknown
-// chats), whether a 429 carries retry_after, the 408 "Request timeout"
-// that ends an empty long poll, 409 while a webhook is set, any rate
-// limits (see Limits), and whether a bot may message a user who has not
-// written to it recently.
+// Errors, as documented by Zalo: 400 wrong method or path, 401 invalid
+// token, 403 internal server error (retry: it does NOT mean "blocked"),
+// 404 invalid request, 408 timeout, 429 "Quota exceeded" without
+// retry_after. Zalo publishes no rate limits: the pace is a setting
+// (Config.RatePerSecond, Config.RatePerChat) that slows down by itself
+// after a 429. Not documented, guessed and marked as such: how a reply to
+// the bot's message is shown in an update (reply_to_message.from.id).
 package zalo
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -64,30 +69,81 @@ const DefaultBaseURL = "https://bot-api.zaloplatforms.com"
 // MaxText is the longest text Zalo accepts in one message, in characters.
 const MaxText = 2000
 
+// Default pace: Zalo publishes no numbers; these are conservative guesses.
+const (
+	DefaultRatePerSecond = 10.0
+	DefaultRatePerChat   = 1.0
+)
+
+// SettingWebhookSecret is the State setting that keeps a generated webhook
+// secret when ZALO_WEBHOOK_SECRET is unset.
+const SettingWebhookSecret = "zalo.webhook_secret"
+
+// ErrUnauthorized is Zalo's 401: the token is invalid or was reset in Bot
+// Creator. The channel stops (Run returns it) and Ready reports it.
+var ErrUnauthorized = errors.New("zalo: ZALO_BOT_TOKEN bị Zalo từ chối (401): token sai hoặc đã được cấp lại trong Zalo Bot Creator")
+
+// State is what the adapter keeps in the database: the updates it handled
+// (so that a redelivery, even after a restart, is answered once), the days
+// a chat failed with 404, and a generated webhook secret.
+// store.PlatformState implements it.
+type State interface {
+	MarkUpdate(ctx context.Context, platform, key string, at time.Time) (bool, error)
+	NoteFailureDay(ctx context.Context, platform, chatID, day string) (int, error)
+	ClearFailures(ctx context.Context, platform, chatID string) error
+	SettingOrInit(ctx context.Context, name, value string, at time.Time) (string, error)
+	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
+}
+
 // Config configures a Bot. Token is required; the rest have defaults.
 type Config struct {
-	Token         string       // ZALO_BOT_TOKEN, "<bot id>:<secret>"
-	BaseURL       string       // ZALO_API_BASE, default DefaultBaseURL
-	HTTPClient    *http.Client // default: timeout PollTimeout + 15 s
-	Logger        *slog.Logger
-	WebhookURL    string // webhook mode when set (HTTPS)
-	WebhookSecret string // 8–256 printable ASCII characters; required with WebhookURL
-	Groups        bool   // ZALO_GROUPS: serve group chats (beta on Zalo)
+	Token      string       // ZALO_BOT_TOKEN, "<bot id>:<secret>"
+	BaseURL    string       // ZALO_API_BASE, default DefaultBaseURL
+	HTTPClient *http.Client // default: timeout PollTimeout + 15 s
+	Logger     *slog.Logger
+	Clock      clockwork.Clock // default the real clock
+	// State keeps handled updates, failure days and a generated webhook
+	// secret; without it, duplicates are only dropped within the process.
+	State State
+	// Location is the time zone of the "days" 404s are counted on,
+	// default Asia/Ho_Chi_Minh (UTC+7).
+	Location *time.Location
+
+	// WebhookURL selects webhook mode (ZALO_WEBHOOK_URL): HTTPS, or HTTP to
+	// a loopback host (tests, a local TLS proxy).
+	WebhookURL string
+	// WebhookSecret is ZALO_WEBHOOK_SECRET, 8–256 printable ASCII
+	// characters; when empty with a WebhookURL, one is generated and kept
+	// in State.
+	WebhookSecret string
+	// Groups forces group chats on even when getMe's can_join_groups is
+	// false (ZALO_GROUPS).
+	Groups bool
 	// PollTimeout is getUpdates' long-poll timeout, default 30 s (Zalo's);
 	// a given HTTPClient's timeout must be longer.
 	PollTimeout time.Duration
+
+	// RatePerSecond and RatePerChat are the pace of sends overall and per
+	// chat (ZALO_RATE_PER_SECOND, ZALO_RATE_PER_CHAT), defaults
+	// DefaultRatePerSecond and DefaultRatePerChat. A 429 slows both down
+	// for a while. A negative RatePerSecond turns pacing off (tests).
+	RatePerSecond, RatePerChat float64
 
 	// PhotoURL, when set, publishes a photo and returns a public URL for
 	// sendPhoto; without it photos are sent as their caption and a note.
 	PhotoURL     func(ctx context.Context, f notify.File) (string, error)
 	MaxRetryWait time.Duration // the longest a reply waits for a 429, default 30 s
-	Workers      int           // updates handled at once, default 8
+	// QuotaRetry is the first pause after a 429, which names none
+	// (default 2 s); later 429s double it with the pace.
+	QuotaRetry time.Duration
+	// RetryWait is the pause before a reply's second attempt after a
+	// transient failure (403, 408, 5xx), growing with each attempt;
+	// default 500 ms.
+	RetryWait time.Duration
+	Workers   int // polled updates handled at once, default 8
 	// Backoff is the pause after the attempt-th consecutive polling error
 	// (attempt ≥ 1); default exponential from 1 s to 60 s with ±50 % jitter.
 	Backoff func(attempt int) time.Duration
-	// Clock times polling (a server that answers at once is paced); nil:
-	// the real clock.
-	Clock clockwork.Clock
 }
 
 // Bot is a connected Zalo bot.
@@ -95,13 +151,21 @@ type Bot struct {
 	cfg      Config
 	client   *http.Client
 	log      *slog.Logger
+	clock    clockwork.Clock
 	id, name string
+	groups   bool // serve group chats
+	canJoin  bool // getMe's can_join_groups
+	secret   string
 	handlers *bot.Handlers // update handlers running
 	seen     *recent
 	pages    *pageMemory
+	pace     *pacer
+	stopped  atomic.Bool  // a 401 was seen
+	marked   atomic.Int64 // updates recorded in State, for pruning
 
 	mu       sync.Mutex
 	progress map[string]sendProgress // Send: chunks already delivered, by message key
+	failing  map[string]bool         // chats with 404 days noted in State
 }
 
 var (
@@ -111,6 +175,9 @@ var (
 
 // New checks the token with getMe and returns the bot. A token the server
 // refuses gives an error naming ZALO_BOT_TOKEN, never the token itself.
+// With a WebhookURL, the URL is checked and the secret settled (generated
+// and stored in State when unset); the webhook itself is registered by
+// SetWebhook.
 func New(ctx context.Context, cfg Config) (*Bot, error) {
 	tok := strings.TrimSpace(cfg.Token)
 	if tok == "" {
@@ -139,35 +206,109 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
+	if cfg.QuotaRetry <= 0 {
+		cfg.QuotaRetry = defaultQuotaRetry
+	}
+	if cfg.RetryWait <= 0 {
+		cfg.RetryWait = 500 * time.Millisecond
+	}
 	if cfg.Backoff == nil {
 		cfg.Backoff = defaultBackoff
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.WebhookURL != "" && !validSecret(cfg.WebhookSecret) {
-		return nil, errors.New("zalo: the webhook secret must be 8–256 printable ASCII characters without spaces when a webhook URL is set")
+	if cfg.Location == nil {
+		cfg.Location = time.FixedZone("ICT", 7*3600)
+	}
+	if cfg.RatePerSecond == 0 {
+		cfg.RatePerSecond = DefaultRatePerSecond
+	}
+	if cfg.RatePerChat <= 0 {
+		cfg.RatePerChat = DefaultRatePerChat
+	}
+	if cfg.WebhookURL != "" {
+		if err := CheckWebhookURL(cfg.WebhookURL); err != nil {
+			return nil, err
+		}
+		if cfg.WebhookSecret != "" && !validSecret(cfg.WebhookSecret) {
+			return nil, errors.New("zalo: ZALO_WEBHOOK_SECRET must be 8–256 printable ASCII characters without spaces")
+		}
 	}
 	client := cfg.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
 	}
-	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, handlers: bot.NewHandlers(cfg.Workers), seen: newRecent(4096), pages: newPageMemory(4096, 30*time.Minute, cfg.Clock.Now),
-		progress: map[string]sendProgress{}}
+	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, clock: cfg.Clock, handlers: bot.NewHandlers(cfg.Workers),
+		seen: newRecent(4096), pages: newPageMemory(4096, 30*time.Minute, cfg.Clock.Now),
+		pace:     newPacer(cfg.Clock, cfg.RatePerSecond, cfg.RatePerChat, cfg.QuotaRetry),
+		progress: map[string]sendProgress{}, failing: map[string]bool{}}
 	var me struct {
-		ID          string `json:"id"`
-		AccountName string `json:"account_name"`
+		ID            string `json:"id"`
+		AccountName   string `json:"account_name"`
+		CanJoinGroups bool   `json:"can_join_groups"`
 	}
 	if err := b.call(ctx, "getMe", struct{}{}, &me); err != nil {
 		var ae *APIError
-		if errors.As(err, &ae) && (ae.Code == 401 || ae.Code == 403 || ae.Code == 404) {
-			return nil, fmt.Errorf("zalo: ZALO_BOT_TOKEN bị từ chối: %s (kiểm tra lại token do Zalo Bot Creator cấp)", ae.Description)
+		if errors.As(err, &ae) && ae.Code == http.StatusUnauthorized {
+			return nil, fmt.Errorf("zalo: ZALO_BOT_TOKEN bị từ chối: %s (kiểm tra lại token do Zalo Bot Creator cấp): %w", ae.Description, ErrUnauthorized)
 		}
 		return nil, fmt.Errorf("zalo: getMe: %w", err)
 	}
-	b.id, b.name = me.ID, me.AccountName
+	b.id, b.name, b.canJoin = me.ID, me.AccountName, me.CanJoinGroups
+	b.groups = me.CanJoinGroups || cfg.Groups
 	b.log = cfg.Logger.With("platform", Platform, "bot", b.name)
+	if cfg.WebhookURL != "" {
+		if err := b.settleSecret(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return b, nil
+}
+
+// settleSecret sets b.secret: the configured one, else the one kept in
+// State, generated on first use.
+func (b *Bot) settleSecret(ctx context.Context) error {
+	if b.cfg.WebhookSecret != "" {
+		b.secret = b.cfg.WebhookSecret
+		return nil
+	}
+	if b.cfg.State == nil {
+		return errors.New("zalo: ZALO_WEBHOOK_SECRET is unset and there is no database to keep a generated one")
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return fmt.Errorf("zalo: generating the webhook secret: %w", err)
+	}
+	v, err := b.cfg.State.SettingOrInit(ctx, SettingWebhookSecret, base64.RawURLEncoding.EncodeToString(raw), b.clock.Now())
+	if err != nil {
+		return fmt.Errorf("zalo: webhook secret: %w", err)
+	}
+	if !validSecret(v) {
+		return errors.New("zalo: the stored webhook secret is not 8–256 printable characters")
+	}
+	b.secret = v
+	b.log.Info("zalo: using the webhook secret kept in the database (ZALO_WEBHOOK_SECRET is unset)")
+	return nil
+}
+
+// CheckWebhookURL accepts an absolute HTTPS URL, or HTTP when the host is
+// a loopback address (a local TLS-terminating proxy, tests).
+func CheckWebhookURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("zalo: ZALO_WEBHOOK_URL %q is not an absolute URL", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		host := u.Hostname()
+		if ip := net.ParseIP(host); (ip != nil && ip.IsLoopback()) || strings.EqualFold(host, "localhost") {
+			return nil
+		}
+	}
+	return fmt.Errorf("zalo: ZALO_WEBHOOK_URL %q must be HTTPS (plain HTTP only to a loopback address)", raw)
 }
 
 func validSecret(s string) bool {
@@ -188,16 +329,38 @@ func (b *Bot) ID() string { return b.id }
 // Name is the bot's account name (getMe).
 func (b *Bot) Name() string { return b.name }
 
+// CanJoinGroups is getMe's can_join_groups: whether group binding should be
+// offered on Zalo.
+func (b *Bot) CanJoinGroups() bool { return b.canJoin }
+
 // Platform implements notify.Channel.
 func (b *Bot) Platform() string { return Platform }
+
+// Ready reports nil while the channel works, ErrUnauthorized after Zalo
+// refused the token (for /readyz).
+func (b *Bot) Ready() error {
+	if b.stopped.Load() {
+		return ErrUnauthorized
+	}
+	return nil
+}
+
+// WebhookPath is the path of the webhook URL, where the handler must be
+// mounted ("/" for none).
+func (b *Bot) WebhookPath() string {
+	u, err := url.Parse(b.cfg.WebhookURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
 
 // APIError is a reply with "ok": false, or an HTTP error status with a
 // JSON body.
 type APIError struct {
 	Status      int // HTTP status
-	Code        int // error_code (the HTTP status when absent)
+	Code        int // error_code or errorCode (the HTTP status when absent)
 	Description string
-	RetryAfter  time.Duration // parameters.retry_after or the Retry-After header
 }
 
 func (e *APIError) Error() string {
@@ -214,20 +377,31 @@ func (e *errNotJSON) Error() string {
 	return fmt.Sprintf("zalo: HTTP %d with a non-JSON body (%s)", e.status, e.ctype)
 }
 
-// envelope is every reply of the API.
+// envelope is every reply of the API. Some copies of the docs spell the
+// code errorCode.
 type envelope struct {
 	OK          bool            `json:"ok"`
 	Result      json.RawMessage `json:"result"`
 	ErrorCode   int             `json:"error_code"`
+	ErrorCode2  int             `json:"errorCode"`
 	Description string          `json:"description"`
-	Parameters  struct {
-		RetryAfter int `json:"retry_after"`
-	} `json:"parameters"`
+	Message     string          `json:"message"`
 }
 
 // call POSTs params as JSON to method and decodes the result into out
-// (when not nil). Transport errors never carry the token.
+// (when not nil). Transport errors never carry the token. A 401 marks the
+// channel stopped.
 func (b *Bot) call(ctx context.Context, method string, params, out any) error {
+	err := b.do(ctx, method, params, out)
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Code == http.StatusUnauthorized && !b.stopped.Swap(true) {
+		b.log.Error("zalo: Zalo refused ZALO_BOT_TOKEN (401); the Zalo channel stops until the token is fixed and dondoc restarted",
+			"method", method, "description", ae.Description)
+	}
+	return err
+}
+
+func (b *Bot) do(ctx context.Context, method string, params, out any) error {
 	body, err := json.Marshal(params)
 	if err != nil {
 		return fmt.Errorf("zalo: %s: %w", method, err)
@@ -262,12 +436,13 @@ func (b *Bot) call(ctx context.Context, method string, params, out any) error {
 	if !env.OK || resp.StatusCode >= 400 {
 		e := &APIError{Status: resp.StatusCode, Code: env.ErrorCode, Description: env.Description}
 		if e.Code == 0 {
+			e.Code = env.ErrorCode2
+		}
+		if e.Code == 0 {
 			e.Code = resp.StatusCode
 		}
-		if env.Parameters.RetryAfter > 0 {
-			e.RetryAfter = time.Duration(env.Parameters.RetryAfter) * time.Second
-		} else if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-			e.RetryAfter = time.Duration(s) * time.Second
+		if e.Description == "" {
+			e.Description = env.Message
 		}
 		return e
 	}
@@ -279,18 +454,21 @@ func (b *Bot) call(ctx context.Context, method string, params, out any) error {
 	return nil
 }
 
-// defaultRetryAfter is the pause after a 429 that names none.
-const defaultRetryAfter = 5 * time.Second
+// defaultQuotaRetry is the first pause after a 429, which names none.
+const defaultQuotaRetry = 2 * time.Second
 
-// Classify turns an error of call into a *notify.SendError. The error
-// codes Zalo uses are not documented; the rules below are by HTTP status
-// or error_code and description, like Telegram's:
-//   - 429, or a description saying "too many"/"rate limit" → RateLimited;
-//   - 5xx, 408, timeouts, transport errors, non-JSON replies → Retryable;
-//   - 401 (the token was revoked) → Retryable, so that the chats are not
-//     marked inactive for the bot's own fault; the entry fails after the
-//     dispatcher's MaxAttempts and the log says why;
-//   - other 4xx (blocked, chat not found, invalid chat id) → Permanent.
+// Classify turns an error of call into a *notify.SendError, by Zalo's
+// documented codes:
+//   - 429 "Quota exceeded" → RateLimited (no retry_after: a default pause;
+//     the bot's own sends use its adaptive pace instead);
+//   - 403 (Zalo's internal server error), 408 (timeout), 5xx, transport
+//     errors, non-JSON replies → Retryable: never deactivate anything;
+//   - 401 (token invalid) → Retryable, so that no chat is marked inactive
+//     for the bot's own fault; the channel stops (see Ready) and Send then
+//     answers RateLimited for 10 minutes, keeping notifications pending;
+//   - 404 (invalid request) → Retryable here; Send makes it Permanent (the
+//     link is marked inactive) only when it repeats on three different days;
+//   - 400 (wrong method or path: dondoc's fault, not the chat's) → Retryable.
 func Classify(err error) *notify.SendError {
 	var se *notify.SendError
 	if errors.As(err, &se) {
@@ -298,23 +476,16 @@ func Classify(err error) *notify.SendError {
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
-		e := &notify.SendError{Reason: ae.Description, Err: err}
-		desc := strings.ToLower(ae.Description)
-		switch {
-		case ae.Code == http.StatusTooManyRequests || ae.Status == http.StatusTooManyRequests ||
-			strings.Contains(desc, "too many") || strings.Contains(desc, "rate limit"):
-			e.Class, e.RetryAfter = notify.RateLimited, ae.RetryAfter
-			if e.RetryAfter <= 0 {
-				e.RetryAfter = defaultRetryAfter
-			}
-		case ae.Code >= 500 || ae.Status >= 500 || ae.Code == http.StatusRequestTimeout:
-			e.Class = notify.Retryable
-		case ae.Code == http.StatusUnauthorized:
-			e.Class, e.Reason = notify.Retryable, "ZALO_BOT_TOKEN bị từ chối: "+ae.Description
-		case ae.Code >= 400 || ae.Status >= 400:
-			e.Class = notify.Permanent
-		default:
-			e.Class = notify.Retryable
+		e := &notify.SendError{Class: notify.Retryable, Reason: fmt.Sprintf("%d %s", ae.Code, ae.Description), Err: err}
+		switch ae.Code {
+		case http.StatusTooManyRequests:
+			e.Class, e.RetryAfter = notify.RateLimited, defaultQuotaRetry
+		case http.StatusUnauthorized:
+			e.Reason = "ZALO_BOT_TOKEN bị từ chối: " + ae.Description
+		case http.StatusNotFound:
+			e.Reason = "invalid request (404): " + ae.Description
+		case http.StatusForbidden:
+			e.Reason = "Zalo internal server error (403): " + ae.Description
 		}
 		return e
 	}
@@ -329,16 +500,25 @@ func Classify(err error) *notify.SendError {
 	return &notify.SendError{Class: notify.Retryable, Reason: "transport", Err: err}
 }
 
-// SetWebhook registers cfg.WebhookURL with the secret Zalo sends back in
-// X-Bot-Api-Secret-Token. Zalo then stops serving getUpdates.
+// SetWebhook registers the webhook URL and secret with setWebhook and
+// confirms it with getWebhookInfo. Zalo then POSTs every update to the URL
+// with the secret in X-Bot-Api-Secret-Token, and getUpdates stops working.
 func (b *Bot) SetWebhook(ctx context.Context) error {
 	if b.cfg.WebhookURL == "" {
 		return errors.New("zalo: SetWebhook: no webhook URL configured")
 	}
-	p := map[string]string{"url": b.cfg.WebhookURL, "secret_token": b.cfg.WebhookSecret}
+	p := map[string]string{"url": b.cfg.WebhookURL, "secret_token": b.secret}
 	if err := b.call(ctx, "setWebhook", p, nil); err != nil {
 		return fmt.Errorf("zalo: setWebhook: %w", Classify(err))
 	}
+	got, err := b.WebhookInfo(ctx)
+	if err != nil {
+		return err
+	}
+	if got != b.cfg.WebhookURL {
+		return fmt.Errorf("zalo: getWebhookInfo reports %q after setWebhook %q", got, b.cfg.WebhookURL)
+	}
+	b.log.Info("zalo: webhook set", "url", b.cfg.WebhookURL)
 	return nil
 }
 
@@ -366,5 +546,5 @@ func defaultBackoff(attempt int) time.Duration {
 	if d > time.Minute {
 		d = time.Minute
 	}
-	return time.Duration(float64(d) * (0.5 + rand.Float64()))
+	return time.Duration(float64(d) * (0.5 + mrand.Float64()))
 }

@@ -19,12 +19,20 @@ import (
 
 func setup(t *testing.T, cfg Config) (*zalofake.Server, *Bot, *bottest.Logs) {
 	t.Helper()
-	fake := zalofake.New(zalofake.Options{})
+	return setupWith(t, zalofake.Options{}, cfg)
+}
+
+func setupWith(t *testing.T, opts zalofake.Options, cfg Config) (*zalofake.Server, *Bot, *bottest.Logs) {
+	t.Helper()
+	fake := zalofake.New(opts)
 	t.Cleanup(fake.Close)
 	cfg.Token, cfg.BaseURL = fake.Token(), fake.BaseURL()
 	var logs *bottest.Logs
 	cfg.Logger, logs = bottest.Logger(slog.LevelDebug)
 	bottest.PollDefaults(&cfg.PollTimeout, &cfg.Backoff)
+	if cfg.RatePerSecond == 0 {
+		cfg.RatePerSecond, cfg.RatePerChat = 10000, 10000
+	}
 	return fake, bottest.Start(t, func(ctx context.Context) (*Bot, error) { return New(ctx, cfg) }), logs
 }
 
@@ -107,9 +115,9 @@ func TestPollingRoutesCommandsAndLinkCodes(t *testing.T) {
 
 func TestPollingSurvivesErrorsAndDropsDuplicates(t *testing.T) {
 	fake, b, logs := setup(t, Config{Workers: 1})
-	fake.FailNext("getUpdates", 1, zalofake.BadGateway())
-	fake.FailNext("getUpdates", 1, zalofake.ServerError())
-	fake.FailNext("getUpdates", 1, zalofake.APIError(408, "Request timeout", nil))
+	fake.FailNext("getUpdates", 1, zalofake.ProxyError())
+	fake.FailNext("getUpdates", 1, zalofake.InternalError())
+	fake.FailNext("getUpdates", 1, zalofake.RequestTimeout())
 	r := bot.NewRouter(bot.Config{Directory: directory()})
 	bottest.Run(t, b, r)
 	id := fake.PushText("u2", "/start")
@@ -129,7 +137,7 @@ func TestPollingSurvivesErrorsAndDropsDuplicates(t *testing.T) {
 	if n := len(fake.SentBy("sendMessage")); n != 2 {
 		t.Errorf("%d replies, want 2 (the redelivered message must be dropped)", n)
 	}
-	if !strings.Contains(logs.String(), "non-JSON body") || !strings.Contains(logs.String(), "duplicate message ignored") {
+	if !strings.Contains(logs.String(), "non-JSON body") || !strings.Contains(logs.String(), "redelivered update dropped") {
 		t.Errorf("logs:\n%s", logs)
 	}
 	if strings.Contains(logs.String(), fake.Token()) {
@@ -142,11 +150,14 @@ func TestGroupsBehindSetting(t *testing.T) {
 		return bot.Reply{Text: "Không có hồ sơ quá hạn."}, nil
 	}
 	t.Run("off", func(t *testing.T) {
-		fake, b, logs := setup(t, Config{Workers: 1})
+		fake, b, logs := setupWith(t, zalofake.Options{NoGroups: true}, Config{Workers: 1})
+		if b.CanJoinGroups() {
+			t.Error("CanJoinGroups with can_join_groups false")
+		}
 		r := bot.NewRouter(bot.Config{Directory: directory()})
 		r.Handle("quahan", quahan)
 		bottest.Run(t, b, r)
-		fake.PushGroupText("g100", "u2", "/quahan")
+		fake.PushGroupText("g100", "u2", "@dondoc /quahan")
 		fake.PushText("u2", "/quahan")
 		sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 1)
 		if err != nil {
@@ -159,22 +170,34 @@ func TestGroupsBehindSetting(t *testing.T) {
 		if all := fake.SentBy("sendMessage"); len(all) != 1 || sent[0].ChatID != "u2" {
 			t.Errorf("sends %+v: the group message must be ignored", all)
 		}
-		if !logs.WaitFor("ZALO_GROUPS is off", bottest.Wait) {
+		if !logs.WaitFor("can_join_groups is false", bottest.Wait) {
 			t.Errorf("no debug log for the ignored group message:\n%s", logs)
 		}
 	})
 	t.Run("on", func(t *testing.T) {
-		fake, b, _ := setup(t, Config{Groups: true})
+		fake, b, _ := setup(t, Config{Workers: 1})
 		r := bot.NewRouter(bot.Config{Directory: directory()})
 		r.Handle("quahan", quahan)
 		bottest.Run(t, b, r)
-		fake.PushGroupText("g100", "u2", "/quahan")
-		sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 1)
+		for _, text := range []string{"@dondoc /quahan", "@DonDoc quá hạn", "quahan @dondoc", "hello everyone", "@dondoc2 quahan"} {
+			fake.PushGroupText("g100", "u2", text)
+		}
+		fake.Push(fake.Update(zalofake.Message{ChatID: "g100", FromID: "u2", Group: true, Text: "qua han", ReplyToBot: true}))
+		sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 4)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sent[0].ChatID != "g100" || sent[0].Text != "Không có hồ sơ quá hạn." {
-			t.Errorf("group reply %+v", sent[0])
+		if !fake.WaitPolling(bottest.Wait) {
+			t.Fatal("not polling")
+		}
+		b.Wait()
+		if n := len(fake.SentBy("sendMessage")); n != 4 {
+			t.Errorf("%d replies, want 4 (two messages were not addressed to the bot)", n)
+		}
+		for _, s := range sent {
+			if s.ChatID != "g100" || s.Text != "Không có hồ sơ quá hạn." {
+				t.Errorf("group reply %+v", s)
+			}
 		}
 	})
 }
@@ -202,7 +225,7 @@ func TestWebhook(t *testing.T) {
 		mu.Unlock()
 		handled <- struct{}{}
 	})
-	body := zalofake.Webhook(fake.TextUpdate("u2", "u2", "/hoso", false))
+	body := zalofake.Envelope(fake.TextUpdate("u2", "u2", "/hoso", false))
 	post := func(secret string, body []byte) int {
 		req := httptest.NewRequest(http.MethodPost, "/zalo", bytes.NewReader(body))
 		if secret != "" {
@@ -219,9 +242,11 @@ func TestWebhook(t *testing.T) {
 	}{
 		{"missing secret", "", body, 401},
 		{"wrong secret", secret + "x", body, 401},
-		{"not JSON", secret, []byte("<html>"), 400},
-		{"an array", secret, []byte(`[{"ok":true}]`), 400},
-		{"no result", secret, []byte(`{"ok":true}`), 400},
+		{"not JSON", secret, []byte("<html>"), 200},
+		{"an array", secret, []byte(`[{"ok":true}]`), 200},
+		{"no result", secret, []byte(`{"ok":true}`), 200},
+		{"oversized", secret, bytes.Repeat([]byte("x"), maxWebhookBody+10), 200},
+		{"unknown event", secret, []byte(`{"ok":true,"result":{"event_name":"message.poll.received","message":{"from":{"id":"u2"},"chat":{"id":"u2","chat_type":"PRIVATE"},"message_id":"p1"}}}`), 200},
 		{"good", secret, body, 200},
 		{"redelivered", secret, body, 200},
 		{"sticker", secret, []byte(`{"ok":true,"result":{"event_name":"message.sticker.received","message":{"from":{"id":"u2"},"chat":{"id":"u2","chat_type":"PRIVATE"},"message_id":"s1"}}}`), 200},
@@ -238,6 +263,9 @@ func TestWebhook(t *testing.T) {
 	}
 	<-handled
 	b.Wait()
+	if st, err := fake.WaitSent(bottest.Wait, "sendMessage", 1); err != nil || !strings.Contains(st[0].Text, "nhãn dán") {
+		t.Errorf("sticker answer %+v, %v", st, err)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 1 {
@@ -245,7 +273,7 @@ func TestWebhook(t *testing.T) {
 	}
 	u := got[0]
 	if u.Platform != "zalo" || u.ChatType != bot.ChatPrivate || u.UserID != "u2" || u.UserName != "Người dùng u2" ||
-		u.Text != "/hoso" || u.UpdateID == 0 || u.Bot != "" {
+		u.Text != "/hoso" || u.UpdateID == 0 || u.Bot != b.Name() {
 		t.Errorf("update %+v", u)
 	}
 	if err := b.DeleteWebhook(ctx); err != nil {
@@ -308,10 +336,11 @@ func TestPagingByTypedCommand(t *testing.T) {
 		page, args = q.Page, q.Command.ArgText
 		return bot.Reply{}, nil
 	})
-	u, why := b.toUpdate(rawFrom(fake.TextUpdate("u3", "u3", "/quahan 2", false)))
+	in, why := b.convert(rawFrom(fake.TextUpdate("u3", "u3", "/quahan 2", false)))
 	if why != "" {
 		t.Fatal(why)
 	}
+	u := in.update
 	r2.Dispatch(context.Background(), u, b)
 	if page != 0 || args != "2" {
 		t.Errorf("page %d, args %q", page, args)
@@ -320,7 +349,7 @@ func TestPagingByTypedCommand(t *testing.T) {
 
 func rawFrom(m map[string]any) rawResult {
 	var r rawResult
-	rs, err := decodeResults(zalofake.Webhook(m)[len(`{"ok":true,"result":`) : len(zalofake.Webhook(m))-1])
+	rs, err := decodeResults(zalofake.Envelope(m)[len(`{"ok":true,"result":`) : len(zalofake.Envelope(m))-1])
 	if err != nil || len(rs) != 1 {
 		panic(errors.Join(err, errors.New("rawFrom")))
 	}

@@ -1,9 +1,11 @@
 package zalofake
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -25,50 +27,39 @@ func (f Fault) write(w http.ResponseWriter) {
 	_, _ = w.Write([]byte(f.Body))
 }
 
-// APIError is a JSON error reply with HTTP status and error_code code.
-func APIError(code int, desc string, params map[string]any) Fault {
-	body := map[string]any{"ok": false, "error_code": code, "description": desc}
-	if params != nil {
-		body["parameters"] = params
-	}
-	b, _ := json.Marshal(body)
+// APIError is a documented JSON error reply: HTTP status and error_code
+// code.
+func APIError(code int, desc string) Fault {
+	b, _ := json.Marshal(map[string]any{"ok": false, "error_code": code, "description": desc})
 	return Fault{Status: code, Body: string(b)}
 }
 
-// RateLimited is a 429 asking to retry after sec seconds (in
-// parameters.retry_after and the Retry-After header's place: the body).
-// Zalo's real 429 body is not documented: check it.
-func RateLimited(sec int) Fault {
-	return APIError(429, fmt.Sprintf("Too Many Requests: retry after %d", sec), map[string]any{"retry_after": sec})
+// The documented errors.
+func BadRequest() Fault     { return APIError(400, "Bad Request") }           // wrong method or path
+func Unauthorized() Fault   { return APIError(401, "Unauthorized") }          // token invalid
+func InternalError() Fault  { return APIError(403, "Internal server error") } // retry: not "blocked"
+func InvalidRequest() Fault { return APIError(404, "Invalid request") }
+func RequestTimeout() Fault { return APIError(408, "Request timeout") }
+func QuotaExceeded() Fault  { return APIError(429, "Quota exceeded") } // no retry_after
+
+// CamelCase is f with the code spelled errorCode, as some copies of the
+// docs show it.
+func CamelCase(f Fault) Fault {
+	f.Body = strings.Replace(f.Body, `"error_code"`, `"errorCode"`, 1)
+	return f
 }
 
-// RateLimitedInBody is a rate-limit error carried in an HTTP 200 reply
-// (error_code 429 only), in case Zalo reports it that way.
-func RateLimitedInBody() Fault {
-	f := APIError(429, "Too Many Requests", nil)
+// InBody is f answered with HTTP 200 (the error only in the JSON).
+func InBody(f Fault) Fault {
 	f.Status = http.StatusOK
 	return f
 }
 
-// BadGateway is a proxy's 502 HTML page.
-func BadGateway() Fault {
+// ProxyError is not Zalo's: a reverse proxy's 502 HTML page in front of it.
+func ProxyError() Fault {
 	return Fault{Status: 502, ContentType: "text/html",
 		Body: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"}
 }
-
-// ServerError is a JSON 500.
-func ServerError() Fault { return APIError(500, "Internal Server Error", nil) }
-
-// Blocked is the error for a user who blocked the bot. Code and wording
-// are a guess: check them against Zalo's docs.
-func Blocked() Fault { return APIError(403, "Forbidden: the user has blocked the bot", nil) }
-
-// ChatNotFound is the error for an unknown chat id. Code and wording are
-// a guess: check them against Zalo's docs.
-func ChatNotFound() Fault { return APIError(404, "Not Found: chat not found", nil) }
-
-// Unauthorized is the error for a revoked token.
-func Unauthorized() Fault { return APIError(401, "Unauthorized", nil) }
 
 // Delay answers normally after d (or not at all if the client gives up first).
 func Delay(d time.Duration) Fault { return Fault{Delay: d} }
@@ -82,44 +73,135 @@ func (s *Server) FailNext(method string, n int, f Fault) {
 	}
 }
 
-// TextUpdate builds the result object of a text message ("GROUP" chat
-// when group is true), as getUpdates returns it and the webhook carries
-// it inside {"ok":true,"result":...}; it is not queued.
-func (s *Server) TextUpdate(chatID, fromID, text string, group bool) map[string]any {
+// FailRandomly makes each later call of method fail, with probability
+// ratio, with one of faults picked at random (seeded by Options.Seed).
+// A ratio of 0 stops it.
+func (s *Server) FailRandomly(method string, ratio float64, faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.nextMessage++
-	kind := "PRIVATE"
-	if group {
-		kind = "GROUP"
+	if ratio <= 0 || len(faults) == 0 {
+		delete(s.random, method)
+		return
 	}
-	return map[string]any{
-		"event_name": "message.text.received",
-		"message": map[string]any{
-			"from":       map[string]any{"id": fromID, "display_name": "Người dùng " + fromID, "is_bot": false},
-			"chat":       map[string]any{"id": chatID, "chat_type": kind},
-			"text":       text,
-			"message_id": fmt.Sprintf("%020x", s.nextMessage),
-			"date":       s.opts.Clock.Now().UnixMilli(),
-		},
-	}
+	s.random[method] = randomFaults{ratio: ratio, faults: faults}
 }
 
-// Webhook wraps a result object as the body Zalo posts to a webhook.
-func Webhook(result map[string]any) []byte {
+// FailChat makes every send to chatID fail with f until ClearChat.
+func (s *Server) FailChat(chatID string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chatFaults[chatID] = f
+}
+
+// ClearChat ends FailChat for chatID.
+func (s *Server) ClearChat(chatID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.chatFaults, chatID)
+}
+
+// Message describes an incoming message; zero fields get defaults.
+type Message struct {
+	Event      string // default message.text.received
+	ChatID     string // default FromID (a private chat's id is the user's)
+	FromID     string
+	FromName   string // default "Người dùng <FromID>"
+	Group      bool
+	Text       string
+	PhotoURL   string // message.image.received
+	Caption    string
+	ReplyToBot bool   // a reply to the bot's message (format not documented)
+	ID         string // message_id, default a new one
+}
+
+// Update builds the result object of m as getUpdates returns it and the
+// webhook carries it inside {"ok":true,"result":...}; it is not queued.
+func (s *Server) Update(m Message) map[string]any {
+	s.mu.Lock()
+	if m.ID == "" {
+		s.nextMessage++
+		m.ID = fmt.Sprintf("%020x", s.nextMessage)
+	}
+	s.mu.Unlock()
+	if m.Event == "" {
+		m.Event = "message.text.received"
+	}
+	if m.ChatID == "" {
+		m.ChatID = m.FromID
+	}
+	if m.FromName == "" {
+		m.FromName = "Người dùng " + m.FromID
+	}
+	kind := "PRIVATE"
+	if m.Group {
+		kind = "GROUP"
+	}
+	msg := map[string]any{
+		"from":       map[string]any{"id": m.FromID, "display_name": m.FromName, "is_bot": false},
+		"chat":       map[string]any{"id": m.ChatID, "chat_type": kind},
+		"message_id": m.ID,
+		"date":       s.opts.Clock.Now().UnixMilli(),
+	}
+	switch m.Event {
+	case "message.text.received":
+		msg["text"] = m.Text
+	case "message.image.received":
+		msg["photo_url"], msg["caption"] = m.PhotoURL, m.Caption
+	}
+	if m.ReplyToBot {
+		msg["reply_to_message"] = map[string]any{"from": map[string]any{"id": s.opts.BotID, "is_bot": true}}
+	}
+	return map[string]any{"event_name": m.Event, "message": msg}
+}
+
+// TextUpdate builds a text message's result object (a "GROUP" chat when
+// group is true); it is not queued.
+func (s *Server) TextUpdate(chatID, fromID, text string, group bool) map[string]any {
+	return s.Update(Message{ChatID: chatID, FromID: fromID, Text: text, Group: group})
+}
+
+// Envelope wraps a result object as the body Zalo posts to a webhook.
+func Envelope(result map[string]any) []byte {
 	b, _ := json.Marshal(map[string]any{"ok": true, "result": result})
 	return b
 }
 
-// MessageID is the message id of a result object built by TextUpdate.
+// MessageID is the message id of a result object built by Update.
 func MessageID(result map[string]any) string {
 	m, _ := result["message"].(map[string]any)
 	id, _ := m["message_id"].(string)
 	return id
 }
 
-// Push queues a result object for getUpdates and returns its message id.
+// reaches reports whether Zalo would hand result to the bot: in a group,
+// only a message that @mentions it or replies to it.
+func (s *Server) reaches(result map[string]any) bool {
+	m, _ := result["message"].(map[string]any)
+	chat, _ := m["chat"].(map[string]any)
+	if kind, _ := chat["chat_type"].(string); kind != "GROUP" {
+		return true
+	}
+	if _, ok := m["reply_to_message"]; ok {
+		return true
+	}
+	for _, k := range []string{"text", "caption"} {
+		if t, _ := m[k].(string); strings.Contains(strings.ToLower(t), "@"+strings.ToLower(s.opts.BotName)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Push queues a result object for getUpdates and returns its message id;
+// a group message not addressed to the bot is dropped (Zalo does not hand
+// it out) and "" returned.
 func (s *Server) Push(result map[string]any) string {
+	if !s.reaches(result) {
+		s.mu.Lock()
+		s.dropped++
+		s.mu.Unlock()
+		return ""
+	}
 	id := MessageID(result)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -131,18 +213,19 @@ func (s *Server) Push(result map[string]any) string {
 	return id
 }
 
-// PushText queues a private text message from user fromID (the chat id of
-// a private chat is the user id) and returns its message id.
+// PushText queues a private text message from user fromID and returns its
+// message id.
 func (s *Server) PushText(fromID, text string) string {
-	return s.Push(s.TextUpdate(fromID, fromID, text, false))
+	return s.Push(s.Update(Message{FromID: fromID, Text: text}))
 }
 
-// PushGroupText queues a text message in group chatID.
+// PushGroupText queues a text message in group chatID (dropped unless it
+// mentions the bot).
 func (s *Server) PushGroupText(chatID, fromID, text string) string {
-	return s.Push(s.TextUpdate(chatID, fromID, text, true))
+	return s.Push(s.Update(Message{ChatID: chatID, FromID: fromID, Text: text, Group: true}))
 }
 
-// PushDuplicate queues the update of message id again, as a platform may
+// PushDuplicate queues the update of message id again, as Zalo may
 // redeliver.
 func (s *Server) PushDuplicate(id string) {
 	s.mu.Lock()
@@ -153,18 +236,90 @@ func (s *Server) PushDuplicate(id string) {
 	}
 }
 
-// Sent returns every recorded send, in order.
+// Deliver POSTs result to the webhook set with setWebhook, as Zalo does,
+// with the secret in X-Bot-Api-Secret-Token, and returns the HTTP status;
+// a group message not addressed to the bot is not delivered (0, nil).
+func (s *Server) Deliver(result map[string]any) (int, error) {
+	if !s.reaches(result) {
+		s.mu.Lock()
+		s.dropped++
+		s.mu.Unlock()
+		return 0, nil
+	}
+	if id := MessageID(result); id != "" {
+		s.mu.Lock()
+		s.history[id] = result
+		s.mu.Unlock()
+	}
+	_, secret := s.WebhookSet()
+	return s.DeliverRaw(Envelope(result), secret)
+}
+
+// Redeliver POSTs the update of message id to the webhook again.
+func (s *Server) Redeliver(id string) (int, error) {
+	s.mu.Lock()
+	u, ok := s.history[id]
+	s.mu.Unlock()
+	if !ok {
+		return 0, fmt.Errorf("zalofake: no update with message id %q", id)
+	}
+	_, secret := s.WebhookSet()
+	return s.DeliverRaw(Envelope(u), secret)
+}
+
+// DeliverRaw POSTs body to the webhook with secret (none when empty).
+func (s *Server) DeliverRaw(body []byte, secret string) (int, error) {
+	hook, _ := s.WebhookSet()
+	if hook == "" {
+		return 0, fmt.Errorf("zalofake: no webhook set")
+	}
+	req, err := http.NewRequest(http.MethodPost, hook, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if secret != "" {
+		req.Header.Set(SecretHeader, secret)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// Dropped is how many group messages were not handed to the bot because
+// they neither mentioned it nor replied to it.
+func (s *Server) Dropped() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dropped
+}
+
+// Sent returns every successful send, in order.
 func (s *Server) Sent() []Sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Sent(nil), s.sent...)
 }
 
-// SentBy returns the recorded calls of one method.
+// SentBy returns the successful calls of one method.
 func (s *Server) SentBy(method string) []Sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return filter(s.sent, method)
+}
+
+// SentTo returns the messages (sendMessage) sent to chatID.
+func (s *Server) SentTo(chatID string) []Sent {
+	var out []Sent
+	for _, x := range s.SentBy("sendMessage") {
+		if x.ChatID == chatID {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func filter(all []Sent, method string) []Sent {

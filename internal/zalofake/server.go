@@ -1,31 +1,43 @@
-// Package zalofake is a fake Zalo Bot Platform API for tests. It speaks the
-// wire format of https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>
-// ({"ok":true,"result":...} or {"ok":false,"error_code":...,"description":...}),
-// reads JSON (or form) bodies, and lets a test queue updates, inject faults
-// and wait for what the bot sent, without sleep loops.
+// Package zalofake is a fake Zalo Bot Platform for tests, built from the
+// documented wire format (see /work/shared/platforms.md and the package
+// doc of bot/zalo): https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>,
+// GET or POST with a query, form or JSON body; replies {"ok":true,
+// "result":...} or {"ok":false,"error_code":...,"description":...}.
 //
-// What follows Zalo's published docs (docs.zaloplatforms.com, as quoted by
-// third parties; the official pages could not be read from here): method
-// names, the envelope, getMe's result fields, setWebhook's secret_token of
-// 8–256 characters, sendMessage's text of 1–2000 characters, sendPhoto by
-// URL, string ids (hex-like), dates in milliseconds, and getUpdates
-// returning ONE update object per call with no offset or update_id.
+// As documented, and no more:
+//   - getMe → {id, account_name, account_type, can_join_groups};
+//   - getUpdates {timeout} hands out ONE update per call, with no offset;
+//     an empty long poll ends with error 408;
+//   - setWebhook {url (HTTPS), secret_token 8–256} → {url, updated_at};
+//     deleteWebhook and getWebhookInfo alike; the fake then POSTs updates
+//     (Deliver) to the URL with the secret in X-Bot-Api-Secret-Token. A
+//     plain-HTTP URL is accepted only to a loopback host, for tests;
+//   - sendMessage {chat_id, text 1–2000} → {message_id, date}; sendPhoto
+//     {chat_id, photo URL, caption}; sendSticker; sendChatAction;
+//   - updates: event_name message.text.received, message.image.received
+//     (photo_url, caption), message.sticker.received,
+//     message.unsupported.received; string ids; dates in milliseconds;
+//   - error codes: 400 wrong method or path, 401 invalid token, 403 internal
+//     server error, 404 invalid request, 408 timeout, 429 "Quota exceeded"
+//     (no retry_after) — no others;
+//   - in a group the bot receives only messages that @mention it or reply
+//     to it: the fake drops the others before they are queued or delivered.
 //
-// What is a plausible guess, to be checked against Zalo's docs before
-// relying on it: every error_code and description (429, 403 blocked, 404
-// chat not found, 400 text too long, 401 bad token), the 408 "Request
-// timeout" error a long poll ends with when nothing arrived (seen in a
-// third-party client, not in the docs), the 409 while a webhook is set or
-// another poll runs, and parameters.retry_after on a 429.
+// Not documented, chosen here and marked so: getUpdates while a webhook is
+// set fails with 400; a reply to the bot's message carries
+// "reply_to_message": {"from": {"id": <bot id>}}.
 package zalofake
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,7 +50,11 @@ import (
 type Options struct {
 	Token   string // default "1459232241454765289:TESTSECRET"
 	BotID   string // default "1459232241454765289"
-	BotName string // account_name, default "bot.DonDoc"
+	BotName string // account_name, default "dondoc"
+	// NoGroups makes getMe report can_join_groups false.
+	NoGroups bool
+	// Seed seeds the random faults of FailRandomly (default 1).
+	Seed uint64
 	// Clock dates the messages and webhook changes; nil: the real clock.
 	Clock clockwork.Clock
 }
@@ -46,9 +62,12 @@ type Options struct {
 // MaxText is the longest text sendMessage accepts, in characters.
 const MaxText = 2000
 
-// Sent is one recorded call of a sending method.
+// SecretHeader is the header carrying the webhook secret.
+const SecretHeader = "X-Bot-Api-Secret-Token"
+
+// Sent is one successful call of a sending method.
 type Sent struct {
-	Method    string // sendMessage, sendPhoto, sendChatAction
+	Method    string // sendMessage, sendPhoto, sendSticker, sendChatAction
 	ChatID    string
 	Text      string // text, or the caption of a photo
 	Photo     string // the photo URL
@@ -57,22 +76,32 @@ type Sent struct {
 	Params    map[string]string
 }
 
-// Server is the fake Bot API.
+// Server is the fake Bot Platform.
 type Server struct {
 	*httptest.Server
-	opts Options
+	opts   Options
+	client *http.Client
 
 	mu            sync.Mutex
 	changed       chan struct{} // closed and replaced on every state change
 	updates       []map[string]any
-	history       map[string]map[string]any // message id → update (for PushDuplicate)
+	history       map[string]map[string]any // message id → update (for redeliveries)
 	nextMessage   int
 	polling       int
 	sent          []Sent
 	calls         map[string]int
 	faults        map[string][]Fault
+	random        map[string]randomFaults
+	chatFaults    map[string]Fault
+	rng           *rand.Rand
 	webhook       string
 	webhookSecret string
+	dropped       int // group messages not addressed to the bot
+}
+
+type randomFaults struct {
+	ratio  float64
+	faults []Fault
 }
 
 // New starts a fake server; the caller closes it (t.Cleanup(s.Close)).
@@ -84,17 +113,24 @@ func New(opts Options) *Server {
 		opts.Token = opts.BotID + ":TESTSECRET"
 	}
 	if opts.BotName == "" {
-		opts.BotName = "bot.DonDoc"
+		opts.BotName = "dondoc"
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
 	}
 	if opts.Clock == nil {
 		opts.Clock = clockwork.NewRealClock()
 	}
 	s := &Server{
-		opts:    opts,
-		changed: make(chan struct{}),
-		history: map[string]map[string]any{},
-		calls:   map[string]int{},
-		faults:  map[string][]Fault{},
+		opts:       opts,
+		client:     &http.Client{Timeout: 10 * time.Second},
+		changed:    make(chan struct{}),
+		history:    map[string]map[string]any{},
+		calls:      map[string]int{},
+		faults:     map[string][]Fault{},
+		random:     map[string]randomFaults{},
+		chatFaults: map[string]Fault{},
+		rng:        rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -118,29 +154,48 @@ func (s *Server) broadcast() {
 	s.changed = make(chan struct{})
 }
 
+// fault picks the fault of this call, if any; callers hold s.mu.
+func (s *Server) fault(method, chatID string) *Fault {
+	if q := s.faults[method]; len(q) > 0 {
+		f := q[0]
+		s.faults[method] = q[1:]
+		return &f
+	}
+	if f, ok := s.chatFaults[chatID]; ok && chatID != "" {
+		return &f
+	}
+	if rf, ok := s.random[method]; ok && s.rng.Float64() < rf.ratio {
+		f := rf.faults[s.rng.IntN(len(rf.faults))]
+		return &f
+	}
+	return nil
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	if !ok {
-		writeError(w, 404, "Not Found", nil)
+		writeError(w, 400, "Bad Request: wrong path")
 		return
 	}
 	token, method, ok := strings.Cut(rest, "/")
-	if !ok || token != s.opts.Token {
-		writeError(w, 401, "Unauthorized", nil)
+	if !ok || method == "" {
+		writeError(w, 400, "Bad Request: wrong path")
+		return
+	}
+	if token != s.opts.Token {
+		writeError(w, 401, "Unauthorized")
 		return
 	}
 	p, err := parseRequest(r)
 	if err != nil {
-		writeError(w, 400, "Bad Request: "+err.Error(), nil)
+		writeError(w, 400, "Bad Request: "+err.Error())
 		return
 	}
 	s.mu.Lock()
 	s.calls[method]++
 	var fault *Fault
-	if q := s.faults[method]; len(q) > 0 {
-		f := q[0]
-		fault = &f
-		s.faults[method] = q[1:]
+	if method != "getMe" || len(s.faults[method]) > 0 {
+		fault = s.fault(method, p["chat_id"])
 	}
 	s.broadcast()
 	s.mu.Unlock()
@@ -161,26 +216,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch method {
 	case "getMe":
-		writeOK(w, map[string]any{"id": s.opts.BotID, "account_name": s.opts.BotName, "account_type": "BASIC", "can_join_groups": true})
+		writeOK(w, map[string]any{"id": s.opts.BotID, "account_name": s.opts.BotName, "account_type": "BASIC", "can_join_groups": !s.opts.NoGroups})
 	case "getUpdates":
 		s.getUpdates(w, r, p)
-	case "sendMessage", "sendPhoto", "sendChatAction":
+	case "sendMessage", "sendPhoto", "sendSticker", "sendChatAction":
 		s.send(w, method, p)
 	case "setWebhook":
-		url, secret := p["url"], p["secret_token"]
-		if !strings.HasPrefix(url, "https://") {
-			writeError(w, 400, "Bad Request: url must be an HTTPS URL", nil)
-			return
-		}
-		if n := len([]rune(secret)); n < 8 || n > 256 {
-			writeError(w, 400, "Bad Request: secret_token must be 8 to 256 characters", nil)
-			return
-		}
-		s.mu.Lock()
-		s.webhook, s.webhookSecret = url, secret
-		s.broadcast()
-		s.mu.Unlock()
-		writeOK(w, map[string]any{"url": url, "updated_at": s.opts.Clock.Now().UnixMilli()})
+		s.setWebhook(w, p)
 	case "deleteWebhook":
 		s.mu.Lock()
 		s.webhook, s.webhookSecret = "", ""
@@ -189,24 +231,47 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeOK(w, map[string]any{"url": "", "updated_at": s.opts.Clock.Now().UnixMilli()})
 	case "getWebhookInfo":
 		s.mu.Lock()
-		url := s.webhook
+		u := s.webhook
 		s.mu.Unlock()
-		writeOK(w, map[string]any{"url": url, "updated_at": s.opts.Clock.Now().UnixMilli()})
+		writeOK(w, map[string]any{"url": u, "updated_at": s.opts.Clock.Now().UnixMilli()})
 	default:
-		writeError(w, 404, "Not Found: method not found", nil)
+		writeError(w, 400, "Bad Request: wrong method")
 	}
+}
+
+func (s *Server) setWebhook(w http.ResponseWriter, p map[string]string) {
+	raw, secret := p["url"], p["secret_token"]
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		writeError(w, 400, "Bad Request: url is not an absolute URL")
+		return
+	}
+	ip := net.ParseIP(u.Hostname())
+	if u.Scheme != "https" && (u.Scheme != "http" || ip == nil || !ip.IsLoopback()) {
+		writeError(w, 400, "Bad Request: url must be an HTTPS URL")
+		return
+	}
+	if n := len([]rune(secret)); n < 8 || n > 256 {
+		writeError(w, 400, "Bad Request: secret_token must be 8 to 256 characters")
+		return
+	}
+	s.mu.Lock()
+	s.webhook, s.webhookSecret = raw, secret
+	s.broadcast()
+	s.mu.Unlock()
+	writeOK(w, map[string]any{"url": raw, "updated_at": s.opts.Clock.Now().UnixMilli()})
 }
 
 // getUpdates long-polls for ONE update: the oldest queued one is removed
 // and returned at once; with none, the call waits up to timeout seconds
-// (default 30, as Zalo documents) and then fails with 408 "Request
-// timeout". There is no offset: an update handed out is gone.
+// (default 30, as Zalo documents) and then fails with 408. There is no
+// offset: an update handed out is gone.
 func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string]string) {
 	timeout := 30
 	if v, ok := p["timeout"]; ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			writeError(w, 400, "Bad Request: timeout must be a number of seconds", nil)
+			writeError(w, 400, "Bad Request: timeout must be a number of seconds")
 			return
 		}
 		timeout = n
@@ -214,12 +279,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string
 	s.mu.Lock()
 	if s.webhook != "" {
 		s.mu.Unlock()
-		writeError(w, 409, "Conflict: getUpdates is not available while a webhook is set; call deleteWebhook first", nil)
-		return
-	}
-	if s.polling > 0 {
-		s.mu.Unlock()
-		writeError(w, 409, "Conflict: another getUpdates request is running", nil)
+		writeError(w, 400, "Bad Request: getUpdates is not available while a webhook is set")
 		return
 	}
 	s.polling++
@@ -241,7 +301,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string
 		}
 		if timeout <= 0 {
 			done()
-			writeError(w, 408, "Request timeout", nil)
+			writeError(w, 408, "Request timeout")
 			return
 		}
 		ch := s.changed
@@ -262,35 +322,39 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string
 func (s *Server) send(w http.ResponseWriter, method string, p map[string]string) {
 	rec := Sent{Method: method, ChatID: p["chat_id"], Params: p}
 	if rec.ChatID == "" {
-		writeError(w, 400, "Bad Request: chat_id is required", nil)
+		writeError(w, 404, "Invalid request: chat_id is required")
 		return
 	}
 	switch method {
 	case "sendMessage":
 		rec.Text = p["text"]
 		if n := len([]rune(rec.Text)); n < 1 || n > MaxText {
-			writeError(w, 400, fmt.Sprintf("Bad Request: text must be 1 to %d characters, got %d", MaxText, n), nil)
+			writeError(w, 404, fmt.Sprintf("Invalid request: text must be 1 to %d characters, got %d", MaxText, n))
 			return
 		}
 	case "sendPhoto":
 		rec.Photo, rec.Text = p["photo"], p["caption"]
 		if !strings.HasPrefix(rec.Photo, "http://") && !strings.HasPrefix(rec.Photo, "https://") {
-			writeError(w, 400, "Bad Request: photo must be a URL", nil)
+			writeError(w, 404, "Invalid request: photo must be a URL")
 			return
 		}
 		if n := len([]rune(rec.Text)); n > MaxText {
-			writeError(w, 400, fmt.Sprintf("Bad Request: caption must be 1 to %d characters, got %d", MaxText, n), nil)
+			writeError(w, 404, fmt.Sprintf("Invalid request: caption must be at most %d characters, got %d", MaxText, n))
+			return
+		}
+	case "sendSticker":
+		if p["sticker"] == "" {
+			writeError(w, 404, "Invalid request: sticker is required")
 			return
 		}
 	case "sendChatAction":
 		rec.Action = p["action"]
 		if rec.Action != "typing" && rec.Action != "upload_photo" {
-			writeError(w, 400, "Bad Request: unknown action", nil)
+			writeError(w, 404, "Invalid request: unknown action")
 			return
 		}
 		s.record(rec)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"ok":true}`)
+		writeOK(w, true)
 		return
 	}
 	s.mu.Lock()
@@ -308,10 +372,13 @@ func (s *Server) record(rec Sent) {
 	s.mu.Unlock()
 }
 
-// parseRequest reads a JSON object (numbers and booleans kept as their JSON
-// text) or a form.
+// parseRequest reads the query, then a JSON object (numbers and booleans
+// kept as their JSON text) or a form.
 func parseRequest(r *http.Request) (map[string]string, error) {
 	out := map[string]string{}
+	for k, v := range r.URL.Query() {
+		out[k] = v[0]
+	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "application/json" {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -335,11 +402,13 @@ func parseRequest(r *http.Request) (map[string]string, error) {
 		}
 		return out, nil
 	}
-	if err := r.ParseForm(); err != nil {
-		return nil, err
-	}
-	for k, v := range r.Form {
-		out[k] = v[0]
+	if r.Method == http.MethodPost {
+		if err := r.ParseForm(); err != nil {
+			return nil, err
+		}
+		for k, v := range r.PostForm {
+			out[k] = v[0]
+		}
 	}
 	return out, nil
 }
@@ -349,12 +418,8 @@ func writeOK(w http.ResponseWriter, result any) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
 }
 
-func writeError(w http.ResponseWriter, code int, desc string, params map[string]any) {
+func writeError(w http.ResponseWriter, code int, desc string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	body := map[string]any{"ok": false, "error_code": code, "description": desc}
-	if params != nil {
-		body["parameters"] = params
-	}
-	_ = json.NewEncoder(w).Encode(body)
+	_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error_code": code, "description": desc})
 }

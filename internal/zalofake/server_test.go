@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -50,8 +51,11 @@ func TestGetUpdatesOneAtATimeAndTimeout(t *testing.T) {
 	s := New(Options{})
 	defer s.Close()
 	a := s.PushText("u1", "một")
-	s.PushGroupText("g1", "u1", "hai")
-	for i, want := range []string{"một", "hai"} {
+	if id := s.PushGroupText("g1", "u1", "không nhắc bot"); id != "" || s.Dropped() != 1 {
+		t.Errorf("a group message not mentioning the bot was queued (%q, dropped %d)", id, s.Dropped())
+	}
+	s.PushGroupText("g1", "u1", "@DonDoc hai")
+	for i, want := range []string{"một", "@DonDoc hai"} {
 		_, r := post(t, s, s.Token(), "getUpdates", `{"timeout":"0"}`)
 		var u struct {
 			EventName string `json:"event_name"`
@@ -109,19 +113,19 @@ func TestSendLimitsAndRecording(t *testing.T) {
 	if code, r := post(t, s, s.Token(), "sendMessage", `{"chat_id":"u1","text":"`+ok+`"}`); code != 200 || !r.OK {
 		t.Errorf("2000 characters: %d %+v", code, r)
 	}
-	if code, r := post(t, s, s.Token(), "sendMessage", `{"chat_id":"u1","text":"`+ok+`x"}`); code != 400 || r.ErrorCode != 400 || !strings.Contains(r.Description, "2000") {
+	if code, r := post(t, s, s.Token(), "sendMessage", `{"chat_id":"u1","text":"`+ok+`x"}`); code != 404 || r.ErrorCode != 404 || !strings.Contains(r.Description, "2000") {
 		t.Errorf("2001 characters: %d %+v", code, r)
 	}
-	if code, _ := post(t, s, s.Token(), "sendMessage", `{"chat_id":"u1","text":""}`); code != 400 {
+	if code, _ := post(t, s, s.Token(), "sendMessage", `{"chat_id":"u1","text":""}`); code != 404 {
 		t.Errorf("empty text: %d", code)
 	}
-	if code, _ := post(t, s, s.Token(), "sendPhoto", `{"chat_id":"u1","photo":"not a url"}`); code != 400 {
+	if code, _ := post(t, s, s.Token(), "sendPhoto", `{"chat_id":"u1","photo":"not a url"}`); code != 404 {
 		t.Errorf("photo without URL: %d", code)
 	}
 	if code, _ := post(t, s, s.Token(), "sendChatAction", `{"chat_id":"u1","action":"typing"}`); code != 200 {
 		t.Errorf("chat action: %d", code)
 	}
-	s.FailNext("sendMessage", 1, Blocked())
+	s.FailNext("sendMessage", 1, InternalError())
 	if code, r := post(t, s, s.Token(), "sendMessage", `{"chat_id":"u1","text":"a"}`); code != 403 || r.OK {
 		t.Errorf("injected fault: %d %+v", code, r)
 	}
@@ -143,10 +147,13 @@ func TestWebhookBlocksPolling(t *testing.T) {
 	if code, _ := post(t, s, s.Token(), "setWebhook", `{"url":"https://x.example/z","secret_token":"short"}`); code != 400 {
 		t.Errorf("short secret: %d", code)
 	}
+	if code, _ := post(t, s, s.Token(), "setWebhook", `{"url":"http://x.example/z","secret_token":"12345678"}`); code != 400 {
+		t.Errorf("plain HTTP to a public host: %d", code)
+	}
 	if code, _ := post(t, s, s.Token(), "setWebhook", `{"url":"https://x.example/z","secret_token":"12345678"}`); code != 200 {
 		t.Errorf("setWebhook: %d", code)
 	}
-	if code, r := post(t, s, s.Token(), "getUpdates", `{}`); code != 409 || r.ErrorCode != 409 {
+	if code, r := post(t, s, s.Token(), "getUpdates", `{}`); code != 400 || r.ErrorCode != 400 {
 		t.Errorf("getUpdates with a webhook: %d %+v", code, r)
 	}
 	if url, secret := s.WebhookSet(); url != "https://x.example/z" || secret != "12345678" {
@@ -155,5 +162,58 @@ func TestWebhookBlocksPolling(t *testing.T) {
 	post(t, s, s.Token(), "deleteWebhook", `{}`)
 	if code, _ := post(t, s, s.Token(), "getUpdates", `{"timeout":0}`); code != 408 {
 		t.Errorf("getUpdates after deleteWebhook: %d", code)
+	}
+}
+
+func TestDeliverToWebhook(t *testing.T) {
+	var got []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var env struct {
+			Result struct {
+				EventName string `json:"event_name"`
+			} `json:"result"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&env)
+		got = append(got, r.Header.Get(SecretHeader)+" "+env.Result.EventName)
+	}))
+	defer hook.Close()
+	s := New(Options{})
+	defer s.Close()
+	if code, r := post(t, s, s.Token(), "setWebhook", `{"url":"`+hook.URL+`/zalo","secret_token":"s3cret-s3cret"}`); code != 200 || !r.OK {
+		t.Fatalf("setWebhook on loopback HTTP: %d %+v", code, r)
+	}
+	if code, err := s.Deliver(s.Update(Message{FromID: "u1", Event: "message.sticker.received"})); err != nil || code != 200 {
+		t.Fatalf("deliver: %d %v", code, err)
+	}
+	if code, err := s.Deliver(s.Update(Message{FromID: "u1", ChatID: "g", Group: true, Text: "hi"})); err != nil || code != 0 {
+		t.Fatalf("group message not for the bot: %d %v", code, err)
+	}
+	if code, err := s.Deliver(s.Update(Message{FromID: "u1", ChatID: "g", Group: true, Text: "ok", ReplyToBot: true})); err != nil || code != 200 {
+		t.Fatalf("reply to the bot: %d %v", code, err)
+	}
+	want := []string{"s3cret-s3cret message.sticker.received", "s3cret-s3cret message.text.received"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("delivered %q, want %q", got, want)
+	}
+}
+
+func TestRandomFaultsAndCamelCase(t *testing.T) {
+	s := New(Options{Seed: 7})
+	defer s.Close()
+	s.FailRandomly("sendMessage", 0.5, QuotaExceeded(), CamelCase(InternalError()))
+	codes := map[int]int{}
+	for range 200 {
+		code, _ := post(t, s, s.Token(), "sendMessage", `{"chat_id":"u1","text":"a"}`)
+		codes[code]++
+	}
+	if codes[200] < 60 || codes[429] < 30 || codes[403] < 30 || len(codes) != 3 {
+		t.Errorf("status counts %v", codes)
+	}
+	if n := len(s.SentBy("sendMessage")); n != codes[200] {
+		t.Errorf("%d recorded, %d succeeded", n, codes[200])
+	}
+	f := CamelCase(InternalError())
+	if !strings.Contains(f.Body, `"errorCode":403`) {
+		t.Errorf("camel case body %s", f.Body)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -37,7 +38,8 @@ const MaxErrors = 10000
 type Options struct {
 	Store    *store.Store
 	Token    string         // INGEST_TOKEN; empty: the API is off
-	MaxBytes int64          // body cap (413 beyond); 0: DefaultMaxBytes
+	MaxBytes int64          // body cap, chunked bodies too (413 beyond, nothing stored); 0: DefaultMaxBytes
+	Limits   ingest.Limits  // rows, cells and fields of a request; zero fields: ingest.DefaultLimits
 	Location *time.Location // for local times in the records; nil: Asia/Ho_Chi_Minh
 	Now      func() time.Time
 	Log      *slog.Logger
@@ -79,8 +81,11 @@ type handler struct {
 // Query parameters: atomic=true (store nothing if a row is rejected),
 // dry_run=true (check only). Status: 200 with the counts (rejected rows
 // listed in errors), 400 malformed body, 401 bad or missing token, 404
-// unknown kind or API off, 413 body too large, 422 atomic import with
-// rejections (nothing stored), 500 database failure.
+// unknown kind or API off, 413 body too large (nothing stored; the body is
+// spooled to a temporary file of at most MaxBytes before anything is
+// parsed) or over a row or cell limit, 422 atomic import with rejections
+// (nothing stored), 500 database failure. Whatever the status, stored and
+// the counts say what the database holds from this request.
 func NewImportHandler(opt Options) http.Handler {
 	if opt.MaxBytes <= 0 {
 		opt.MaxBytes = DefaultMaxBytes
@@ -104,19 +109,27 @@ func (h *handler) authorised(r *http.Request) bool {
 	return subtle.ConstantTimeCompare(got[:], h.token[:]) == 1
 }
 
-// limitFlag records that the body went over its cap.
-type limitFlag struct {
-	r   io.Reader
-	hit bool
-}
-
-func (l *limitFlag) Read(b []byte) (int, error) {
-	n, err := l.r.Read(b)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		l.hit = true
+// spool copies the body into a temporary file, reading at most max bytes
+// and one more: a body over the cap, with or without a Content-Length
+// (chunked), is known before anything is parsed or stored.
+func spool(body io.Reader, max int64) (f *os.File, tooLarge bool, err error) {
+	f, err = os.CreateTemp("", "dondoc-ingest-*.json")
+	if err != nil {
+		return nil, false, fmt.Errorf("ingestapi: spool: %w", err)
 	}
-	return n, err
+	_ = os.Remove(f.Name()) // unlinked: gone when closed, whatever happens
+	n, err := io.Copy(f, io.LimitReader(body, max+1))
+	if err == nil && n > max {
+		tooLarge = true
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil || tooLarge {
+		_ = f.Close()
+		return nil, tooLarge, err
+	}
+	return f, false, nil
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -134,37 +147,46 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, Response{Error: err.Error()})
 		return
 	}
+	tooLarge := func() {
+		le := &ingest.LimitError{Name: "request", Limit: ingest.LimitBody, Max: h.opt.MaxBytes}
+		writeJSON(w, http.StatusRequestEntityTooLarge, Response{Kind: string(kind), Errors: []RowError{}, Error: le.Error()})
+	}
 	if r.ContentLength > h.opt.MaxBytes {
-		writeJSON(w, http.StatusRequestEntityTooLarge, Response{Error: fmt.Sprintf("body larger than %d bytes", h.opt.MaxBytes)})
+		tooLarge()
 		return
 	}
-	body := &limitFlag{r: http.MaxBytesReader(w, r.Body, h.opt.MaxBytes)}
-	tooLarge := func() bool {
-		if body.hit {
-			writeJSON(w, http.StatusRequestEntityTooLarge, Response{Error: fmt.Sprintf("body larger than %d bytes", h.opt.MaxBytes)})
-		}
-		return body.hit
+	f, over, err := spool(r.Body, h.opt.MaxBytes)
+	switch {
+	case over:
+		tooLarge()
+		return
+	case err != nil:
+		h.opt.Log.Warn("ingest API: reading the body failed", "kind", string(kind), "err", err)
+		writeJSON(w, http.StatusBadRequest, Response{Kind: string(kind), Errors: []RowError{}, Error: "the request body could not be read"})
+		return
 	}
-	br := bufio.NewReader(body)
+	defer f.Close()
+	br := bufio.NewReader(f)
 	format := sniff(br, r.Header.Get("Content-Type"))
 	atomic, dryRun := boolParam(r, "atomic"), boolParam(r, "dry_run")
-	rd, err := ingest.NewReader(br, format, ingest.Options{Kind: kind, Location: h.opt.Location, Name: "request"})
+	rd, err := ingest.NewReader(br, format, ingest.Options{Kind: kind, Location: h.opt.Location, Name: "request", Limits: h.opt.Limits})
 	if err != nil {
-		if !tooLarge() {
-			writeJSON(w, http.StatusBadRequest, Response{Kind: string(kind), Error: err.Error()})
+		status := http.StatusBadRequest
+		if isLimit(err) {
+			status = http.StatusRequestEntityTooLarge
 		}
+		writeJSON(w, status, Response{Kind: string(kind), Errors: []RowError{}, Error: err.Error()})
 		return
 	}
 	defer rd.Close()
 	res, err := ingest.Run(r.Context(), h.opt.Store, rd, ingest.RunOptions{
 		Atomic: atomic, DryRun: dryRun, Now: h.opt.Now, Log: h.opt.Log,
 	})
-	if tooLarge() {
-		return
-	}
 	resp := response(kind, res, dryRun)
 	status := http.StatusOK
 	switch {
+	case err != nil && isLimit(err):
+		status, resp.Error = http.StatusRequestEntityTooLarge, err.Error()
 	case err != nil && isReadError(err):
 		status, resp.Error = http.StatusBadRequest, err.Error()
 	case err != nil:
@@ -179,6 +201,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, resp)
 }
 
+// isLimit tells an input over one of ingest's limits.
+func isLimit(err error) bool {
+	var le *ingest.LimitError
+	return errors.As(err, &le)
+}
+
 // isReadError tells the body's faults (malformed JSON...) from the
 // database's.
 func isReadError(err error) bool {
@@ -186,7 +214,14 @@ func isReadError(err error) bool {
 	return errors.As(err, &re)
 }
 
+// response reports res. Outside a dry run the counts are what the
+// database holds from the request: when nothing was stored (an atomic
+// import with rejections or stopped by a limit) they are zero, whatever
+// the batches would have written; rejected still counts the rows refused.
 func response(kind ingest.Kind, res ingest.Result, dryRun bool) Response {
+	if !res.Stored && !dryRun {
+		res.Inserted, res.Updated, res.Unchanged, res.Unassigned = 0, 0, 0, 0
+	}
 	out := Response{
 		Kind: string(kind), Inserted: res.Inserted, Updated: res.Updated, Unchanged: res.Unchanged,
 		Rejected: res.Rejected, Warnings: res.Summary.Warnings, Unassigned: res.Unassigned, Stored: res.Stored,
