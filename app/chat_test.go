@@ -20,8 +20,8 @@ import (
 	"github.com/dondoc/dondoc/web"
 )
 
-// demoDB builds the sample district with dondoc demo --no-console and
-// returns its env and the code of the district's top leader.
+// demoDB builds the sample province with dondoc demo --no-console and
+// returns its env and the code of the province's top leader.
 func demoDB(t testing.TB) (env map[string]string, leader string) {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "demo.db")
@@ -64,8 +64,8 @@ func TestConsoleCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"Hồ sơ quá hạn — UBND huyện Bình Minh", "Hồ sơ sắp đến hạn — UBND huyện Bình Minh", "Trang 1/",
-		"[Sau »] — gõ < hoặc > để chuyển trang", "Trang 2/", "Không tìm thấy hồ sơ KHONG-CO", "Lệnh /maketnoi không dành cho vai trò lãnh đạo"} {
+	for _, want := range []string{"Hồ sơ quá hạn — UBND tỉnh Phú Lâm", "Trang 1/", "[Sau »] — gõ < hoặc > để chuyển trang",
+		"Trang 2/", "Không tìm thấy hồ sơ KHONG-CO", "Lệnh /maketnoi không dành cho vai trò lãnh đạo"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}
@@ -74,7 +74,7 @@ func TestConsoleCommand(t *testing.T) {
 		t.Errorf("console output has HTML or an applicant of someone else:\n%s", out)
 	}
 	// As a group of a unit: answers grouped by officer.
-	code, out, errs = runStdin(t, env, "/quahan\n", "console", "--as", leader, "--group", "H01.TNMT")
+	code, out, errs = runStdin(t, env, "/quahan\n", "console", "--as", leader, "--group", "X01")
 	if code != 0 || !strings.Contains(out, "theo từng cán bộ") {
 		t.Errorf("group console: exit %d %s\n%s", code, errs, out)
 	}
@@ -86,15 +86,15 @@ func TestConsoleCommand(t *testing.T) {
 	}
 }
 
-func TestDemoOpensTheConsoleAsTheDistrictLeader(t *testing.T) {
+func TestDemoOpensTheConsoleAsTheSecretariat(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	env := map[string]string{"DONDOC_NOW": "2026-11-27T10:00:00+07:00", "LOG_LEVEL": "warn"}
 	code, out, errs := runStdin(t, env, "/quahan\n", "demo", "--db", db)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, "trong vai lãnh đạo huyện") || !strings.Contains(out, "Hồ sơ quá hạn — UBND huyện Bình Minh") {
-		t.Errorf("demo did not answer /quahan as the leader:\n%s", out)
+	if !strings.Contains(out, "trong vai chuyên viên Văn phòng UBND tỉnh") || !strings.Contains(out, "Hồ sơ quá hạn — toàn bộ các đơn vị") {
+		t.Errorf("demo did not answer /quahan as the provincial secretariat:\n%s", out)
 	}
 }
 
@@ -104,7 +104,7 @@ func TestLinkCommand(t *testing.T) {
 	if code != 0 || !regexp.MustCompile(`/start [A-Za-z0-9_-]{22}`).MatchString(out) || strings.Contains(out, "t.me") {
 		t.Errorf("link: exit %d %s\n%s", code, errs, out)
 	}
-	code, out, errs = runWith(t, env, "link", "--unit", "H01.TNMT")
+	code, out, errs = runWith(t, env, "link", "--unit", "X01.KT")
 	if code != 0 || !strings.Contains(out, "/lienket ") {
 		t.Errorf("link --unit: exit %d %s\n%s", code, errs, out)
 	}

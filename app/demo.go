@@ -20,12 +20,13 @@ import (
 )
 
 func init() {
-	register("demo", "tạo huyện mẫu trong dondoc-demo.db (SQLite) và xem thử", runDemo)
+	register("demo", "tạo tỉnh mẫu (2026) trong dondoc-demo.db (SQLite) và xem thử", runDemo)
 }
 
-// runDemo builds a fresh sample district in an embedded SQLite file and
-// prints what a leader wants to see first: overdue dossiers by unit and
-// last month's ranking.
+// runDemo builds a fresh sample province slice in an embedded SQLite file
+// and prints what a provincial leader wants to see first: the dossiers
+// overdue now by level and unit, last month's two rankings (Sở, communes)
+// and the slow-officer list; then the console, as the secretariat.
 func runDemo(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
@@ -66,7 +67,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	w := a.stdout
-	fmt.Fprintf(w, "dondoc — dữ liệu mẫu: UBND huyện %s, tỉnh %s\n", sample.DistrictName, sample.ProvinceName)
+	fmt.Fprintln(w, demoTitle(data, models.DateOf(now, loc)))
 	if err := seed(ctx, a, st, now, cal); err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		root = roots[0]
 	}
 	rep, err := report.Monthly(ctx, st, data.Units, data.Officers, y, m, root,
-		report.Options{Location: loc, Place: sample.DistrictName, GeneratedAt: now})
+		report.Options{Location: loc, Place: sample.ProvinceName, GeneratedAt: now})
 	if err != nil {
 		return err
 	}
@@ -101,31 +102,67 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if *noConsole {
 		return nil
 	}
-	leader := topLeader(tree, data)
-	if leader == "" {
+	who := secretariatOf(tree, data)
+	if who == "" {
 		return nil
 	}
-	fmt.Fprintf(w, "\nTrò chuyện với bot (như trên Telegram) trong vai lãnh đạo huyện — DATABASE_URL=%s go run ./cmd/dondoc console --as %s:\n\n", *path, leader)
-	return chatConsole(ctx, a, st, leader, "")
+	fmt.Fprintf(w, "\nTrò chuyện với bot trong vai chuyên viên Văn phòng UBND tỉnh — DATABASE_URL=%s go run ./cmd/dondoc console --as %s:\n\n", *path, who)
+	return chatConsole(ctx, a, st, who, "")
 }
 
-// topLeader returns the code of a leader of the district's root unit (the
-// first by code), or "" when there is none.
-func topLeader(tree *models.UnitTree, d *sample.Data) string {
+// demoTitle is the demo's first line: the province of now, and the units
+// kept as history.
+func demoTitle(d *sample.Data, today models.Date) string {
+	var depts, communes, old int
+	for _, u := range d.Units {
+		switch models.PeerClassOf(u.Level) {
+		case models.PeerDepartment:
+			if u.ValidOn(today) {
+				depts++
+			}
+		case models.PeerCommune:
+			if u.ValidOn(today) {
+				communes++
+			} else {
+				old++
+			}
+		}
+	}
+	return fmt.Sprintf("dondoc — dữ liệu mẫu: UBND tỉnh %s (chính quyền địa phương hai cấp): %d sở, ban, ngành và %d xã, phường, đặc khu; "+
+		"lưu lịch sử huyện %s và %d xã, thị trấn đến 30/6/2025", sample.ProvinceName, depts, communes, sample.DistrictName, old)
+}
+
+// secretariatOf returns the code of a secretariat officer of the root's
+// office (the first by code), else of a leader of the root; "" when none.
+func secretariatOf(tree *models.UnitTree, d *sample.Data) string {
 	roots := tree.Roots()
-	best := ""
+	if len(roots) == 0 {
+		return ""
+	}
+	best, leader := "", ""
 	for _, o := range d.Officers {
-		if o.Role != models.RoleLeader || !o.Active || len(roots) == 0 || o.UnitCode != roots[0] {
+		if !o.Active {
 			continue
 		}
-		if best == "" || o.Code < best {
-			best = o.Code
+		u, ok := tree.Get(o.UnitCode)
+		switch {
+		case o.Role == models.RoleSecretariat && ok && u.ParentCode == roots[0] && strings.HasPrefix(u.Name, "Văn phòng"):
+			if best == "" || o.Code < best {
+				best = o.Code
+			}
+		case o.Role == models.RoleLeader && o.UnitCode == roots[0]:
+			if leader == "" || o.Code < leader {
+				leader = o.Code
+			}
 		}
+	}
+	if best == "" {
+		return leader
 	}
 	return best
 }
 
-// seed writes the sample district as the provincial system's CSV exports
+// seed writes the sample province as the provincial system's CSV exports
 // (Vietnamese headers, dd/MM/yyyy HH:mm:ss, status names) and imports them
 // the way the secretariat does, printing each file's summary line.
 func seed(ctx context.Context, a *app, st *store.Store, now time.Time, cal *models.Calendar) error {
@@ -159,13 +196,17 @@ func seed(ctx context.Context, a *app, st *store.Store, now time.Time, cal *mode
 	return nil
 }
 
-// printOverdueByUnit lists, per top-level unit, the dossiers open and
-// overdue now, worst first.
+// printOverdueByUnit lists the dossiers open and overdue now by level
+// (the Sở, the communes) and unit just under the root, worst first. A
+// dossier still in the code of a unit ended in 2025 counts under the unit
+// that took it in (models.UnitTree.Resolve), so no unit that stopped
+// existing is shown as current.
 func printOverdueByUnit(w io.Writer, rules *models.Rules, tree *models.UnitTree, d *sample.Data, now time.Time) {
 	type agg struct {
-		code      string
-		n, oldest int
+		code          string
+		n, oldest, pr int
 	}
+	today := rules.Cal.Today(now)
 	byUnit := map[string]*agg{}
 	total := 0
 	for i := range d.Dossiers {
@@ -174,40 +215,70 @@ func printOverdueByUnit(w io.Writer, rules *models.Rules, tree *models.UnitTree,
 			continue
 		}
 		total++
-		code := topUnit(tree, d.Dossiers[i].UnitCode)
+		own := d.Dossiers[i].UnitCode
+		cur := tree.Resolve(own, today)
+		code := topUnit(tree, cur)
 		a := byUnit[code]
 		if a == nil {
 			a = &agg{code: code}
 			byUnit[code] = a
 		}
 		a.n++
+		if cur != own {
+			a.pr++
+		}
 		a.oldest = max(a.oldest, c.WorkingDaysOverdue)
 	}
-	list := make([]*agg, 0, len(byUnit))
+	groups := map[models.PeerClass][]*agg{}
 	for _, a := range byUnit {
-		list = append(list, a)
-	}
-	sort.Slice(list, func(i, j int) bool {
-		if list[i].n != list[j].n {
-			return list[i].n > list[j].n
+		cls := models.PeerOther
+		if u, ok := tree.Get(a.code); ok {
+			cls = models.PeerClassOf(u.Level)
 		}
-		return list[i].code < list[j].code
-	})
-	fmt.Fprintf(w, "HỒ SƠ ĐANG QUÁ HẠN THEO ĐƠN VỊ — %d hồ sơ\n", total)
+		groups[cls] = append(groups[cls], a)
+	}
+	fmt.Fprintf(w, "HỒ SƠ ĐANG QUÁ HẠN THEO CẤP VÀ ĐƠN VỊ — %d hồ sơ\n", total)
 	if total == 0 {
 		fmt.Fprintln(w, "  Không có hồ sơ nào quá hạn.")
 	}
-	for _, a := range list {
-		name := a.code
-		if u, ok := tree.Get(a.code); ok {
-			name = u.Name
+	for _, g := range []struct {
+		cls   models.PeerClass
+		label string
+	}{
+		{models.PeerDepartment, "Sở, ban, ngành"}, {models.PeerCommune, "Xã, phường, đặc khu"},
+		{models.PeerSubUnit, "Phòng, ban, trung tâm"}, {models.PeerProvince, "UBND tỉnh"}, {models.PeerOther, "Đơn vị khác"},
+	} {
+		list := groups[g.cls]
+		if len(list) == 0 {
+			continue
 		}
-		fmt.Fprintf(w, "  • %s: %d hồ sơ, lâu nhất quá hạn %d ngày làm việc\n", name, a.n, a.oldest)
+		sort.Slice(list, func(i, j int) bool {
+			if list[i].n != list[j].n {
+				return list[i].n > list[j].n
+			}
+			return list[i].code < list[j].code
+		})
+		n := 0
+		for _, a := range list {
+			n += a.n
+		}
+		fmt.Fprintf(w, "  %s — %d hồ sơ:\n", g.label, n)
+		for _, a := range list {
+			name := a.code
+			if u, ok := tree.Get(a.code); ok {
+				name = u.Name
+			}
+			carried := ""
+			if a.pr > 0 {
+				carried = fmt.Sprintf(" (%d hồ sơ tiếp nhận từ đơn vị trước sắp xếp)", a.pr)
+			}
+			fmt.Fprintf(w, "    • %s: %d hồ sơ%s, lâu nhất quá hạn %d ngày làm việc\n", name, a.n, carried, a.oldest)
+		}
 	}
 }
 
-// topUnit returns the unit just under the root on code's path (a phòng or
-// a xã of the district), or code itself.
+// topUnit returns the unit just under the root on code's path (a Sở or a
+// commune of the province), or code itself.
 func topUnit(tree *models.UnitTree, code string) string {
 	p := tree.Path(code)
 	if len(p) >= 2 {

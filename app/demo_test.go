@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func TestDemoBuildsTheSampleDistrictAndSummarises(t *testing.T) {
+func TestDemoBuildsTheSampleProvinceAndSummarises(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	env := map[string]string{"DONDOC_NOW": "2026-11-27T10:00:00+07:00", "LOG_LEVEL": "warn"}
 	var out, errb bytes.Buffer
@@ -18,16 +18,31 @@ func TestDemoBuildsTheSampleDistrictAndSummarises(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{
-		"UBND huyện Bình Minh",
+		"UBND tỉnh Phú Lâm (chính quyền địa phương hai cấp)",
+		"10 xã, phường, đặc khu",
 		"3000 hồ sơ",
-		"HỒ SƠ ĐANG QUÁ HẠN THEO ĐƠN VỊ",
+		"HỒ SƠ ĐANG QUÁ HẠN THEO CẤP VÀ ĐƠN VỊ",
+		"  Sở, ban, ngành — ",
+		"  Xã, phường, đặc khu — ",
+		"tiếp nhận từ đơn vị trước sắp xếp",
 		"KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC — tháng 10/2026",
-		"Xếp hạng đơn vị",
+		"Xếp hạng các sở, ban, ngành theo Điểm tiến độ giải quyết (Bộ chỉ số 766)",
+		"Xếp hạng các xã, phường, đặc khu theo Điểm tiến độ giải quyết (Bộ chỉ số 766)",
 		"Cán bộ có hồ sơ chậm, muộn",
 		"cán bộ khác",
+		"trong vai chuyên viên Văn phòng UBND tỉnh",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, got)
+		}
+	}
+	// No unit that stopped existing on 30/6/2025 is shown as current: the
+	// old district and communes are named only in the first line, as
+	// history.
+	_, rest, _ := strings.Cut(got, "\n")
+	for _, old := range []string{" huyện ", "thị trấn", "Thương binh", "Tài nguyên và Môi trường", "Kế hoạch và Đầu tư"} {
+		if strings.Contains(rest, old) {
+			t.Errorf("demo shows %q as current:\n%s", old, got)
 		}
 	}
 	// Running it again recreates the database rather than failing.

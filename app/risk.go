@@ -27,7 +27,7 @@ func runRisk(ctx context.Context, a *app, args []string) error {
 	}
 	fs := flag.NewFlagSet("risk", flag.ContinueOnError)
 	atFlag := fs.String("at", "", "instant to judge at, RFC 3339 (default: now); the model learns only what was known then")
-	unit := fs.String("unit", "", "unit code: only dossiers of its sub-tree")
+	unit := fs.String("unit", "", "unit code: only dossiers of its scope (sub-tree and predecessors)")
 	format := fs.String("format", "text", "text or json")
 	limit := fs.Int("limit", 0, "show at most this many dossiers in text (0: all)")
 	minEvents := fs.Int("min-events", 0, "finished examples a group needs before it is trusted (0: the default chosen by the backtest)")
@@ -63,7 +63,7 @@ func runRisk(ctx context.Context, a *app, args []string) error {
 		if _, ok := tree.Get(*unit); !ok {
 			return usagef("unknown unit %q", *unit)
 		}
-		keep = func(code string) bool { return tree.Contains(*unit, code) }
+		keep = func(code string) bool { return tree.Covers(*unit, code) }
 	}
 	start := a.wall().Now()
 	m := data.Fit(at, models.RiskOptions{MinEvents: *minEvents, DueSoonDays: a.cfg.DueSoonDays})

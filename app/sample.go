@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	register("sample", "ghi dữ liệu mẫu (huyện Bình Minh) thành các tệp CSV xuất từ hệ thống một cửa", runSample)
+	register("sample", "ghi dữ liệu mẫu (tỉnh Phú Lâm, 2026, cùng lịch sử trước sắp xếp 2025) thành các tệp CSV xuất từ hệ thống một cửa", runSample)
 }
 
 // runSample writes the generated sample as the provincial system's CSV
@@ -20,7 +20,7 @@ func runSample(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("sample", flag.ContinueOnError)
 	dossiers := fs.Int("dossiers", sample.DefaultDossiers, "number of dossiers (1000000 for a province)")
 	officers := fs.Int("officers", 0, "number of officers (0: each unit's basic roster)")
-	units := fs.Int("units", 0, "number of communes (0: 12, or 100 from 100000 dossiers)")
+	units := fs.Int("units", 0, "number of commune-level units of 2026: xã, phường, đặc khu (0: 10, or 100 from 100000 dossiers; more than 15: every Sở)")
 	seed := fs.Int64("seed", sample.DistrictSeed, "random seed; the same seed gives the same files")
 	months := fs.Int("months", sample.DefaultMonths, "months of history before now")
 	timing := fs.Bool("step-timing", false, "realistic step timing: durations by procedure, unit, officer and queue (for dondoc risk)")

@@ -21,7 +21,14 @@ func TestGuibaocaoPreviewsThenSendsOnConfirmation(t *testing.T) {
 	a, st, fake, tg, code := secretariatChat(t)
 	ctx := context.Background()
 	units, _ := st.Units(ctx)
-	if err := st.BindGroup(ctx, "telegram", "-1001", units[0].Code, a.cfg.Now); err != nil {
+	root := units[0].Code // the province, current: it has dossiers every month
+	for _, u := range units {
+		if u.ParentCode == "" && u.ValidTo == models.NoDate {
+			root = u.Code
+			break
+		}
+	}
+	if err := st.BindGroup(ctx, "telegram", "-1001", root, a.cfg.Now); err != nil {
 		t.Fatal(err)
 	}
 

@@ -60,7 +60,7 @@ func PlanEscalation(rules *models.Rules, now time.Time, leader models.Officer, t
 	var items []Item
 	for i := range overdue {
 		d := &overdue[i]
-		if !tree.Contains(leader.UnitCode, d.UnitCode) {
+		if !tree.Covers(leader.UnitCode, d.UnitCode) {
 			continue
 		}
 		c := rules.Classify(d, now)

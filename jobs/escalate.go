@@ -97,7 +97,7 @@ func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, err
 	for _, t := range targets {
 		overdue, ok := cache[t.leader.UnitCode]
 		if !ok {
-			units := o.tree.Descendants(t.leader.UnitCode)
+			units := o.tree.Scope(t.leader.UnitCode)
 			overdue, err = d.Store.OpenDossiersInUnits(ctx, units, now, 0)
 			if err != nil {
 				return total, err

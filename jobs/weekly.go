@@ -39,7 +39,7 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 		if !ok {
 			continue
 		}
-		open, err := d.Store.OpenDossiersInUnits(ctx, o.tree.Descendants(g.UnitCode), weekEnd, 0)
+		open, err := d.Store.OpenDossiersInUnits(ctx, o.tree.Scope(g.UnitCode), weekEnd, 0)
 		if err != nil {
 			return 0, err
 		}

@@ -41,9 +41,12 @@
 //     "The national indicator set"): metrics.go; the figures themselves
 //     and their rates and 766 score (Counts, OfficerCounts, Rate766,
 //     Score766, OverdueShare): counts.go.
-//   - Unit tree: parents for a leader's scope, validity dates and
-//     successors for the 2025 mergers, roll-up of figures without counting
-//     twice ("Units: the two-level local government"): unittree.go.
+//   - Unit tree: parents, validity dates and successors for the 2025
+//     mergers, roll-up of figures without counting twice ("Units: the
+//     two-level local government"): unittree.go; the one scope function
+//     every command, job, report and page asks (Scope, Covers: the
+//     sub-tree plus every predecessor's sub-tree): unitscope.go; levels
+//     (cấp) and who is ranked with whom (PeerClassOf): level.go.
 //   - Text normalisation of headers and names (Unicode NFC, case- and
 //     diacritic-insensitive folding) ("Files the secretariat brings"):
 //     textnorm.go.

@@ -14,6 +14,7 @@ import (
 type UnitTree struct {
 	units    map[string]*Unit
 	children map[string][]string
+	preds    map[string][]string // successor → its predecessors
 	roots    []string
 	warnings []string
 }
@@ -23,7 +24,7 @@ type UnitTree struct {
 // Warnings. Duplicate or empty codes, a cycle of parents, and a cycle of
 // successors are errors (naming the units involved); nothing is built then.
 func NewUnitTree(units []Unit) (*UnitTree, error) {
-	t := &UnitTree{units: make(map[string]*Unit, len(units)), children: map[string][]string{}}
+	t := &UnitTree{units: make(map[string]*Unit, len(units)), children: map[string][]string{}, preds: map[string][]string{}}
 	for i := range units {
 		u := units[i]
 		if u.Code == "" {
@@ -50,6 +51,9 @@ func NewUnitTree(units []Unit) (*UnitTree, error) {
 				u.SuccessorCode = ""
 			}
 		}
+		if u.SuccessorCode != "" {
+			t.preds[u.SuccessorCode] = append(t.preds[u.SuccessorCode], u.Code)
+		}
 		if u.ParentCode == "" {
 			t.roots = append(t.roots, u.Code)
 		} else {
@@ -65,6 +69,9 @@ func NewUnitTree(units []Unit) (*UnitTree, error) {
 	}
 	t.sortCodes(t.roots)
 	for _, c := range t.children {
+		t.sortCodes(c)
+	}
+	for _, c := range t.preds {
 		t.sortCodes(c)
 	}
 	return t, nil

@@ -11,7 +11,7 @@ import (
 
 // UnitHeaders are the Vietnamese column names of the units table (CSV, XLSX).
 var UnitHeaders = []string{
-	"Hạng", "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Hồ sơ trong kỳ", "Tiếp nhận mới",
+	"Hạng", "Xếp hạng trong", "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Hồ sơ trong kỳ", "Tiếp nhận mới",
 	"Trước hạn", "Đúng hạn", colLate, colLateApology, colLateOnSystem, "Đang giải quyết trong hạn",
 	"Đang giải quyết quá hạn", "Tạm dừng", colRate, colScore + " (thang 20)",
 }
@@ -61,12 +61,8 @@ func RenderCSV(w io.Writer, r *Report) error {
 	rows := [][]string{UnitHeaders}
 	for _, u := range r.Units {
 		c := u.Counts
-		rank := ""
-		if u.Rank > 0 {
-			rank = strconv.Itoa(u.Rank)
-		}
 		rows = append(rows, []string{
-			rank, text(u.Code), text(u.Name), text(u.Parent), itoa(c.InScope), itoa(c.Received),
+			u.RankLabel(), text(u.Group), text(u.Code), text(u.Name), text(u.Parent), itoa(c.InScope), itoa(c.Received),
 			itoa(c.FinishedEarly), itoa(c.FinishedOnTime), itoa(c.FinishedLate), itoa(c.FinishedLateApology),
 			itoa(c.LateOnSystem), itoa(c.OpenInTime), itoa(c.OpenOverdue), itoa(c.Paused),
 			pct(c.OnTimeRateOK()), ftoaOK(c.Score766OK()),
@@ -79,7 +75,7 @@ func RenderCSV(w io.Writer, r *Report) error {
 			itoa(o.LateOnSystem), itoa(o.OverdueOpen), pct(o.OnTimeRateOK()),
 		})
 	}
-	rows = append(rows, []string{}, []string{UnassignedLabel, itoa(r.Unassigned)})
+	rows = append(rows, []string{}, []string{UnassignedLabel, itoa(r.Unassigned)}, []string{TieBreak})
 	if note := r.ProvisionalNote(); note != "" {
 		rows = append(rows, []string{ProvisionalLabel, r.JudgedAt.In(r.noteLoc()).Format("15:04 02/01/2006")})
 	}

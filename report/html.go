@@ -47,14 +47,14 @@ type htmlView struct {
 	DocNumber, ScoreLabel, RateLabel                             string
 	Total                                                        map[string]string
 	Units, Officers                                              htmlTable
-	Unassigned, UnassignedLabel                                  string
+	Unassigned, UnassignedLabel, TieBreak                        string
 	Bars                                                         []htmlBar
 	ChartHeight                                                  int
 }
 
 // The page's columns: the figures a reader looks for first come first.
 var (
-	htmlUnitHeaders = []string{"Hạng", "Đơn vị", colScore, colRate, "Quá hạn", "Hồ sơ trong kỳ",
+	htmlUnitHeaders = []string{"Hạng", "Xếp hạng trong", "Đơn vị", colScore, colRate, "Quá hạn", "Hồ sơ trong kỳ",
 		"Tiếp nhận mới", "Trước hạn", "Đúng hạn", colLate, colLateApology, colLateOnSystem, "Đang giải quyết trong hạn",
 		"Đang giải quyết quá hạn", "Tạm dừng", "Mã đơn vị"}
 	htmlOfficerHeaders = []string{"STT", "Họ và tên", "Đơn vị", colLate, colLateApology, colLateOnSystem,
@@ -98,25 +98,22 @@ func RenderHTML(w io.Writer, r *Report) error {
 			"score": fmtScoreOK(t.Score766OK()), "rate": fmtRateOK(t.OnTimeRateOK()), "received": fmtInt(t.Received),
 			"inscope": fmtInt(t.InScope), "overdue": fmtInt(t.Overdue()), "finished": fmtInt(t.Finished()),
 		},
-		Unassigned: fmtInt(r.Unassigned), UnassignedLabel: UnassignedLabel,
+		Unassigned: fmtInt(r.Unassigned), UnassignedLabel: UnassignedLabel, TieBreak: TieBreak,
 		Units:    htmlTable{Headers: htmlUnitHeaders},
 		Officers: htmlTable{Headers: htmlOfficerHeaders},
 	}
 	for _, u := range r.Units {
 		c := u.Counts
-		rank := ""
-		if u.Rank > 0 {
-			rank = fmt.Sprint(u.Rank)
-		}
-		row := htmlRow{Top: u.Depth == 0, Cells: cells(htmlUnitHeaders, rank, u.Name, fmtScoreOK(c.Score766OK()),
+		row := htmlRow{Top: u.Depth == 0, Cells: cells(htmlUnitHeaders, u.RankLabel(), u.Group, u.Name, fmtScoreOK(c.Score766OK()),
 			fmtRateOK(c.OnTimeRateOK()), fmtInt(c.Overdue()), fmtInt(c.InScope), fmtInt(c.Received),
 			fmtInt(c.FinishedEarly), fmtInt(c.FinishedOnTime), fmtInt(c.FinishedLate), fmtInt(c.FinishedLateApology),
 			fmtInt(c.LateOnSystem), fmtInt(c.OpenInTime), fmtInt(c.OpenOverdue), fmtInt(c.Paused), u.Code)}
-		row.Cells[1].Name, row.Cells[1].Indent = true, u.Depth
-		row.Cells[2].Trend = u.ScoreTrend().Arrow()
-		row.Cells[3].Trend = u.RateTrend().Arrow()
+		row.Cells[1].Class = "left"
+		row.Cells[2].Name, row.Cells[2].Indent = true, u.Depth
+		row.Cells[3].Trend = u.ScoreTrend().Arrow()
+		row.Cells[4].Trend = u.RateTrend().Arrow()
 		if rate, ok := c.OnTimeRateOK(); ok {
-			row.Cells[3].Class = rateClass(rate)
+			row.Cells[4].Class = rateClass(rate)
 		}
 		v.Units.Rows = append(v.Units.Rows, row)
 	}
@@ -135,7 +132,7 @@ func RenderHTML(w io.Writer, r *Report) error {
 	for i, u := range chartUnits(r) {
 		rate, _ := u.Counts.OnTimeRateOK()
 		b := htmlBar{
-			Name: u.Name, Value: strings.TrimSpace(fmtRateOK(u.Counts.OnTimeRateOK()) + " · 766: " + fmtScoreOK(u.Counts.Score766OK()) + " " + u.ScoreTrend().Arrow()),
+			Name: chartLabel(u), Value: strings.TrimSpace(fmtRateOK(u.Counts.OnTimeRateOK()) + " · 766: " + fmtScoreOK(u.Counts.Score766OK()) + " " + u.ScoreTrend().Arrow()),
 			Y: i * rowH, TextY: i*rowH + 18, BarY: i*rowH + 26, Width: rate * 100, Color: hexColor(rate),
 			ValueInside: rate >= 0.55,
 		}

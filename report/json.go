@@ -31,6 +31,9 @@ type JSONUnit struct {
 	Parent         string `json:"parent"`
 	Depth          int    `json:"depth"`
 	Rank           int    `json:"rank,omitempty"`
+	RankOf         int    `json:"rank_of,omitempty"` // peers ranked in its group
+	Tied           bool   `json:"tied,omitempty"`
+	Group          string `json:"group,omitempty"` // its peers, e.g. "các xã, phường"
 	InScope        int    `json:"in_scope"`
 	Received       int    `json:"received"`
 	FinishedEarly  int    `json:"finished_early"`
@@ -93,7 +96,7 @@ func ToJSON(r *Report) JSONReport {
 	for _, u := range r.Units {
 		c := u.Counts
 		j := JSONUnit{
-			Code: u.Code, Name: u.Name, Parent: u.Parent, Depth: u.Depth, Rank: u.Rank,
+			Code: u.Code, Name: u.Name, Parent: u.Parent, Depth: u.Depth, Rank: u.Rank, RankOf: u.Of, Tied: u.Tied, Group: u.Group,
 			InScope: c.InScope, Received: c.Received, FinishedEarly: c.FinishedEarly,
 			FinishedOnTime: c.FinishedOnTime, FinishedLate: c.FinishedLate, FinishedLateApology: c.FinishedLateApology,
 			LateOnSystem: c.LateOnSystem, Ended: c.Ended, OpenInTime: c.OpenInTime, OpenOverdue: c.OpenOverdue,

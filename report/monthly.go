@@ -93,7 +93,7 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 	if scope != "" {
 		unassigned = 0
 		for code, n := range cur.UnassignedByUnit {
-			if tree.Contains(scope, code) {
+			if tree.Covers(scope, code) {
 				unassigned += n
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 
@@ -43,36 +42,20 @@ func loadFonts() (*opentype.Font, *opentype.Font, error) {
 	return fonts.regular, fonts.bold, fonts.err
 }
 
-// chartUnits returns the ranked units in chart order: on-time rate
-// descending, then 766 score descending, then name.
-func chartUnits(r *Report) []UnitRow {
-	units := r.Ranked()
-	slices.SortStableFunc(units, func(a, b UnitRow) int {
-		ra, oka := a.Counts.OnTimeRateOK()
-		rb, okb := b.Counts.OnTimeRateOK()
-		if oka != okb { // a unit with no rate comes last
-			if oka {
-				return -1
-			}
-			return 1
-		}
-		if ra != rb {
-			if ra > rb {
-				return -1
-			}
-			return 1
-		}
-		return compareUnits(a.Counts, b.Counts)
-	})
-	return units
-}
+// chartUnits returns the ranked units in chart order: each top-level peer
+// group in rank order, the groups one after the other (a Sở is never drawn
+// against a xã: the ranks start again at 1 in each group).
+func chartUnits(r *Report) []UnitRow { return r.Ranked() }
+
+// chartLabel is a bar's label: "2=. UBND xã Tân Lập".
+func chartLabel(u UnitRow) string { return u.RankLabel() + ". " + u.Name }
 
 // ChartLabels returns the unit labels RenderPNG draws, top to bottom
-// (the unit names; a name wider than the chart is cut with "…" when drawn).
+// (rank and unit name; a name wider than the chart is cut with "…" when drawn).
 func ChartLabels(r *Report) []string {
 	var out []string
 	for _, u := range chartUnits(r) {
-		out = append(out, u.Name)
+		out = append(out, chartLabel(u))
 	}
 	return out
 }
@@ -188,7 +171,7 @@ func RenderPNG(w io.Writer, r *Report, opt PNGOptions) error {
 	}
 	for i, u := range units {
 		y := top + i*rowH
-		text(labelFace, colInk, margin, y+px(40), fit(labelFace, u.Name, inner))
+		text(labelFace, colInk, margin, y+px(40), fit(labelFace, chartLabel(u), inner))
 		barY0, barY1 := y+px(56), y+px(56+64)
 		rect(margin, barY0, width-margin, barY1, colTrack)
 		rate, _ := u.Counts.OnTimeRateOK()

@@ -39,11 +39,11 @@ func TestTextLineFormat(t *testing.T) {
 	r := fixture(t)
 	text := string(render(t, func(b *bytes.Buffer) error { return RenderText(b, r, TextOptions{}) }))
 	for _, want := range []string{
-		"Xếp hạng đơn vị theo Điểm tiến độ giải quyết (Bộ chỉ số 766), thang 20:",
-		"1. Phòng Tư pháp — điểm 20,00/20 · trước và đúng hạn 100,00% · quá hạn 0",
-		"2. UBND xã Tân Lập — điểm 18,40/20 ▲ · trước và đúng hạn 93,02% ▲ · quá hạn 3",
-		"3. UBND xã Tú Lý — điểm 16,00/20 ▼ · trước và đúng hạn 85,71% ▼ · quá hạn 7",
-		"4. UBND xã Hiền Lương — điểm 16,00/20",
+		"Xếp hạng các xã theo Điểm tiến độ giải quyết (Bộ chỉ số 766), thang 20:\n1. UBND xã Tân Lập — điểm 18,40/20 ▲ · trước và đúng hạn 93,02% ▲ · quá hạn 3",
+		"2. UBND xã Tú Lý — điểm 16,00/20 ▼ · trước và đúng hạn 85,71% ▼ · quá hạn 7",
+		"3. UBND xã Hiền Lương — điểm 16,00/20",
+		"Xếp hạng các phòng, ban, trung tâm theo Điểm tiến độ giải quyết (Bộ chỉ số 766), thang 20:\n1. Phòng Tư pháp — điểm 20,00/20 · trước và đúng hạn 100,00% · quá hạn 0",
+		TieBreak,
 		"▲ tăng, ▼ giảm so với tháng trước.",
 		"Trần Thị Bình (UBND xã Tú Lý) — giải quyết quá hạn 3 · quá hạn trên Hệ thống 1 · đang quá hạn 2 · lượt xử lý 15",
 		"Hồ sơ chưa phân công cán bộ xử lý: 4",
@@ -226,14 +226,14 @@ func TestFormatsShowTheSameNumbers(t *testing.T) {
 	}
 	for i, u := range r.Units {
 		rec := recs[1+i]
-		if rec[1] != u.Code {
-			t.Fatalf("CSV row %d is %q, want %s", i+1, rec[1], u.Code)
+		if rec[2] != u.Code || rec[0] != u.RankLabel() || rec[1] != u.Group {
+			t.Fatalf("CSV row %d is %q, want %s", i+1, rec[:3], u.Code)
 		}
 		var got []float64
-		for _, k := range []int{5, 6, 7, 8, 9, 10, 11, 12, 13} {
+		for _, k := range []int{6, 7, 8, 9, 10, 11, 12, 13, 14} {
 			got = append(got, num(rec[k]))
 		}
-		got = append(got, num(rec[14])/100, num(rec[15]))
+		got = append(got, num(rec[15])/100, num(rec[16]))
 		checkNumbers(t, "CSV", u.Code, got, unitNumbers(u.Counts), 0.005) // two decimals
 	}
 	off := 1 + len(r.Units) // encoding/csv skips the blank line
@@ -245,7 +245,10 @@ func TestFormatsShowTheSameNumbers(t *testing.T) {
 		got := []float64{num(rec[4]), num(rec[5]), num(rec[6]), num(rec[7]), num(rec[8]), num(rec[9]) / 100}
 		checkNumbers(t, "CSV", o.Code, got, officerNumbers(o.OfficerCounts), 0.005)
 	}
-	last := recs[len(recs)-1]
+	if recs[len(recs)-1][0] != TieBreak {
+		t.Errorf("CSV lacks the tie-break: %q", recs[len(recs)-1])
+	}
+	last := recs[len(recs)-2]
 	if last[0] != UnassignedLabel || last[1] != "4" {
 		t.Errorf("CSV unassigned = %q", last)
 	}
@@ -254,11 +257,11 @@ func TestFormatsShowTheSameNumbers(t *testing.T) {
 	f := openXLSX(t, r)
 	for i, u := range r.Units {
 		row := XLSXHeaderRow + 1 + i
-		if v, _ := f.GetCellValue(SheetUnits, cellName(2, row)); v != u.Code {
+		if v, _ := f.GetCellValue(SheetUnits, cellName(3, row)); v != u.Code {
 			t.Fatalf("XLSX row %d is %q, want %s", row, v, u.Code)
 		}
 		var got []float64
-		for col := 6; col <= 16; col++ {
+		for col := 7; col <= 17; col++ {
 			got = append(got, xlsxNumber(t, f, SheetUnits, cellName(col, row)))
 		}
 		checkNumbers(t, "XLSX", u.Code, got, unitNumbers(u.Counts), eps)
@@ -298,13 +301,13 @@ func TestPNG(t *testing.T) {
 			t.Errorf("height = %d, want about %d", b.Dy(), wantH)
 		}
 	}
-	want := []string{"Phòng Tư pháp", "UBND xã Tân Lập", "UBND xã Hiền Lương", "UBND xã Tú Lý", "Phòng Tài nguyên & Môi trường"}
+	want := []string{"1. UBND xã Tân Lập", "2. UBND xã Tú Lý", "3. UBND xã Hiền Lương", "1. Phòng Tư pháp", "2. Phòng Tài nguyên & Môi trường"}
 	if got := ChartLabels(r); !reflect.DeepEqual(got, want) {
-		t.Errorf("ChartLabels = %q, want %q (by on-time rate)", got, want)
+		t.Errorf("ChartLabels = %q, want %q (each peer group in rank order)", got, want)
 	}
 	// A unit with no on-time rate comes last; one without any dossier is
 	// not ranked, so not charted.
-	want = append(want, "UBND xã Đồng Chum")
+	want = append(want, "1. UBND xã Đồng Chum")
 	if got := ChartLabels(fixtureNulls(t)); !reflect.DeepEqual(got, want) {
 		t.Errorf("ChartLabels with nulls = %q, want %q", got, want)
 	}

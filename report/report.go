@@ -22,8 +22,9 @@ type Report struct {
 	Scope       string // root unit code, or "" for all units
 	Issuer      string // issuing unit name for the heading
 	GeneratedAt time.Time
-	Place       string // for the date line, e.g. "Hòa Bình"
-	Units       []UnitRow
+	Place       string       // for the date line, e.g. "Hòa Bình"
+	Units       []UnitRow    // the root (if one), then each peer group in rank order (see Build)
+	Groups      []RankGroup  // the peer groups, the top-level ones first
 	Officers    []OfficerRow // slow officers only, the slowest first
 	Unassigned  int          // in-scope dossiers with no handling officer
 	// JudgedAt is the instant the month was judged at: its last moment
@@ -39,7 +40,10 @@ type UnitRow struct {
 	Depth              int            // 0 for a root of the report
 	Counts             models.Counts  // including its sub-tree
 	Prev               *models.Counts // the month before, nil if none
-	Rank               int            // 1-based among the ranked units; 0 = not ranked
+	Rank               int            // 1-based among its peers (Group); 0 = not ranked
+	Of                 int            // how many peers are ranked in its group
+	Tied               bool           // shares its rank with another peer
+	Group              string         // its peers, e.g. "các xã, phường" (RankGroup.Label)
 }
 
 // OfficerRow is a slow officer's line.
@@ -82,16 +86,26 @@ type Input struct {
 	Provisional bool
 }
 
-// Build rolls the figures up the unit tree, orders the units depth-first
-// (siblings by name), ranks them and lists the slow officers.
+// Build rolls the figures up the unit tree, ranks the units among their
+// peers and lists the slow officers.
 //
-// Ranked units: the children of the report's root when the scope has one
-// root (the units its leader oversees directly: phòng, xã, sở), else the
-// roots themselves; a root with no children is ranked alone. Ranking is by
-// score_766 (exact rate, descending), then volume (in-scope count,
-// descending); units equal on both share a rank ("1, 2, 2, 4"). A unit
-// with no dossier in scope has no rate or score: it is not ranked (Rank 0)
-// and is listed after the ranking (Unranked: "không phát sinh hồ sơ").
+// Peers (docs/domain.md "Units"): the shown children of one unit (or the
+// roots, when the report has several) split by models.PeerClassOf of their
+// level — provincial departments with each other, commune-level units
+// (xã, phường, đặc khu) with each other, sub-units within their unit —
+// never a Sở against a xã. A unit with nothing in scope has no rate and is
+// not ranked. Ranking is by score_766 (exact rate, descending), then
+// volume (in-scope count, descending); units equal on both share a rank
+// ("1, 2=, 2=, 4"), listed by name.
+//
+// Units holds the single root first (not ranked; a root with no children
+// is ranked alone), then every peer group in rank order: the groups of
+// the root's children (or of the roots) first, then the groups of their
+// sub-units, in the order of their unit. A scoped report covers the scope
+// unit and its predecessors (models.UnitTree.Scope): an old commune merged
+// into the scope unit is a root of its own.
+// A unit with no dossier in scope is listed after the ranking (Unranked:
+// "không phát sinh hồ sơ").
 //
 // Units whose validity does not overlap the month are left out unless
 // they (or their sub-tree) carry figures. Figures for an unknown unit, a
@@ -121,13 +135,9 @@ func Build(in Input) (*Report, error) {
 		}
 	}
 
-	roots := t.roots
-	if in.Scope != "" {
-		u := t.byCode[in.Scope]
-		if u == nil {
-			return nil, fmt.Errorf("báo cáo: không có đơn vị %q (phạm vi báo cáo)", in.Scope)
-		}
-		roots = []*node{u}
+	roots, scope, err := scopeRoots(t, in)
+	if err != nil {
+		return nil, err
 	}
 	first := models.NewDate(in.Year, in.Month, 1)
 	last := models.NewDate(in.Year, in.Month+1, 1) - 1
@@ -149,34 +159,49 @@ func Build(in Input) (*Report, error) {
 			shown = append(shown, n)
 		}
 	}
-	inScope := map[string]bool{}
-	for _, n := range shown {
-		n.walk(0, func(n *node, depth int) {
-			inScope[n.unit.Code] = true
-			row := UnitRow{Code: n.unit.Code, Name: n.unit.Name, Parent: n.unit.ParentCode, Depth: depth, Counts: n.sum}
-			if n.hasPrev {
-				p := n.prev
-				row.Prev = &p
-			}
-			r.Units = append(r.Units, row)
-		})
-	}
-	rankUnits(r.Units, rankedCodes(shown))
-	r.Officers = slowOfficers(in, t, inScope)
+	r.arrange(shown)
+	r.Officers = slowOfficers(in, t, scope)
 	return r, nil
 }
 
-// rankedCodes returns the codes of the units to rank (see Build).
-func rankedCodes(roots []*node) map[string]bool {
-	level := roots
-	if len(roots) == 1 && len(roots[0].shownChildren()) > 0 {
-		level = roots[0].shownChildren()
+// scopeRoots returns the roots of the report and, for a scoped report, the
+// codes it covers: the scope unit and its predecessors (models.UnitTree.Scope),
+// each unit of the scope whose parent is outside it being a root — the
+// scope unit first, then by name (an old commune merged into the scope
+// unit is a root of its own in a month before the merger).
+func scopeRoots(t *tree, in Input) ([]*node, map[string]bool, error) {
+	if in.Scope == "" {
+		return t.roots, nil, nil
 	}
-	out := map[string]bool{}
-	for _, n := range level {
-		out[n.unit.Code] = true
+	top := t.byCode[in.Scope]
+	if top == nil {
+		return nil, nil, fmt.Errorf("báo cáo: không có đơn vị %q (phạm vi báo cáo)", in.Scope)
 	}
-	return out
+	mt, err := models.NewUnitTree(in.Units)
+	if err != nil {
+		return nil, nil, fmt.Errorf("báo cáo: %w", err)
+	}
+	scope := map[string]bool{}
+	codes := mt.Scope(in.Scope)
+	for _, c := range codes {
+		scope[c] = true
+	}
+	roots := []*node{top}
+	var more []*node
+	for _, c := range codes[1:] {
+		if n := t.byCode[c]; n != nil && !scope[n.unit.ParentCode] {
+			more = append(more, n)
+		}
+	}
+	slices.SortFunc(more, byName)
+	return append(roots, more...), scope, nil
+}
+
+func byName(a, b *node) int {
+	if c := strings.Compare(models.Fold(a.unit.Name), models.Fold(b.unit.Name)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.unit.Code, b.unit.Code)
 }
 
 // compareUnits orders two units for ranking: negative when a ranks above
@@ -210,73 +235,17 @@ func compareInt64(a, b int64) int {
 	return 0
 }
 
-func rankUnits(rows []UnitRow, ranked map[string]bool) {
-	var idx []int
-	for i := range rows {
-		if ranked[rows[i].Code] && rows[i].Counts.InScope > 0 {
-			idx = append(idx, i)
-		}
-	}
-	slices.SortStableFunc(idx, func(i, j int) int {
-		if c := compareUnits(rows[i].Counts, rows[j].Counts); c != 0 {
-			return c
-		}
-		return strings.Compare(models.Fold(rows[i].Name), models.Fold(rows[j].Name))
-	})
-	for k, i := range idx {
-		rows[i].Rank = k + 1
-		if k > 0 && compareUnits(rows[idx[k-1]].Counts, rows[i].Counts) == 0 {
-			rows[i].Rank = rows[idx[k-1]].Rank
-		}
-	}
-}
-
-// Ranked returns the ranked units, best first.
-func (r *Report) Ranked() []UnitRow {
-	var out []UnitRow
-	for _, u := range r.Units {
-		if u.Rank > 0 {
-			out = append(out, u)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b UnitRow) int {
-		if a.Rank != b.Rank {
-			return a.Rank - b.Rank
-		}
-		return strings.Compare(models.Fold(a.Name), models.Fold(b.Name))
-	})
-	return out
-}
-
 // Unranked returns the units of the ranking's level with no dossier in
 // scope ("không phát sinh hồ sơ"), listed after the ranking, by name.
 func (r *Report) Unranked() []UnitRow {
 	var out []UnitRow
 	for _, u := range r.Units {
-		if u.Rank == 0 && u.Counts.InScope == 0 && r.rankLevel(u) {
+		if u.Rank == 0 && u.Counts.InScope == 0 && u.Group != "" {
 			out = append(out, u)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b UnitRow) int { return strings.Compare(models.Fold(a.Name), models.Fold(b.Name)) })
 	return out
-}
-
-// rankLevel reports whether u is on the level Build ranks: the children
-// of the only root, else the roots.
-func (r *Report) rankLevel(u UnitRow) bool {
-	roots, children := 0, 0
-	for _, x := range r.Units {
-		switch x.Depth {
-		case 0:
-			roots++
-		case 1:
-			children++
-		}
-	}
-	if roots == 1 && children > 0 {
-		return u.Depth == 1
-	}
-	return u.Depth == 0
 }
 
 // NoData reports a month with no dossier in scope anywhere in the report
@@ -312,6 +281,7 @@ func (r *Report) Total() models.Counts {
 }
 
 func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
+	// inScope is nil for a report of every unit.
 	byCode := map[string]models.Officer{}
 	for _, o := range in.Officers {
 		byCode[o.Code] = o
@@ -325,7 +295,7 @@ func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
 		if !ok {
 			o = models.Officer{Code: code, Name: models.UnknownAccount(code)}
 		}
-		if in.Scope != "" && !inScope[o.UnitCode] {
+		if inScope != nil && !inScope[o.UnitCode] {
 			continue
 		}
 		row := OfficerRow{Code: o.Code, Name: o.Name, UnitCode: o.UnitCode, Unknown: !ok, OfficerCounts: c}

@@ -16,9 +16,10 @@ func TestBuildRollsUpAndOrdersTheTree(t *testing.T) {
 	for _, u := range r.Units {
 		got = append(got, strings.Repeat("  ", u.Depth)+u.Code)
 	}
-	// Depth-first, siblings by name (diacritics folded); the expired xã
-	// without figures and the province outside the scope are left out.
-	want := []string{"H01", "  P02", "  P01", "  X03", "  X01", "  X02"}
+	// The root, then each peer group in rank order — the communes, then
+	// the district's rooms (never ranked against each other); the expired
+	// xã without figures and the province outside the scope are left out.
+	want := []string{"H01", "  X01", "  X02", "  X03", "  P01", "  P02"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("order = %q, want %q", got, want)
 	}
@@ -54,8 +55,9 @@ func TestBuildWithoutScopeRanksTheRoots(t *testing.T) {
 	for _, u := range r.Ranked() {
 		ranked = append(ranked, u.Code)
 	}
-	// Two roots (the district and the province): they are ranked.
-	if !reflect.DeepEqual(ranked, []string{"T01", "H01"}) {
+	// Two roots of different levels (a district, a province): each is
+	// ranked among its own peers only.
+	if !reflect.DeepEqual(ranked, []string{"H01", "T01"}) || r.Ranked()[0].Rank != 1 || r.Ranked()[1].Rank != 1 {
 		t.Errorf("ranked = %v", ranked)
 	}
 	if len(r.Officers) != 4 {
@@ -120,7 +122,9 @@ func TestRankingTies(t *testing.T) {
 		{"equal score, larger volume first", map[string]models.Counts{"A": c(10, 8), "B": c(20, 16), "C": c(5, 4)},
 			[]string{"1 B", "2 A", "3 C"}},
 		{"equal score and volume share a rank", map[string]models.Counts{"Bê": c(10, 8), "An": c(10, 8), "C": c(10, 9)},
-			[]string{"1 C", "2 An", "2 Bê"}},
+			[]string{"1 C", "2= An", "2= Bê"}},
+		{"a tie in the middle", map[string]models.Counts{"A": c(10, 10), "B": c(10, 8), "C": c(10, 8), "D": c(10, 7)},
+			[]string{"1 A", "2= B", "2= C", "4 D"}},
 		// Nothing to judge is not 100 %: not ranked at all (Unranked).
 		{"nothing in scope is not ranked", map[string]models.Counts{"A": c(0, 0), "B": c(10, 10), "C": c(10, 9)},
 			[]string{"1 B", "2 C"}},
@@ -138,7 +142,7 @@ func TestRankingTies(t *testing.T) {
 			}
 			var got []string
 			for _, u := range r.Ranked() {
-				got = append(got, strings.Join([]string{itoa(u.Rank), u.Name}, " "))
+				got = append(got, strings.Join([]string{u.RankLabel(), u.Name}, " "))
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ranking = %q, want %q", got, tt.want)

@@ -117,26 +117,41 @@ func textLines(r *Report, opt TextOptions) []string {
 			fmtScoreOK(t.Score766OK()), models.LabelEarlyOnTime, fmtRateOK(t.OnTimeRateOK()), fmtInt(t.Received), fmtInt(t.Finished()), fmtInt(t.Overdue()))))
 	}
 
-	ranked := r.Ranked()
-	add("")
-	add("%s", bold(esc("Xếp hạng đơn vị theo "+models.LabelScore766+", thang 20:")))
-	if len(ranked) == 0 {
-		add("%s", esc("Không có đơn vị nào."))
-	}
-	arrows := false
-	for _, u := range ranked {
-		add("%s", esc(UnitLine(u)))
-		arrows = arrows || u.ScoreTrend() != Same || u.RateTrend() != Same
-	}
-	if arrows {
-		add("%s", esc(TrendLegend))
-	}
-	if un := r.Unranked(); len(un) > 0 {
-		names := make([]string, len(un))
-		for i, u := range un {
-			names[i] = u.Name
+	groups := r.TopGroups()
+	ranked := 0
+	for _, g := range groups {
+		if g.Ranked() == 0 || (len(g.Rows) == 1 && g.Rows[0].Code == r.Scope) {
+			continue // a unit with no sub-units is not ranked against itself
 		}
-		add("%s", esc(fmt.Sprintf("Không xếp hạng (%s): %s.", NoDossiers, strings.Join(names, ", "))))
+		ranked += g.Ranked()
+		add("")
+		add("%s", bold(esc(fmt.Sprintf("Xếp hạng %s theo "+models.LabelScore766+", thang 20:", g.Label))))
+		for _, u := range g.Rows {
+			if u.Rank > 0 {
+				add("%s", esc(UnitLine(u)))
+			}
+		}
+	}
+	if ranked == 0 {
+		add("")
+		add("%s", bold(esc("Xếp hạng đơn vị theo "+models.LabelScore766+", thang 20:")))
+		add("%s", esc("Không có đơn vị nào."))
+	} else {
+		add("%s", esc(TieBreak))
+		arrows := false
+		for _, u := range r.Ranked() {
+			arrows = arrows || u.ScoreTrend() != Same || u.RateTrend() != Same
+		}
+		if arrows {
+			add("%s", esc(TrendLegend))
+		}
+		if un := r.Unranked(); len(un) > 0 {
+			names := make([]string, len(un))
+			for i, u := range un {
+				names[i] = u.Name
+			}
+			add("%s", esc(fmt.Sprintf("Không xếp hạng (%s): %s.", NoDossiers, strings.Join(names, ", "))))
+		}
 	}
 
 	add("")
@@ -157,8 +172,9 @@ func textLines(r *Report, opt TextOptions) []string {
 // TrendLegend explains the arrows (one per figure: the score, the rate).
 const TrendLegend = "▲ tăng, ▼ giảm so với tháng trước."
 
-// UnitLine is a unit's chat line, e.g. "1. UBND xã Tân Lập — điểm
-// 18,60/20 ▲ · trước và đúng hạn 93,02% ▼ · quá hạn 3".
+// UnitLine is a unit's chat line, e.g.
+// "1. UBND xã Tân Lập — 766: 18,6/20 ▲ · đúng hạn 93,0% ▼ · quá hạn 3"
+// ("2=. …" for a tie).
 func UnitLine(u UnitRow) string {
 	score := "điểm " + fmtScoreOK(u.Counts.Score766OK()) + "/20"
 	if a := u.ScoreTrend().Arrow(); a != "" {
@@ -168,7 +184,7 @@ func UnitLine(u UnitRow) string {
 	if a := u.RateTrend().Arrow(); a != "" {
 		rate += " " + a
 	}
-	line := fmt.Sprintf("%d. %s — %s · %s · quá hạn %s", u.Rank, u.Name, score, rate, fmtInt(u.Counts.Overdue()))
+	line := fmt.Sprintf("%s. %s — %s · %s · quá hạn %s", u.RankLabel(), u.Name, score, rate, fmtInt(u.Counts.Overdue()))
 	if n := u.Counts.FinishedLateApology; n > 0 {
 		line += " (đã xin lỗi " + fmtInt(n) + ")"
 	}

@@ -62,12 +62,6 @@ func newTree(units []models.Unit) (*tree, error) {
 			seen[c] = true
 		}
 	}
-	byName := func(a, b *node) int {
-		if c := strings.Compare(models.Fold(a.unit.Name), models.Fold(b.unit.Name)); c != 0 {
-			return c
-		}
-		return strings.Compare(a.unit.Code, b.unit.Code)
-	}
 	for _, n := range t.all {
 		slices.SortFunc(n.children, byName)
 	}
@@ -109,12 +103,4 @@ func (n *node) shownChildren() []*node {
 		}
 	}
 	return out
-}
-
-// walk visits the shown sub-tree depth-first, siblings by name.
-func (n *node) walk(depth int, visit func(*node, int)) {
-	visit(n, depth)
-	for _, c := range n.shownChildren() {
-		c.walk(depth+1, visit)
-	}
 }

@@ -87,20 +87,16 @@ func cellOK(v float64, ok bool) any {
 
 func (x *xlsxWriter) specs() []sheetSpec {
 	r := x.r
-	units := sheetSpec{name: SheetUnits, subtitle: "Xếp hạng đơn vị theo điểm 766 (thang 20 điểm)"}
-	widths := []float64{7, 14, 38, 14, 11, 11, 10, 10, 10, 12, 12, 14, 14, 10, 12, 12}
-	kinds := []cellKind{kindInt, kindText, kindName, kindText, kindInt, kindInt, kindInt, kindInt, kindInt,
+	units := sheetSpec{name: SheetUnits, subtitle: "Xếp hạng theo điểm 766 (thang 20 điểm) trong từng nhóm đơn vị cùng cấp. " + TieBreak}
+	widths := []float64{7, 30, 14, 38, 14, 11, 11, 10, 10, 10, 12, 12, 14, 14, 10, 12, 12}
+	kinds := []cellKind{kindText, kindText, kindText, kindName, kindText, kindInt, kindInt, kindInt, kindInt, kindInt,
 		kindInt, kindInt, kindInt, kindInt, kindInt, kindPercent, kindScore}
 	for i, h := range UnitHeaders {
 		units.cols = append(units.cols, column{h, widths[i], kinds[i]})
 	}
 	for _, u := range r.Units {
 		c := u.Counts
-		var rank any
-		if u.Rank > 0 {
-			rank = u.Rank
-		}
-		units.rows = append(units.rows, []any{rank, u.Code, u.Name, u.Parent, c.InScope, c.Received,
+		units.rows = append(units.rows, []any{u.RankLabel(), u.Group, u.Code, u.Name, u.Parent, c.InScope, c.Received,
 			c.FinishedEarly, c.FinishedOnTime, c.FinishedLate, c.FinishedLateApology, c.LateOnSystem, c.OpenInTime,
 			c.OpenOverdue, c.Paused, cellOK(c.OnTimeRateOK()), cellOK(c.Score766OK())})
 		units.depths = append(units.depths, u.Depth)

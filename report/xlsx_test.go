@@ -133,8 +133,12 @@ func TestXLSXReadBack(t *testing.T) {
 			if st.Font == nil || !st.Font.Bold || len(st.Fill.Color) == 0 || len(st.Border) != 4 {
 				t.Errorf("header style = %+v", st)
 			}
-			if w, _ := f.GetColWidth(sheet, "C"); n > 2 && w < 20 {
-				t.Errorf("column C width = %v", w)
+			nameCol := "C"
+			if sheet == SheetUnits {
+				nameCol = "D" // after rank, peer group and code
+			}
+			if w, _ := f.GetColWidth(sheet, nameCol); n > 2 && w < 20 {
+				t.Errorf("column %s width = %v", nameCol, w)
 			}
 		})
 	}
@@ -150,28 +154,28 @@ func TestXLSXReadBack(t *testing.T) {
 
 	// Cell by cell: the district row and the first ranked xã.
 	row := XLSXHeaderRow + 1
-	if get(SheetUnits, cellName(3, row)) != "UBND huyện Đà Bắc" || get(SheetUnits, "A9") != "" {
-		t.Errorf("first unit row: %q rank %q", get(SheetUnits, cellName(3, row)), get(SheetUnits, "A9"))
+	if get(SheetUnits, cellName(4, row)) != "UBND huyện Đà Bắc" || get(SheetUnits, "A9") != "" {
+		t.Errorf("first unit row: %q rank %q", get(SheetUnits, cellName(4, row)), get(SheetUnits, "A9"))
 	}
-	if v := xlsxNumber(t, f, SheetUnits, cellName(5, row)); v != 170 {
+	if v := xlsxNumber(t, f, SheetUnits, cellName(6, row)); v != 170 {
 		t.Errorf("district in scope = %v", v)
 	}
-	if v := xlsxNumber(t, f, SheetUnits, cellName(16, row)); !near(v, 20*143.0/170, eps) {
+	if v := xlsxNumber(t, f, SheetUnits, cellName(17, row)); !near(v, 20*143.0/170, eps) {
 		t.Errorf("district score = %v", v)
 	}
-	if got := numFmt(t, f, SheetUnits, cellName(15, row)); got != 10 {
+	if got := numFmt(t, f, SheetUnits, cellName(16, row)); got != 10 {
 		t.Errorf("rate cell number format = %d, want 10 (0.00%%)", got)
 	}
 	if got := numFmt(t, f, SheetOfficers, cellName(10, row)); got != 10 {
 		t.Errorf("officer rate cell number format = %d, want 10", got)
 	}
-	if got := get(SheetUnits, cellName(15, row)); got != "89.26%" {
+	if got := get(SheetUnits, cellName(16, row)); got != "89.26%" {
 		t.Errorf("district rate shows %q", got)
 	}
-	// X01 (Tân Lập) is the 5th row in tree order and ranked 2nd.
-	x01 := XLSXHeaderRow + 5
-	if get(SheetUnits, cellName(2, x01)) != "X01" || xlsxNumber(t, f, SheetUnits, cellName(1, x01)) != 2 {
-		t.Errorf("X01 row: %q", get(SheetUnits, cellName(2, x01)))
+	// X01 (Tân Lập) comes right after the district: first of the communes.
+	x01 := XLSXHeaderRow + 2
+	if get(SheetUnits, cellName(3, x01)) != "X01" || get(SheetUnits, cellName(1, x01)) != "1" || get(SheetUnits, cellName(2, x01)) != "các xã" {
+		t.Errorf("X01 row: %q %q %q", get(SheetUnits, cellName(1, x01)), get(SheetUnits, cellName(2, x01)), get(SheetUnits, cellName(3, x01)))
 	}
 	if get(SheetOfficers, cellName(3, row)) != "Trần Thị Bình" || get(SheetOfficers, cellName(4, row)) != "UBND xã Tú Lý" {
 		t.Errorf("first officer row: %q", offRows[row-1])

@@ -22,7 +22,9 @@ const (
 	shareSecondReq  = 0.25  // of those: a second request
 	shareOnline     = 0.30
 	sharePostal     = 0.05
-	unknownEvery    = 293 // one dossier in this many has a handler dondoc does not know
+	shareHistory    = 0.10 // received before the 2025 reform (when the recent months start after it)
+	shareStuck      = 0.03 // of those: still open now, in the old unit's code
+	unknownEvery    = 293  // one dossier in this many has a handler dondoc does not know
 )
 
 type outcome uint8
@@ -45,6 +47,8 @@ type dossierGen struct {
 	o     *org
 	now   time.Time
 	days  []models.Date // the days dossiers arrive on, oldest first
+	hist  []models.Date // the days before the reform the first nHist dossiers arrive on
+	nHist int
 	d     models.Dossier
 	supp  [2]models.Interval
 	steps [4]models.Step
@@ -67,6 +71,14 @@ func newDossierGen(cfg Config, r *rand.Rand, o *org) *dossierGen {
 	}
 	if len(g.days) == 0 {
 		g.days = append(g.days, today)
+	}
+	if first > mergeLastDay && cfg.Dossiers >= 20 {
+		for d := historyFirstDay; d <= mergeLastDay; d++ {
+			if g.cal.IsWorkingDay(d) {
+				g.hist = append(g.hist, d)
+			}
+		}
+		g.nHist = int(float64(cfg.Dossiers) * shareHistory)
 	}
 	return g
 }
@@ -96,7 +108,14 @@ func (g *dossierGen) minutes(a, b int) time.Duration {
 
 func (g *dossierGen) dossier(i int, out Sink) error {
 	r := g.r
-	day := g.days[int(int64(i)*int64(len(g.days))/int64(g.cfg.Dossiers))]
+	var day models.Date
+	hist := i < g.nHist
+	if hist {
+		day = g.hist[int(int64(i)*int64(len(g.hist))/int64(g.nHist))]
+	} else {
+		k := i - g.nHist
+		day = g.days[int(int64(k)*int64(len(g.days))/int64(g.cfg.Dossiers-g.nHist))]
+	}
 	ui := g.o.pickUnit(r.Float64(), day)
 	u := &g.o.units[ui]
 	x := r.Float64() * u.pcum[len(u.pcum)-1]
@@ -200,6 +219,16 @@ func (g *dossierGen) dossier(i int, out Sink) error {
 			}
 		}
 	}
+	if hist && oc != outRejected && r.Float64() < shareStuck {
+		// Carried over the reform and still open: the successor's leader
+		// must see it.
+		oc = outLate
+		fin = g.shift(g.now, 1+r.IntN(5))
+		sys = fin
+		if g.timing != nil {
+			g.timing.ok = false
+		}
+	}
 
 	// Requests for papers pause the clock and push the end back.
 	nsupp := 0
@@ -217,6 +246,14 @@ func (g *dossierGen) dossier(i int, out Sink) error {
 				g.supp[1] = models.Interval{Start: t3, End: g.shift(t3, w2)}
 				nsupp, fin, sys = 2, g.shift(fin, w2+1), g.shift(sys, w2+1)
 				g.shiftCourse(t3, w2+1)
+			}
+			// The work goes on after the papers come: never finished
+			// before the last wait ends.
+			if end := g.supp[nsupp-1].End; !fin.After(end) {
+				fin = end.Add(g.minutes(10, 60))
+				if sys.Before(fin) {
+					sys = fin.Add(g.minutes(1, 30))
+				}
 			}
 		}
 	}

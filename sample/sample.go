@@ -1,8 +1,11 @@
 // Package sample generates a realistic, deterministic Vietnamese
 // administration — units, officers, procedures, dossiers and their steps —
-// for demos, tests and benchmarks: a district ("UBND huyện Bình Minh") by
-// default, a province of a million dossiers with a size flag. Everything is
-// fictional; applicant names are fake.
+// for demos, tests and benchmarks: a province of 2026 with the two-level
+// local government ("UBND tỉnh Phú Lâm", a few Sở and ten communes and
+// wards) by default, the full province of a million dossiers with a size
+// flag. The old district and communes ended on 30/6/2025 (and the Sở
+// merged on 1/3/2025) are kept as history with their successors and
+// their dossiers. Everything is fictional; applicant names are fake.
 //
 // The same Config (seed included) always yields the same data. Generation
 // streams: a province of 1M dossiers never sits in memory.
@@ -26,10 +29,12 @@ type Config struct {
 	// Officers is the target head count; the basic roster of every unit is
 	// the minimum (0: the basic roster only, ~130 for a district).
 	Officers int
-	// Units is the number of communes (xã/phường/thị trấn), not counting
-	// the two old communes merged on 1 July 2025. Default 12, or 100 when
-	// Dossiers ≥ 100 000. More than 15 makes a province ("UBND tỉnh Phú
-	// Lâm") of districts of about 12 communes each, with departments (sở).
+	// Units is the number of commune-level units of 2026 (xã, phường,
+	// đặc khu), not counting the old communes ended on 30/6/2025. Default
+	// 10, or 100 when Dossiers ≥ 100 000. Up to 15 makes a province slice
+	// with a few Sở; more, the province with every Sở. Each block of 10
+	// communes had an old district whose 12 communes merged into its
+	// first four.
 	Units int
 	// StepTiming gives the steps realistic timing (see timing.go): their
 	// durations depend on procedure, unit, officer and queue, and lateness
@@ -89,8 +94,10 @@ func (d *Data) Step(s models.Step) error { d.Steps = append(d.Steps, s); return 
 // DistrictSeed is the seed District uses.
 const DistrictSeed = 20250701
 
-// District returns the default district sample (seed DistrictSeed, 4 months,
-// ~3000 dossiers) in memory. cal may be nil (the default calendar).
+// District returns the default sample — the province slice of 2026 (seed
+// DistrictSeed, 4 months and the months before the 2025 reform, 3000
+// dossiers) — in memory. cal may be nil (the default calendar). The name
+// is kept for the callers of the district sample it replaced.
 func District(now time.Time, cal *models.Calendar) (*Data, error) {
 	d := &Data{}
 	if err := Generate(Config{Seed: DistrictSeed, Now: now, Calendar: cal}, d); err != nil {
@@ -103,10 +110,11 @@ func District(now time.Time, cal *models.Calendar) (*Data, error) {
 const (
 	DefaultMonths         = 4
 	DefaultDossiers       = 3000
-	DefaultCommunes       = 12
+	DefaultCommunes       = 10
 	DefaultProvinceCommun = 100
 	provinceThreshold     = 100_000 // dossiers from which the default is a province
-	communesPerDistrict   = 12
+	communesPerDistrict   = 10      // new communes per old district
+	mergedPerDistrict     = 4       // of them, mergers of three old communes each
 )
 
 // withDefaults fills the zero fields and checks the others.

@@ -127,13 +127,25 @@ func TestUnitTree(t *testing.T) {
 			t.Errorf("%s: successor %s missing", u.Code, u.SuccessorCode)
 			continue
 		}
-		if u.ValidTo != models.NewDate(2025, 6, 30) || s.ValidFrom != models.NewDate(2025, 7, 1) {
-			t.Errorf("%s (to %s) → %s (from %s): not the 1 July 2025 merger", u.Code, u.ValidTo, s.Code, s.ValidFrom)
+		// The Sở merged on 1 March 2025, the communes on 1 July 2025: the
+		// successor exists on the day after the unit's last.
+		if (u.ValidTo != models.NewDate(2025, 6, 30) && u.ValidTo != models.NewDate(2025, 2, 28)) || !s.ValidOn(u.ValidTo+1) {
+			t.Errorf("%s (to %s) → %s (from %s): not a 2025 merger", u.Code, u.ValidTo, s.Code, s.ValidFrom)
 		}
-		merged++
+		if u.Level == models.LevelCommune || u.Level == models.LevelTownship {
+			merged++
+		}
 	}
-	if merged < 2 {
-		t.Errorf("%d communes merged, want at least 2", merged)
+	if merged != 12 {
+		t.Errorf("%d old communes merged, want 12 (three into each of four)", merged)
+	}
+	// Nothing of 2026 is a district, a thị trấn or a room named after one.
+	today := models.DateOf(testNow, testLoc)
+	for _, u := range units {
+		if u.ValidOn(today) && (u.Level == models.LevelDistrict || u.Level == models.LevelTownship ||
+			strings.Contains(u.Name, "huyện") || strings.Contains(u.Name, "thị trấn") || strings.Contains(u.Name, "Thương binh")) {
+			t.Errorf("%s %q is current in 2026", u.Code, u.Name)
+		}
 	}
 	officersOf := map[string]int{}
 	roles := map[models.Role]int{}
@@ -244,7 +256,9 @@ func TestDistrictMix(t *testing.T) {
 	if online < len(d.Dossiers)/5 || postal == 0 {
 		t.Errorf("channel mix: %d online, %d postal of %d", online, postal, len(d.Dossiers))
 	}
-	if fields["Chứng thực"]+fields["Hộ tịch"] < len(d.Dossiers)/2 || fields["Đất đai"] == 0 {
+	// A province slice: the communes' hộ tịch and chứng thực are the bulk,
+	// the Sở's fields the rest.
+	if fields["Chứng thực"]+fields["Hộ tịch"] < len(d.Dossiers)*2/5 || fields["Đất đai"] == 0 || fields["Lý lịch tư pháp"] == 0 {
 		t.Errorf("field mix %v: communes' hộ tịch and chứng thực should dominate", fields)
 	}
 	withSteps := map[string]bool{}
@@ -372,7 +386,7 @@ func TestProvince(t *testing.T) {
 	communes, districts, depts := 0, 0, 0
 	for _, u := range d.Units {
 		switch u.Level {
-		case "xa":
+		case models.LevelCommune, models.LevelWard, models.LevelSpecialZone:
 			if u.ValidTo == models.NoDate {
 				communes++
 			}
@@ -382,8 +396,8 @@ func TestProvince(t *testing.T) {
 			depts++
 		}
 	}
-	if d.Units[0].Code != "T01" || communes != 40 || districts != 4 || depts < 6 {
-		t.Errorf("root %s, %d communes, %d districts, %d departments", d.Units[0].Code, communes, districts, depts)
+	if d.Units[0].Code != "T01" || communes != 40 || districts != 4 || depts < 14 {
+		t.Errorf("root %s, %d communes, %d old districts, %d departments", d.Units[0].Code, communes, districts, depts)
 	}
 	seen := map[string]bool{}
 	for _, o := range d.Officers {
@@ -396,8 +410,8 @@ func TestProvince(t *testing.T) {
 	for i := range d.Dossiers {
 		byUnit[d.Dossiers[i].UnitCode]++
 	}
-	if byUnit["T01.SNNMT"] == 0 || byUnit["H04.X01"] == 0 {
-		t.Errorf("departments and every district should receive dossiers: %v", byUnit)
+	if byUnit["T01.SNNMT.VPDK"] == 0 || byUnit["T01.SYT"] == 0 || byUnit["X40.VP"] == 0 || byUnit["H04.X01"] == 0 {
+		t.Errorf("departments, communes and every old district should receive dossiers: %v", byUnit)
 	}
 }
 
@@ -437,7 +451,9 @@ func BenchmarkGenerate(b *testing.B) {
 }
 
 // A history across 1 July 2025: the old communes receive dossiers until
-// 30 June, the merged one from 1 July, and nobody outside their validity.
+// 30 June, the merged one from 1 July, and nobody outside their validity;
+// seen from December 2026, the months before the reform are kept and some
+// of their dossiers are still open in the old units' codes.
 func TestMergerHistory(t *testing.T) {
 	now := time.Date(2025, 8, 15, 10, 0, 0, 0, testLoc)
 	d, err := District(now, testCal)
@@ -464,6 +480,24 @@ func TestMergerHistory(t *testing.T) {
 	}
 	if old == 0 || merged == 0 {
 		t.Errorf("%d dossiers in the old communes, %d in the merged one; want both", old, merged)
+	}
+	d = district(t)
+	units = map[string]models.Unit{}
+	for _, u := range d.Units {
+		units[u.Code] = u
+	}
+	before, open := 0, 0
+	for i := range d.Dossiers {
+		x := &d.Dossiers[i]
+		if u := units[x.UnitCode]; u.ValidTo != models.NoDate {
+			before++
+			if x.Status.IsOpen() {
+				open++
+			}
+		}
+	}
+	if before < 200 || open == 0 {
+		t.Errorf("%d dossiers of ended units (%d still open); want the months before the reform", before, open)
 	}
 }
 

@@ -286,7 +286,7 @@ func (d *ChatDirectory) InScope(ctx context.Context, p models.Person, unitCode s
 		if err != nil {
 			return false, err
 		}
-		return t.Contains(p.UnitCode, unitCode), nil
+		return t.Covers(p.UnitCode, unitCode), nil
 	case p.Role == models.RoleOfficer:
 		return p.UnitCode == unitCode, nil
 	}
@@ -309,7 +309,7 @@ func (d *ChatDirectory) ScopeUnits(ctx context.Context, p models.Person, root st
 	if err != nil {
 		return nil, false, err
 	}
-	if ds := t.Descendants(root); ds != nil {
+	if ds := t.Scope(root); ds != nil {
 		return ds, false, nil
 	}
 	return []string{root}, false, nil

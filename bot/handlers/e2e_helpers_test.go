@@ -225,6 +225,9 @@ func (e *env) people() people {
 	slices.SortFunc(ds, func(a, b models.Dossier) int { return a.DueAt.Compare(b.DueAt) })
 	for _, d := range ds {
 		o, ok := byCode[d.HandlerCode]
+		if u, ok := e.tree.Get(d.UnitCode); !ok || !u.ValidOn(e.rules.Cal.Today(e.now)) {
+			continue // a unit of 2026, not one ended in 2025
+		}
 		if !ok || o.Role != models.RoleOfficer || !o.Active || len(leaders[o.UnitCode]) == 0 || d.ApplicantName == "" ||
 			e.rules.Classify(&d, e.now).Class != models.ClassOverdue {
 			continue
@@ -236,14 +239,21 @@ func (e *env) people() people {
 		e.t.Fatal("no officer with an overdue dossier in the sample")
 	}
 	for unit, ls := range leaders {
-		if !e.tree.Contains(unit, p.unit) && !e.tree.Contains(p.unit, unit) {
+		if !e.tree.Covers(unit, p.unit) && !e.tree.Covers(p.unit, unit) {
 			if p.otherLeader.Code == "" || ls[0].Code < p.otherLeader.Code {
 				p.otherLeader = ls[0]
 			}
 		}
 	}
+	held := map[string]bool{} // dossiers the officer handled a step of
+	for _, st := range e.data.Steps {
+		if st.OfficerCode == p.officer.Code {
+			held[st.DossierCode] = true
+		}
+	}
 	for _, d := range ds {
-		if d.Status.IsOpen() && !e.tree.Contains(p.unit, d.UnitCode) && d.UnitCode != "" {
+		if d.Status.IsOpen() && !e.tree.Covers(p.unit, d.UnitCode) && d.UnitCode != "" &&
+			d.HandlerCode != p.officer.Code && !held[d.Code] {
 			p.foreign = d
 			break
 		}

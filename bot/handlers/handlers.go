@@ -171,6 +171,44 @@ func (h *handlers) unitName(ctx context.Context, code string) string {
 	return code
 }
 
+// currentUnitName names the unit a dossier is under today: a unit ended
+// in 2025 by the unit that took it in (UnitTree.Resolve), so that a list
+// never shows a unit that stopped existing as current.
+func (h *handlers) currentUnitName(ctx context.Context, code string) string {
+	t, err := h.Directory.Tree(ctx)
+	if err != nil {
+		return code
+	}
+	cur := t.Resolve(code, h.Rules.Cal.Today(h.Clock()))
+	if u, ok := t.Get(cur); ok {
+		return u.Name
+	}
+	return code
+}
+
+// unitHistoryName names a dossier's unit in full: "UBND xã An (đến
+// 30/06/2025; nay: UBND xã Đông An)" for a unit ended and succeeded.
+func (h *handlers) unitHistoryName(ctx context.Context, code string) string {
+	t, err := h.Directory.Tree(ctx)
+	if err != nil {
+		return code
+	}
+	u, ok := t.Get(code)
+	if !ok {
+		return code
+	}
+	today := h.Rules.Cal.Today(h.Clock())
+	cur := t.Resolve(code, today)
+	if cur == code || u.ValidTo == models.NoDate {
+		return u.Name
+	}
+	name := cur
+	if c, ok := t.Get(cur); ok {
+		name = c.Name
+	}
+	return fmt.Sprintf("%s (đến %s; nay: %s)", u.Name, u.ValidTo.VN(), name)
+}
+
 // parseMonth reads "YYYY-MM" or "MM/YYYY"; no argument is the month before
 // now's.
 func parseMonth(args []string, now time.Time) (int, time.Month, error) {

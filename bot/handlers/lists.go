@@ -39,7 +39,7 @@ func (h *handlers) scopeFor(ctx context.Context, q *bot.Request, unit string) (l
 		if u, ok := tree.Get(root); ok {
 			name = u.Name
 		}
-		units := tree.Descendants(root)
+		units := tree.Scope(root)
 		if units == nil {
 			units = []string{root}
 		}
@@ -48,7 +48,7 @@ func (h *handlers) scopeFor(ctx context.Context, q *bot.Request, unit string) (l
 	if q.Group != nil {
 		root := q.Group.UnitCode
 		if unit != "" {
-			if !tree.Contains(root, unit) {
+			if !tree.Covers(root, unit) {
 				return listScope{}, unitNotFound(unit)
 			}
 			root = unit
@@ -176,7 +176,7 @@ func (h *handlers) item(ctx context.Context, f fmtr, n int, d *models.Dossier, o
 	fmt.Fprintf(&b, "%d. %s — %s\n   %s · hạn %s", n, f.code(d.Code), f.esc(short(d.ProcedureName, 70)),
 		f.esc(standing(c)), f.date(shownDeadline(d, c)))
 	if opt.unit {
-		b.WriteString(" · " + f.esc(short(h.unitName(ctx, d.UnitCode), 40)))
+		b.WriteString(" · " + f.esc(short(h.currentUnitName(ctx, d.UnitCode), 40)))
 	}
 	if opt.officer {
 		b.WriteString(" · CB: " + f.esc(short(officerName(officers, d.HandlerCode), 40)))
@@ -317,7 +317,7 @@ func (h *handlers) find(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 	if d.Field != "" {
 		fmt.Fprintf(&b, "Lĩnh vực: %s\n", f.esc(d.Field))
 	}
-	fmt.Fprintf(&b, "Đơn vị: %s\n", f.esc(h.unitName(ctx, d.UnitCode)))
+	fmt.Fprintf(&b, "Đơn vị: %s\n", f.esc(h.unitHistoryName(ctx, d.UnitCode)))
 	fmt.Fprintf(&b, "Cán bộ xử lý: %s\n", f.esc(officerName(officers, d.HandlerCode)))
 	if q.Update.ChatType == bot.ChatPrivate && d.HandlerCode == q.Person.OfficerCode && d.ApplicantName != "" {
 		fmt.Fprintf(&b, "%s: %s\n", models.LabelApplicant, f.esc(d.ApplicantName))
@@ -381,7 +381,7 @@ func (h *handlers) canSee(ctx context.Context, q *bot.Request, d *models.Dossier
 		if err != nil {
 			return false, err
 		}
-		return t.Contains(q.Group.UnitCode, d.UnitCode), nil
+		return t.Covers(q.Group.UnitCode, d.UnitCode), nil
 	}
 	if q.Role == models.RoleOfficer {
 		if d.HandlerCode == q.Person.OfficerCode {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
 )
 
@@ -37,8 +38,11 @@ func (h *handlers) monthly(ctx context.Context, q *bot.Request) (*report.Report,
 	return rep, err
 }
 
-// ranking answers /xephang [tháng]: the ranked units of the month (the
-// month before by default).
+// ranking answers /xephang [tháng]: the month's ranking (the month before
+// by default). For a unit (a group's, a leader's) it first gives the unit's
+// place among its peers in the whole ranking ("hạng 13/19 trong các xã,
+// phường"), then its sub-units ranked within it; for the secretariat, each
+// group of peers (the Sở, the communes) apart.
 func (h *handlers) ranking(ctx context.Context, q *bot.Request) (bot.Reply, error) {
 	rep, err := h.monthly(ctx, q)
 	if err != nil {
@@ -55,10 +59,32 @@ func (h *handlers) ranking(ctx context.Context, q *bot.Request) (bot.Reply, erro
 	if rep.NoData() {
 		return f.reply(header + "\n" + f.esc(fmt.Sprintf("Tháng %02d/%04d %s.", int(rep.Month), rep.Year, report.NoData))), nil
 	}
-	header += "\n" + f.esc("Điểm theo Quyết định 766 (thang 20), tỷ lệ đúng hạn, số hồ sơ quá hạn.") + "\n"
+	header += "\n" + f.esc("Điểm theo Quyết định 766 (thang 20), tỷ lệ đúng hạn, số hồ sơ quá hạn. "+report.TieBreak) + "\n"
 	var lines []string
-	for _, u := range rep.Ranked() {
-		lines = append(lines, f.esc(report.UnitLine(u)))
+	if scope := monthlyScope(q); scope != "" {
+		all, err := h.Reports.Monthly(ctx, rep.Year, rep.Month, "")
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if u, ok := all.Row(scope); ok && u.Rank > 0 {
+			lines = append(lines, f.b(u.Name+": "+u.PlaceLine()),
+				f.esc(report.UnitLine(u)), "")
+		}
+	}
+	for _, g := range rep.TopGroups() {
+		if g.Ranked() == 0 || (len(g.Rows) == 1 && g.Rows[0].Code == rep.Scope) {
+			continue // a unit with no sub-units is not ranked against itself
+		}
+		label := "Xếp hạng " + g.Label
+		if rep.Scope != "" && g.Class == models.PeerSubUnit && rep.Issuer != "" {
+			label += " — " + rep.Issuer
+		}
+		lines = append(lines, f.b(label+":"))
+		for _, u := range g.Rows {
+			if u.Rank > 0 {
+				lines = append(lines, f.esc(report.UnitLine(u)))
+			}
+		}
 	}
 	if un := rep.Unranked(); len(un) > 0 {
 		names := make([]string, len(un))

@@ -56,6 +56,20 @@ func (h *handlers) unitArg(ctx context.Context, command string, words []string) 
 			matches = append(matches, c)
 		}
 	}
+	if len(matches) > 1 {
+		// A name shared with a unit ended in 2025 ("Bình Minh": the old
+		// thị trấn and huyện, the new phường) means the unit of today.
+		today := h.Rules.Cal.Today(h.Clock())
+		var current []string
+		for _, c := range matches {
+			if tree.Current(c, today) {
+				current = append(current, c)
+			}
+		}
+		if len(current) == 1 {
+			return current[0], nil
+		}
+	}
 	switch len(matches) {
 	case 1:
 		return matches[0], nil

@@ -1,0 +1,113 @@
+package handlers_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
+)
+
+var countRE = regexp.MustCompile(`Có <b>(\d+)</b> hồ sơ quá hạn`)
+
+// The leader of the phường formed on 1/7/2025 at the old district's seat
+// sees, in private and in the phường's group, every open dossier still in
+// the code of a unit merged into it (the old thị trấn and communes, the
+// district's rooms), on SQLite and Postgres.
+func TestSuccessorLeaderSeesPredecessors(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		const root = "X01"
+		var leader string
+		for _, o := range e.data.Officers {
+			if o.UnitCode == root && o.Role == models.RoleLeader && (leader == "" || o.Code < leader) {
+				leader = o.Code
+			}
+		}
+		// Expected: the overdue dossiers the scope covers, and those of
+		// its predecessors by unit.
+		want, old := 0, map[string][]string{}
+		for i := range e.data.Dossiers {
+			d := &e.data.Dossiers[i]
+			if !e.tree.Covers(root, d.UnitCode) || e.rules.Classify(d, e.now).Class != models.ClassOverdue {
+				continue
+			}
+			want++
+			if !e.tree.Contains(root, d.UnitCode) {
+				old[d.UnitCode] = append(old[d.UnitCode], d.Code)
+			}
+		}
+		if len(old) == 0 {
+			t.Fatal("the sample has no overdue dossier of a unit merged into " + root)
+		}
+		if r := e.link(uLeader, leader); !strings.Contains(r.Text, "Xin chào") {
+			t.Fatalf("link: %q", r.Text)
+		}
+		count := func(text string) int {
+			m := countRE.FindStringSubmatch(text)
+			if m == nil {
+				return 0
+			}
+			var n int
+			fmt.Sscan(m[1], &n)
+			return n
+		}
+		if got := count(e.say(uLeader, uLeader, "/quahan").Text); got != want {
+			t.Errorf("/quahan of %s's leader: %d overdue, want %d", root, got, want)
+		}
+		for unit, codes := range old {
+			r := e.say(uLeader, uLeader, "/quahan "+unit)
+			for _, c := range codes {
+				if !strings.Contains(r.Text, c) {
+					t.Errorf("/quahan %s lacks %s:\n%s", unit, c, r.Text)
+				}
+			}
+			r = e.say(uLeader, uLeader, "/tra "+codes[0])
+			if !strings.Contains(r.Text, "nay: ") || strings.Contains(r.Text, "Không tìm thấy") {
+				t.Errorf("/tra %s:\n%s", codes[0], r.Text)
+			}
+		}
+		// The phường's group.
+		r := e.say(uSecretariat, uSecretariat, "/maketnoi donvi "+root)
+		if m := lienketRE.FindStringSubmatch(r.Text); m == nil {
+			// The secretariat must be linked first.
+			var sec string
+			for _, o := range e.data.Officers {
+				if o.Role == models.RoleSecretariat && o.Active {
+					sec = o.Code
+					break
+				}
+			}
+			e.link(uSecretariat, sec)
+			r = e.say(uSecretariat, uSecretariat, "/maketnoi donvi "+root)
+		}
+		m := lienketRE.FindStringSubmatch(r.Text)
+		if m == nil {
+			t.Fatalf("/maketnoi donvi: %q", r.Text)
+		}
+		e.say(group, uSecretariat, "/lienket "+m[1])
+		if got := count(e.say(group, uLeader, "/quahan").Text); got != want {
+			t.Errorf("/quahan in %s's group: %d overdue, want %d", root, got, want)
+		}
+		for _, codes := range old {
+			if r := e.say(group, uLeader, "/tra "+codes[0]); strings.Contains(r.Text, "Không tìm thấy") {
+				t.Errorf("group /tra %s: %s", codes[0], r.Text)
+			}
+		}
+		// Another commune's leader does not see them.
+		for _, o := range e.data.Officers {
+			if o.UnitCode == "X05" && o.Role == models.RoleLeader {
+				e.link(uOther, o.Code)
+				break
+			}
+		}
+		for _, codes := range old {
+			if r := e.say(uOther, uOther, "/tra "+codes[0]); !strings.Contains(r.Text, "Không tìm thấy") {
+				t.Errorf("X05's leader sees %s:\n%s", codes[0], r.Text)
+			}
+		}
+	})
+}
