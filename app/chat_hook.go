@@ -52,12 +52,16 @@ func chatRouter(ctx context.Context, a *app, st *store.Store, cd *store.ChatDire
 	rules := rulesFor(a, cal)
 	clock := a.clock().Now
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log, EchoChars: a.cfg.ChatEchoChars})
-	handlers.Register(r, handlers.Deps{
+	deps := handlers.Deps{
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
 		Reports:     &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: a.cfg.Location}},
 		Broadcaster: chatBroadcaster{a: a, st: st},
 		Download:    download, Import: chatImport(a, st),
-	})
+	}
+	if rs := riskSource(a, st, rules); rs != nil {
+		deps.Risks = rs
+	}
+	handlers.Register(r, deps)
 	return r, nil
 }
 

@@ -1,0 +1,22 @@
+package app
+
+import (
+	"github.com/dondoc/dondoc/jobs"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
+)
+
+// riskSource returns the process's early-warning cache on st, made on
+// first use, or nil when RISK_THRESHOLD is off. The jobs and the chat
+// commands share it, so that the model is fitted at most once a day.
+func riskSource(a *app, st *store.Store, rules *models.Rules) *jobs.RiskCache {
+	if a.cfg.RiskThreshold <= 0 {
+		return nil
+	}
+	a.riskMu.Lock()
+	defer a.riskMu.Unlock()
+	if a.risk == nil {
+		a.risk = &jobs.RiskCache{History: st, Rules: rules, Threshold: a.cfg.RiskThreshold, Logger: a.log, Wall: a.wall().Now}
+	}
+	return a.risk
+}
