@@ -11,6 +11,7 @@ import (
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
+	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/store"
@@ -49,6 +50,7 @@ func TestPlainTextOnZalo(t *testing.T) {
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
 	clock := func() time.Time { return e.now }
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: clock,
+		Risks:   &jobs.RiskCache{History: st, Rules: e.rules, Threshold: riskThreshold},
 		Reports: &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: e.rules.Cal.Location()}}})
 	rec := &recorder{}
 	var id int64
@@ -68,7 +70,7 @@ func TestPlainTextOnZalo(t *testing.T) {
 	if rep := say("z1", code); !strings.Contains(rep.Text, "Xin chào "+p.secretariat.Name+"!") {
 		t.Fatalf("bare code: %q", rep.Text)
 	}
-	for _, cmd := range []string{"/quahan", "/sapden 10", "/tra " + p.own.Code, "/xephang 2026-10", "/baocao 10/2026", "/hoso"} {
+	for _, cmd := range []string{"/quahan", "/sapden 10", "/tra " + p.own.Code, "/xephang 2026-10", "/baocao 10/2026", "/hoso", "/nguyco"} {
 		rep := say("z1", cmd)
 		if rep.Format != notify.FormatPlain {
 			t.Errorf("%s: format %q", cmd, rep.Format)
