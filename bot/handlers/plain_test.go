@@ -96,3 +96,26 @@ func TestPlainTextOnZalo(t *testing.T) {
 	}
 	goldenText(t, "zalo_secretariat_quahan.golden", say("z1", "/quahan").Text+"\n")
 }
+
+// TestRiskOff: with RISK_THRESHOLD=off (no Deps.Risks), /nguyco says so.
+func TestRiskOff(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	e := seedDistrict(t, st)
+	p := (&env{t: t, data: e.data, tree: e.tree, rules: e.rules, now: e.now}).people()
+	dir := st.ChatDirectory(time.Minute)
+	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
+	clock := func() time.Time { return e.now }
+	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: clock})
+	rec := &recorder{}
+	code, err := st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: p.leader.Code, Now: e.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range []string{code, "/nguyco"} {
+		r.Dispatch(context.Background(), bot.Update{Platform: "zalo", UpdateID: int64(i + 1), ChatID: "z9", ChatType: bot.ChatPrivate,
+			UserID: "z9", Text: text}, rec)
+	}
+	if got := rec.last().Text; !strings.Contains(got, "chưa được bật") {
+		t.Errorf("/nguyco with the early warning off: %q", got)
+	}
+}
