@@ -28,24 +28,40 @@ type History interface {
 // fits on what was known at its instant and keeps the list; later calls
 // that day, at a later instant, get that list (fitted and judged on what
 // was known then, never on anything later). A call at an instant before
-// the kept one, or on another day, fits again. Safe for concurrent use:
-// concurrent callers wait for one fit.
+// the kept one, or on another day, fits again. The fit runs on its own
+// (a caller giving up does not stop it): a caller waits at most Wait for
+// it, then gets models.ErrRiskNotReady, so that a slow history (a province on a
+// busy database) delays no message; the next caller gets the list once
+// it is ready. Safe for concurrent use.
 type RiskCache struct {
 	History   History
 	Rules     *models.Rules
 	Threshold float64 // ≤ 0: models.DefaultRiskThreshold
 	MinEvents int     // 0: models.DefaultRiskMinEvents
-	Logger    *slog.Logger
+	// Wait bounds how long a caller waits for a fit in progress (0: until
+	// it is done).
+	Wait   time.Duration
+	Logger *slog.Logger
 	// Wall measures how long a fit takes, for the log (nil: not measured).
 	Wall func() time.Time
 
-	mu   sync.Mutex
-	day  models.Date
-	list *models.RiskList
-	fits int
+	mu      sync.Mutex
+	day     models.Date
+	list    *models.RiskList
+	pending *riskFit
+	fits    int
 }
 
-// Fits returns how many times the model was fitted (for tests and logs).
+// riskFit is a fit in progress.
+type riskFit struct {
+	at   time.Time
+	day  models.Date
+	done chan struct{}
+	list *models.RiskList
+	err  error
+}
+
+// Fits returns how many fits were completed (for tests and logs).
 func (c *RiskCache) Fits() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -63,18 +79,53 @@ func (c *RiskCache) Invalidate() {
 // Risks returns the list at now; see RiskCache.
 func (c *RiskCache) Risks(ctx context.Context, now time.Time) (*models.RiskList, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	day := c.Rules.Cal.Today(now)
 	if c.list != nil && c.day == day && !now.Before(c.list.At) {
-		return c.list, nil
+		l := c.list
+		c.mu.Unlock()
+		return l, nil
 	}
-	l, err := c.fit(ctx, now)
-	if err != nil {
-		return nil, err
+	p := c.pending
+	if p == nil || p.day != day || now.Before(p.at) {
+		p = &riskFit{at: now, day: day, done: make(chan struct{})}
+		c.pending = p
+		go c.run(context.WithoutCancel(ctx), p)
 	}
-	c.list, c.day = l, day
-	c.fits++
-	return l, nil
+	c.mu.Unlock()
+	var timeout <-chan time.Time
+	if c.Wait > 0 {
+		t := time.NewTimer(c.Wait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-p.done:
+		return p.list, p.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-timeout:
+		return nil, models.ErrRiskNotReady
+	}
+}
+
+// run fits p and keeps its list when it is still the latest asked for.
+func (c *RiskCache) run(ctx context.Context, p *riskFit) {
+	l, err := c.fit(ctx, p.at)
+	c.mu.Lock()
+	p.list, p.err = l, err
+	if err == nil {
+		c.fits++
+		if c.pending == p || c.list == nil {
+			c.list, c.day = l, p.day
+		}
+	} else if c.Logger != nil {
+		c.Logger.Warn("jobs: risk fit failed", "err", err)
+	}
+	if c.pending == p {
+		c.pending = nil
+	}
+	c.mu.Unlock()
+	close(p.done)
 }
 
 func (c *RiskCache) fit(ctx context.Context, now time.Time) (*models.RiskList, error) {

@@ -118,3 +118,41 @@ func TestRiskCacheNeverLooksAhead(t *testing.T) {
 		t.Fatalf("after Invalidate: %d fits, %v", rc.Fits(), err)
 	}
 }
+
+// blockingHistory holds the fit until release is closed.
+type blockingHistory struct {
+	jobs.History
+	release chan struct{}
+}
+
+func (h blockingHistory) EachDossierWithSteps(ctx context.Context, fn func(*models.Dossier, []models.Step) error) error {
+	<-h.release
+	return h.History.EachDossierWithSteps(ctx, fn)
+}
+
+// A slow fit delays nothing: a caller waits at most Wait, the fit goes on,
+// and the next caller gets its list.
+func TestRiskCacheSlowFitDelaysNothing(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	d, _ := seeded(t, s)
+	h := blockingHistory{History: s, release: make(chan struct{})}
+	rc := &jobs.RiskCache{History: h, Rules: d.Rules, Wait: time.Millisecond}
+	d.Risks = rc
+	if _, err := rc.Risks(ctx, day1); err != models.ErrRiskNotReady {
+		t.Fatalf("fit held: %v, want ErrRiskNotReady", err)
+	}
+	// The digest goes out without the section meanwhile.
+	st, err := d.RunDigest(ctx, period(d, day1))
+	must(t, err)
+	if st.Enqueued == 0 {
+		t.Fatal("no digest while the fit is held")
+	}
+	close(h.release)
+	rc.Wait = 0
+	l, err := rc.Risks(ctx, day1.Add(time.Minute))
+	must(t, err)
+	if !l.At.Equal(day1) || rc.Fits() != 1 {
+		t.Fatalf("after the release: list at %v, %d fits; want the one fit at %v", l.At, rc.Fits(), day1)
+	}
+}

@@ -1,10 +1,15 @@
 package models
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"time"
 )
+
+// ErrRiskNotReady: the early-warning model of the day is still being
+// fitted; the caller goes on without it (or asks again later).
+var ErrRiskNotReady = errors.New("models: early-warning model still being fitted")
 
 // DefaultRiskThreshold is RISK_THRESHOLD when unset: a dossier whose
 // estimated probability of finishing late is at least this is "at risk".

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -32,6 +33,9 @@ func (h *handlers) risk(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 		return bot.Reply{}, err
 	}
 	list, err := h.Risks.Risks(ctx, h.Clock())
+	if errors.Is(err, models.ErrRiskNotReady) {
+		return bot.Reply{}, &bot.UserError{Msg: "Hệ thống đang tính lại nguy cơ trễ hạn từ lịch sử hồ sơ, anh/chị vui lòng thử lại sau ít phút."}
+	}
 	if err != nil {
 		return bot.Reply{}, err
 	}
