@@ -14,10 +14,12 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/jonboulle/clockwork"
 
 	"github.com/dondoc/dondoc/config"
+	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
 )
 
@@ -47,6 +49,11 @@ type app struct {
 	// wallClk measures elapsed time and paces sends: always real, so a
 	// fixed DONDOC_NOW does not freeze timers. nil: the real clock.
 	wallClk clockwork.Clock
+
+	// risk is the early-warning cache shared by the jobs and the chat
+	// commands of one process; see riskSource.
+	riskMu sync.Mutex
+	risk   *jobs.RiskCache
 }
 
 // clock returns the one domain clock, made from the configuration on

@@ -82,7 +82,7 @@ func chatRouterWith(ctx context.Context, a *app, st *store.Store, cd *store.Chat
 	rules := rulesFor(a, cal)
 	clock := a.clock().Now
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: a.log, EchoChars: a.cfg.ChatEchoChars})
-	handlers.Register(r, handlers.Deps{
+	deps := handlers.Deps{
 		Store: st, Directory: cd, Rules: rules, Clock: clock, BotUsername: botUsername, Logger: a.log,
 		Reports:     &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: a.cfg.Location}},
 		Broadcaster: chatBroadcaster{a: a, st: st},
@@ -90,7 +90,11 @@ func chatRouterWith(ctx context.Context, a *app, st *store.Store, cd *store.Chat
 		Reconcile: func(ctx context.Context, year int, month time.Month) (*report.Reconciliation, error) {
 			return reconcileMonth(ctx, a, st, year, month)
 		},
-	})
+	}
+	if rs := riskSource(a, st, rules); rs != nil {
+		deps.Risks = rs
+	}
+	handlers.Register(r, deps)
 	return r, nil
 }
 

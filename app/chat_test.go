@@ -60,12 +60,13 @@ func TestConsoleCommand(t *testing.T) {
 	env, leader := demoDB(t)
 	// The overdue list fits one page since reminders judge by the effective
 	// deadline; the due-soon list over 10 working days pages.
-	code, out, errs := runStdin(t, env, "/quahan\n/sapden 10\n>\n<\n/tra KHONG-CO\n/maketnoi x\n", "console", "--as", leader)
+	code, out, errs := runStdin(t, env, "/quahan\n/sapden 10\n>\n<\n/tra KHONG-CO\n/maketnoi x\n/nguyco\n", "console", "--as", leader)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{"Hồ sơ quá hạn — UBND tỉnh Phú Lâm", "Trang 1/", "[Sau »] — gõ < hoặc > để chuyển trang",
-		"Trang 2/", "Không tìm thấy hồ sơ KHONG-CO", "Lệnh /maketnoi không dành cho vai trò lãnh đạo"} {
+		"Trang 2/", "Không tìm thấy hồ sơ KHONG-CO", "Lệnh /maketnoi không dành cho vai trò lãnh đạo",
+		"Hồ sơ có nguy cơ trễ hạn — UBND tỉnh Phú Lâm"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}

@@ -43,12 +43,17 @@ func newJobDeps(ctx context.Context, a *app, st *store.Store, platforms []string
 	if err != nil {
 		return nil, err
 	}
-	return &jobs.Deps{
-		Store: st, Rules: rulesFor(a, cal), Calendar: cal,
+	rules := rulesFor(a, cal)
+	d := &jobs.Deps{
+		Store: st, Rules: rules, Calendar: cal,
 		Clock: a.clock().Now, Location: cal.Location(), Platforms: platforms,
 		RepeatDays: a.cfg.EscalateRepeatDays, EscalateToGroups: a.cfg.EscalateToGroups,
 		Monthly: monthlySource(a, st), Logger: a.log, DryRun: out != nil, Out: out,
-	}, nil
+	}
+	if rs := riskSource(a, st, rules); rs != nil {
+		d.Risks = rs // a nil *RiskCache in the interface would not be nil
+	}
+	return d, nil
 }
 
 // newDispatcher returns the dispatcher of the store's outbox through

@@ -62,7 +62,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := sample.District(now, cal)
+	data, err := sample.Demo(now, cal)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,9 @@ func seed(ctx context.Context, a *app, st *store.Store, now time.Time, cal *mode
 		return err
 	}
 	defer os.RemoveAll(dir)
-	files, err := sample.WriteExports(dir, sample.Config{Seed: sample.DistrictSeed, Now: now, Calendar: cal, Location: a.cfg.Location})
+	cfg := sample.DemoConfig(now, cal)
+	cfg.Location = a.cfg.Location
+	files, err := sample.WriteExports(dir, cfg)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func TestDemoBuildsTheSampleProvinceAndSummarises(t *testing.T) {
 	for _, want := range []string{
 		"UBND tỉnh Phú Lâm (chính quyền địa phương hai cấp)",
 		"10 xã, phường, đặc khu",
-		"3000 hồ sơ",
+		"6750 hồ sơ",
 		"HỒ SƠ ĐANG QUÁ HẠN THEO CẤP VÀ ĐƠN VỊ",
 		"  Sở, ban, ngành — ",
 		"  Xã, phường, đặc khu — ",
@@ -45,6 +45,19 @@ func TestDemoBuildsTheSampleProvinceAndSummarises(t *testing.T) {
 			t.Errorf("demo shows %q as current:\n%s", old, got)
 		}
 	}
+	// Issue #15: the early-warning backtest runs on the demo's last six
+	// months (three months before them to learn from).
+	out.Reset()
+	env["DATABASE_URL"] = db
+	if code := Run(context.Background(), []string{"risk", "eval", "--from", "2026-05", "--to", "2026-10"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("risk eval: exit %d: %s", code, errb.String())
+	}
+	for _, m := range []string{"05/2026", "06/2026", "07/2026", "08/2026", "09/2026", "10/2026", "tất cả"} {
+		if !strings.Contains(out.String(), m) {
+			t.Errorf("risk eval on the demo lacks %s:\n%s", m, out.String())
+		}
+	}
+	delete(env, "DATABASE_URL")
 	// Running it again recreates the database rather than failing.
 	out.Reset()
 	if code := Run(context.Background(), []string{"demo", "--db", db}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb); code != 0 {

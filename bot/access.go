@@ -65,6 +65,8 @@ var Commands = []CommandInfo{
 		Access: linked(Private, Both, Both, Both)},
 	{Name: "sapden", Aliases: []string{"due"}, Args: "[số ngày] [mã hoặc tên đơn vị]", Description: "Hồ sơ sắp đến hạn", Menu: Both,
 		Access: linked(Private, Both, Both, Both)},
+	{Name: "nguyco", Aliases: []string{"risk"}, Args: "[mã hoặc tên đơn vị]", Description: "Hồ sơ có nguy cơ trễ hạn (cảnh báo sớm)", Menu: Both,
+		Access: linked(Private, Both, Both, Both)},
 	{Name: "tra", Aliases: []string{"find"}, Args: "<mã hồ sơ>", Description: "Tra cứu một hồ sơ", Menu: Both,
 		Access: linked(Private, Both, Both, Both)},
 	{Name: "xephang", Aliases: []string{"ranking"}, Args: "[tháng]", Description: "Xếp hạng đơn vị, cán bộ trong tháng", Menu: Both,

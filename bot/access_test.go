@@ -15,6 +15,7 @@ func TestAccessTable(t *testing.T) {
 		"hoso":      "-  P  P  P  P",
 		"quahan":    "-  P  PG PG PG",
 		"sapden":    "-  P  PG PG PG",
+		"nguyco":    "-  P  PG PG PG",
 		"tra":       "-  P  PG PG PG",
 		"xephang":   "-  -  PG PG PG",
 		"baocao":    "-  -  PG PG PG",
@@ -42,7 +43,7 @@ func TestAccessTable(t *testing.T) {
 		}
 	}
 	// Aliases share their command's row; unknown commands are refused.
-	for alias, canon := range map[string]string{"help": "trogiup", "mine": "hoso", "overdue": "quahan", "due": "sapden", "find": "tra", "ranking": "xephang", "report": "baocao"} {
+	for alias, canon := range map[string]string{"help": "trogiup", "mine": "hoso", "overdue": "quahan", "due": "sapden", "risk": "nguyco", "find": "tra", "ranking": "xephang", "report": "baocao"} {
 		for _, role := range Roles {
 			if Allowed(role, ChatPrivate, alias) != Allowed(role, ChatPrivate, canon) || Allowed(role, ChatGroup, alias) != Allowed(role, ChatGroup, canon) {
 				t.Errorf("alias /%s differs from /%s for %s", alias, canon, role)

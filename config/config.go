@@ -65,6 +65,11 @@ type Config struct {
 	MonthlyAt          string // MONTHLY_AT (first working day of the month)
 	EscalateRepeatDays int    // ESCALATE_REPEAT_DAYS
 	EscalateToGroups   bool   // ESCALATE_TO_GROUPS
+	// RiskThreshold (RISK_THRESHOLD, default 0.5; "off": 0): a dossier
+	// whose estimated probability of finishing late is at least this is
+	// "at risk" in digests, escalations, weekly summaries and /nguyco.
+	// 0 turns the early warning off.
+	RiskThreshold float64
 
 	// IngestLimits bound every imported file and request (docs/operations.md).
 	IngestLimits IngestLimits
@@ -201,6 +206,7 @@ func Load(getenv func(string) string) (Config, error) {
 		MonthlyAt:              clock("MONTHLY_AT", "09:00"),
 		EscalateRepeatDays:     atoi("ESCALATE_REPEAT_DAYS", 5, 1, 60),
 		EscalateToGroups:       boolean("ESCALATE_TO_GROUPS"),
+		RiskThreshold:          riskThreshold(get("RISK_THRESHOLD", ""), bad),
 		IngestLimits: IngestLimits{
 			MaxUncompressedBytes:  int64(atoi("INGEST_MAX_UNCOMPRESSED_BYTES", 100<<20, 1<<20, 4<<30)),
 			MaxSharedStringsBytes: int64(atoi("INGEST_MAX_SHARED_STRINGS_BYTES", 32<<20, 1<<20, 4<<30)),
@@ -387,4 +393,26 @@ func redactURL(s string) string {
 		return s
 	}
 	return u.Redacted()
+}
+
+// DefaultRiskThreshold is RISK_THRESHOLD when unset (models.DefaultRiskThreshold).
+const DefaultRiskThreshold = 0.5
+
+// riskThreshold parses RISK_THRESHOLD: a probability in (0, 1], or off.
+func riskThreshold(v string, bad func(key, value, expected string)) float64 {
+	switch {
+	case v == "":
+		return DefaultRiskThreshold
+	case strings.EqualFold(v, "off"):
+		return 0
+	}
+	f, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
+	if err == nil && strings.HasSuffix(v, "%") {
+		f /= 100
+	}
+	if err != nil || !(f > 0 && f <= 1) {
+		bad("RISK_THRESHOLD", v, "a probability above 0 and at most 1 (0.5 or 50%), or off")
+		return DefaultRiskThreshold
+	}
+	return f
 }

@@ -87,3 +87,19 @@ func TestSupplementClock(t *testing.T) {
 		}
 	}
 }
+
+func TestRiskThreshold(t *testing.T) {
+	for v, want := range map[string]float64{"": 0.5, "0.7": 0.7, "35%": 0.35, "1": 1, "off": 0, "OFF": 0} {
+		c, err := Load(env(map[string]string{"RISK_THRESHOLD": v}))
+		if err != nil || c.RiskThreshold != want {
+			t.Errorf("RISK_THRESHOLD=%q: %v, %v; want %v", v, c.RiskThreshold, err, want)
+		}
+	}
+	for _, v := range []string{"0", "-0.1", "1.5", "150%", "high", "NaN"} {
+		_, err := Load(env(map[string]string{"RISK_THRESHOLD": v}))
+		var ke *KeyError
+		if !errors.As(err, &ke) || ke.Key != "RISK_THRESHOLD" {
+			t.Errorf("RISK_THRESHOLD=%q: error %v does not name the key", v, err)
+		}
+	}
+}

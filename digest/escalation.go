@@ -34,6 +34,11 @@ type Escalation struct {
 	ByOfficer   []OfficerOverdue // the officer with the oldest dossier first
 	Total       int
 	Fingerprint string // hex SHA-256 of the sorted dossier codes
+	// AtRisk counts, per unit of the sub-tree, the dossiers the
+	// early-warning model says are likely to finish late (not overdue yet,
+	// not due soon); set by the caller (models.RiskList.CountByUnit). It
+	// is shown under the greeting and takes no part in Fingerprint.
+	AtRisk []models.UnitRisk
 }
 
 // Sent is what is remembered of the last escalation sent to a leader.
@@ -177,6 +182,10 @@ func RenderEscalation(e Escalation, opt RenderOptions) string {
 		w.text(" của " + strconv.Itoa(n) + " cán bộ")
 	}
 	w.text(".")
+	if riskTotal(e.AtRisk) > 0 {
+		w.text("\n")
+		riskUnitsLine(w, e.AtRisk)
+	}
 	head := w.take()
 	if u16len(head) > max {
 		return clip(head, max, w.html)

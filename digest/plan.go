@@ -12,7 +12,10 @@
 //     apology letter must go out before the due date (a dossier due the
 //     next working day is here, not under DueSoon);
 //   - DueSoon: due within Rules.DueSoonDays working days, not needing an
-//     apology yet.
+//     apology yet;
+//   - AtRisk: due later, but the early-warning model (models.RiskList)
+//     says it is likely to finish late: at most MaxAtRisk, riskiest first,
+//     each with the model's reason.
 //
 // Paused dossiers (waiting on the applicant), finished and ended ones and
 // those due later are left out: a dossier drops out of the digest the day
@@ -38,6 +41,10 @@ type Item struct {
 	ApplicantName string    // personal data: shown only with RenderOptions.ShowApplicant
 	DueAt         time.Time // the effective deadline (Class.Deadline), else the due date
 	Class         models.Classification
+	// Risk and RiskReason: the early-warning model's probability of
+	// finishing late and why (AtRisk items only).
+	Risk       float64
+	RiskReason string
 }
 
 // itemOf copies what a digest keeps of d.
@@ -73,12 +80,17 @@ type Digest struct {
 	DueToday    []Item      // by due_at, code
 	Apology     []Item      // due the next working day; by due_at, code
 	DueSoon     []Item      // by due_at, code
+	AtRisk      []Item      // the MaxAtRisk riskiest (then by code) of AtRiskTotal
+	AtRiskTotal int
 	Silent      bool
 }
 
+// MaxAtRisk is how many dossiers at risk a digest lists.
+const MaxAtRisk = 5
+
 // Len returns the number of dossiers in the digest.
 func (d *Digest) Len() int {
-	return len(d.Overdue) + len(d.DueToday) + len(d.Apology) + len(d.DueSoon)
+	return len(d.Overdue) + len(d.DueToday) + len(d.Apology) + len(d.DueSoon) + len(d.AtRisk)
 }
 
 // Clone returns a copy of d that shares no slice with it (use it to keep
@@ -89,6 +101,7 @@ func (d *Digest) Clone() Digest {
 	c.DueToday = slices.Clone(d.DueToday)
 	c.Apology = slices.Clone(d.Apology)
 	c.DueSoon = slices.Clone(d.DueSoon)
+	c.AtRisk = slices.Clone(d.AtRisk)
 	return c
 }
 
@@ -99,11 +112,14 @@ func (d *Digest) reset(officer string, day models.Date) {
 	d.DueToday = d.DueToday[:0]
 	d.Apology = d.Apology[:0]
 	d.DueSoon = d.DueSoon[:0]
+	d.AtRisk = d.AtRisk[:0]
+	d.AtRiskTotal = 0
 	d.Silent = false
 }
 
-// add files dossier x under its section; it reports whether x was kept.
-func (d *Digest) add(rules *models.Rules, now time.Time, x *models.Dossier) bool {
+// add files dossier x under its section (AtRisk when risks lists it); it
+// reports whether x was kept.
+func (d *Digest) add(rules *models.Rules, now time.Time, x *models.Dossier, risks *models.RiskList) bool {
 	if x.Status.IsPaused() || x.Status.IsFinished() || x.Status.IsEndedWithoutResult() {
 		return false // cheap pre-filter; Classify agrees
 	}
@@ -117,6 +133,14 @@ func (d *Digest) add(rules *models.Rules, now time.Time, x *models.Dossier) bool
 		d.Apology = append(d.Apology, itemOf(x, c))
 	case c.Class == models.ClassDueSoon:
 		d.DueSoon = append(d.DueSoon, itemOf(x, c))
+	case models.IsRiskCandidate(c):
+		w, ok := risks.Get(x.Code)
+		if !ok {
+			return false
+		}
+		it := itemOf(x, c)
+		it.Risk, it.RiskReason = w.Risk, w.Reason
+		d.AtRisk = append(d.AtRisk, it)
 	default:
 		return false
 	}
@@ -132,12 +156,22 @@ func (d *Digest) finish() bool {
 	slices.SortFunc(d.DueToday, byDue)
 	slices.SortFunc(d.Apology, byDue)
 	slices.SortFunc(d.DueSoon, byDue)
+	slices.SortFunc(d.AtRisk, byRisk)
+	d.AtRiskTotal = len(d.AtRisk)
+	d.AtRisk = d.AtRisk[:min(len(d.AtRisk), MaxAtRisk)]
 	d.Silent = len(d.Overdue) == 0 && len(d.DueToday) == 0 && len(d.Apology) == 0
 	return true
 }
 
 func byDue(a, b Item) int {
 	if c := a.DueAt.Compare(b.DueAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Code, b.Code)
+}
+
+func byRisk(a, b Item) int {
+	if c := cmp.Compare(b.Risk, a.Risk); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.Code, b.Code)
@@ -154,10 +188,16 @@ func byOverdue(a, b Item) int {
 // caller selects them; finished, ended and paused ones are left out here
 // anyway). It returns false when there is nothing to say.
 func Plan(rules *models.Rules, now time.Time, officerCode string, open []models.Dossier) (Digest, bool) {
+	return PlanWithRisks(rules, now, officerCode, open, nil)
+}
+
+// PlanWithRisks is Plan with the AtRisk section taken from risks (nil:
+// none).
+func PlanWithRisks(rules *models.Rules, now time.Time, officerCode string, open []models.Dossier, risks *models.RiskList) (Digest, bool) {
 	var d Digest
 	d.reset(officerCode, rules.Cal.Today(now))
 	for i := range open {
-		d.add(rules, now, &open[i])
+		d.add(rules, now, &open[i], risks)
 	}
 	if !d.finish() {
 		return Digest{}, false
@@ -182,6 +222,8 @@ type Planner struct {
 	err   error
 	Rows  int // rows added
 	Sent  int // digests passed to the callback
+	// Risks fills the AtRisk sections (nil: none); set it before Add.
+	Risks *models.RiskList
 }
 
 // NewPlanner returns a planner at now that passes each digest to emit; an
@@ -209,7 +251,7 @@ func (p *Planner) Add(officerCode string, d *models.Dossier) error {
 		p.open = true
 	}
 	p.Rows++
-	p.cur.add(p.rules, p.now, d)
+	p.cur.add(p.rules, p.now, d, p.Risks)
 	return nil
 }
 

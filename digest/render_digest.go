@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,9 @@ func (d *Digest) summaryVN() string {
 	}
 	if n := len(d.DueSoon); n > 0 {
 		parts = append(parts, countVN(n, "sắp đến hạn"))
+	}
+	if n := d.AtRiskTotal; n > 0 {
+		parts = append(parts, countVN(n, "có nguy cơ trễ"))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -63,6 +67,15 @@ func itemLine(w *writer, it *Item, showApplicant bool, apologySection bool) {
 	if c.NeedsApology && !apologySection {
 		w.text(" — ⚠️ cần văn bản xin lỗi (Mẫu 04)")
 	}
+	if it.RiskReason != "" || it.Risk > 0 {
+		w.text(" — nguy cơ trễ ")
+		w.int(RiskPercent(it.Risk))
+		w.text(" %")
+		if r := strings.TrimSpace(it.RiskReason); r != "" {
+			w.text("\n   Lý do: ")
+			w.val(models.Clip(r, MaxReasonChars))
+		}
+	}
 	if showApplicant {
 		if a := strings.TrimSpace(it.ApplicantName); a != "" {
 			w.text("\n   " + models.LabelApplicant + ": ")
@@ -71,9 +84,19 @@ func itemLine(w *writer, it *Item, showApplicant bool, apologySection bool) {
 	}
 }
 
+// MaxReasonChars bounds the early-warning reason shown under an item (it
+// names a step, which comes from the imported files).
+const MaxReasonChars = 300
+
+// RiskPercent is a probability as a whole percentage, 0–100.
+func RiskPercent(p float64) int {
+	return int(math.Round(math.Min(1, math.Max(0, p)) * 100))
+}
+
 // RenderDigest writes an officer's digest: a greeting with the name, the
 // day and the counts, then the dossiers most urgent first (overdue by days
-// overdue, due today, apology, due soon), as many as fit in opt.MaxLen and
+// overdue, due today, apology, due soon, then at most MaxAtRisk at risk of
+// finishing late with the reason), as many as fit in opt.MaxLen and
 // opt.MaxItems, then "… và N hồ sơ khác — gõ /hoso" for the rest. It
 // returns "" for an empty digest.
 func RenderDigest(d Digest, opt RenderOptions) string {
@@ -100,8 +123,9 @@ func RenderDigest(d Digest, opt RenderOptions) string {
 		{"🟠", "Đến hạn hôm nay", d.DueToday, false},
 		{"📝", "Cần gửi " + models.LabelApologyForm + " trước hạn", d.Apology, true},
 		{"🟡", "Sắp đến hạn", d.DueSoon, false},
+		{"🟣", "Có nguy cơ trễ", d.AtRisk, false},
 	}
-	for _, s := range secs {
+	for k, s := range secs {
 		for i := range s.items {
 			if l.full {
 				break
@@ -111,8 +135,16 @@ func RenderDigest(d Digest, opt RenderOptions) string {
 				w.text("\n" + s.mark + " ")
 				w.bold(s.title)
 				w.text(" (")
-				w.int(len(s.items))
-				w.text(" hồ sơ)\n")
+				if k == len(secs)-1 && d.AtRiskTotal > len(s.items) {
+					w.int(len(s.items))
+					w.text(" trong ")
+					w.int(d.AtRiskTotal)
+					w.text(" hồ sơ, nguy cơ cao nhất — gõ /nguyco để xem hết")
+				} else {
+					w.int(len(s.items))
+					w.text(" hồ sơ")
+				}
+				w.text(")\n")
 			}
 			itemLine(w, &s.items[i], opt.ShowApplicant, s.apology)
 			l.commit(true)

@@ -13,6 +13,9 @@ import (
 // dossiers overdue and due by the end of the week.
 type WeeklyCounts struct {
 	Open, Overdue, DueThisWeek int
+	// AtRisk: per unit of the sub-tree, the dossiers likely to finish late
+	// (models.RiskList.CountByUnit); nil without the early warning.
+	AtRisk []models.UnitRisk
 }
 
 // RenderWeekly writes a unit group's weekly summary.
@@ -32,8 +35,15 @@ func RenderWeekly(unitName string, from, to models.Date, c WeeklyCounts, f notif
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", bold("Tổng hợp tuần — "+unitName))
 	fmt.Fprintf(&b, "Tuần %s (%s) – %s (%s)\n\n", from.VN(), WeekdayVN(from), to.VN(), WeekdayVN(to))
+	risk := ""
+	if riskTotal(c.AtRisk) > 0 {
+		w := newWriter(&RenderOptions{Format: f})
+		riskUnitsLine(w, c.AtRisk)
+		risk = w.done() + "\n"
+	}
 	if c.Overdue == 0 && c.DueThisWeek == 0 {
 		b.WriteString("Không có hồ sơ quá hạn hay đến hạn trong tuần. ✅\n")
+		b.WriteString(risk)
 		return b.String()
 	}
 	if c.Overdue > 0 {
@@ -42,6 +52,7 @@ func RenderWeekly(unitName string, from, to models.Date, c WeeklyCounts, f notif
 	if c.DueThisWeek > 0 {
 		fmt.Fprintf(&b, "🟡 Đến hạn trong tuần: %s hồ sơ\n", bold(fmt.Sprint(c.DueThisWeek)))
 	}
+	b.WriteString(risk)
 	b.WriteString("\nGõ /quahan để xem danh sách hồ sơ quá hạn.\n")
 	return b.String()
 }

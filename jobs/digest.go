@@ -99,6 +99,7 @@ func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) 
 		}
 		return nil
 	})
+	planner.Risks = d.risks(ctx, now)
 	err := d.Store.EachLinkedOpenDossier(ctx, d.Platforms, func(x *models.Dossier, a *models.ChatAccount) error {
 		if x.HandlerCode != cur {
 			// The previous officer is complete: let the planner emit them

@@ -92,6 +92,7 @@ func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, err
 				platform: g.Platform, chatID: g.ChatID, threadID: g.ThreadID})
 		}
 	}
+	risks := d.risks(ctx, now)
 	cache := map[string][]models.Dossier{} // overdue by unit
 	total := 0
 	for _, t := range targets {
@@ -108,6 +109,7 @@ func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, err
 		if !ok {
 			continue
 		}
+		esc.AtRisk = risks.CountByUnit(o.tree, t.leader.UnitCode)
 		f, max := format(t.platform)
 		err := d.inTx(ctx, func(tx Tx) error {
 			prev, err := lastEscalation(ctx, tx, t.recipient)

@@ -43,7 +43,12 @@ type Deps struct {
 	RepeatDays       int  // ESCALATE_REPEAT_DAYS (≤ 0: digest.DefaultRepeatDays)
 	EscalateToGroups bool // ESCALATE_TO_GROUPS: escalations also go to the units' bound groups
 	Monthly          MonthlySource
-	Logger           *slog.Logger
+	// Risks gives the early-warning list (RISK_THRESHOLD): the digest's
+	// "Có nguy cơ trễ" section and the counts per unit in escalations and
+	// weekly summaries. Nil: none. A failing fit is logged and the
+	// messages go out without it.
+	Risks  RiskSource
+	Logger *slog.Logger
 
 	// DryRun: print each recipient and message to Out instead of
 	// enqueueing; nothing is recorded.

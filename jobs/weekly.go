@@ -33,6 +33,7 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 	now := d.planNow(p)
 	sunday := p.Day.AddDays(6 - (int(p.Day.Weekday())+6)%7)
 	weekEnd := sunday.End(d.loc())
+	risks := d.risks(ctx, now)
 	var entries []notify.Entry
 	for _, g := range groups {
 		u, ok := o.tree.Get(g.UnitCode)
@@ -53,6 +54,7 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 				c.DueThisWeek++
 			}
 		}
+		c.AtRisk = risks.CountByUnit(o.tree, g.UnitCode)
 		f, _ := format(g.Platform)
 		text := digest.RenderWeekly(u.Name, p.Day, sunday, c, f)
 		entries = append(entries, notify.Entry{Key: notify.Key(models.JobWeekly, "group:"+g.Platform+":"+g.ChatID, p.Key),

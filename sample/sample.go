@@ -106,6 +106,29 @@ func District(now time.Time, cal *models.Calendar) (*Data, error) {
 	return d, nil
 }
 
+// The demo (dondoc demo): the district over DemoMonths with realistic step
+// timing, so that dondoc risk eval can be run on its last six months after
+// three months to learn from. District stays as it was (4 months, timing
+// off) for the golden files made from it.
+const (
+	DemoMonths   = 9
+	DemoDossiers = 6750 // the district's ~750 a month
+)
+
+// DemoConfig is the configuration of the demo district at now.
+func DemoConfig(now time.Time, cal *models.Calendar) Config {
+	return Config{Seed: DistrictSeed, Now: now, Calendar: cal, Months: DemoMonths, Dossiers: DemoDossiers, StepTiming: true}
+}
+
+// Demo returns the demo district (DemoConfig) in memory.
+func Demo(now time.Time, cal *models.Calendar) (*Data, error) {
+	d := &Data{}
+	if err := Generate(DemoConfig(now, cal), d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // Defaults.
 const (
 	DefaultMonths         = 4

@@ -17,6 +17,7 @@ import (
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/internal/tgfake"
+	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/sample"
@@ -32,6 +33,9 @@ func goldenText(t *testing.T, name, got string) {
 
 const wait = 10 * time.Second
 
+// riskThreshold is RISK_THRESHOLD in the chat tests.
+const riskThreshold = 0.2
+
 var ict = time.FixedZone("ICT", 7*3600)
 
 // env is the sample district in a store, the real Telegram adapter polling
@@ -45,6 +49,9 @@ type env struct {
 	rules *models.Rules
 	mu    sync.Mutex
 	now   time.Time
+	// risk is the early-warning cache behind /nguyco (threshold 20 %, so
+	// that the district sample has dossiers at risk).
+	risk *jobs.RiskCache
 	// importer answers Deps.Import; nil answers "not available".
 	importer func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error)
 }
@@ -106,8 +113,9 @@ func newEnv(t *testing.T, st *store.Store) *env {
 		// The "đang xử lý" notice has its own test (bot); here, under -race on a busy
 		// machine, it would add a reply and shift the transcript.
 		SlowAfter: time.Minute})
+	e.risk = &jobs.RiskCache{History: st, Rules: e.rules, Threshold: riskThreshold}
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: e.clock,
-		BotUsername: tg.Username(), Import: e.doImport,
+		BotUsername: tg.Username(), Import: e.doImport, Risks: e.risk,
 		Reconcile: func(_ context.Context, y int, m time.Month) (*report.Reconciliation, error) {
 			p, n := 12, 10
 			return &report.Reconciliation{Year: y, Month: m, Lines: []report.ReconcileLine{{PortalID: "P1", UnitName: "UBND xã Một",

@@ -1,6 +1,6 @@
 // Package handlers answers dondoc's chat commands: account linking
 // (/start <mã>, /maketnoi, /lienket), the dossier lists (/hoso, /quahan,
-// /sapden), a dossier's record (/tra) and the month's ranking and report
+// /sapden, /nguyco), a dossier's record (/tra) and the month's ranking and report
 // (/xephang, /baocao). Replies are Vietnamese, in Telegram HTML with every
 // value escaped on Telegram and in plain text elsewhere (console, Zalo);
 // long lists are paged through the router's « Trước / Sau » buttons.
@@ -58,6 +58,14 @@ type Deps struct {
 	// Import imports a downloaded file (the importer). Nil: importing by
 	// chat is not available yet.
 	Import func(ctx context.Context, req ImportRequest) (ImportOutcome, error)
+	// Risks gives the early-warning list for /nguyco (*jobs.RiskCache,
+	// shared with the jobs). Nil: the early warning is off.
+	Risks Risks
+}
+
+// Risks gives the early-warning list at an instant.
+type Risks interface {
+	Risks(ctx context.Context, now time.Time) (*models.RiskList, error)
 }
 
 type handlers struct{ Deps }
@@ -79,6 +87,7 @@ func Register(r *bot.Router, d Deps) {
 	r.Handle("hoso", h.mine)
 	r.Handle("quahan", h.overdue)
 	r.Handle("sapden", h.due)
+	r.Handle("nguyco", h.risk)
 	r.Handle("tra", h.find)
 	r.HandleOther(h.other)
 	r.Handle("xephang", h.ranking)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
+	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/store"
@@ -49,6 +50,7 @@ func TestPlainTextOnZalo(t *testing.T) {
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
 	clock := func() time.Time { return e.now }
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: clock,
+		Risks:   &jobs.RiskCache{History: st, Rules: e.rules, Threshold: riskThreshold},
 		Reports: &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: e.rules.Cal.Location()}}})
 	rec := &recorder{}
 	var id int64
@@ -68,7 +70,7 @@ func TestPlainTextOnZalo(t *testing.T) {
 	if rep := say("z1", code); !strings.Contains(rep.Text, "Xin chào "+p.secretariat.Name+"!") {
 		t.Fatalf("bare code: %q", rep.Text)
 	}
-	for _, cmd := range []string{"/quahan", "/sapden 10", "/tra " + p.own.Code, "/xephang 2026-10", "/baocao 10/2026", "/hoso"} {
+	for _, cmd := range []string{"/quahan", "/sapden 10", "/tra " + p.own.Code, "/xephang 2026-10", "/baocao 10/2026", "/hoso", "/nguyco"} {
 		rep := say("z1", cmd)
 		if rep.Format != notify.FormatPlain {
 			t.Errorf("%s: format %q", cmd, rep.Format)
@@ -93,4 +95,27 @@ func TestPlainTextOnZalo(t *testing.T) {
 		t.Errorf("/maketnoi unknown: %q", rep.Text)
 	}
 	goldenText(t, "zalo_secretariat_quahan.golden", say("z1", "/quahan").Text+"\n")
+}
+
+// TestRiskOff: with RISK_THRESHOLD=off (no Deps.Risks), /nguyco says so.
+func TestRiskOff(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	e := seedDistrict(t, st)
+	p := (&env{t: t, data: e.data, tree: e.tree, rules: e.rules, now: e.now}).people()
+	dir := st.ChatDirectory(time.Minute)
+	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
+	clock := func() time.Time { return e.now }
+	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: clock})
+	rec := &recorder{}
+	code, err := st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: p.leader.Code, Now: e.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range []string{code, "/nguyco"} {
+		r.Dispatch(context.Background(), bot.Update{Platform: "zalo", UpdateID: int64(i + 1), ChatID: "z9", ChatType: bot.ChatPrivate,
+			UserID: "z9", Text: text}, rec)
+	}
+	if got := rec.last().Text; !strings.Contains(got, "chưa được bật") {
+		t.Errorf("/nguyco with the early warning off: %q", got)
+	}
 }
