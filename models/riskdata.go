@@ -272,7 +272,7 @@ func (v *view) stepEndAt(s *rstep) (int64, bool) {
 // effectiveDeadline returns the due time plus every supplement wait that
 // began before it (wall-clock length; a wait still running, or ending
 // after upto, counts up to upto). This is a local helper for the rule of
-// ../shared/domain.md "Classification" (SUPPLEMENT_CLOCK=pause); switch
+// docs/domain.md "Classification" (SUPPLEMENT_CLOCK=pause); switch
 // to the shared models helper once it lands.
 func effectiveDeadline(due int64, sups [][2]int64, upto int64) int64 {
 	if due == 0 {
