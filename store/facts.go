@@ -410,6 +410,26 @@ func (s *Store) EnsureFacts(ctx context.Context) (int, error) {
 	if err != nil || ok {
 		return 0, err
 	}
+	if s.dialect == DialectPostgres {
+		// Replicas starting together: one recomputes, the others wait for
+		// it under the migration lock and then find the facts current.
+		conn, err := s.sqlDB.Conn(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("store: facts: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+			return 0, fmt.Errorf("store: facts: lock: %w", err)
+		}
+		defer func() {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey); err != nil {
+				s.log.Warn("store: facts: unlock", "err", err)
+			}
+		}()
+		if ok, err := s.FactsCurrent(ctx); err != nil || ok {
+			return 0, err
+		}
+	}
 	n, err := s.RecomputeFacts(ctx)
 	if err == nil && n > 0 {
 		s.log.InfoContext(ctx, "store: facts recomputed", "dossiers", n, "rules", s.factsKey())
