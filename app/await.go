@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"sort"
 	"strings"
@@ -19,6 +20,19 @@ const exitQueued = 4
 // defaultWait is how long remind and broadcast wait out retry_after and
 // backoffs before giving up (--wait).
 const defaultWait = 10 * time.Minute
+
+// waitFlag declares --wait, shared by remind and broadcast.
+func waitFlag(fs *flag.FlagSet) *time.Duration {
+	return fs.Duration("wait", defaultWait, "how long to wait out rate limits and retries before exiting 4 with messages still queued")
+}
+
+// checkWait refuses a negative --wait (a usage error, exit 2).
+func checkWait(d time.Duration) error {
+	if d < 0 {
+		return usagef("--wait must not be negative")
+	}
+	return nil
+}
 
 // minRecheck is the shortest pause between two looks at the outbox: an
 // entry due "now" that no Claim returned (another process leases it) is

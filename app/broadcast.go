@@ -27,12 +27,12 @@ func runBroadcast(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
 	month := fs.String("month", "", "the month, YYYY-MM (required)")
 	dry := fs.Bool("dry-run", false, "print each group and message; send and record nothing")
-	wait := fs.Duration("wait", defaultWait, "how long to wait out rate limits and retries before exiting 4 with messages still queued")
+	wait := waitFlag(fs)
 	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
 		return err
 	}
-	if *wait < 0 {
-		return usagef("--wait must not be negative")
+	if err := checkWait(*wait); err != nil {
+		return err
 	}
 	year, mon, err := parseMonthArg(*month)
 	if err != nil {

@@ -32,13 +32,13 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
 	date := fs.String("date", "", "the day to remind for, YYYY-MM-DD (default: today)")
 	dry := fs.Bool("dry-run", false, "print each recipient and message; send and record nothing")
-	wait := fs.Duration("wait", defaultWait, "how long to wait out rate limits and retries before exiting 4 with messages still queued")
+	wait := waitFlag(fs)
 	force := fs.Bool("force", false, "remind for --date even when it is a day off")
 	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
 		return err
 	}
-	if *wait < 0 {
-		return usagef("--wait must not be negative")
+	if err := checkWait(*wait); err != nil {
+		return err
 	}
 	now := a.clock().Now()
 	day := models.DateOf(now, a.cfg.Location)

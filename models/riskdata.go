@@ -271,9 +271,11 @@ func (v *view) stepEndAt(s *rstep) (int64, bool) {
 
 // effectiveDeadline returns the due time plus every supplement wait that
 // began before it (wall-clock length; a wait still running, or ending
-// after upto, counts up to upto). This is a local helper for the rule of
-// docs/domain.md "Classification" (SUPPLEMENT_CLOCK=pause); switch
-// to the shared models helper once it lands.
+// after upto, counts up to upto): the rule of docs/domain.md
+// "Classification" (SUPPLEMENT_CLOCK=pause) on the model's compact history,
+// cut at what was known at upto. Rules.EffectiveDeadline is the shared
+// rule on full dossiers; switching the model to it (and to reset mode)
+// is still to do, with the backtest rerun.
 func effectiveDeadline(due int64, sups [][2]int64, upto int64) int64 {
 	if due == 0 {
 		return 0
