@@ -109,6 +109,7 @@ type Bot struct {
 	access   string
 	expires  time.Time
 	lastTry  time.Time // last refresh attempt that failed transiently
+	stale    string    // the stored access token when the channel stopped
 	failure  atomic.Pointer[TokenError]
 	seen     map[string]time.Time // msg ids handled by this process
 	files    map[string]fileRef   // user_send_file URLs by file id

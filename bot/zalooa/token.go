@@ -79,9 +79,9 @@ func (b *Bot) recover(ctx context.Context, now time.Time) error {
 	f := b.failure.Load()
 	cur, ok, err := b.cfg.Tokens.LoadOAToken(ctx, b.cfg.AppID)
 	b.mu.Lock()
-	failed := b.access
+	failed, stale := b.access, b.stale
 	b.mu.Unlock()
-	if err != nil || !ok || cur.AccessToken == "" || cur.AccessToken == failed || !b.fresh(cur.AccessExpires, now) {
+	if err != nil || !ok || cur.AccessToken == "" || cur.AccessToken == failed || cur.AccessToken == stale || !b.fresh(cur.AccessExpires, now) {
 		return f
 	}
 	b.adopt(cur)
@@ -97,8 +97,15 @@ func (b *Bot) adopt(t store.OAToken) {
 	b.mu.Unlock()
 }
 
-// stop records a token error; the first one is logged.
-func (b *Bot) stop(te *TokenError) {
+// stop records a token error; the first one is logged. The access token
+// the database holds then is remembered: only a newer one restarts the
+// channel (see recover).
+func (b *Bot) stop(ctx context.Context, te *TokenError) {
+	if cur, ok, err := b.cfg.Tokens.LoadOAToken(ctx, b.cfg.AppID); err == nil && ok {
+		b.mu.Lock()
+		b.stale = cur.AccessToken
+		b.mu.Unlock()
+	}
 	if b.failure.CompareAndSwap(nil, te) {
 		b.log.Error("zalooa: the Zalo OA channel stops on a token error; messages stay pending", "code", te.Code,
 			"message", te.Message, "during", te.During)
@@ -143,7 +150,7 @@ func (b *Bot) renew(ctx context.Context, bad string) (string, error) {
 	if err != nil {
 		var te *TokenError
 		if errors.As(err, &te) {
-			b.stop(te)
+			b.stop(ctx, te)
 			return "", te
 		}
 		b.mu.Lock()
@@ -236,7 +243,7 @@ func (b *Bot) api(ctx context.Context, path, ctype string, body []byte, out any)
 		}
 	}
 	te := &TokenError{Code: ae.Code, Message: ae.Message, During: path}
-	b.stop(te)
+	b.stop(ctx, te)
 	return te
 }
 

@@ -110,6 +110,16 @@ func (s *Server) SecretKey() string { return s.opts.SecretKey }
 // FirstRefreshToken is the refresh token issued with the app.
 func (s *Server) FirstRefreshToken() string { return "rt-first" }
 
+// IssueRefreshToken makes a new refresh token, as an operator does in
+// the API explorer when the chain is lost; the previous one stops working.
+func (s *Server) IssueRefreshToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.issued++
+	s.refresh = fmt.Sprintf("rt-manual-%d", s.issued)
+	return s.refresh
+}
+
 // RefreshCalls counts calls to the token endpoint.
 func (s *Server) RefreshCalls() int {
 	s.mu.Lock()
