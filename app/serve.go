@@ -60,7 +60,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	dl := &delivery{replica: rp, metrics: dm, pacer: notify.NewPacer(deliveryLimits(a), a.wall())}
+	oaReady := func() error { return nil } // the Zalo OA channel's token state
 	srv := web.New(web.Options{Addr: a.cfg.HTTPAddr, Logger: a.log, Registry: reg, Ready: func(ctx context.Context) error {
+		if err := oaReady(); err != nil {
+			return err
+		}
 		return st.DB().WithContext(ctx).Exec("SELECT 1").Error
 	}, ReadyInfo: func() string { return "replica: " + rp.id + "\nrole: " + rp.role() + "\n" }})
 	if err := srv.Listen(); err != nil {
@@ -101,6 +105,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if zb != nil {
 		channels[zb.Platform()] = zb
 	}
+	oaReady, waitOA, err := startZaloOA(ctx, a, st, srv, channels)
+	if err != nil {
+		return err
+	}
+	defer waitOA()
 	waitDelivery, err := startDelivery(ctx, a, st, channels, dl)
 	if err != nil {
 		return err

@@ -32,6 +32,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -71,6 +72,7 @@ type Server struct {
 	hold         chan struct{}
 	held         chan struct{}
 	msgs         int
+	changed      chan struct{} // closed and replaced when a message is sent
 }
 
 // New starts a fake platform.
@@ -85,7 +87,7 @@ func New(opts Options) *Server {
 		opts.OAID = "1950000000000000009"
 	}
 	s := &Server{opts: opts, refresh: "rt-first", access: map[string]bool{}, userErr: map[string]int{},
-		uploads: map[string]Sent{}, files: map[string][]byte{}, downloads: map[string]int{}}
+		uploads: map[string]Sent{}, files: map[string][]byte{}, downloads: map[string]int{}, changed: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v4/oa/access_token", s.token)
 	mux.HandleFunc("POST /v3.0/oa/message/cs", s.cs)
@@ -172,6 +174,25 @@ func (s *Server) Sent() []Sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Sent(nil), s.sent...)
+}
+
+// WaitSent waits until n messages in all were sent, or timeout.
+func (s *Server) WaitSent(timeout time.Duration, n int) ([]Sent, error) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		sent, changed := append([]Sent(nil), s.sent...), s.changed
+		s.mu.Unlock()
+		if len(sent) >= n {
+			return sent, nil
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return sent, fmt.Errorf("zalooafake: %d messages sent after %v, want %d", len(sent), timeout, n)
+		}
+	}
 }
 
 // AddFile publishes data at a URL, as Zalo does for a file a user sent.
@@ -327,6 +348,8 @@ func (s *Server) cs(w http.ResponseWriter, r *http.Request) {
 	}
 	s.msgs++
 	s.sent = append(s.sent, m)
+	close(s.changed)
+	s.changed = make(chan struct{})
 	writeJSON(w, map[string]any{"error": 0, "message": "Success",
 		"data": map[string]string{"message_id": fmt.Sprintf("m%d", s.msgs), "user_id": m.UserID}})
 }

@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dondoc/dondoc/config"
+	"github.com/dondoc/dondoc/internal/zalooafake"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/web"
+)
+
+// TestStartZaloOA: serve's Zalo OA wiring on the demo database — the
+// webhook mounted at ZALO_OA_WEBHOOK_PATH, a secretariat member linked by
+// sending the code to the OA, an export sent as a file imported with the
+// same importer as the CLI and Telegram (good row stored, the error CSV
+// sent back as a file), the "zalo_oa" delivery channel, /readyz ready.
+func TestStartZaloOA(t *testing.T) {
+	env, _ := demoDB(t)
+	fake := zalooafake.New(zalooafake.Options{})
+	t.Cleanup(fake.Close)
+	env["ZALO_OA_APP_ID"], env["ZALO_OA_SECRET_KEY"], env["ZALO_OA_REFRESH_TOKEN"] = fake.AppID(), fake.SecretKey(), fake.FirstRefreshToken()
+	env["ZALO_OA_API_BASE"], env["ZALO_OA_OAUTH_BASE"] = fake.URL(), fake.URL()
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := openStore(ctx, a, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	officers, err := st.Officers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secretariat string
+	for _, o := range officers {
+		if o.Role == models.RoleSecretariat && o.Active {
+			secretariat = o.Code
+			break
+		}
+	}
+	code, err := st.CreateLinkCode(ctx, store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: secretariat, Now: cfg.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv := web.New(web.Options{Logger: a.log})
+	channels := map[string]notify.Channel{}
+	ready, wait, err := startZaloOA(ctx, a, st, srv, channels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wait()
+	defer cancel()
+	if channels["zalo_oa"] == nil {
+		t.Fatal("no zalo_oa delivery channel")
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	hook := hs.URL + "/zalo-oa/webhook"
+	const user = "2468000000000000077"
+	ts := cfg.Now.UnixMilli()
+	if c, err := fake.Deliver(hook, zalooafake.Event{Name: "user_send_text", UserID: user, MsgID: "m1", Text: code, Timestamp: ts}); err != nil || c != http.StatusOK {
+		t.Fatalf("link event: %d %v", c, err)
+	}
+	sent, err := fake.WaitSent(10*time.Second, 1)
+	if err != nil || !strings.Contains(sent[0].Text, "Xin chào") {
+		t.Fatalf("welcome: %v %+v", err, sent)
+	}
+	csv := "\ufeffNgày;Loại;Tên\n31/12/2026;nghỉ;Nghỉ qua Zalo OA\n30/02/2026;nghỉ;Ngày sai\n"
+	url := fake.AddFile("ngay-nghi.csv", []byte(csv))
+	if c, err := fake.Deliver(hook, zalooafake.Event{Name: "user_send_file", UserID: user, MsgID: "m2", FileURL: url,
+		FileName: "ngay-nghi.csv", FileSize: int64(len(csv)), Timestamp: ts}); err != nil || c != http.StatusOK {
+		t.Fatalf("file event: %d %v", c, err)
+	}
+	var file zalooafake.Sent
+	for n := 2; file.FileName == ""; n++ {
+		sent, err = fake.WaitSent(30*time.Second, n)
+		if err != nil {
+			t.Fatalf("%v: %+v", err, sent)
+		}
+		file = sent[len(sent)-1]
+	}
+	var text []string
+	for _, s := range sent[1:] {
+		text = append(text, s.Text)
+	}
+	for _, want := range []string{"thêm mới 1", "bị từ chối 1", "30/02/2026"} {
+		if !strings.Contains(strings.Join(text, "\n"), want) {
+			t.Errorf("answer lacks %q: %q", want, text)
+		}
+	}
+	if !strings.HasSuffix(file.FileName, ".csv") || !strings.Contains(string(file.FileData), "30/02/2026") {
+		t.Errorf("error list %q: %q", file.FileName, file.FileData)
+	}
+	holidays, err := st.Holidays(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, h := range holidays {
+		found = found || h.Name == "Nghỉ qua Zalo OA"
+	}
+	if !found {
+		t.Error("the good row was not stored")
+	}
+	if err := ready(); err != nil {
+		t.Errorf("ready: %v", err)
+	}
+}
