@@ -4,15 +4,18 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dondoc/dondoc/bot/zalooa"
 	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/internal/zalooafake"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 	"github.com/dondoc/dondoc/web"
 )
 
@@ -117,5 +120,53 @@ func TestStartZaloOA(t *testing.T) {
 	}
 	if err := ready(); err != nil {
 		t.Errorf("ready: %v", err)
+	}
+}
+
+// TestZaloOAOutsideWindowKeepsTheLink: a notification Zalo refuses with
+// error 230 fails for good (kept as failed with the reason, for the
+// fallback to the officer's next channel) and the officer's OA link stays
+// active; a kicked Telegram group, by contrast, is deactivated (see
+// TestDispatcherFollowsMigrationAndKick).
+func TestZaloOAOutsideWindowKeepsTheLink(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.OpenSQLite(t)
+	env := map[string]string{"DATABASE_URL": filepath.Join(t.TempDir(), "x.db")}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{cfg: cfg, log: discardLogger()}
+	const user = "2468000000000000088"
+	if err := st.UpsertChatAccounts(ctx, []models.ChatAccount{{Platform: "zalo_oa", UserID: user, ChatID: user, OfficerCode: "CB1",
+		Active: true, LinkedAt: cfg.Clock().Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Outbox().Enqueue(ctx, []notify.Entry{{Key: "digest/CB1/2026-11-27", Job: "digest",
+		Message: notify.Message{Platform: "zalo_oa", ChatID: user, Text: "Nhắc việc"}}}); err != nil {
+		t.Fatal(err)
+	}
+	fake := zalooafake.New(zalooafake.Options{})
+	defer fake.Close()
+	fake.SetUserError(user, -230)
+	oa, err := zalooa.New(zalooa.Config{AppID: fake.AppID(), SecretKey: fake.SecretKey(), RefreshToken: fake.FirstRefreshToken(),
+		APIBase: fake.URL(), OAuthBase: fake.URL(), Tokens: st.OATokens()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disp, err := newDispatcher(a, st, map[string]notify.Channel{"zalo_oa": oa})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := disp.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, err := st.Outbox().Entries(ctx, "digest/")
+	if err != nil || len(es) != 1 || es[0].Status != notify.StatusFailed || !strings.Contains(es[0].LastError, "230") {
+		t.Fatalf("entries %+v, %v; want the digest failed with 230", es, err)
+	}
+	var active []bool
+	if err := st.DB().Raw("SELECT active FROM chat_accounts WHERE platform = 'zalo_oa'").Scan(&active).Error; err != nil || len(active) != 1 || !active[0] {
+		t.Fatalf("OA link active: %v, %v; want it kept", active, err)
 	}
 }
