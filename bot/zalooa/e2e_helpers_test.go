@@ -1,7 +1,6 @@
 package zalooa_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -19,6 +18,7 @@ import (
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/zalooa"
 	"github.com/dondoc/dondoc/ingest"
+	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/zalooafake"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
@@ -28,24 +28,6 @@ import (
 )
 
 var ict = time.FixedZone("ICT", 7*3600)
-
-// logBuffer is a goroutine-safe log sink.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // oenv is the sample district in a store, the fake OA platform, the
 // adapter's webhook on a local HTTP server and the router with every
@@ -58,7 +40,7 @@ type oenv struct {
 	now    time.Time
 	clock  *clockwork.FakeClock
 	router *bot.Router
-	logs   *logBuffer
+	logs   *bottest.Logs
 	hook   *httptest.Server
 	bot    *zalooa.Bot
 	msgs   int
@@ -69,7 +51,7 @@ type oenv struct {
 
 func newOEnv(t testing.TB, st *store.Store) *oenv {
 	t.Helper()
-	e := &oenv{t: t, st: st, logs: &logBuffer{}, now: time.Date(2026, 11, 27, 10, 0, 0, 0, ict)}
+	e := &oenv{t: t, st: st, logs: &bottest.Logs{}, now: time.Date(2026, 11, 27, 10, 0, 0, 0, ict)}
 	e.clock = clockwork.NewFakeClockAt(e.now)
 	cal := models.NewVietnamCalendar(ict, 17, 0)
 	data, err := sample.District(e.now, cal)

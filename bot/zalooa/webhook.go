@@ -31,31 +31,14 @@ const maxIncomingText = 4000
 // textNotRead answers events the bot cannot read (image, sticker, …).
 const textNotRead = "Bot chỉ đọc tin nhắn chữ và tệp dữ liệu (.csv, .xlsx). Gõ /trogiup để xem các lệnh."
 
-// flexString reads a JSON string or number as a string (Zalo sends ids,
-// sizes and timestamps either way).
-type flexString string
-
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*f = flexString(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return err
-	}
-	*f = flexString(n.String())
-	return nil
-}
-
-// event is one webhook event as Zalo documents it.
+// event is one webhook event as Zalo documents it. Ids, sizes and
+// timestamps are digits, sent quoted or not: json.Number takes both.
 type event struct {
-	AppID     string     `json:"app_id"`
-	EventName string     `json:"event_name"`
-	Timestamp flexString `json:"timestamp"`
+	AppID     string      `json:"app_id"`
+	EventName string      `json:"event_name"`
+	Timestamp json.Number `json:"timestamp"`
 	Sender    struct {
-		ID flexString `json:"id"`
+		ID json.Number `json:"id"`
 	} `json:"sender"`
 	Message *struct {
 		MsgID       string `json:"msg_id"`
@@ -63,9 +46,9 @@ type event struct {
 		Attachments []struct {
 			Type    string `json:"type"`
 			Payload struct {
-				URL  string     `json:"url"`
-				Name string     `json:"name"`
-				Size flexString `json:"size"`
+				URL  string      `json:"url"`
+				Name string      `json:"name"`
+				Size json.Number `json:"size"`
 			} `json:"payload"`
 		} `json:"attachments"`
 	} `json:"message"`
@@ -83,7 +66,7 @@ const fileTTL = time.Hour
 // verify checks the signature of body in constant time.
 func (b *Bot) verify(body []byte, header string) bool {
 	var ts struct {
-		Timestamp flexString `json:"timestamp"`
+		Timestamp json.Number `json:"timestamp"`
 	}
 	if err := json.Unmarshal(body, &ts); err != nil || ts.Timestamp == "" {
 		return false
