@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -186,4 +187,32 @@ func TestFileEvents(t *testing.T) {
 			t.Errorf("file over the cap: %+v", sent)
 		}
 	})
+}
+
+// TestBadInput: a signed body that is not an event, an oversized body, an
+// unknown event and a 10,000-character text are acknowledged (Zalo must
+// not retry them), logged, and answered at most once — no panic.
+func TestBadInput(t *testing.T) {
+	e := newOEnv(t, storetest.OpenSQLite(t))
+	const user = "2468000000000000020"
+	ts := e.now.UnixMilli()
+	junk := []byte(`{"timestamp":"` + strconv.FormatInt(ts, 10) + `","event_name":["not","a","string"]}`)
+	if code, err := e.fake.DeliverRaw(e.hook.URL, junk, e.fake.Sign(junk, ts)); err != nil || code != http.StatusOK {
+		t.Errorf("signed junk: HTTP %d, %v", code, err)
+	}
+	huge := []byte(`{"timestamp":"1","message":{"text":"` + strings.Repeat("a", 2<<20) + `"}}`)
+	if code, err := e.fake.DeliverRaw(e.hook.URL, huge, e.fake.Sign(huge, 1)); err != nil || code != http.StatusOK {
+		t.Errorf("2 MiB body: HTTP %d, %v", code, err)
+	}
+	if code, sent := e.event(zalooafake.Event{Name: "follow", UserID: user}); code != http.StatusOK || len(sent) != 0 {
+		t.Errorf("follow: HTTP %d, %d messages", code, len(sent))
+	}
+	if r := e.say(user, strings.Repeat("quá hạn ", 1250)); r == "" || utf8.RuneCountInString(r) > 2*zalooa.MaxText {
+		t.Errorf("10,000 characters: %d characters answered", utf8.RuneCountInString(r))
+	}
+	for _, want := range []string{"not an event", "over 1 MiB", "event ignored"} {
+		if !strings.Contains(e.logs.String(), want) {
+			t.Errorf("no log line %q", want)
+		}
+	}
 }

@@ -170,3 +170,23 @@ func TestTokenErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestRunKeepsTheTokenFresh: with nothing to send, Run refreshes the
+// access token an hour before it expires (so the single-use refresh
+// token never lapses), once per 24 hours.
+func TestRunKeepsTheTokenFresh(t *testing.T) {
+	e := newOEnv(t, storetest.OpenSQLite(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); e.bot.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	for hour := 0; hour <= 49; hour++ {
+		if err := e.clock.BlockUntilContext(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		if want := 1 + hour/24; e.fake.RefreshCalls() != want {
+			t.Fatalf("after %d h: %d refresh calls, want %d", hour, e.fake.RefreshCalls(), want)
+		}
+		e.clock.Advance(time.Hour)
+	}
+}

@@ -83,8 +83,8 @@ func (b *Bot) verify(body []byte, header string) bool {
 
 // WebhookHandler serves the OA's webhook (to mount at
 // ZALO_OA_WEBHOOK_PATH). An event without a valid X-ZEvent-Signature gets
-// 401; anything else is answered 200 at once — a malformed or unknown
-// event is logged and dropped — and handled in the handler pool (Wait
+// 401; anything else is answered 200 at once — a body over 1 MiB, a
+// malformed or unknown event is logged and dropped — and handled in the handler pool (Wait
 // drains it), where a redelivered msg_id is dropped.
 func (b *Bot) WebhookHandler(handler func(context.Context, bot.Update)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -95,8 +95,9 @@ func (b *Bot) WebhookHandler(handler func(context.Context, bot.Update)) http.Han
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
 		if err != nil || len(body) > maxWebhookBody {
-			b.log.Warn("zalooa: webhook body unreadable or over 1 MiB; refused", "bytes", len(body))
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			// Not verified, not handled: acknowledged so that it is not retried.
+			b.log.Warn("zalooa: webhook body unreadable or over 1 MiB; acknowledged and dropped", "bytes", len(body))
+			ackEvent(w)
 			return
 		}
 		if !b.verify(body, r.Header.Get(SignatureHeader)) {
@@ -116,9 +117,13 @@ func (b *Bot) WebhookHandler(handler func(context.Context, bot.Update)) http.Han
 				b.handlers.Spawn(func() { work(ctx) })
 			}
 		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"error":0}`)
+		ackEvent(w)
 	})
+}
+
+func ackEvent(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"error":0}`)
 }
 
 // accept converts ev into the work to do, or nil for an event dondoc
