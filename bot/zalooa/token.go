@@ -38,6 +38,9 @@ func (e *TokenError) Error() string {
 		what, e.Code, e.Message, e.During)
 }
 
+// refreshTimeout bounds one call to the token endpoint.
+const refreshTimeout = 15 * time.Second
+
 // refreshPause is the least time between two refresh attempts after a
 // transient failure (network, 5xx).
 const refreshPause = time.Minute
@@ -185,6 +188,9 @@ type tokenAnswer struct {
 
 // refreshCall spends refresh on the token endpoint.
 func (b *Bot) refreshCall(ctx context.Context, refresh string) (access, next string, ttl time.Duration, err error) {
+	// The database lock is held meanwhile (on SQLite, the write lock): keep it short.
+	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
 	form := url.Values{"grant_type": {"refresh_token"}, "app_id": {b.cfg.AppID}, "refresh_token": {refresh}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.cfg.OAuthBase+"/v4/oa/access_token", strings.NewReader(form.Encode()))
 	if err != nil {
