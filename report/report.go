@@ -198,7 +198,7 @@ func scopeRoots(t *tree, in Input) ([]*node, map[string]bool, error) {
 }
 
 func byName(a, b *node) int {
-	if c := strings.Compare(models.Fold(a.unit.Name), models.Fold(b.unit.Name)); c != 0 {
+	if c := strings.Compare(a.folded, b.folded); c != 0 {
 		return c
 	}
 	return strings.Compare(a.unit.Code, b.unit.Code)
@@ -304,12 +304,18 @@ func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
 		}
 		out = append(out, row)
 	}
+	// The folded names are computed once, not in every comparison (a
+	// province has 20,000 officers).
+	folded := make(map[string]string, len(out))
+	for _, r := range out {
+		folded[r.Code] = models.Fold(r.Name)
+	}
 	slices.SortFunc(out, func(a, b OfficerRow) int {
 		la, lb := a.Lateness(), b.Lateness()
 		if la != lb {
 			return lb - la
 		}
-		if c := strings.Compare(models.Fold(a.Name), models.Fold(b.Name)); c != 0 {
+		if c := strings.Compare(folded[a.Code], folded[b.Code]); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Code, b.Code)

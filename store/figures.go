@@ -50,14 +50,29 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 	sqlText := figuresSQL(s.dialect)
 	args := map[string]any{"s": SQLTime(p.Start), "e": SQLTime(end), "j": SQLTime(end.Add(-models.Resolution))}
 	last := models.DateOf(p.Last(), p.Start.Location())
-	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	key := figuresKey(p.Start, end)
+	var (
+		rows []figuresRow
+		keep = int64(-1) // the generation to keep rows at; -1: do not keep
+	)
 	query := func(tx *gorm.DB) error {
-		rows, err := tx.Raw(sqlText, args).Rows()
+		gen, err := s.factsGeneration(tx)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		return scanFigures(f, rows, tree, last)
+		if cached, ok := s.cachedFigures(tx, key, gen); ok {
+			rows = cached
+			return nil
+		}
+		if rows, err = queryFigures(tx, sqlText, args); err != nil {
+			return err
+		}
+		// Kept only when no writer committed facts while the query ran:
+		// then its snapshot is the state at gen.
+		if after, err := s.factsGeneration(tx); err == nil && after == gen {
+			keep = gen
+		}
+		return nil
 	}
 	var err error
 	if s.dialect == DialectPostgres {
@@ -80,27 +95,45 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 	if err != nil {
 		return nil, fmt.Errorf("store: figures %s: %w", p.Label(), err)
 	}
+	if keep >= 0 {
+		s.keepFigures(s.db.WithContext(ctx), key, keep, rows)
+	}
+	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	addFigures(f, rows, tree, last)
 	return f, nil
 }
 
-// scanFigures adds up the rows of figuresSQL into f.
-func scanFigures(f *models.Figures, rows *sql.Rows, tree *models.UnitTree, last models.Date) error {
-	for rows.Next() {
-		var (
-			kind, key string
-			v         [16]int64
-		)
-		dest := []any{&kind, &key}
-		for i := range v {
-			dest = append(dest, &v[i])
+// queryFigures runs figuresSQL and returns its rows.
+func queryFigures(tx *gorm.DB, sqlText string, args map[string]any) ([]figuresRow, error) {
+	rs, err := tx.Raw(sqlText, args).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []figuresRow
+	for rs.Next() {
+		var r figuresRow
+		dest := []any{&r.Kind, &r.Key}
+		for i := range r.V {
+			dest = append(dest, &r.V[i])
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return err
+		if err := rs.Scan(dest...); err != nil {
+			return nil, err
 		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+// addFigures adds up the rows of figuresSQL into f, folding each stored
+// unit code into the unit that carries it on the period's last day.
+func addFigures(f *models.Figures, rows []figuresRow, tree *models.UnitTree, last models.Date) {
+	for _, r := range rows {
+		v := r.V
 		n := func(i int) int { return int(v[i]) }
-		switch kind {
+		switch r.Kind {
 		case "u":
-			code := tree.Resolve(key, last)
+			code := tree.Resolve(r.Key, last)
 			c := f.Own[code]
 			c.Add(models.Counts{
 				InScope: n(0), Received: n(1), FinishedEarly: n(2), FinishedOnTime: n(3), FinishedLate: n(4),
@@ -113,15 +146,14 @@ func scanFigures(f *models.Figures, rows *sql.Rows, tree *models.UnitTree, last 
 				f.Unassigned += n(15)
 			}
 		case "o":
-			c := f.Officers[key]
+			c := f.Officers[r.Key]
 			c.Add(models.OfficerCounts{
 				Handled: n(0), Finished: n(1), Late: n(2), LateApology: n(3), LateOnSystem: n(4), OverdueOpen: n(5),
 				FinishedOnTime: n(6),
 			})
-			f.Officers[key] = c
+			f.Officers[r.Key] = c
 		}
 	}
-	return rows.Err()
 }
 
 // figuresSQL returns the statement: one row per stored unit code (kind
