@@ -78,3 +78,14 @@ func TestFiguresCacheFollowsEveryWrite(t *testing.T) {
 		want("dossier added", 1, 1, "O1", 1)
 	})
 }
+
+func TestFiguresPayloadRoundTrip(t *testing.T) {
+	rows := []store.FiguresRowForTest{{Kind: "u", Key: "XA01.KT\t\"lạ\"\n", V: [16]int64{1, 2, 3, 15: -4}}, {Kind: "o", Key: ""}}
+	got, err := store.DecodeFiguresForTest(store.EncodeFiguresForTest(rows))
+	if err != nil || len(got) != 2 || got[0] != rows[0] || got[1] != rows[1] {
+		t.Fatalf("round trip: %v, %v", got, err)
+	}
+	if _, err := store.DecodeFiguresForTest("u\t\"x\"\t1\n"); err == nil {
+		t.Fatal("a short line was read")
+	}
+}
