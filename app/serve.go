@@ -71,6 +71,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	pages.Mount(srv)
+	addFiguresWarmer(a, st, rp)
 	srv.Handle("POST /api/v1/import/{kind}", countImports(ingestapi.NewImportHandler(ingestapi.Options{
 		Store: st, Token: a.cfg.IngestToken, Location: a.cfg.Location, Now: a.clock().Now, Log: a.log,
 		MaxBytes: a.cfg.IngestMaxBodyBytes, Limits: ingest.Limits(a.cfg.IngestLimits)}), imports))

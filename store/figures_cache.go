@@ -128,3 +128,9 @@ func (s *Store) FiguresKept(ctx context.Context) int {
 	}
 	return int(n)
 }
+
+// FactsGeneration returns the facts generation (see factsGeneration): it
+// changes when a transaction that wrote facts commits.
+func (s *Store) FactsGeneration(ctx context.Context) (int64, error) {
+	return s.factsGeneration(s.db.WithContext(ctx))
+}
