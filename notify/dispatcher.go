@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -56,18 +55,6 @@ type Dispatcher struct {
 	mu         sync.Mutex // one batch at a time
 	pace       *Pacer
 	migrations map[string]string // platform+"\x00"+old chat → new chat
-}
-
-// ExponentialBackoff returns base·2^(attempt-1), capped at max, with ±20 % jitter.
-func ExponentialBackoff(base, max time.Duration) func(attempt int) time.Duration {
-	return func(attempt int) time.Duration {
-		d := base
-		for i := 1; i < attempt && d < max; i++ {
-			d *= 2
-		}
-		d = min(d, max)
-		return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-	}
 }
 
 // NewDispatcher checks cfg and fills in the defaults.
