@@ -23,7 +23,8 @@ const (
 // linking by deep link or typed code; limits are the dispatcher's pace.
 func Description(limits notify.Limits) notify.Platform {
 	return notify.Platform{Name: Platform, Label: "Telegram", Format: notify.FormatHTML, MaxText: MaxText,
-		MaxCaption: MaxCaption, Files: true, Photos: true, Buttons: true, Groups: true, Linkable: true, Limits: limits}
+		MaxCaption: MaxCaption, Files: true, Photos: true, Buttons: true, Groups: true, Linkable: true, Limits: limits,
+		BareKeys: true}
 }
 
 // Describe implements notify.Describer, with the configured limits
