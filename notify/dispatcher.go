@@ -37,8 +37,9 @@ type DispatcherConfig struct {
 	// OnPermanent is called after an entry failed for a Permanent error:
 	// mark the link inactive, tell the secretariat.
 	OnPermanent func(ctx context.Context, e Entry, err *SendError)
-	// OnMigrated is called when a chat moved (Telegram supergroup).
-	OnMigrated func(ctx context.Context, oldChat, newChat string)
+	// OnMigrated is called when a chat of platform moved (a Telegram
+	// group that became a supergroup).
+	OnMigrated func(ctx context.Context, platform, oldChat, newChat string)
 	Metrics    Metrics      // nil: none
 	Logger     *slog.Logger // nil: discard
 }
@@ -425,7 +426,7 @@ func (d *Dispatcher) record(ctx context.Context, b *batch, r result) {
 		}
 		d.migrations[q.platform+"\x00"+old] = se.MigrateTo
 		if d.cfg.OnMigrated != nil {
-			d.cfg.OnMigrated(ctx, old, se.MigrateTo)
+			d.cfg.OnMigrated(ctx, q.platform, old, se.MigrateTo)
 		}
 		e.Message.ChatID, it.migrated = se.MigrateTo, true
 		nq := b.queue(q.platform, se.MigrateTo)
