@@ -57,7 +57,7 @@ func runBroadcast(ctx context.Context, a *app, args []string) error {
 			platforms = []notify.Platform{previewPlatform(a.cfg)}
 		}
 	} else if len(platforms) == 0 {
-		return errors.New("chưa cấu hình nền tảng nhắn tin (TELEGRAM_BOT_TOKEN); dùng --dry-run để xem trước")
+		return errors.New("chưa cấu hình kênh gửi tin (ZALO_BOT_TOKEN, TELEGRAM_BOT_TOKEN hoặc SMTP_URL); dùng --dry-run để xem trước")
 	}
 	deps, err := newJobDeps(ctx, a, st, platforms, out)
 	if err != nil {

@@ -85,7 +85,7 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	if len(platforms) == 0 {
-		return errors.New("chưa cấu hình nền tảng nhắn tin (TELEGRAM_BOT_TOKEN); dùng --dry-run để xem trước")
+		return errors.New("chưa cấu hình kênh gửi tin (ZALO_BOT_TOKEN, TELEGRAM_BOT_TOKEN hoặc SMTP_URL); dùng --dry-run để xem trước")
 	}
 	deps, err := newJobDeps(ctx, a, st, platforms, nil)
 	if err != nil {

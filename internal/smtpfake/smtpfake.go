@@ -55,6 +55,9 @@ type Options struct {
 	// User and Password, when User is set, are required (AUTH PLAIN)
 	// before MAIL FROM.
 	User, Password string
+	// NoTLS: do not offer STARTTLS (a client that cannot be given the
+	// sink's certificate, e.g. dondoc configured from the environment).
+	NoTLS bool
 }
 
 // Start listens on 127.0.0.1 on a free port and serves until Close.
@@ -73,7 +76,9 @@ func Start(opt Options) (*Server, error) {
 	s.pool = pool
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "smtp.fake.test"
-	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if !opt.NoTLS {
+		s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	s.srv.AllowInsecureAuth = true // 127.0.0.1 only
 	s.srv.MaxMessageBytes = 32 << 20
 	go func() { _ = s.srv.Serve(ln) }()
