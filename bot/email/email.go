@@ -188,7 +188,7 @@ func (m *Mailer) client() (*gomail.Client, error) {
 	if m.ssl {
 		opts = append(opts, gomail.WithSSL())
 	} else {
-		opts = append(opts, gomail.WithTLSPortPolicy(gomail.TLSOpportunistic))
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic)) // on the configured port, no fallback to 25
 	}
 	if m.user != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
