@@ -6,6 +6,7 @@ import (
 
 	"github.com/dondoc/dondoc/bot/email"
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
@@ -14,8 +15,11 @@ import (
 // that chat fails, and an address refused for good is not retried until
 // the import brings another one.
 func TestSyncAccounts(t *testing.T) {
+	storetest.ForEach(t, testSyncAccounts)
+}
+
+func testSyncAccounts(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st := storetest.OpenSQLite(t)
 	if err := st.UpsertUnits(ctx, []models.Unit{{Code: "P1", Name: "Phòng Một"}}); err != nil {
 		t.Fatal(err)
 	}

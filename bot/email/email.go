@@ -131,12 +131,17 @@ func New(cfg Config) (*Mailer, error) {
 	return m, nil
 }
 
+// RatePerSecond is the pace of mails: a submission server accepts a
+// district's digests in a minute at this rate without flagging a burst.
+const RatePerSecond = 5
+
 // Description is what e-mail offers: an HTML and a plain-text part, a
-// long text, attachments; no buttons, no groups, no linking in chat; no
-// sending limit of its own.
+// long text, attachments; no buttons, no groups, no linking in chat; at
+// most RatePerSecond mails a second.
 func Description() notify.Platform {
 	return notify.Platform{Name: Platform, Label: "thư điện tử", Format: notify.FormatHTML, MaxText: MaxText,
-		Files: true, Photos: true}
+		Files: true, Photos: true,
+		Limits: notify.Limits{PerSecond: RatePerSecond, Burst: RatePerSecond, IsGroup: func(string) bool { return false }}}
 }
 
 // Describe implements notify.Describer.
