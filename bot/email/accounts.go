@@ -19,8 +19,10 @@ type Accounts interface {
 }
 
 // Standby is the inactive reason of an e-mail account kept aside because
-// its officer has a working chat link (or no address any more).
-const Standby = "email: standby"
+// its officer has a working chat link (or no address any more). The
+// secretariat may read it (an officer whose chat just failed, before the
+// next sync), so it is Vietnamese.
+const Standby = "thư điện tử dự phòng: cán bộ đang nhận tin qua kênh trò chuyện"
 
 // SyncAccounts makes e-mail the fallback of officers who have no working
 // chat: every active officer with an official address (the officers

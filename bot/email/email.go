@@ -30,6 +30,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
 
@@ -158,7 +159,7 @@ func (m *Mailer) Server() string { return net.JoinHostPort(m.host, strconv.Itoa(
 func (m *Mailer) Send(ctx context.Context, msg notify.Message) error {
 	to, err := mail.ParseAddress(msg.ChatID)
 	if err != nil {
-		return &notify.SendError{Class: notify.Permanent, Reason: "not an e-mail address", Err: err}
+		return &notify.SendError{Class: notify.Permanent, Reason: "không phải địa chỉ thư điện tử", Err: err}
 	}
 	gm, err := m.compose(msg, to.Address)
 	if err != nil {
@@ -262,14 +263,16 @@ func Classify(err error) *notify.SendError {
 	}
 	var ge *gomail.SendError
 	if errors.As(err, &ge) {
-		reason := fmt.Sprintf("%d %s", ge.ErrorCode(), ge.Reason)
+		reason := models.Clip(ge.Error(), 200)
 		if ge.IsTemp() || ge.ErrorCode()/100 == 4 {
 			return &notify.SendError{Class: notify.Retryable, Reason: "temporary: " + reason, Err: err}
 		}
 		switch ge.Reason {
 		case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose:
 			if ge.ErrorCode()/100 == 5 {
-				return &notify.SendError{Class: notify.Permanent, Reason: "refused: " + reason, Err: err}
+				// The reason reaches the secretariat's note: Vietnamese,
+				// with the server's code.
+				return &notify.SendError{Class: notify.Permanent, Reason: "máy chủ thư từ chối: " + reason, Err: err}
 			}
 		case gomail.ErrSMTPMailFrom:
 			if ge.ErrorCode()/100 == 5 {

@@ -193,7 +193,7 @@ func TestErrorClasses(t *testing.T) {
 		}
 		return se.Class, err
 	}
-	if c, err := class("khong-ton-tai@camhoa.gov.vn", m); c != notify.Permanent {
+	if c, err := class("khong-ton-tai@camhoa.gov.vn", m); c != notify.Permanent || !strings.Contains(err.Error(), "550") {
 		t.Errorf("550: class %v (%v), want permanent", c, err)
 	}
 	if c, err := class("day@camhoa.gov.vn", m); c != notify.Retryable {
@@ -244,4 +244,18 @@ func TestConfigErrorsHideThePassword(t *testing.T) {
 	if _, err := email.New(email.Config{URL: "smtps://mail.example.vn", From: "không phải địa chỉ", Now: time.Now}); err == nil {
 		t.Error("a bad MAIL_FROM was accepted")
 	}
+}
+
+// The reason a refused address records (shown to the secretariat) names
+// the server's answer.
+func TestRefusalReason(t *testing.T) {
+	sink := startSink(t, smtpfake.Options{})
+	m := newMailer(t, sink, sink.URL(), nil)
+	sink.RejectRcpt("x@camhoa.gov.vn", 550, "No such user")
+	err := m.Send(context.Background(), digestMessage(t, "x@camhoa.gov.vn"))
+	var se *notify.SendError
+	if !errors.As(err, &se) || !strings.HasPrefix(se.Reason, "máy chủ thư từ chối: ") || !strings.Contains(se.Reason, "No such user") {
+		t.Errorf("reason %q", se.Reason)
+	}
+	t.Log(se.Reason)
 }
