@@ -102,7 +102,7 @@ func chatRouterWith(ctx context.Context, a *app, st *store.Store, cd *store.Chat
 // configured endpoint).
 func telegramDownload(tg *telegram.Bot) func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
 	return func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
-		if platform != telegram.Platform {
+		if platform != tg.Describe().Name {
 			return nil, fmt.Errorf("cannot download a %s file through Telegram", platform)
 		}
 		return tg.Download(ctx, fileID)
@@ -151,7 +151,7 @@ func startChatOn(ctx context.Context, a *app, st *store.Store, srv *web.Server, 
 	}
 	var resp bot.Responder = tg
 	if o.pacer != nil {
-		resp = pacedResponder{Responder: tg, pacer: o.pacer, platform: telegram.Platform}
+		resp = pacedResponder{Responder: tg, pacer: o.pacer, platform: tg.Describe().Name}
 	}
 	handle := func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, resp) }
 	if err := tg.SetCommands(ctx); err != nil {

@@ -10,25 +10,15 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-// startZalo starts the Zalo bot when ZALO_BOT_TOKEN is set: the same
-// router, access table and handlers as Telegram, in plain text; officers
-// link by sending their one-time code as a message. It polls getUpdates
-// (the Zalo webhook is not configured yet). The returned bot is also the
-// "zalo" delivery channel; nil when Zalo is not configured.
-func startZalo(ctx context.Context, a *app, st *store.Store) (zb *zalo.Bot, wait func(), err error) {
-	if a.cfg.ZaloToken == "" {
-		return nil, func() {}, nil
-	}
-	zb, err = zalo.New(ctx, zalo.Config{
-		Token: a.cfg.ZaloToken, BaseURL: a.cfg.ZaloAPIBase, Groups: a.cfg.ZaloGroupsEnable, Logger: a.log, Clock: a.wall(),
-	})
-	if err != nil {
-		return nil, nil, err
-	}
+// startZalo starts receiving on the Zalo bot zb (opened by the wiring
+// list, app/channels.go): the same router, access table and handlers as
+// Telegram, in plain text; officers link by sending their one-time code as
+// a message. It polls getUpdates (the Zalo webhook is not configured yet).
+func startZalo(ctx context.Context, a *app, st *store.Store, zb *zalo.Bot) (wait func(), err error) {
 	cd := st.ChatDirectory(time.Minute)
 	r, err := chatRouter(ctx, a, st, cd, cd, "", nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := zb.DeleteWebhook(ctx); err != nil {
 		a.log.Warn("zalo: could not delete the webhook", "err", err)
@@ -42,5 +32,5 @@ func startZalo(ctx context.Context, a *app, st *store.Store) (zb *zalo.Bot, wait
 		}
 	}()
 	a.log.Info("zalo: long polling", "bot", zb.Name())
-	return zb, func() { <-done; zb.Wait() }, nil
+	return func() { <-done; zb.Wait() }, nil
 }

@@ -32,12 +32,16 @@ func TestStartZaloLinksByCodeAndAnswersCommands(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	zb, wait, err := startZalo(ctx, a, st)
+	chs, err := openChannels(ctx, a, st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if zb == nil || zb.Platform() != "zalo" {
-		t.Fatalf("no Zalo bot started: %v", zb)
+	if len(chs) != 1 || chs[0].ch.Describe().Name != "zalo" {
+		t.Fatalf("the wiring list opened %v, want the Zalo bot alone", chs)
+	}
+	wait, err := serveChannels(ctx, a, st, chs, serveChat{})
+	if err != nil {
+		t.Fatal(err)
 	}
 	fake.PushText("u42", code) // Zalo has no deep links: the code alone
 	sent, err := fake.WaitSent(10*time.Second, "sendMessage", 1)
@@ -62,9 +66,8 @@ func TestStartZaloLinksByCodeAndAnswersCommands(t *testing.T) {
 
 func TestStartZaloOffWithoutToken(t *testing.T) {
 	a := &app{log: discardLogger()}
-	zb, wait, err := startZalo(context.Background(), a, nil)
-	if err != nil || zb != nil {
-		t.Fatalf("startZalo without a token = %v, %v", zb, err)
+	chs, err := openChannels(context.Background(), a, nil)
+	if err != nil || len(chs) != 0 {
+		t.Fatalf("openChannels without configuration = %v, %v", chs, err)
 	}
-	wait()
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -58,6 +59,15 @@ type Config struct {
 	// (ZALO_RATE_PER_SECOND, ZALO_RATE_PER_CHAT): Zalo publishes no
 	// numbers, so these are conservative defaults (10 and 1).
 	ZaloRatePerSecond, ZaloRatePerChat float64
+
+	// SMTPURL is SMTP_URL (secret: it may hold the password), the mail
+	// server of the e-mail channel: smtp://user:pass@host:587 (STARTTLS)
+	// or smtps://user:pass@host:465; empty: no e-mail channel.
+	SMTPURL string
+	// MailFrom is MAIL_FROM, the sender of dondoc's mail, e.g.
+	// "Văn phòng UBND huyện <vanphong@example.gov.vn>"; required with
+	// SMTP_URL.
+	MailFrom string
 
 	RemindAt           string // REMIND_AT (HH:MM, empty: off)
 	EscalateAt         string // ESCALATE_AT
@@ -200,6 +210,8 @@ func Load(getenv func(string) string) (Config, error) {
 		ZaloWebhookSecret:      get("ZALO_WEBHOOK_SECRET", ""),
 		ZaloRatePerSecond:      atof("ZALO_RATE_PER_SECOND", 10),
 		ZaloRatePerChat:        atof("ZALO_RATE_PER_CHAT", 1),
+		SMTPURL:                get("SMTP_URL", ""),
+		MailFrom:               get("MAIL_FROM", ""),
 		RemindAt:               clock("REMIND_AT", "07:30"),
 		EscalateAt:             clock("ESCALATE_AT", "08:00"),
 		WeeklyAt:               clock("WEEKLY_AT", "08:00"),
@@ -297,6 +309,14 @@ func Load(getenv func(string) string) (Config, error) {
 	if s := c.ZaloWebhookSecret; s != "" && !validZaloSecret(s) {
 		bad("ZALO_WEBHOOK_SECRET", "(hidden)", "8–256 printable ASCII characters without spaces")
 	}
+	if v := c.SMTPURL; v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			bad("SMTP_URL", redactSMTP(v), "smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465")
+		}
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			bad("MAIL_FROM", c.MailFrom, "the sender's address, e.g. \"Văn phòng UBND <vanphong@example.gov.vn>\" (required with SMTP_URL)")
+		}
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -379,6 +399,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("zalo_token", set(c.ZaloToken)),
 		slog.String("zalo_webhook", c.ZaloWebhookURL),
 		slog.String("zalo_webhook_key", set(c.ZaloWebhookSecret)),
+		slog.String("smtp", redactSMTP(c.SMTPURL)),
 		slog.String("ingest_token", set(c.IngestToken)),
 		slog.String("remind_at", c.RemindAt),
 		slog.String("replica", c.ReplicaID),
@@ -391,6 +412,19 @@ func redactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.User == nil {
 		return s
+	}
+	return u.Redacted()
+}
+
+// redactSMTP shows where SMTP_URL points, never its password ("" for none,
+// "(invalid)" when it cannot be parsed: the raw text may hold a password).
+func redactSMTP(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(invalid)"
 	}
 	return u.Redacted()
 }

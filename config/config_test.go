@@ -103,3 +103,27 @@ func TestRiskThreshold(t *testing.T) {
 		}
 	}
 }
+
+func TestEmailSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"SMTP_URL": "smtps://vanphong:p%40ss-secret@mail.example.gov.vn:465",
+		"MAIL_FROM": "Văn phòng UBND <vanphong@example.gov.vn>"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPURL == "" || c.MailFrom != "Văn phòng UBND <vanphong@example.gov.vn>" {
+		t.Errorf("%+v", c)
+	}
+	if s := c.LogValue().String(); strings.Contains(s, "secret") || !strings.Contains(s, "mail.example.gov.vn") {
+		t.Errorf("log value: %s", s)
+	}
+	for _, m := range []map[string]string{
+		{"SMTP_URL": "http://u:pass-secret@mail.example.gov.vn", "MAIL_FROM": "a@b.vn"},
+		{"SMTP_URL": "smtp://u:pass-secret@[::1", "MAIL_FROM": "a@b.vn"},
+		{"SMTP_URL": "smtp://u:pass-secret@mail.example.gov.vn:587"}, // no MAIL_FROM
+	} {
+		_, err := Load(env(m))
+		if err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("%v: err = %v", m, err)
+		}
+	}
+}

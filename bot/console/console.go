@@ -12,9 +12,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"html"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,9 +24,20 @@ import (
 // Platform is the platform name of console updates.
 const Platform = "console"
 
+// Description is what the console shows: plain text (the bot's HTML is
+// converted with notify.PlainText), 4096 characters, buttons as typed
+// hints, documents named, group mode. It is never an outbox channel.
+func Description() notify.Platform {
+	return notify.Platform{Name: Platform, Label: "console", Format: notify.FormatPlain, MaxText: 4096,
+		Files: true, Buttons: true, Groups: true}
+}
+
 // Responder prints replies to Out. It implements bot.Responder.
 type Responder struct {
 	Out io.Writer
+	// Platform is the description the console renders as; zero:
+	// Description().
+	Platform notify.Platform
 
 	mu      sync.Mutex
 	nextMsg int
@@ -37,21 +46,25 @@ type Responder struct {
 	lastMsg int
 }
 
-var _ bot.Responder = (*Responder)(nil)
+var (
+	_ bot.Responder    = (*Responder)(nil)
+	_ notify.Describer = (*Responder)(nil)
+	_ bot.Receiver     = (*Terminal)(nil)
+)
 
-var tagRE = regexp.MustCompile(`<[^>]*>`)
-
-// Plain turns the bot's Telegram HTML into plain text.
-func Plain(s string) string { return html.UnescapeString(tagRE.ReplaceAllString(s, "")) }
+// Describe implements notify.Describer.
+func (c *Responder) Describe() notify.Platform {
+	if c.Platform.Name == "" {
+		return Description()
+	}
+	return c.Platform
+}
 
 // Reply implements bot.Responder.
 func (c *Responder) Reply(_ context.Context, _ bot.Update, r bot.Reply) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	text := r.Text
-	if r.Format == notify.FormatHTML {
-		text = Plain(text)
-	}
+	text := notify.Plain(r.Text, r.Format)
 	c.nextMsg++
 	var hints []string
 	prev, next := "", ""
@@ -106,10 +119,27 @@ type Options struct {
 	Prompt string
 }
 
+// Terminal is the console's receive side (bot.Receiver): it reads
+// commands from In, one per line, and turns "<" and ">" into presses of
+// the last paged reply's buttons printed by Responder.
+type Terminal struct {
+	In        io.Reader
+	Responder *Responder
+	Options   Options
+}
+
 // Run reads commands from in, one per line, until EOF or ctx ends, and
 // dispatches each through r; replies go to out.
 func Run(ctx context.Context, r *bot.Router, in io.Reader, out io.Writer, opt Options) error {
 	rs := &Responder{Out: out}
+	t := &Terminal{In: in, Responder: rs, Options: opt}
+	return t.Run(ctx, func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, rs) })
+}
+
+// Run implements bot.Receiver: each line becomes an update handed to
+// handle, one at a time, until EOF or ctx ends.
+func (t *Terminal) Run(ctx context.Context, handle func(context.Context, bot.Update)) error {
+	opt, rs, out := t.Options, t.Responder, t.Responder.Out
 	if opt.ChatID == "" {
 		opt.ChatID = opt.UserID
 	}
@@ -117,7 +147,7 @@ func Run(ctx context.Context, r *bot.Router, in io.Reader, out io.Writer, opt Op
 	if opt.Group {
 		kind = bot.ChatGroup
 	}
-	sc := bufio.NewScanner(in)
+	sc := bufio.NewScanner(t.In)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	var id int64
 	for {
@@ -142,7 +172,7 @@ func Run(ctx context.Context, r *bot.Router, in io.Reader, out io.Writer, opt Op
 			}
 			u.Text, u.Callback = "", cb
 		}
-		r.Dispatch(ctx, u, rs)
+		handle(ctx, u)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("console: %w", err)

@@ -12,7 +12,9 @@ import (
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
+	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
@@ -24,6 +26,9 @@ type nopResponder struct{ n int }
 func (r *nopResponder) Reply(context.Context, bot.Update, bot.Reply) error { r.n++; return nil }
 func (r *nopResponder) AnswerCallback(context.Context, bot.Update, string) error {
 	return nil
+}
+func (r *nopResponder) Describe() notify.Platform {
+	return telegram.Description(notify.TelegramLimits())
 }
 
 // benchQuahan dispatches /quahan from user b.N times and reports the p50

@@ -103,7 +103,7 @@ type fmtr struct {
 }
 
 func newFmtr(q *bot.Request, loc *time.Location) fmtr {
-	return fmtr{html: q.Update.Platform == "telegram", loc: loc}
+	return fmtr{html: q.HTML(), loc: loc}
 }
 
 func (f fmtr) format() notify.Format {
