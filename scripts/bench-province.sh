@@ -79,7 +79,7 @@ bench() { # bench NAME PACKAGE PATTERN [ENV=VALUE...]: one package's benchmarks,
 }
 bench report store 'MonthlyReport1M|MonthlyReportCold1M|BareAggregate1M' DONDOC_BENCH_DATABASE_URL="$URL"
 bench digest jobs 'PlanDigests1M' DONDOC_BENCH_DATABASE_URL="$URL"
-bench chat bot/handlers 'ProvinceLeader' DONDOC_BENCH_PROVINCE_URL="$URL" DONDOC_BENCH_NOW="$NOW"
+BENCHTIME=20x bench chat bot/handlers 'ProvinceLeader' DONDOC_BENCH_PROVINCE_URL="$URL" DONDOC_BENCH_NOW="$NOW"
 BENCHTIME=1x bench webhook_telegram app 'WebhookThroughput'
 BENCHTIME=1x bench webhook_zalo bot/zalo 'WebhookThroughput'
 BENCHTIME=1x bench dispatch notify 'Dispatch10k'
