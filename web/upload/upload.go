@@ -46,6 +46,9 @@ const PathPrefix = "/tai-len/"
 // its end even if the browser goes away, so that the chat gets the summary.
 const importTimeout = 10 * time.Minute
 
+// uploadReadTime is how long the body of an upload may take to arrive.
+const uploadReadTime = 15 * time.Minute
+
 // multipartSlack is what a form adds to the file's bytes (boundaries, the
 // kind field, headers).
 const multipartSlack = 64 << 10
@@ -72,6 +75,11 @@ type Config struct {
 	Import func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error)
 	Outbox Enqueuer
 	Clock  func() time.Time // required: tokens expire by it
+	// Wall is the real clock, for the connection's deadlines: an upload
+	// may take longer than the server's 2-minute read and write timeouts
+	// (50 MB over a slow mobile link, then the import). Nil: the server's
+	// timeouts apply.
+	Wall func() time.Time
 	// MaxBytes is the largest file accepted (default handlers.MaxImportSize,
 	// the limit of a file sent to the bot).
 	MaxBytes int64
@@ -197,6 +205,11 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength > limit {
 		h.render(w, http.StatusRequestEntityTooLarge, h.formPage(tok, o, h.tooLarge(), ""))
 		return
+	}
+	if h.cfg.Wall != nil {
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(h.cfg.Wall().Add(uploadReadTime))
+		_ = rc.SetWriteDeadline(h.cfg.Wall().Add(uploadReadTime + importTimeout))
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	rec, msg, err := h.receive(r)
