@@ -13,8 +13,9 @@ import (
 )
 
 const (
-	textForbidden = "Link tải lên không đúng, đã được dùng hoặc đã hết hạn (mỗi link chỉ dùng được một lần, trong 15 phút). Không có dữ liệu nào được nhập."
-	textNewLink   = "Cần tải tệp lên, gõ /tailen trong cuộc trò chuyện riêng với bot để lấy link mới."
+	textForbidden   = "Link tải lên không đúng, đã được dùng hoặc đã hết hạn (mỗi link chỉ dùng được một lần, trong 15 phút)."
+	textNotImported = "Tệp vừa gửi không được nhập."
+	textNewLink     = "Cần tải tệp lên, gõ /tailen trong cuộc trò chuyện riêng với bot để lấy link mới."
 )
 
 // maxPageErrors is how many row errors the result page lists; the CSV has

@@ -155,7 +155,7 @@ func (h *Handler) allowed(ctx context.Context, code string) (models.Officer, boo
 func (h *Handler) valid(w http.ResponseWriter, r *http.Request) (store.UploadToken, models.Officer, bool) {
 	tok, err := h.cfg.Store.UploadTokenFor(r.Context(), r.PathValue("token"), h.cfg.Clock())
 	if errors.Is(err, store.ErrUploadTokenInvalid) {
-		h.forbidden(w)
+		h.forbidden(w, r)
 		return tok, models.Officer{}, false
 	}
 	if err != nil {
@@ -169,7 +169,7 @@ func (h *Handler) valid(w http.ResponseWriter, r *http.Request) (store.UploadTok
 	}
 	if !ok {
 		h.cfg.Log.Warn("upload: refused, no longer secretariat or admin", "officer", tok.OfficerCode)
-		h.forbidden(w)
+		h.forbidden(w, r)
 		return tok, o, false
 	}
 	return tok, o, true
@@ -233,7 +233,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 	now := h.cfg.Clock()
 	used, err := h.cfg.Store.ConsumeUploadToken(r.Context(), r.PathValue("token"), now, rec.name, string(rec.kind))
 	if errors.Is(err, store.ErrUploadTokenInvalid) {
-		h.forbidden(w) // used by a concurrent upload, or expired while uploading
+		h.forbidden(w, r) // used by a concurrent upload, or expired while uploading
 		return
 	}
 	if err != nil {
@@ -398,7 +398,7 @@ func (h *Handler) notify(ctx context.Context, tok store.UploadToken, rec receive
 func (h *Handler) errorsCSV(w http.ResponseWriter, r *http.Request) {
 	tok, csv, err := h.cfg.Store.UploadErrors(r.Context(), r.PathValue("token"), h.cfg.Clock())
 	if errors.Is(err, store.ErrUploadTokenInvalid) {
-		h.forbidden(w)
+		h.forbidden(w, r)
 		return
 	}
 	if err != nil {
@@ -411,8 +411,15 @@ func (h *Handler) errorsCSV(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(csv)
 }
 
-func (h *Handler) forbidden(w http.ResponseWriter) {
-	h.render(w, http.StatusForbidden, page{Title: "Link không dùng được", Message: textForbidden, Tail: textNewLink})
+// forbidden answers 403 to a forged, used or expired link (or one whose
+// owner left the secretariat); after a POST it says the file was not
+// imported.
+func (h *Handler) forbidden(w http.ResponseWriter, r *http.Request) {
+	msg := textForbidden
+	if r.Method == http.MethodPost {
+		msg += " " + textNotImported
+	}
+	h.render(w, http.StatusForbidden, page{Title: "Link không dùng được", Message: msg, Tail: textNewLink})
 }
 
 func (h *Handler) internal(w http.ResponseWriter, err error) {

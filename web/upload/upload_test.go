@@ -219,7 +219,8 @@ func TestUploadLinkImportsOnceThenRefusesItself(t *testing.T) {
 		if a := f.get(PathPrefix + tok); a.code != http.StatusForbidden || !strings.Contains(a.body, "đã được dùng") {
 			t.Errorf("GET a used link: %d %.300s", a.code, a.body)
 		}
-		if a := f.post(tok, "holidays", "khac.csv", []byte(other)); a.code != http.StatusForbidden || !strings.Contains(a.body, "/tailen") {
+		if a := f.post(tok, "holidays", "khac.csv", []byte(other)); a.code != http.StatusForbidden || !strings.Contains(a.body, "/tailen") ||
+			!strings.Contains(a.body, "Tệp vừa gửi không được nhập") {
 			t.Errorf("POST a used link: %d %.300s", a.code, a.body)
 		}
 		if n := f.holidays(); n != 2 {
