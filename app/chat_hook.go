@@ -46,6 +46,12 @@ func chatImport(a *app, st *store.Store) func(ctx context.Context, req handlers.
 // countChatImports counts the outcome of each import by chat.
 func countChatImports(f func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error),
 	imports *prometheus.CounterVec) func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error) {
+	return countImportsFrom("chat", f, imports)
+}
+
+// countImportsFrom counts the outcome of each import of f as source.
+func countImportsFrom(source string, f func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error),
+	imports *prometheus.CounterVec) func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error) {
 	if imports == nil {
 		return f
 	}
@@ -58,7 +64,7 @@ func countChatImports(f func(context.Context, handlers.ImportRequest) (handlers.
 		case len(out.Errors) > 0:
 			result = "rows_rejected"
 		}
-		imports.WithLabelValues("chat", result).Inc()
+		imports.WithLabelValues(source, result).Inc()
 		return out, err
 	}
 }
@@ -93,6 +99,9 @@ func chatRouterWith(ctx context.Context, a *app, st *store.Store, cd *store.Chat
 	}
 	if rs := riskSource(a, st, rules); rs != nil {
 		deps.Risks = rs
+	}
+	if a.cfg.PublicURL != "" {
+		deps.UploadLink = uploadLinker(st, a.cfg.PublicURL)
 	}
 	handlers.Register(r, deps)
 	return r, nil

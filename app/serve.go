@@ -78,6 +78,9 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	srv.Handle("POST /api/v1/import/{kind}", countImports(ingestapi.NewImportHandler(ingestapi.Options{
 		Store: st, Token: a.cfg.IngestToken, Location: a.cfg.Location, Now: a.clock().Now, Log: a.log,
 		MaxBytes: a.cfg.IngestMaxBodyBytes, Limits: ingest.Limits(a.cfg.IngestLimits)}), imports))
+	if err := mountUpload(a, st, srv, imports); err != nil {
+		return err
+	}
 
 	waitChat, err := serveChannels(ctx, a, st, chs, serveChat{srv: srv,
 		opt: chatOptions{replica: rp, pacer: dl.pacer, imports: imports}})

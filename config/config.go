@@ -36,7 +36,9 @@ type Config struct {
 
 	HTTPAddr    string // HTTP_ADDR (default :8080)
 	IngestToken string // INGEST_TOKEN (secret)
-	PublicURL   string // PUBLIC_URL: where /cong-khai/ is reachable, for links
+	// PublicURL is PUBLIC_URL, the server's public base URL: links to
+	// /cong-khai/ and the upload links of /tailen (empty: /tailen is off).
+	PublicURL string
 
 	TelegramToken          string // TELEGRAM_BOT_TOKEN (secret)
 	TelegramAPIEndpoint    string // TELEGRAM_API_ENDPOINT (format https://host/bot%s/%s)
@@ -305,6 +307,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if w := c.ZaloWebhookURL; w != "" && !zaloWebhookURL(w) {
 		bad("ZALO_WEBHOOK_URL", w, "an https:// URL that Zalo can reach (plain http:// only to a loopback address)")
+	}
+	if p := c.PublicURL; p != "" && !zaloWebhookURL(p) { // the same rule as Zalo's webhook
+		bad("PUBLIC_URL", p, "an https:// URL (plain http:// only to a loopback address): upload links (/tailen) carry a secret")
 	}
 	if s := c.ZaloWebhookSecret; s != "" && !validZaloSecret(s) {
 		bad("ZALO_WEBHOOK_SECRET", "(hidden)", "8–256 printable ASCII characters without spaces")

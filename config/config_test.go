@@ -127,3 +127,20 @@ func TestEmailSettings(t *testing.T) {
 		}
 	}
 }
+
+// PUBLIC_URL is the base of the upload links (/tailen), which carry a
+// secret: HTTPS, plain HTTP only to a loopback address.
+func TestPublicURL(t *testing.T) {
+	c, err := Load(env(map[string]string{"PUBLIC_URL": "https://dondoc.example.gov.vn/"}))
+	if err != nil || c.PublicURL != "https://dondoc.example.gov.vn" {
+		t.Fatalf("PublicURL %q, %v", c.PublicURL, err)
+	}
+	if _, err := Load(env(map[string]string{"PUBLIC_URL": "http://127.0.0.1:8080"})); err != nil {
+		t.Errorf("loopback http: %v", err)
+	}
+	for _, bad := range []string{"http://dondoc.example.gov.vn", "dondoc.example.gov.vn", "ftp://x"} {
+		if _, err := Load(env(map[string]string{"PUBLIC_URL": bad})); err == nil || !strings.Contains(err.Error(), "PUBLIC_URL") {
+			t.Errorf("PUBLIC_URL=%s: %v", bad, err)
+		}
+	}
+}

@@ -20,7 +20,7 @@ type figuresRow struct {
 }
 
 // figuresCacheRow is a period's figures as figuresSQL returned them,
-// tagged with the facts generation they were computed at (migration 0009).
+// tagged with the facts generation they were computed at (migration 0009_figures_cache).
 type figuresCacheRow struct {
 	PeriodKey  string `gorm:"primaryKey"`
 	Generation int64
@@ -36,7 +36,7 @@ func figuresKey(start, end time.Time) string {
 }
 
 // factsGeneration is a number that changes whenever a transaction that
-// wrote facts commits (the triggers of migration 0009): the number of such
+// wrote facts commits (the triggers of migration 0009_figures_cache): the number of such
 // transactions on Postgres, the number of rows written on SQLite.
 func (s *Store) factsGeneration(db *gorm.DB) (int64, error) {
 	q := "SELECT n FROM facts_generation WHERE id = 1"
