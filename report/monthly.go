@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/dondoc/dondoc/models"
@@ -33,6 +34,10 @@ type Options struct {
 	// (ErrFutureMonth). Zero: the month is judged at its last moment.
 	Now time.Time
 }
+
+// MaxUnassignedCodes bounds the unassigned dossiers Monthly lists by code
+// (the XLSX sheet "Chưa phân công"); the count is always whole.
+const MaxUnassignedCodes = 1000
 
 // ErrFutureMonth is Monthly's error for a month that has not begun.
 var ErrFutureMonth = errors.New("tháng này chưa bắt đầu: chưa có kết quả")
@@ -70,7 +75,8 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 		}
 		at, provisional = p.JudgedAt(opt.Now)
 	}
-	cur, err := src.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc, Tree: tree, At: at})
+	cur, err := src.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc, Tree: tree, At: at,
+		UnassignedCodes: MaxUnassignedCodes})
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +104,13 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 			}
 		}
 	}
+	var unassignedCodes []string
+	for unit, codes := range cur.UnassignedCodes {
+		if scope == "" || tree.Covers(scope, unit) {
+			unassignedCodes = append(unassignedCodes, codes...)
+		}
+	}
+	slices.Sort(unassignedCodes)
 	issuer := opt.Issuer
 	if issuer == "" {
 		code := scope
@@ -111,7 +124,7 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 	return Build(Input{
 		Year: year, Month: month, Scope: scope, Issuer: issuer, Place: opt.Place, GeneratedAt: opt.GeneratedAt,
 		Units: units, Own: known(cur.Own), PrevOwn: known(prev.Own),
-		Officers: officers, OfficerCounts: cur.Officers, Unassigned: unassigned,
+		Officers: officers, OfficerCounts: cur.Officers, Unassigned: unassigned, UnassignedCodes: unassignedCodes,
 		JudgedAt: at, Provisional: provisional,
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -57,7 +58,13 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 			return err
 		}
 		defer rows.Close()
-		return scanFigures(f, rows, tree, last)
+		if err := scanFigures(f, rows, tree, last); err != nil {
+			return err
+		}
+		if q.UnassignedCodes <= 0 {
+			return nil
+		}
+		return unassignedCodes(tx, f, s.dialect, args, q.UnassignedCodes, tree, last)
 	}
 	var err error
 	if s.dialect == DialectPostgres {
@@ -81,6 +88,35 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 		return nil, fmt.Errorf("store: figures %s: %w", p.Label(), err)
 	}
 	return f, nil
+}
+
+// unassignedCodes fills f.UnassignedCodes with the codes of at most limit
+// in-scope dossiers marked unassigned (the scope of figuresSQL's f).
+func unassignedCodes(tx *gorm.DB, f *models.Figures, dialect string, args map[string]any, limit int,
+	tree *models.UnitTree, last models.Date) error {
+	ts, flag := "@%s", "unassigned <> 0"
+	if dialect == DialectPostgres {
+		ts, flag = "CAST(@%s AS timestamptz)", "unassigned"
+	}
+	q := strings.NewReplacer("{S}", fmt.Sprintf(ts, "s"), "{E}", fmt.Sprintf(ts, "e"), "{U}", flag).Replace(
+		`SELECT unit_code, code FROM dossier_facts
+WHERE in_scope AND {U} AND received_at < {E} AND (NOT closed OR stop_at >= {S})
+ORDER BY code LIMIT ` + strconv.Itoa(limit))
+	rows, err := tx.Raw(q, args).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	f.UnassignedCodes = map[string][]string{}
+	for rows.Next() {
+		var unit, code string
+		if err := rows.Scan(&unit, &code); err != nil {
+			return err
+		}
+		u := tree.Resolve(unit, last)
+		f.UnassignedCodes[u] = append(f.UnassignedCodes[u], code)
+	}
+	return rows.Err()
 }
 
 // scanFigures adds up the rows of figuresSQL into f.
