@@ -67,6 +67,21 @@ func (o OfficerRow) PublicName() string {
 	return o.Name
 }
 
+// Public returns a copy of r for the public page and its files (HTML,
+// XLSX, CSV, JSON, PNG): no system account name (officer codes are left
+// empty, an unknown account reads "tài khoản chưa khai báo") and no
+// dossier code (the unassigned dossiers are counted, not listed).
+func (r *Report) Public() *Report {
+	p := *r
+	p.UnassignedCodes = nil
+	p.Officers = make([]OfficerRow, len(r.Officers))
+	for i, o := range r.Officers {
+		o.Name, o.Code = o.PublicName(), ""
+		p.Officers[i] = o
+	}
+	return &p
+}
+
 // Input is what Build needs: the unit tree and the figures computed from
 // the database.
 type Input struct {
