@@ -10,9 +10,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"golang.org/x/sync/errgroup"
 	"io"
+	"slices"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dondoc/dondoc/models"
 )
@@ -34,6 +36,10 @@ type Options struct {
 	// (ErrFutureMonth). Zero: the month is judged at its last moment.
 	Now time.Time
 }
+
+// MaxUnassignedCodes bounds the unassigned dossiers Monthly lists by code
+// (the XLSX sheet "Chưa phân công"); the count is always whole.
+const MaxUnassignedCodes = 1000
 
 // ErrFutureMonth is Monthly's error for a month that has not begun.
 var ErrFutureMonth = errors.New("tháng này chưa bắt đầu: chưa có kết quả")
@@ -76,7 +82,8 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 	var cur, prev *models.Figures
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		cur, err = src.MonthFigures(gctx, models.FiguresQuery{Period: p, Location: loc, Tree: tree, At: at})
+		cur, err = src.MonthFigures(gctx, models.FiguresQuery{Period: p, Location: loc, Tree: tree, At: at,
+			UnassignedCodes: MaxUnassignedCodes})
 		return err
 	})
 	g.Go(func() (err error) {
@@ -106,6 +113,13 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 			}
 		}
 	}
+	var unassignedCodes []string
+	for unit, codes := range cur.UnassignedCodes {
+		if scope == "" || tree.Covers(scope, unit) {
+			unassignedCodes = append(unassignedCodes, codes...)
+		}
+	}
+	slices.Sort(unassignedCodes)
 	issuer := opt.Issuer
 	if issuer == "" {
 		code := scope
@@ -119,7 +133,7 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 	return Build(Input{
 		Year: year, Month: month, Scope: scope, Issuer: issuer, Place: opt.Place, GeneratedAt: opt.GeneratedAt,
 		Units: units, Own: known(cur.Own), PrevOwn: known(prev.Own),
-		Officers: officers, OfficerCounts: cur.Officers, Unassigned: unassigned,
+		Officers: officers, OfficerCounts: cur.Officers, Unassigned: unassigned, UnassignedCodes: unassignedCodes,
 		JudgedAt: at, Provisional: provisional,
 	})
 }

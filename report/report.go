@@ -27,6 +27,9 @@ type Report struct {
 	Groups      []RankGroup  // the peer groups, the top-level ones first
 	Officers    []OfficerRow // slow officers only, the slowest first
 	Unassigned  int          // in-scope dossiers with no handling officer
+	// UnassignedCodes lists their codes (at most MaxUnassignedCodes), in
+	// code order, for the XLSX sheet the secretariat works from.
+	UnassignedCodes []string
 	// JudgedAt is the instant the month was judged at: its last moment
 	// once it has ended, else the moment the report was made (Provisional:
 	// "tạm tính đến HH:MM dd/mm/yyyy", docs/domain.md).
@@ -64,6 +67,21 @@ func (o OfficerRow) PublicName() string {
 	return o.Name
 }
 
+// Public returns a copy of r for the public page and its files (HTML,
+// XLSX, CSV, JSON, PNG): no system account name (officer codes are left
+// empty, an unknown account reads "tài khoản chưa khai báo") and no
+// dossier code (the unassigned dossiers are counted, not listed).
+func (r *Report) Public() *Report {
+	p := *r
+	p.UnassignedCodes = nil
+	p.Officers = make([]OfficerRow, len(r.Officers))
+	for i, o := range r.Officers {
+		o.Name, o.Code = o.PublicName(), ""
+		p.Officers[i] = o
+	}
+	return &p
+}
+
 // Input is what Build needs: the unit tree and the figures computed from
 // the database.
 type Input struct {
@@ -80,6 +98,8 @@ type Input struct {
 	Officers      []models.Officer
 	OfficerCounts map[string]models.OfficerCounts // by officer code
 	Unassigned    int
+	// UnassignedCodes: see Report.
+	UnassignedCodes []string
 	// JudgedAt and Provisional: see Report (zero JudgedAt: the month's
 	// last moment).
 	JudgedAt    time.Time
@@ -148,7 +168,7 @@ func Build(in Input) (*Report, error) {
 	r := &Report{
 		Year: in.Year, Month: in.Month, Scope: in.Scope, Issuer: in.Issuer,
 		Place: in.Place, GeneratedAt: in.GeneratedAt, Unassigned: in.Unassigned,
-		JudgedAt: in.JudgedAt, Provisional: in.Provisional,
+		UnassignedCodes: in.UnassignedCodes, JudgedAt: in.JudgedAt, Provisional: in.Provisional,
 	}
 	if r.Issuer == "" && in.Scope != "" {
 		r.Issuer = t.byCode[in.Scope].unit.Name

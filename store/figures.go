@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -51,6 +52,7 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 	args := map[string]any{"s": SQLTime(p.Start), "e": SQLTime(end), "j": SQLTime(end.Add(-models.Resolution))}
 	last := models.DateOf(p.Last(), p.Start.Location())
 	key := figuresKey(p.Start, end)
+	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
 	var (
 		rows []figuresRow
 		keep = int64(-1) // the generation to keep rows at; -1: do not keep
@@ -59,6 +61,11 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 		gen, err := s.factsGeneration(tx)
 		if err != nil {
 			return err
+		}
+		if q.UnassignedCodes > 0 { // a list, not kept: read each time
+			if err := unassignedCodes(tx, f, s.dialect, args, q.UnassignedCodes, tree, last); err != nil {
+				return err
+			}
 		}
 		if cached, ok := s.cachedFigures(tx, key, gen); ok {
 			rows = cached
@@ -98,9 +105,37 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 	if keep >= 0 {
 		s.keepFigures(s.db.WithContext(ctx), key, keep, rows)
 	}
-	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
 	addFigures(f, rows, tree, last)
 	return f, nil
+}
+
+// unassignedCodes fills f.UnassignedCodes with the codes of at most limit
+// in-scope dossiers marked unassigned (the scope of figuresSQL's f).
+func unassignedCodes(tx *gorm.DB, f *models.Figures, dialect string, args map[string]any, limit int,
+	tree *models.UnitTree, last models.Date) error {
+	ts, flag := "@%s", "unassigned <> 0"
+	if dialect == DialectPostgres {
+		ts, flag = "CAST(@%s AS timestamptz)", "unassigned"
+	}
+	q := strings.NewReplacer("{S}", fmt.Sprintf(ts, "s"), "{E}", fmt.Sprintf(ts, "e"), "{U}", flag).Replace(
+		`SELECT unit_code, code FROM dossier_facts
+WHERE in_scope AND {U} AND received_at < {E} AND (NOT closed OR stop_at >= {S})
+ORDER BY code LIMIT ` + strconv.Itoa(limit))
+	rows, err := tx.Raw(q, args).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	f.UnassignedCodes = map[string][]string{}
+	for rows.Next() {
+		var unit, code string
+		if err := rows.Scan(&unit, &code); err != nil {
+			return err
+		}
+		u := tree.Resolve(unit, last)
+		f.UnassignedCodes[u] = append(f.UnassignedCodes[u], code)
+	}
+	return rows.Err()
 }
 
 // queryFigures runs figuresSQL and returns its rows.

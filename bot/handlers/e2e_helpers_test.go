@@ -250,6 +250,14 @@ func (e *env) people() people {
 	}
 	ds := slices.Clone(e.data.Dossiers)
 	slices.SortFunc(ds, func(a, b models.Dossier) int { return a.DueAt.Compare(b.DueAt) })
+	// Of the officers with an overdue dossier, the one holding the most
+	// open dossiers, so that their lists show every class.
+	open := map[string]int{}
+	for i := range ds {
+		if ds[i].Status.IsOpen() {
+			open[ds[i].HandlerCode]++
+		}
+	}
 	for _, d := range ds {
 		o, ok := byCode[d.HandlerCode]
 		if u, ok := e.tree.Get(d.UnitCode); !ok || !u.ValidOn(e.rules.Cal.Today(e.now)) {
@@ -259,8 +267,9 @@ func (e *env) people() people {
 			e.rules.Classify(&d, e.now).Class != models.ClassOverdue {
 			continue
 		}
-		p.officer, p.unit, p.own, p.leader = o, o.UnitCode, d, leaders[o.UnitCode][0]
-		break
+		if p.officer.Code == "" || open[o.Code] > open[p.officer.Code] {
+			p.officer, p.unit, p.own, p.leader = o, o.UnitCode, d, leaders[o.UnitCode][0]
+		}
 	}
 	if p.officer.Code == "" {
 		e.t.Fatal("no officer with an overdue dossier in the sample")
