@@ -112,8 +112,21 @@ func deliveryLimits(a *app) map[string]notify.Limits {
 	return map[string]notify.Limits{
 		"telegram": chat(notify.Limits{PerSecond: a.cfg.TelegramRatePerSecond,
 			PerChatPerSecond: a.cfg.TelegramRatePerChat, GroupPerMinute: float64(a.cfg.TelegramGroupPerMinute)}),
-		zalo.Platform: chat(zalo.Limits()),
+		zalo.Platform: chat(zaloLimits(a)),
 	}
+}
+
+// zaloLimits are the Zalo pace from ZALO_RATE_PER_SECOND and
+// ZALO_RATE_PER_CHAT (the bot paces its own calls the same way).
+func zaloLimits(a *app) notify.Limits {
+	l := zalo.Limits()
+	if a.cfg.ZaloRatePerSecond > 0 {
+		l.PerSecond = a.cfg.ZaloRatePerSecond
+	}
+	if a.cfg.ZaloRatePerChat > 0 {
+		l.PerChatPerSecond = a.cfg.ZaloRatePerChat
+	}
+	return l
 }
 
 // chatMargin is the share of a chat's rate dondoc uses (1 message every

@@ -26,8 +26,9 @@ func init() {
 // addr (tests wait on it).
 var serveListening = func(addr string) {}
 
-// runServe is dondoc serve [--migrate]: the web server, the Telegram bot
-// (when TELEGRAM_BOT_TOKEN is set), the chat commands, the scheduled jobs
+// runServe is dondoc serve [--migrate]: the web server, the Zalo bot
+// (when ZALO_BOT_TOKEN is set; webhook mode with ZALO_WEBHOOK_URL), the
+// Telegram bot (when TELEGRAM_BOT_TOKEN is set), the chat commands, the scheduled jobs
 // and the outbox dispatcher, until SIGTERM.
 func runServe(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -60,7 +61,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	dl := &delivery{replica: rp, metrics: dm, pacer: notify.NewPacer(deliveryLimits(a), a.wall())}
+	zaloReady := func() error { return nil } // set by startZalo before the server serves
 	srv := web.New(web.Options{Addr: a.cfg.HTTPAddr, Logger: a.log, Registry: reg, Ready: func(ctx context.Context) error {
+		if err := zaloReady(); err != nil {
+			return err
+		}
 		return st.DB().WithContext(ctx).Exec("SELECT 1").Error
 	}, ReadyInfo: func() string { return "replica: " + rp.id + "\nrole: " + rp.role() + "\n" }})
 	if err := srv.Listen(); err != nil {
@@ -94,7 +99,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	}
-	zb, waitZalo, err := startZalo(ctx, a, st)
+	zb, zaloReady, waitZalo, err := startZalo(ctx, a, st, zaloOptions{srv: srv, replica: rp})
 	if err != nil {
 		return err
 	}
@@ -105,7 +110,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The leader's tasks: dispatch, prune, Telegram long polling.
+	// The leader's tasks: dispatch, prune, Telegram and Zalo long polling.
 	leadDone := make(chan struct{})
 	go func() { defer close(leadDone); rp.run(ctx, a.wall().Now) }()
 	serveListening(srv.Addr()) // bound already: connections wait in the backlog

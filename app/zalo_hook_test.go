@@ -32,7 +32,7 @@ func TestStartZaloLinksByCodeAndAnswersCommands(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	zb, wait, err := startZalo(ctx, a, st)
+	zb, _, wait, err := startZalo(ctx, a, st, zaloOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestStartZaloLinksByCodeAndAnswersCommands(t *testing.T) {
 
 func TestStartZaloOffWithoutToken(t *testing.T) {
 	a := &app{log: discardLogger()}
-	zb, wait, err := startZalo(context.Background(), a, nil)
+	zb, _, wait, err := startZalo(context.Background(), a, nil, zaloOptions{})
 	if err != nil || zb != nil {
 		t.Fatalf("startZalo without a token = %v, %v", zb, err)
 	}
