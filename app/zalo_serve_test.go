@@ -3,11 +3,14 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +34,7 @@ const zaloWait = 90 * time.Second
 // against the fake Zalo platform, on a database seeded with the sample
 // district; a few officers are linked on Zalo, one group is bound.
 type zaloServe struct {
-	t     *testing.T
+	t     testing.TB
 	env   map[string]string
 	fake  *zalofake.Server
 	st    *store.Store
@@ -47,7 +50,7 @@ type zaloServe struct {
 	ids  []string      // message ids of the updates delivered
 }
 
-func newZaloServe(t *testing.T, dbURL string) *zaloServe {
+func newZaloServe(t testing.TB, dbURL string) *zaloServe {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dbURL, nil)
@@ -427,5 +430,45 @@ func TestServeZaloTokenRefused(t *testing.T) {
 	}
 	if !strings.Contains(z.logs.String(), "ZALO_BOT_TOKEN") || strings.Contains(z.logs.String(), z.fake.Token()) {
 		t.Error("the log must name ZALO_BOT_TOKEN and never hold the token")
+	}
+}
+
+// BenchmarkZaloWebhookThroughput runs dondoc serve (SQLite, the sample
+// district, 40 officers linked on Zalo) in Zalo webhook mode and posts
+// updates as Zalo does from a second process over loopback, through
+// serve's own HTTP server and mount; it reports the webhook's answers per
+// second (acks/s) and the updates fully handled, reply sent, per second
+// (updates/s). Replies are not paced (ZALO_RATE_PER_SECOND very high):
+// this measures dondoc, not the quota. Run with -benchtime=1x.
+func BenchmarkZaloWebhookThroughput(b *testing.B) {
+	const count, users = 1500, 40
+	z := newZaloServe(b, filepath.Join(b.TempDir(), "dondoc.db"))
+	z.env["REMIND_AT"], z.env["LOG_LEVEL"] = "off", "error"
+	z.env["ZALO_RATE_PER_SECOND"], z.env["ZALO_RATE_PER_CHAT"] = "100000", "10000"
+	z.start()
+	hook, secret := z.fake.WebhookSet()
+	for i := 0; b.Loop(); i++ {
+		before := len(z.fake.SentBy("sendMessage"))
+		start := time.Now()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "DONDOC_LOADGEN_URL="+hook, "DONDOC_LOADGEN_SECRET="+secret,
+			"DONDOC_LOADGEN_COUNT="+strconv.Itoa(count), "DONDOC_LOADGEN_FIRST_ID="+strconv.Itoa(i),
+			"DONDOC_LOADGEN_ZALO_USERS="+strings.Join(z.users[:users], ","))
+		out, err := cmd.Output()
+		if err != nil {
+			b.Fatalf("load generator: %v: %s", err, out)
+		}
+		var res struct {
+			Posted, Failed int
+			Seconds        float64
+		}
+		if err := json.Unmarshal(out, &res); err != nil || res.Posted != count || res.Failed != 0 {
+			b.Fatalf("load generator said %s (%v)", out, err)
+		}
+		if _, err := z.fake.WaitSent(2*time.Minute, "sendMessage", before+count); err != nil {
+			b.Fatalf("replies: %v", err)
+		}
+		b.ReportMetric(float64(count)/time.Since(start).Seconds(), "updates/s")
+		b.ReportMetric(float64(res.Posted)/res.Seconds, "acks/s")
 	}
 }
