@@ -19,14 +19,14 @@ import (
 
 // Options configure Run.
 type Options struct {
-	URL         string // the webhook
-	Secret      string // X-Telegram-Bot-Api-Secret-Token (X-Bot-Api-Secret-Token with Zalo)
+	URL    string // the webhook
+	Secret string // X-Telegram-Bot-Api-Secret-Token (X-Bot-Api-Secret-Token with Zalo)
 	// Zalo posts Zalo Bot Platform updates: the secret goes in
 	// X-Bot-Api-Secret-Token and no update_id is added (Zalo's updates
 	// carry their message_id inside; see ZaloMessage).
-	Zalo bool
-	Count       int    // updates to post
-	Concurrency int    // clients posting at once; default 4
+	Zalo        bool
+	Count       int // updates to post
+	Concurrency int // clients posting at once; default 4
 	// Update returns the i-th update (0-based) without update_id; Run sets
 	// update_id to FirstID+i.
 	Update  func(i int) map[string]any
