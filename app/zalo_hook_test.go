@@ -11,21 +11,30 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-func TestStartZaloLinksByCodeAndAnswersCommands(t *testing.T) {
+// zaloDemo is the demo database with ZALO_BOT_TOKEN pointing at a fake
+// Zalo (polling mode): the app, its store, the fake and a leader's code.
+func zaloDemo(t *testing.T) (a *app, st *store.Store, fake *zalofake.Server, leader string) {
+	t.Helper()
 	env, leader := demoDB(t)
-	fake := zalofake.New(zalofake.Options{})
+	fake = zalofake.New(zalofake.Options{})
 	t.Cleanup(fake.Close)
 	env["ZALO_BOT_TOKEN"], env["ZALO_API_BASE"] = fake.Token(), fake.BaseURL()
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
-	st, err := openStore(context.Background(), a, false)
+	a = &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
+	st, err = openStore(context.Background(), a, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return a, st, fake, leader
+}
+
+func TestStartZaloLinksByCodeAndAnswersCommands(t *testing.T) {
+	a, st, fake, leader := zaloDemo(t)
+	cfg := a.cfg
 	code, err := st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: leader, Now: cfg.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -74,20 +83,8 @@ func TestStartZaloOffWithoutToken(t *testing.T) {
 // starts on gaining the lead and stops on losing it, and an update
 // queued meanwhile waits for the next leader.
 func TestZaloPollsOnlyWhileLeading(t *testing.T) {
-	env, leader := demoDB(t)
-	fake := zalofake.New(zalofake.Options{})
-	t.Cleanup(fake.Close)
-	env["ZALO_BOT_TOKEN"], env["ZALO_API_BASE"] = fake.Token(), fake.BaseURL()
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
-	st, err := openStore(context.Background(), a, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	a, st, fake, leader := zaloDemo(t)
+	cfg := a.cfg
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rp := &replica{id: "r1", log: a.log}

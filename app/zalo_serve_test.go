@@ -18,12 +18,10 @@ import (
 	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/zalofake"
-	"github.com/dondoc/dondoc/jobs/jobstest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // zaloWait bounds each wait of the serve tests (a digest under injected
@@ -53,19 +51,8 @@ type zaloServe struct {
 func newZaloServe(t testing.TB, dbURL string) *zaloServe {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dbURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st, data := seedDeliveryData(t, dbURL)
 	now, _ := time.Parse(time.RFC3339, serveNow)
-	data, err := jobstest.Seed(ctx, st, now, models.NewVietnamCalendar(time.FixedZone("ICT", 7*3600), 15, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
 	z := &zaloServe{t: t, st: st, data: data, fix: bottest.NewFixture(t, data), group: "g-zalo-7a1f", now: now, fake: zalofake.New(zalofake.Options{Seed: 7})}
 	t.Cleanup(z.fake.Close)
 	var accs []models.ChatAccount
@@ -249,17 +236,7 @@ func delivered(all []zalofake.Sent) map[[2]string]int {
 // restart, redelivered updates are not answered again and the digest is
 // not sent twice.
 func TestServeZaloWebhook(t *testing.T) {
-	urls := []string{filepath.Join(t.TempDir(), "dondoc.db")}
-	if u := os.Getenv(storetest.EnvURL); u != "" {
-		urls = append(urls, storetest.CreateDatabase(t, u))
-	}
-	for _, dbURL := range urls {
-		name := "sqlite"
-		if strings.HasPrefix(dbURL, "postgres") {
-			name = "postgres"
-		}
-		t.Run(name, func(t *testing.T) { testServeZaloWebhook(t, dbURL) })
-	}
+	forEachDBURL(t, testServeZaloWebhook)
 }
 
 func testServeZaloWebhook(t *testing.T, dbURL string) {
