@@ -152,7 +152,8 @@ func sentTo(all []zalofake.Sent, chat string) []string {
 	return out
 }
 
-// say delivers m by webhook as Zalo does (200 expected) and waits until
+// say delivers m by webhook as Zalo does (200 within 2 s expected: the
+// work runs after the answer) and waits until
 // the messages sent to its chat since then contain want; it returns them
 // joined. Every message must be plain text within Zalo's 2,000 characters.
 func (z *zaloServe) say(m zalofake.Message, want string) string {
@@ -165,8 +166,12 @@ func (z *zaloServe) say(m zalofake.Message, want string) string {
 	before := len(sentTo(z.fake.Sent(), chat))
 	u := z.fake.Update(m)
 	z.ids = append(z.ids, zalofake.MessageID(u))
+	start := time.Now()
 	if code, err := z.fake.Deliver(u); err != nil || code != http.StatusOK {
 		t.Fatalf("%q: webhook answered %d, %v", m.Text, code, err)
+	}
+	if took := time.Since(start); took > 2*time.Second { // Zalo wants its 200 within about 2 s
+		t.Errorf("%q: the webhook answered after %s", m.Text, took)
 	}
 	var got []string
 	ok := z.fake.WaitFor(zaloWait, func(s zalofake.State) bool {
