@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -47,14 +48,11 @@ var channels = []channelDef{
 	},
 	{ // Zalo Bot Platform (ZALO_BOT_TOKEN).
 		describe: func(c config.Config) (notify.Platform, bool) {
-			return zalo.Description(c.ZaloGroupsEnable, zalo.Limits()), c.ZaloToken != ""
+			return zalo.Description(c.ZaloGroupsEnable, zaloLimits(c)), c.ZaloToken != ""
 		},
-		open: func(ctx context.Context, a *app, _ *store.Store) (channel, error) {
-			return zalo.New(ctx, zalo.Config{Token: a.cfg.ZaloToken, BaseURL: a.cfg.ZaloAPIBase, Groups: a.cfg.ZaloGroupsEnable,
-				RatePerSecond: a.cfg.ZaloRatePerSecond, RatePerChat: a.cfg.ZaloRatePerChat, Logger: a.log, Clock: a.wall()})
-		},
-		serve: func(ctx context.Context, a *app, st *store.Store, ch channel, _ serveChat) (func(), error) {
-			return startZalo(ctx, a, st, ch.(*zalo.Bot))
+		open: openZalo,
+		serve: func(ctx context.Context, a *app, st *store.Store, ch channel, s serveChat) (func(), error) {
+			return startZalo(ctx, a, st, ch.(*zalo.Bot), s)
 		},
 	},
 	{ // E-mail (SMTP_URL, MAIL_FROM): officers without a working chat get their digest by mail.
@@ -111,6 +109,19 @@ func every(ctx context.Context, a *app, d time.Duration, f func()) error {
 	}
 }
 
+// zaloLimits are the Zalo pace from ZALO_RATE_PER_SECOND and
+// ZALO_RATE_PER_CHAT (the bot paces its own calls the same way).
+func zaloLimits(c config.Config) notify.Limits {
+	l := zalo.Limits()
+	if c.ZaloRatePerSecond > 0 {
+		l.PerSecond = c.ZaloRatePerSecond
+	}
+	if c.ZaloRatePerChat > 0 {
+		l.PerChatPerSecond = c.ZaloRatePerChat
+	}
+	return l
+}
+
 // telegramLimits are Telegram's sending limits from config.
 func telegramLimits(c config.Config) notify.Limits {
 	return notify.Limits{PerSecond: c.TelegramRatePerSecond, PerChatPerSecond: c.TelegramRatePerChat,
@@ -121,6 +132,11 @@ func telegramLimits(c config.Config) notify.Limits {
 func previewPlatform(c config.Config) notify.Platform {
 	return telegram.Description(telegramLimits(c))
 }
+
+// errChannelOff is what an entry's open returns for a configured channel
+// that refused to start in a way that must not stop dondoc (Zalo's 401):
+// the channel is left out, readiness says why.
+var errChannelOff = errors.New("channel off")
 
 // channel is a connected delivery channel: it sends and describes itself.
 type channel interface {
@@ -161,6 +177,9 @@ func openChannels(ctx context.Context, a *app, st *store.Store) ([]opened, error
 			continue
 		}
 		ch, err := def.open(ctx, a, st)
+		if errors.Is(err, errChannelOff) {
+			continue // logged and reported by readiness
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -201,6 +220,20 @@ func configuredPlatforms(c config.Config) []notify.Platform {
 		}
 	}
 	return out
+}
+
+// platformNamed describes a configured platform by name (plain text for a
+// name no configured channel has).
+func platformNamed(c config.Config) func(name string) notify.Platform {
+	ps := configuredPlatforms(c)
+	return func(name string) notify.Platform {
+		for _, p := range ps {
+			if p.Name == name {
+				return p
+			}
+		}
+		return notify.Platform{Name: name, Format: notify.FormatPlain}
+	}
 }
 
 // channelMap is the dispatcher's view of opened channels, by name.

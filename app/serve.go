@@ -64,6 +64,9 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	channels := channelMap(chs)
 	dl := &delivery{replica: rp, metrics: dm, pacer: notify.NewPacer(deliveryLimits(channels), a.wall())}
 	srv := web.New(web.Options{Addr: a.cfg.HTTPAddr, Logger: a.log, Registry: reg, Ready: func(ctx context.Context) error {
+		if err := a.notReady(); err != nil {
+			return err
+		}
 		return st.DB().WithContext(ctx).Exec("SELECT 1").Error
 	}, ReadyInfo: func() string { return "replica: " + rp.id + "\nrole: " + rp.role() + "\n" }})
 	if err := srv.Listen(); err != nil {
@@ -91,7 +94,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The leader's tasks: dispatch, prune, Telegram long polling.
+	// The leader's tasks: dispatch, prune, Telegram and Zalo long polling.
 	leadDone := make(chan struct{})
 	go func() { defer close(leadDone); rp.run(ctx, a.wall().Now) }()
 	serveListening(srv.Addr()) // bound already: connections wait in the backlog

@@ -28,7 +28,7 @@ func uploadLinker(st *store.Store, publicURL string) func(context.Context, handl
 // the import by chat's importer, counted as source "upload", and the
 // summary queued in the outbox for the chat the link came from.
 func mountUpload(a *app, st *store.Store, srv *web.Server, imports *prometheus.CounterVec) error {
-	h, err := upload.New(upload.Config{Store: st, Outbox: st.Outbox(), Clock: a.clock().Now, Wall: a.wall().Now, Location: a.cfg.Location, Log: a.log,
+	h, err := upload.New(upload.Config{Platform: platformNamed(a.cfg), Store: st, Outbox: st.Outbox(), Clock: a.clock().Now, Wall: a.wall().Now, Location: a.cfg.Location, Log: a.log,
 		Import: countImportsFrom("upload", chatImport(a, st), imports)})
 	if err != nil {
 		return err

@@ -1,11 +1,14 @@
 // Package console is a terminal channel for the bot: it reads commands
 // from a reader, dispatches them through the same router, access control
-// and texts as Telegram, and prints the replies as plain text.
+// and texts as the chat platforms, and prints the replies as plain text.
 //
-// Paging: a reply with « Trước / Sau » buttons is printed with the hint
-// "[« Trước] [Sau »] — gõ < hoặc > để chuyển trang"; a line "<" or ">"
-// then presses that button of the last paged reply, as a Telegram user
-// would.
+// With Options.Render and Options.Translate (the demo gives Zalo's, see
+// zalo.Renderer) the replies are printed as that platform shows them —
+// on Zalo plain text in pieces of at most 2,000 characters, paged by
+// typing "/quahan 2". Without them, a reply with « Trước / Sau » buttons
+// is printed with the hint "[« Trước] [Sau »] — gõ < hoặc > để chuyển
+// trang"; a line "<" or ">" then presses that button of the last paged
+// reply.
 package console
 
 import (
@@ -38,6 +41,9 @@ type Responder struct {
 	// Platform is the description the console renders as; zero:
 	// Description().
 	Platform notify.Platform
+	// Render, when set, turns a reply into the messages shown, each
+	// printed on its own (Options.Render).
+	Render func(chatID string, r bot.Reply) []string
 
 	mu      sync.Mutex
 	nextMsg int
@@ -61,9 +67,17 @@ func (c *Responder) Describe() notify.Platform {
 }
 
 // Reply implements bot.Responder.
-func (c *Responder) Reply(_ context.Context, _ bot.Update, r bot.Reply) error {
+func (c *Responder) Reply(_ context.Context, to bot.Update, r bot.Reply) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.Render != nil {
+		for _, m := range c.Render(to.ChatID, r) {
+			if _, err := io.WriteString(c.Out, m+"\n\n"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	text := notify.Plain(r.Text, r.Format)
 	c.nextMsg++
 	var hints []string
@@ -117,6 +131,14 @@ type Options struct {
 	UserName string
 	// Prompt, when set, is printed before each line is read (a terminal).
 	Prompt string
+	// Render, when set, turns each reply into the messages a platform
+	// would show (the demo: zalo.Renderer's Render); nil: plain text with
+	// the "<" / ">" paging hint.
+	Render func(chatID string, r bot.Reply) []string
+	// Translate, when set, rewrites each typed line's update before it is
+	// dispatched (the demo: Zalo's typed paging, zalo.Renderer's Translate);
+	// "<" and ">" then are ordinary text.
+	Translate func(u *bot.Update)
 }
 
 // Terminal is the console's receive side (bot.Receiver): it reads
@@ -131,7 +153,7 @@ type Terminal struct {
 // Run reads commands from in, one per line, until EOF or ctx ends, and
 // dispatches each through r; replies go to out.
 func Run(ctx context.Context, r *bot.Router, in io.Reader, out io.Writer, opt Options) error {
-	rs := &Responder{Out: out}
+	rs := &Responder{Out: out, Render: opt.Render}
 	t := &Terminal{In: in, Responder: rs, Options: opt}
 	return t.Run(ctx, func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, rs) })
 }
@@ -164,7 +186,9 @@ func (t *Terminal) Run(ctx context.Context, handle func(context.Context, bot.Upd
 		id++
 		u := bot.Update{Platform: Platform, UpdateID: id, ChatID: opt.ChatID, ChatType: kind,
 			UserID: opt.UserID, UserName: opt.UserName, Text: line, MessageID: int(id)}
-		if line == "<" || line == ">" {
+		if opt.Translate != nil {
+			opt.Translate(&u)
+		} else if line == "<" || line == ">" {
 			cb, ok := rs.page(line == ">")
 			if !ok {
 				io.WriteString(out, "Không có trang nào để chuyển.\n\n")

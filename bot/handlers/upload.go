@@ -9,6 +9,7 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
 )
 
 // UploadLinkRequest asks for a single-use upload link (/tailen) for the
@@ -79,10 +80,11 @@ func KindNamesList() string {
 }
 
 // UploadReply is the message an import made on the upload page posts into
-// the chat of the person who asked for the link: the same summary, row
-// errors and error CSV as an import by chat (importErr: the import failed).
-func UploadReply(platform, name string, kind ingest.Kind, out ImportOutcome, importErr error) (bot.Reply, error) {
-	f := fmtr{html: platform == "telegram"}
+// the chat of the person who asked for the link, rendered for that chat's
+// platform p: the same summary, row errors and error CSV as an import by
+// chat (importErr: the import failed).
+func UploadReply(p notify.Platform, name string, kind ingest.Kind, out ImportOutcome, importErr error) (bot.Reply, error) {
+	f := fmtr{html: p.Format == notify.FormatHTML}
 	if importErr != nil {
 		return f.reply(fmt.Sprintf("Không nhập được tệp %s (%s) tải lên qua link: %s",
 			f.b(models.Clip(name, bot.DefaultEchoChars)), f.esc(kindNames[kind]), f.esc(firstLine(importErr.Error())))), nil

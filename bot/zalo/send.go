@@ -297,14 +297,7 @@ func (b *Bot) Reply(ctx context.Context, to bot.Update, r bot.Reply) error {
 		}
 		return nil
 	}
-	text := notify.Plain(r.Text, r.Format)
-	if hint := b.pages.fromButtons(to.ChatID, r.Buttons); hint != "" {
-		text += "\n" + hint
-	}
-	if r.Document != nil {
-		text = withNote(text, r.Document)
-	}
-	chunks := Split(text, MaxText)
+	chunks := Split(replyText(b.pages, to.ChatID, r), MaxText)
 	for i := range chunks {
 		if err := b.replyPiece(ctx, to.ChatID, chunks, i); err != nil {
 			return err

@@ -85,6 +85,9 @@ type Config struct {
 	MaxBytes int64
 	Location *time.Location // nil: models.DefaultLocation()
 	Log      *slog.Logger
+	// Platform describes a chat platform by name, so that the summary
+	// posted back is rendered for it (nil: plain text).
+	Platform func(name string) notify.Platform
 }
 
 // Handler serves the page.
@@ -378,7 +381,11 @@ func (h *Handler) keepErrors(ctx context.Context, hash string, errs []*ingest.Ro
 // notify posts the summary into the chat the link was asked from, through
 // the outbox (one entry per token: a retry never posts it twice).
 func (h *Handler) notify(ctx context.Context, tok store.UploadToken, rec received, out handlers.ImportOutcome, ierr error, csvKept bool) {
-	rep, err := handlers.UploadReply(tok.Platform, rec.name, rec.kind, out, ierr)
+	p := notify.Platform{Name: tok.Platform, Format: notify.FormatPlain}
+	if h.cfg.Platform != nil {
+		p = h.cfg.Platform(tok.Platform)
+	}
+	rep, err := handlers.UploadReply(p, rec.name, rec.kind, out, ierr)
 	if err != nil {
 		h.cfg.Log.Error("upload: summary not rendered", "err", err)
 		return

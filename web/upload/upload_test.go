@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/bot/handlers"
+	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/models"
@@ -78,7 +80,13 @@ func newFixture(t *testing.T, st *store.Store, maxBytes int64) *fixture {
 		t.Fatal(err)
 	}
 	c := &clock{now: time.Date(2026, 11, 27, 10, 0, 0, 0, ict)}
-	h, err := New(Config{Store: st, Import: storeImport(st, c.Now), Outbox: st.Outbox(), Clock: c.Now, Location: ict, MaxBytes: maxBytes})
+	h, err := New(Config{Store: st, Import: storeImport(st, c.Now), Outbox: st.Outbox(), Clock: c.Now, Location: ict, MaxBytes: maxBytes,
+		Platform: func(name string) notify.Platform {
+			if name == telegram.Platform {
+				return telegram.Description(notify.TelegramLimits())
+			}
+			return zalo.Description(false, zalo.Limits())
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
