@@ -54,6 +54,31 @@ type app struct {
 	// commands of one process; see riskSource.
 	riskMu sync.Mutex
 	risk   *jobs.RiskCache
+
+	// ready are the checks /readyz runs besides the database's (a channel
+	// whose token was refused); see addReady.
+	readyMu sync.Mutex
+	ready   []func() error
+}
+
+// addReady adds a readiness check (/readyz answers 503 while one fails).
+func (a *app) addReady(f func() error) {
+	a.readyMu.Lock()
+	defer a.readyMu.Unlock()
+	a.ready = append(a.ready, f)
+}
+
+// notReady returns the first failing readiness check, or nil.
+func (a *app) notReady() error {
+	a.readyMu.Lock()
+	checks := append([]func() error(nil), a.ready...)
+	a.readyMu.Unlock()
+	for _, f := range checks {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // clock returns the one domain clock, made from the configuration on

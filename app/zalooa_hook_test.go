@@ -20,10 +20,11 @@ import (
 )
 
 // TestStartZaloOA: serve's Zalo OA wiring on the demo database — the
-// webhook mounted at ZALO_OA_WEBHOOK_PATH, a secretariat member linked by
-// sending the code to the OA, an export sent as a file imported with the
-// same importer as the CLI and Telegram (good row stored, the error CSV
-// sent back as a file), the "zalo_oa" delivery channel, /readyz ready.
+// "zalo_oa" entry of the wiring list opened (its limits from its
+// description) and served: the webhook mounted at ZALO_OA_WEBHOOK_PATH, a
+// secretariat member linked by sending the code to the OA, an export sent
+// as a file imported with the same importer as the CLI and Telegram (good
+// row stored, the error CSV sent back as a file), /readyz ready.
 func TestStartZaloOA(t *testing.T) {
 	env, _ := demoDB(t)
 	fake := zalooafake.New(zalooafake.Options{})
@@ -58,17 +59,24 @@ func TestStartZaloOA(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	chs, err := openChannels(ctx, a, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	channels := channelMap(chs)
+	if len(chs) != 1 || channels["zalo_oa"] == nil {
+		t.Fatalf("opened %v; want the zalo_oa delivery channel from the wiring list", channels)
+	}
+	if l := deliveryLimits(channels)["zalo_oa"]; l.PerSecond <= 0 || l.PerChatPerSecond <= 0 {
+		t.Errorf("zalo_oa limits %+v; want them from its description", l)
+	}
 	srv := web.New(web.Options{Logger: a.log})
-	channels := map[string]notify.Channel{}
-	ready, wait, err := startZaloOA(ctx, a, st, srv, channels)
+	wait, err := serveChannels(ctx, a, st, chs, serveChat{srv: srv})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer wait()
 	defer cancel()
-	if channels["zalo_oa"] == nil {
-		t.Fatal("no zalo_oa delivery channel")
-	}
 	hs := httptest.NewServer(srv.Handler())
 	defer hs.Close()
 	hook := hs.URL + "/zalo-oa/webhook"
@@ -118,7 +126,7 @@ func TestStartZaloOA(t *testing.T) {
 	if !found {
 		t.Error("the good row was not stored")
 	}
-	if err := ready(); err != nil {
+	if err := a.notReady(); err != nil {
 		t.Errorf("ready: %v", err)
 	}
 }

@@ -23,6 +23,7 @@ func TestAccessTable(t *testing.T) {
 		"guibaocao": "-  -  -  P  P",
 		"doisoat":   "-  -  -  P  P",
 		"maketnoi":  "-  -  -  P  P",
+		"tailen":    "-  -  -  P  P",
 	}
 	if len(want) != len(Commands) {
 		t.Fatalf("grid has %d commands, table %d", len(want), len(Commands))

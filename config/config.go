@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -35,7 +36,9 @@ type Config struct {
 
 	HTTPAddr    string // HTTP_ADDR (default :8080)
 	IngestToken string // INGEST_TOKEN (secret)
-	PublicURL   string // PUBLIC_URL: where /cong-khai/ is reachable, for links
+	// PublicURL is PUBLIC_URL, the server's public base URL: links to
+	// /cong-khai/ and the upload links of /tailen (empty: /tailen is off).
+	PublicURL string
 
 	TelegramToken          string // TELEGRAM_BOT_TOKEN (secret)
 	TelegramAPIEndpoint    string // TELEGRAM_API_ENDPOINT (format https://host/bot%s/%s)
@@ -68,6 +71,15 @@ type Config struct {
 	// ZALO_OA_WEBHOOK_PATH (where serve mounts the OA's webhook).
 	ZaloOAAppID, ZaloOASecretKey, ZaloOARefreshToken, ZaloOAWebhookKey string
 	ZaloOAAPIBase, ZaloOAOAuthBase, ZaloOAWebhookPath                  string
+
+	// SMTPURL is SMTP_URL (secret: it may hold the password), the mail
+	// server of the e-mail channel: smtp://user:pass@host:587 (STARTTLS)
+	// or smtps://user:pass@host:465; empty: no e-mail channel.
+	SMTPURL string
+	// MailFrom is MAIL_FROM, the sender of dondoc's mail, e.g.
+	// "Văn phòng UBND huyện <vanphong@example.gov.vn>"; required with
+	// SMTP_URL.
+	MailFrom string
 
 	RemindAt           string // REMIND_AT (HH:MM, empty: off)
 	EscalateAt         string // ESCALATE_AT
@@ -224,6 +236,8 @@ func Load(getenv func(string) string) (Config, error) {
 		ZaloOAAPIBase:          strings.TrimRight(get("ZALO_OA_API_BASE", DefaultZaloOAAPIBase), "/"),
 		ZaloOAOAuthBase:        strings.TrimRight(get("ZALO_OA_OAUTH_BASE", DefaultZaloOAOAuthBase), "/"),
 		ZaloOAWebhookPath:      get("ZALO_OA_WEBHOOK_PATH", DefaultZaloOAWebhookPath),
+		SMTPURL:                get("SMTP_URL", ""),
+		MailFrom:               get("MAIL_FROM", ""),
 		RemindAt:               clock("REMIND_AT", "07:30"),
 		EscalateAt:             clock("ESCALATE_AT", "08:00"),
 		WeeklyAt:               clock("WEEKLY_AT", "08:00"),
@@ -318,6 +332,9 @@ func Load(getenv func(string) string) (Config, error) {
 	if w := c.ZaloWebhookURL; w != "" && !zaloWebhookURL(w) {
 		bad("ZALO_WEBHOOK_URL", w, "an https:// URL that Zalo can reach (plain http:// only to a loopback address)")
 	}
+	if p := c.PublicURL; p != "" && !zaloWebhookURL(p) { // the same rule as Zalo's webhook
+		bad("PUBLIC_URL", p, "an https:// URL (plain http:// only to a loopback address): upload links (/tailen) carry a secret")
+	}
 	if s := c.ZaloWebhookSecret; s != "" && !validZaloSecret(s) {
 		bad("ZALO_WEBHOOK_SECRET", "(hidden)", "8–256 printable ASCII characters without spaces")
 	}
@@ -336,6 +353,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if p := c.ZaloOAWebhookPath; !strings.HasPrefix(p, "/") || strings.ContainsAny(p, " ?#{}") {
 		bad("ZALO_OA_WEBHOOK_PATH", p, "a path starting with /, like "+DefaultZaloOAWebhookPath)
+	}
+	if v := c.SMTPURL; v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			bad("SMTP_URL", redactSMTP(v), "smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465")
+		}
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			bad("MAIL_FROM", c.MailFrom, "the sender's address, e.g. \"Văn phòng UBND <vanphong@example.gov.vn>\" (required with SMTP_URL)")
+		}
 	}
 	return c, errors.Join(errs...)
 }
@@ -423,6 +448,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("zalo_oa_key", set(c.ZaloOASecretKey)),
 		slog.String("zalo_oa_refresh", set(c.ZaloOARefreshToken)),
 		slog.String("zalo_oa_webhook", c.ZaloOAWebhookPath),
+		slog.String("smtp", redactSMTP(c.SMTPURL)),
 		slog.String("ingest_token", set(c.IngestToken)),
 		slog.String("remind_at", c.RemindAt),
 		slog.String("replica", c.ReplicaID),
@@ -435,6 +461,19 @@ func redactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.User == nil {
 		return s
+	}
+	return u.Redacted()
+}
+
+// redactSMTP shows where SMTP_URL points, never its password ("" for none,
+// "(invalid)" when it cannot be parsed: the raw text may hold a password).
+func redactSMTP(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(invalid)"
 	}
 	return u.Redacted()
 }

@@ -100,7 +100,7 @@ func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) 
 		return nil
 	})
 	planner.Risks = d.risks(ctx, now)
-	err := d.Store.EachLinkedOpenDossier(ctx, d.Platforms, func(x *models.Dossier, a *models.ChatAccount) error {
+	err := d.Store.EachLinkedOpenDossier(ctx, d.names(), func(x *models.Dossier, a *models.ChatAccount) error {
 		if x.HandlerCode != cur {
 			// The previous officer is complete: let the planner emit them
 			// before their accounts are forgotten.
@@ -125,17 +125,13 @@ func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) 
 	return st, err
 }
 
-// digestEntry renders an officer's digest for one of their accounts. The
-// Telegram message has key digest.DigestKey; another platform's adds
-// "/<platform>".
+// digestEntry renders an officer's digest for one of their accounts, keyed
+// by digest.DigestKey and the platform (notify.Platform.Key).
 func (d *Deps) digestEntry(dg *digest.Digest, a models.ChatAccount) notify.Entry {
-	f, max := format(a.Platform)
+	f, max := d.format(a.Platform)
 	text := digest.RenderDigest(*dg, digest.RenderOptions{Format: f, MaxLen: max, Location: d.loc(),
 		OfficerName: a.OfficerName, ShowApplicant: true})
-	key := digest.DigestKey(dg.OfficerCode, dg.Day)
-	if a.Platform != "telegram" {
-		key += "/" + a.Platform
-	}
+	key := d.platform(a.Platform).Key(digest.DigestKey(dg.OfficerCode, dg.Day))
 	return notify.Entry{Key: key, Job: models.JobDigest, Recipient: "officer:" + dg.OfficerCode, Period: dg.Day.String(),
 		Message: notify.Message{Platform: a.Platform, ChatID: a.ChatID, Text: text, Format: f, Silent: dg.Silent}}
 }
@@ -144,7 +140,7 @@ func (d *Deps) digestEntry(dg *digest.Digest, a models.ChatAccount) notify.Entry
 // year's Tết not yet official) to
 // each secretariat officer's accounts; it returns how many were rendered.
 func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
-	recipients, err := d.Store.ActiveAccountsWithRole(ctx, models.RoleSecretariat, d.Platforms...)
+	recipients, err := d.Store.ActiveAccountsWithRole(ctx, models.RoleSecretariat, d.names()...)
 	if err != nil {
 		return 0, err
 	}
@@ -161,7 +157,7 @@ func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
 	}
 	links := make([]digest.InactiveLink, len(inactive))
 	for i, a := range inactive {
-		links[i] = digest.InactiveLink{OfficerCode: a.OfficerCode, Name: a.OfficerName, Platform: a.Platform, Reason: reasonVN(a.InactiveReason)}
+		links[i] = digest.InactiveLink{OfficerCode: a.OfficerCode, Name: a.OfficerName, Platform: d.label(a.Platform), Reason: reasonVN(a.InactiveReason)}
 	}
 	day := d.Rules.Cal.Today(now)
 	// Next year's Tết not official yet: said once a week, on the week's
@@ -172,16 +168,13 @@ func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
 	}
 	var entries []notify.Entry
 	for _, a := range recipients {
-		f, max := format(a.Platform)
+		f, max := d.format(a.Platform)
 		text := digest.RenderSecretariat(links, int(unassigned), digest.RenderOptions{Format: f, MaxLen: max,
 			Location: d.loc(), OfficerName: a.OfficerName, Day: day, TetWarning: tet})
 		if text == "" {
 			continue
 		}
-		key := digest.SecretariatKey(a.OfficerCode, day)
-		if a.Platform != "telegram" {
-			key += "/" + a.Platform
-		}
+		key := d.platform(a.Platform).Key(digest.SecretariatKey(a.OfficerCode, day))
 		entries = append(entries, notify.Entry{Key: key, Job: models.JobSecretariat, Recipient: "officer:" + a.OfficerCode,
 			Period: day.String(), Message: notify.Message{Platform: a.Platform, ChatID: a.ChatID, Text: text, Format: f, Silent: true}})
 	}

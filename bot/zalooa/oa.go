@@ -184,11 +184,17 @@ func baseURL(name, v, def string) (string, error) {
 // Platform implements notify.Channel.
 func (b *Bot) Platform() string { return Platform }
 
-// Describe implements notify.Describer.
-func (b *Bot) Describe() notify.Platform {
+// Description is what the Official Account offers: plain text of at most
+// MaxText characters, files, no buttons (paging is typed), no groups,
+// linking by sending the one-time code to the OA; Zalo publishes no pace,
+// so 10 messages a second and 1 a second to one follower.
+func Description() notify.Platform {
 	return notify.Platform{Name: Platform, Label: "Zalo OA", Format: notify.FormatPlain, MaxText: MaxText,
 		Files: true, Linkable: true, Limits: notify.Limits{PerSecond: 10, PerChatPerSecond: 1, IsGroup: func(string) bool { return false }}}
 }
+
+// Describe implements notify.Describer.
+func (b *Bot) Describe() notify.Platform { return Description() }
 
 // Ready reports nil while the channel works, else the token error that
 // stopped it (for /readyz).
