@@ -78,6 +78,17 @@ func TestWebhookLinkingAndCommands(t *testing.T) {
 		if len(first) == 0 || len(again) != 0 {
 			t.Errorf("redelivery: %d then %d messages", len(first), len(again))
 		}
+		// Paging by typing, as on the Zalo bot: the listing says what to
+		// type, "/sapden trang 2" is its page 2, "/sapden 3" three days.
+		if r := e.say(user, "/sapden"); !strings.Contains(r, "Trang 1/") || !strings.Contains(r, "Gõ /sapden trang 2 để xem trang sau.") {
+			t.Errorf("/sapden paging hint: %q", r)
+		}
+		if r := e.say(user, "/sapden trang 2"); !strings.Contains(r, "Trang 2/") {
+			t.Errorf("/sapden trang 2: %q", r)
+		}
+		if r := e.say(user, "/sapden 3"); !strings.Contains(r, "3 ngày làm việc") {
+			t.Errorf("/sapden 3: %q", r)
+		}
 		// An image, a sticker: one short answer; the OA's own events: none.
 		for _, name := range []string{"user_send_image", "user_send_sticker"} {
 			if _, sent := e.event(zalooafake.Event{Name: name, UserID: user}); len(sent) != 1 || !strings.Contains(sent[0].Text, "chỉ đọc tin nhắn chữ") {

@@ -36,6 +36,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store"
 )
@@ -103,6 +104,7 @@ type Bot struct {
 	log      *slog.Logger
 	clock    clockwork.Clock
 	handlers *bot.Handlers
+	pages    *zalo.Renderer // replies as the Zalo bot shows them; typed page commands
 
 	tokMu    sync.Mutex // one refresh at a time in this process
 	mu       sync.Mutex
@@ -167,7 +169,7 @@ func New(cfg Config) (*Bot, error) {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
 	return &Bot{cfg: cfg, client: client, log: cfg.Logger.With("platform", Platform), clock: cfg.Clock,
-		handlers: bot.NewHandlers(8), seen: map[string]time.Time{}, files: map[string]fileRef{}, progress: map[string]int{}}, nil
+		handlers: bot.NewHandlers(8), pages: zalo.NewRenderer(cfg.Clock.Now), seen: map[string]time.Time{}, files: map[string]fileRef{}, progress: map[string]int{}}, nil
 }
 
 func baseURL(name, v, def string) (string, error) {

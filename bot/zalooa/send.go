@@ -10,39 +10,16 @@ import (
 	"strings"
 
 	"github.com/dondoc/dondoc/bot"
-	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/notify"
 )
 
 // The notes a message carries when its file cannot go (Vietnamese, for
 // users).
 const (
-	noteNoFile   = "(Không đính kèm được tệp «%s» qua Zalo OA. Vui lòng xem trên hệ thống hoặc liên hệ Văn phòng để nhận tệp.)"
-	noteNoPhoto  = "(Biểu đồ không gửi được qua Zalo OA; vui lòng xem trên hệ thống.)"
-	noteMorePage = "Danh sách còn tiếp ở trang sau. Zalo OA chưa chuyển trang được: hãy thu hẹp theo đơn vị, ví dụ /quahan <mã đơn vị>."
+	noteNoFile  = "(Không đính kèm được tệp «%s» qua Zalo OA. Vui lòng xem trên hệ thống hoặc liên hệ Văn phòng để nhận tệp.)"
+	noteNoPhoto = "(Biểu đồ không gửi được qua Zalo OA; vui lòng xem trên hệ thống.)"
 )
-
-// split cuts text into messages of at most MaxText characters on line
-// boundaries (a longer line is cut where it must).
-func split(text string) []string {
-	var out []string
-	text = strings.Trim(text, "\n")
-	for strings.TrimSpace(text) != "" {
-		head, rest := models.CutLines(text, MaxText)
-		if s := strings.Trim(head, "\n"); strings.TrimSpace(s) != "" {
-			out = append(out, s)
-		}
-		text = rest
-	}
-	return out
-}
-
-func plain(text string, f notify.Format) string {
-	if f == notify.FormatHTML {
-		return notify.PlainText(text)
-	}
-	return text
-}
 
 // csMessage is the body of /v3.0/oa/message/cs.
 type csMessage struct {
@@ -149,11 +126,11 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) error {
 	if m.ChatID == "" {
 		return &notify.SendError{Class: notify.Permanent, Reason: "no chat id"}
 	}
-	text := plain(m.Text, m.Format)
+	text := notify.Plain(m.Text, m.Format)
 	if m.Photo != nil {
 		text = strings.TrimSpace(text + "\n\n" + noteNoPhoto)
 	}
-	texts := split(text)
+	texts := zalo.Split(text, MaxText)
 	if len(texts) == 0 && m.Document == nil {
 		return &notify.SendError{Class: notify.Permanent, Reason: "empty message"}
 	}
@@ -187,34 +164,19 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) error {
 }
 
 // Reply implements bot.Responder: the answer to a follower's message (who
-// has just interacted, so the window is open), in plain text messages of
-// at most 2000 characters, then the document as a file. Buttons do not
-// exist on the OA: a paged listing says how to narrow it down.
+// has just interacted, so the window is open), rendered as on the Zalo bot
+// (zalo.Renderer: plain text messages of at most 2000 characters, a typed
+// paging hint such as "Gõ /quahan 2 để xem trang sau." instead of
+// buttons), then the document as a file.
 func (b *Bot) Reply(ctx context.Context, to bot.Update, r bot.Reply) error {
-	if r.Text == "" && len(r.Pages) > 0 {
-		r.Text = strings.Join(r.Pages, "\n\n")
-	}
-	text := plain(r.Text, r.Format)
-	if hasNextPage(r.Buttons) {
-		text += "\n\n" + noteMorePage
-	}
-	if _, err := b.deliver(ctx, to.ChatID, split(text), r.Document, 0); err != nil {
+	doc := r.Document
+	r.Document = nil // sent as a file, not replaced by a note
+	if _, err := b.deliver(ctx, to.ChatID, b.pages.Render(to.ChatID, r), doc, 0); err != nil {
 		return Classify(err)
 	}
 	return nil
 }
 
-// hasNextPage reports whether the router's page buttons offer a next page.
-func hasNextPage(rows [][]notify.Button) bool {
-	for _, row := range rows {
-		for _, btn := range row {
-			if _, _, _, ok := bot.ParsePageData(btn.Data); ok && !strings.HasPrefix(strings.TrimSpace(btn.Text), "«") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// AnswerCallback implements bot.Responder; the OA has no buttons.
+// AnswerCallback implements bot.Responder; the OA has no buttons (page
+// requests typed as commands arrive as callbacks without an id).
 func (b *Bot) AnswerCallback(context.Context, bot.Update, string) error { return nil }

@@ -148,6 +148,7 @@ func (b *Bot) accept(ev event, handler func(context.Context, bot.Update)) func(c
 		if strings.TrimSpace(u.Text) == "" {
 			return nil
 		}
+		b.pages.Translate(&u) // "/quahan 2" after a paged listing: its page 2
 	case "user_send_file":
 		if len(ev.Message.Attachments) == 0 || ev.Message.Attachments[0].Payload.URL == "" {
 			b.log.Info("zalooa: file event without a URL ignored")
