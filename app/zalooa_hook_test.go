@@ -183,65 +183,60 @@ func TestZaloOAOutsideWindowKeepsTheLink(t *testing.T) {
 // With the OA configured, dondoc remind reaches the officers who follow it
 // through the wiring list: each linked officer with open dossiers gets the
 // day's digest as consulting messages, once — a second run sends nothing
-// more.
+// more (SQLite and Postgres).
 func TestRemindByZaloOA(t *testing.T) {
-	env, _ := demoDB(t)
-	fake := zalooafake.New(zalooafake.Options{})
-	t.Cleanup(fake.Close)
-	env["ZALO_OA_APP_ID"], env["ZALO_OA_SECRET_KEY"], env["ZALO_OA_REFRESH_TOKEN"] = fake.AppID(), fake.SecretKey(), fake.FirstRefreshToken()
-	env["ZALO_OA_API_BASE"], env["ZALO_OA_OAUTH_BASE"] = fake.URL(), fake.URL()
-	ctx := context.Background()
-	st, err := store.Open(ctx, env["DATABASE_URL"], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	officers, err := st.Officers(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	followers := map[string]bool{}
-	var links []models.ChatAccount
-	for i, o := range officers {
-		if !o.Active {
-			continue
+	forEachDBURL(t, func(t *testing.T, u string) {
+		ctx := context.Background()
+		st := seedDelivery(t, u)
+		fake := zalooafake.New(zalooafake.Options{})
+		t.Cleanup(fake.Close)
+		env := map[string]string{"DATABASE_URL": u, "DONDOC_NOW": serveNow, "LOG_LEVEL": "warn",
+			"DONDOC_ENV_FILE": filepath.Join(t.TempDir(), "none.env"),
+			"ZALO_OA_APP_ID":  fake.AppID(), "ZALO_OA_SECRET_KEY": fake.SecretKey(), "ZALO_OA_REFRESH_TOKEN": fake.FirstRefreshToken(),
+			"ZALO_OA_API_BASE": fake.URL(), "ZALO_OA_OAUTH_BASE": fake.URL()}
+		officers, err := st.Officers(ctx)
+		if err != nil {
+			t.Fatal(err)
 		}
-		user := fmt.Sprintf("24680000000%08d", i)
-		followers[user] = true
-		links = append(links, models.ChatAccount{Platform: "zalo_oa", UserID: user, ChatID: user, OfficerCode: o.Code,
-			Active: true, LinkedAt: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)})
-	}
-	err = st.UpsertChatAccounts(ctx, links)
-	st.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, out, errs := runWith(t, env, "remind", "--date", "2026-11-27", "--wait", "1m")
-	if code != 0 {
-		t.Fatalf("remind: code %d\n%s\n%s", code, out, errs)
-	}
-	sent := fake.Sent()
-	if len(sent) == 0 {
-		t.Fatalf("no OA message sent:\n%s\n%s", out, errs)
-	}
-	digests := map[string]int{}
-	for _, s := range sent {
-		if !followers[s.UserID] || len([]rune(s.Text)) > zalooa.MaxText {
-			t.Fatalf("message to %s (%d characters): not a follower, or too long", s.UserID, len([]rune(s.Text)))
+		followers := map[string]bool{}
+		var links []models.ChatAccount
+		for i, o := range officers {
+			if !o.Active {
+				continue
+			}
+			user := fmt.Sprintf("24680000000%08d", i)
+			followers[user] = true
+			links = append(links, models.ChatAccount{Platform: "zalo_oa", UserID: user, ChatID: user, OfficerCode: o.Code,
+				Active: true, LinkedAt: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)})
 		}
-		if strings.Contains(s.Text, "Chào anh/chị") {
-			digests[s.UserID]++
+		if err := st.UpsertChatAccounts(ctx, links); err != nil {
+			t.Fatal(err)
 		}
-	}
-	for user, n := range digests {
-		if n != 1 {
-			t.Errorf("%s got %d digests", user, n)
+		code, out, errs := runWith(t, env, "remind", "--wait", "1m")
+		if code != 0 {
+			t.Fatalf("remind: code %d\n%s\n%s", code, out, errs)
 		}
-	}
-	if len(digests) == 0 {
-		t.Fatalf("no digest among %d OA messages", len(sent))
-	}
-	if code, out, errs := runWith(t, env, "remind", "--date", "2026-11-27", "--wait", "1m"); code != 0 || len(fake.Sent()) != len(sent) {
-		t.Fatalf("second remind: code %d, %d messages after %d\n%s\n%s", code, len(fake.Sent()), len(sent), out, errs)
-	}
-	t.Logf("%d digests in %d OA messages", len(digests), len(sent))
+		sent := fake.Sent()
+		digests := map[string]int{}
+		for _, s := range sent {
+			if !followers[s.UserID] || len([]rune(s.Text)) > zalooa.MaxText {
+				t.Fatalf("message to %s (%d characters): not a follower, or too long", s.UserID, len([]rune(s.Text)))
+			}
+			if strings.Contains(s.Text, "Chào anh/chị") {
+				digests[s.UserID]++
+			}
+		}
+		for user, n := range digests {
+			if n != 1 {
+				t.Errorf("%s got %d digests", user, n)
+			}
+		}
+		if len(digests) == 0 {
+			t.Fatalf("no digest among %d OA messages:\n%s\n%s", len(sent), out, errs)
+		}
+		if code, out, errs := runWith(t, env, "remind", "--wait", "1m"); code != 0 || len(fake.Sent()) != len(sent) {
+			t.Fatalf("second remind: code %d, %d messages after %d\n%s\n%s", code, len(fake.Sent()), len(sent), out, errs)
+		}
+		t.Logf("%d digests in %d OA messages", len(digests), len(sent))
+	})
 }
