@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/sample"
-	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
@@ -20,23 +18,8 @@ import (
 // SQLite file and returns its path.
 func sampleDB(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "dondoc.db")
-	s, err := store.Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	loc := models.DefaultLocation()
-	data, err := sample.District(time.Date(2026, 11, 27, 10, 0, 0, 0, loc), models.NewCalendar(models.CalendarConfig{Location: loc}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.LoadSample(t, s, data)
-	return path
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, models.DefaultLocation())
+	return storetest.SQLiteFile(t, "dondoc.db", storetest.District(t, now))
 }
 
 func TestReportCommand(t *testing.T) {

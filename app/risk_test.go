@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/sample"
-	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
@@ -19,25 +17,14 @@ import (
 // 1/12/2026) to a migrated SQLite file.
 func timedDB(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "risk.db")
-	s, err := store.Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	loc := models.DefaultLocation()
 	data := &sample.Data{}
-	err = sample.Generate(sample.Config{Seed: sample.DistrictSeed, Now: time.Date(2026, 12, 1, 10, 0, 0, 0, loc), Months: 8,
+	err := sample.Generate(sample.Config{Seed: sample.DistrictSeed, Now: time.Date(2026, 12, 1, 10, 0, 0, 0, loc), Months: 8,
 		Dossiers: 6000, StepTiming: true, Calendar: models.NewCalendar(models.CalendarConfig{Location: loc})}, data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.LoadSample(t, s, data)
-	return path
+	return storetest.SQLiteFile(t, "risk.db", data)
 }
 
 func TestRiskCommand(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // serveNow is the fixed clock of the subprocesses: Thursday 26/11/2026
@@ -150,14 +151,7 @@ func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() boo
 func seedDelivery(t *testing.T, url string) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenURL(t, url)
 	now, _ := time.Parse(time.RFC3339, serveNow)
 	cal := models.NewVietnamCalendar(time.FixedZone("ICT", 7*3600), 15, 0)
 	if _, err := jobstest.Seed(ctx, st, now, cal); err != nil {

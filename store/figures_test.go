@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
@@ -169,10 +168,7 @@ func TestMonthFiguresMatchRules(t *testing.T) {
 	ctx := context.Background()
 	loc := vnLoc()
 	cal := models.NewCalendar(models.CalendarConfig{Location: loc})
-	data, err := sample.District(figuresNow, cal)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := storetest.District(t, figuresNow)
 	// A unit of 2026 (the sample's first dossiers are of units ended in 2025).
 	unit, officer, other := data.Dossiers[len(data.Dossiers)-1].UnitCode, "", ""
 	for _, o := range data.Officers {

@@ -115,6 +115,14 @@ func CreateDatabase(t testing.TB, serverURL string) string {
 	return pu.String()
 }
 
+// OpenURL opens the store at u (a SQLite path or a Postgres URL), migrates
+// it and closes it at cleanup. It neither creates nor drops the database:
+// benchmarks use it on the databases they keep between runs.
+func OpenURL(t testing.TB, u string, opts ...store.Option) *store.Store {
+	t.Helper()
+	return openMigrated(t, u, opts...)
+}
+
 func openMigrated(t testing.TB, u string, opts ...store.Option) *store.Store {
 	t.Helper()
 	ctx := context.Background()
