@@ -96,6 +96,16 @@ func seedDistrict(tb testing.TB, st *store.Store) *env {
 	return &env{st: st, data: data, tree: tree, now: now, rules: &models.Rules{Cal: cal, DueSoonDays: 2}}
 }
 
+// forEachEnv runs fn as a subtest on each store (storetest.ForEach) with a
+// fresh env over the sample district and its people.
+func forEachEnv(t *testing.T, fn func(t *testing.T, e *env, p people)) {
+	t.Helper()
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		fn(t, e, e.people())
+	})
+}
+
 func newEnv(t *testing.T, st *store.Store) *env {
 	t.Helper()
 	ctx := context.Background()

@@ -11,8 +11,6 @@ import (
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/internal/tgfake"
-	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // answers are the messages and documents sent, in order.
@@ -96,9 +94,7 @@ func (r *importRecorder) calls() int {
 }
 
 func TestChatImport(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		e := newEnv(t, st)
-		p := e.people()
+	forEachEnv(t, func(t *testing.T, e *env, p people) {
 		e.link(uSecretariat, p.secretariat.Code)
 		e.link(uAdmin, p.admin.Code)
 		e.link(uOfficer, p.officer.Code)
