@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -183,7 +184,7 @@ func (d *RiskData) Add(x *Dossier, steps []Step) {
 		d.steps = append(d.steps, st)
 	}
 	ss := d.steps[r.stepLo:]
-	slices.SortStableFunc(ss, func(a, b rstep) int { return cmpInt64(a.start, b.start) })
+	slices.SortStableFunc(ss, func(a, b rstep) int { return cmp.Compare(a.start, b.start) })
 	r.stepN = int32(len(ss))
 	for _, iv := range x.Supplements {
 		if iv.Start.IsZero() {
@@ -196,16 +197,6 @@ func (d *RiskData) Add(x *Dossier, steps []Step) {
 		d.minRecv = r.recv
 	}
 	d.ds = append(d.ds, r)
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // view is one dossier as known at an instant: what had happened by then.

@@ -6,6 +6,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -219,20 +220,10 @@ func compareUnits(a, b models.Counts) int {
 	case bd == 0:
 		return -1
 	}
-	if c := compareInt64(bn*ad, an*bd); c != 0 {
+	if c := cmp.Compare(bn*ad, an*bd); c != 0 {
 		return c
 	}
-	return compareInt64(int64(b.InScope), int64(a.InScope))
-}
-
-func compareInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(int64(b.InScope), int64(a.InScope))
 }
 
 // Unranked returns the units of the ranking's level with no dossier in
