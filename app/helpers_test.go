@@ -1,5 +1,34 @@
 package app
 
-import "log/slog"
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+)
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// runEnv runs dondoc with args, the environment getenv and stdin, and
+// returns the exit status, stdout and stderr.
+func runEnv(getenv func(string) string, stdin string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// mapEnv is an environment holding exactly env.
+func mapEnv(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
+
+// wantLines fails the test for each of wants that got (what) lacks.
+func wantLines(t *testing.T, what, got string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(got, want) {
+			t.Errorf("%s lacks %q:\n%s", what, want, got)
+		}
+	}
+}

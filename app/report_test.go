@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -26,9 +25,8 @@ func TestReportCommand(t *testing.T) {
 	db := sampleDB(t)
 	env := sampleEnv(map[string]string{"DONDOC_NOW": "2026-11-27T10:00:00+07:00", "DATABASE_URL": db})
 	runReport := func(t *testing.T, args ...string) (string, string, int) {
-		var stdout, stderr bytes.Buffer
-		code := Run(context.Background(), append([]string{"report"}, args...), env, strings.NewReader(""), &stdout, &stderr)
-		return stdout.String(), stderr.String(), code
+		code, stdout, stderr := runEnv(env, "", append([]string{"report"}, args...)...)
+		return stdout, stderr, code
 	}
 
 	t.Run("text defaults to the previous month", func(t *testing.T) {

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -31,9 +29,8 @@ func TestRiskCommand(t *testing.T) {
 	db := timedDB(t)
 	env := sampleEnv(map[string]string{"DONDOC_NOW": "2026-12-01T10:00:00+07:00", "DATABASE_URL": db})
 	risk := func(t *testing.T, args ...string) (string, string, int) {
-		var stdout, stderr bytes.Buffer
-		code := Run(context.Background(), append([]string{"risk"}, args...), env, strings.NewReader(""), &stdout, &stderr)
-		return stdout.String(), stderr.String(), code
+		code, stdout, stderr := runEnv(env, "", append([]string{"risk"}, args...)...)
+		return stdout, stderr, code
 	}
 	t.Run("json for a unit, riskiest first", func(t *testing.T) {
 		out, errs, code := risk(t, "--format", "json", "--unit", "X01", "--at", "2026-11-02T08:00:00+07:00")

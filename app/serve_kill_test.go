@@ -146,6 +146,19 @@ func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() boo
 	return time.Since(start)
 }
 
+// slowTelegram is a strict fake Telegram (limits enforced) behind a proxy
+// that holds each response 200 ms, both closed at cleanup: point the bot's
+// endpoint at srv.
+func slowTelegram(t *testing.T) (*tgfake.Server, *slowProxy, *httptest.Server) {
+	t.Helper()
+	fake := tgfake.New(tgfake.Options{Limits: true})
+	t.Cleanup(fake.Close)
+	px := &slowProxy{target: fake.URL, delay: 200 * time.Millisecond}
+	srv := httptest.NewServer(px)
+	t.Cleanup(srv.Close)
+	return fake, px, srv
+}
+
 // seedDelivery migrates and seeds the database at url with the sample
 // district and its chat links, and returns the store (closed at cleanup).
 func seedDelivery(t *testing.T, url string) *store.Store {
@@ -212,11 +225,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	bin := buildDondoc(t)
 	dbURL := "sqlite://" + filepath.Join(t.TempDir(), "dondoc.db")
 	st := seedDelivery(t, dbURL)
-	fake := tgfake.New(tgfake.Options{Limits: true})
-	defer fake.Close()
-	px := &slowProxy{target: fake.URL, delay: 200 * time.Millisecond}
-	srv := httptest.NewServer(px)
-	defer srv.Close()
+	fake, px, srv := slowTelegram(t)
 	env := serveEnv(dbURL, fake, srv.URL+"/bot%s/%s")
 
 	p1 := startServe(t, bin, env)

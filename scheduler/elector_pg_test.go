@@ -43,6 +43,17 @@ func replica(t *testing.T, url string, key int64) *PGElector {
 }
 
 // waitLeading waits on ch for e to become leader.
+// watch has e watch for the lead every 50 ms until the test ends, and
+// returns the channel its changes are sent to.
+func watch(t *testing.T, ctx context.Context, e *PGElector) <-chan bool {
+	changes := make(chan bool, 10)
+	e.Notify(changes)
+	wctx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	go e.Watch(wctx, 50*time.Millisecond)
+	return changes
+}
+
 func waitLeading(t *testing.T, ch <-chan bool, within time.Duration) {
 	t.Helper()
 	deadline := time.After(within)
@@ -91,11 +102,7 @@ func TestPGElectorTakeoverWhenLeaderDies(t *testing.T) {
 	if !a.Leading(ctx) {
 		t.Fatal("a not leader")
 	}
-	changes := make(chan bool, 10)
-	b.Notify(changes)
-	wctx, stop := context.WithCancel(ctx)
-	defer stop()
-	go b.Watch(wctx, 50*time.Millisecond)
+	changes := watch(t, ctx, b)
 
 	admin := openDB(t, url)
 	var n int
@@ -123,11 +130,7 @@ func TestPGElectorCloseHandsOver(t *testing.T) {
 	if !a.Leading(ctx) || b.Leading(ctx) {
 		t.Fatal("want a leader, b follower")
 	}
-	changes := make(chan bool, 10)
-	b.Notify(changes)
-	wctx, stop := context.WithCancel(ctx)
-	defer stop()
-	go b.Watch(wctx, 50*time.Millisecond)
+	changes := watch(t, ctx, b)
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
