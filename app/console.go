@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,7 +21,7 @@ func init() {
 // runConsole reads commands from stdin as the officer --as (in a group
 // bound to --group when given) and prints the bot's replies.
 func runConsole(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs := a.flags()
 	fs.SetOutput(a.stderr)
 	as := fs.String("as", "", "mã cán bộ mà bạn đóng vai")
 	group := fs.String("group", "", "mã đơn vị: gõ lệnh như trong nhóm chat gắn với đơn vị này")

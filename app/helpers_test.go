@@ -32,3 +32,13 @@ func wantLines(t *testing.T, what, got string, wants ...string) {
 		}
 	}
 }
+
+// commandRunner runs the subcommand name with env and the given flags; it
+// returns stdout, stderr and the exit status.
+func commandRunner(env func(string) string, name string) func(t *testing.T, args ...string) (string, string, int) {
+	return func(t *testing.T, args ...string) (string, string, int) {
+		t.Helper()
+		code, stdout, stderr := runEnv(env, "", append([]string{name}, args...)...)
+		return stdout, stderr, code
+	}
+}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/dondoc/dondoc/bot/handlers"
@@ -20,7 +19,7 @@ func init() {
 // dondoc link --unit <unit code> for a group. With TELEGRAM_BOT_TOKEN set
 // it prints the deep link https://t.me/<bot>?start=<code>.
 func runLink(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("link", flag.ContinueOnError)
+	fs := a.flags()
 	fs.SetOutput(a.stderr)
 	unit := fs.String("unit", "", "mã đơn vị: tạo mã gắn một nhóm chat với đơn vị này")
 	if err := fs.Parse(args); err != nil {

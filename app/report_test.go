@@ -24,10 +24,7 @@ func sampleDB(t *testing.T) string {
 func TestReportCommand(t *testing.T) {
 	db := sampleDB(t)
 	env := sampleEnv(map[string]string{"DONDOC_NOW": "2026-11-27T10:00:00+07:00", "DATABASE_URL": db})
-	runReport := func(t *testing.T, args ...string) (string, string, int) {
-		code, stdout, stderr := runEnv(env, "", append([]string{"report"}, args...)...)
-		return stdout, stderr, code
-	}
+	runReport := commandRunner(env, "report")
 
 	t.Run("text defaults to the previous month", func(t *testing.T) {
 		out, errs, code := runReport(t)

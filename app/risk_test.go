@@ -28,10 +28,7 @@ func timedDB(t *testing.T) string {
 func TestRiskCommand(t *testing.T) {
 	db := timedDB(t)
 	env := sampleEnv(map[string]string{"DONDOC_NOW": "2026-12-01T10:00:00+07:00", "DATABASE_URL": db})
-	risk := func(t *testing.T, args ...string) (string, string, int) {
-		code, stdout, stderr := runEnv(env, "", append([]string{"risk"}, args...)...)
-		return stdout, stderr, code
-	}
+	risk := commandRunner(env, "risk")
 	t.Run("json for a unit, riskiest first", func(t *testing.T) {
 		out, errs, code := risk(t, "--format", "json", "--unit", "X01", "--at", "2026-11-02T08:00:00+07:00")
 		if code != exitOK {

@@ -67,24 +67,20 @@ func NewRiskData(cal *Calendar) *RiskData {
 }
 
 func (d *RiskData) leaf(pu, so int32) int32 {
-	k := [2]int32{pu, so}
-	if id, ok := d.leaves[k]; ok {
-		return id
-	}
-	id := int32(len(d.leafPairs))
-	d.leaves[k] = id
-	d.leafPairs = append(d.leafPairs, k)
-	return id
+	return internPair(d.leaves, &d.leafPairs, [2]int32{pu, so})
 }
 
-func (d *RiskData) pair(a, b int32) int32 {
-	k := [2]int32{a, b}
-	if id, ok := d.pairs[k]; ok {
+func (d *RiskData) pair(a, b int32) int32 { return internPair(d.pairs, &d.pairList, [2]int32{a, b}) }
+
+// internPair returns k's id in ids, appending k to list (where its id is
+// its index) when it is new.
+func internPair(ids map[[2]int32]int32, list *[][2]int32, k [2]int32) int32 {
+	if id, ok := ids[k]; ok {
 		return id
 	}
-	id := int32(len(d.pairList))
-	d.pairs[k] = id
-	d.pairList = append(d.pairList, k)
+	id := int32(len(*list))
+	ids[k] = id
+	*list = append(*list, k)
 	return id
 }
 

@@ -348,30 +348,24 @@ func trend(cur, prev float64, decimals int) Trend {
 
 // ScoreTrend compares the 766 score with the month before (0.01 point, as
 // shown); Same when either month has no score.
-func (u UnitRow) ScoreTrend() Trend {
-	if u.Prev == nil {
-		return Same
-	}
-	cur, ok1 := u.Counts.Score766OK()
-	prev, ok2 := u.Prev.Score766OK()
-	if !ok1 || !ok2 {
-		return Same
-	}
-	return trend(cur, prev, decimals)
-}
+func (u UnitRow) ScoreTrend() Trend { return u.trendOf(models.Counts.Score766OK, decimals) }
 
 // RateTrend compares the on-time rate with the month before (0.01 %, as
 // shown); Same when either month has no rate.
-func (u UnitRow) RateTrend() Trend {
+func (u UnitRow) RateTrend() Trend { return u.trendOf(models.Counts.OnTimeRateOK, decimals+2) }
+
+// trendOf compares figure (rounded to places decimals) with the month
+// before; Same when either month has none.
+func (u UnitRow) trendOf(figure func(models.Counts) (float64, bool), places int) Trend {
 	if u.Prev == nil {
 		return Same
 	}
-	cur, ok1 := u.Counts.OnTimeRateOK()
-	prev, ok2 := u.Prev.OnTimeRateOK()
+	cur, ok1 := figure(u.Counts)
+	prev, ok2 := figure(*u.Prev)
 	if !ok1 || !ok2 {
 		return Same
 	}
-	return trend(cur, prev, decimals+2)
+	return trend(cur, prev, places)
 }
 
 // FileName returns the download name of a report file, e.g.
