@@ -144,10 +144,14 @@ func newEnv(t *testing.T, st *store.Store) *env {
 }
 
 // replies are the messages sent or edited, in order.
-func (e *env) replies() []tgfake.Sent {
+func (e *env) replies() []tgfake.Sent { return e.sentBy("sendMessage", "editMessageText") }
+
+// sentBy returns the requests the bot made to the fake with any of
+// methods, in order.
+func (e *env) sentBy(methods ...string) []tgfake.Sent {
 	var out []tgfake.Sent
 	for _, s := range e.fake.Sent() {
-		if s.Method == "sendMessage" || s.Method == "editMessageText" {
+		if slices.Contains(methods, s.Method) {
 			out = append(out, s)
 		}
 	}

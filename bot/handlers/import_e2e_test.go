@@ -14,15 +14,7 @@ import (
 )
 
 // answers are the messages and documents sent, in order.
-func (e *env) answers() []tgfake.Sent {
-	var out []tgfake.Sent
-	for _, s := range e.fake.Sent() {
-		if s.Method == "sendMessage" || s.Method == "sendDocument" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func (e *env) answers() []tgfake.Sent { return e.sentBy("sendMessage", "sendDocument") }
 
 // sendFile sends a document (with a caption when not "") from user in
 // their private chat and returns the one answer.
