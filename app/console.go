@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/console"
-	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
 )
 
@@ -42,20 +40,14 @@ func runConsole(ctx context.Context, a *app, args []string) error {
 // chatConsole runs the console as officer code, in a group of unit group
 // when not "".
 func chatConsole(ctx context.Context, a *app, st *store.Store, officer, group string) error {
-	o, err := st.Officer(ctx, officer)
-	if errors.Is(err, models.ErrNotFound) {
-		return &exitError{code: 1, err: fmt.Errorf("không có cán bộ mã %q", officer)}
-	}
+	o, err := findOfficer(ctx, st, officer)
 	if err != nil {
 		return err
 	}
 	cd := st.ChatDirectory(time.Minute)
 	dir := &fixedDirectory{ChatDirectory: cd, person: personOf(o)}
 	if group != "" {
-		u, err := st.Unit(ctx, group)
-		if errors.Is(err, models.ErrNotFound) {
-			return &exitError{code: 1, err: fmt.Errorf("không có đơn vị mã %q", group)}
-		}
+		u, err := findUnit(ctx, st, group)
 		if err != nil {
 			return err
 		}
