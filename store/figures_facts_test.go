@@ -116,21 +116,15 @@ func genStored(rng *rand.Rand, n int, units, officers []string) ([]models.Dossie
 
 // referenceAt is reference judged at at (Rules.TallyAt, OfficerTallyAt).
 func referenceAt(rules *models.Rules, ds []models.Dossier, steps map[string][]models.Step, p models.Period, at time.Time) *models.Figures {
-	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	f := newFigures()
 	for i := range ds {
 		d := &ds[i]
 		c, ok := rules.TallyAt(d, p, at)
 		if !ok {
 			continue
 		}
-		x := f.Own[d.UnitCode]
-		x.Add(c)
-		f.Own[d.UnitCode] = x
-		rules.OfficerTallyAt(d, steps[d.Code], p, at, func(o string, oc models.OfficerCounts) {
-			x := f.Officers[o]
-			x.Add(oc)
-			f.Officers[o] = x
-		})
+		addOwn(f, d.UnitCode, c)
+		rules.OfficerTallyAt(d, steps[d.Code], p, at, officerAdder(f))
 	}
 	return f
 }
