@@ -49,7 +49,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	st, err := store.Open(ctx, *path, a.log, store.WithClock(a.clock()), store.WithRules(supplementClock(a), a.cfg.Location))
+	st, err := store.Open(ctx, *path, a.log, store.WithClock(a.clock()), store.WithRules(supplementClock(a), a.cfg.Location), store.WithExcess(supplementExcess(a)))
 	if err != nil {
 		return err
 	}
