@@ -240,3 +240,14 @@ func TestRemindByZaloOA(t *testing.T) {
 		t.Logf("%d digests in %d OA messages", len(digests), len(sent))
 	})
 }
+
+// Two webhooks on one path would make serve's mux panic: a clear error
+// names both keys instead.
+func TestZaloOAWebhookPathShared(t *testing.T) {
+	cfg := config.Config{ZaloOAWebhookPath: "/hooks/zalo", ZaloWebhookURL: "https://dondoc.example.gov.vn/hooks/zalo"}
+	a := &app{cfg: cfg, log: discardLogger()}
+	_, err := startZaloOA(context.Background(), a, nil, nil, serveChat{srv: web.New(web.Options{Logger: a.log})})
+	if err == nil || !strings.Contains(err.Error(), "ZALO_OA_WEBHOOK_PATH") || !strings.Contains(err.Error(), "ZALO_WEBHOOK_URL") {
+		t.Fatalf("err = %v; want the shared path named", err)
+	}
+}
