@@ -12,6 +12,7 @@ import (
 	"github.com/dondoc/dondoc/bot/email"
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/bot/zalo"
+	"github.com/dondoc/dondoc/bot/zalooa"
 	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
@@ -53,6 +54,13 @@ var channels = []channelDef{
 		open: openZalo,
 		serve: func(ctx context.Context, a *app, st *store.Store, ch channel, s serveChat) (func(), error) {
 			return startZalo(ctx, a, st, ch.(*zalo.Bot), s)
+		},
+	},
+	{ // Zalo Official Account (ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY, ZALO_OA_REFRESH_TOKEN).
+		describe: func(c config.Config) (notify.Platform, bool) { return zalooa.Description(), c.ZaloOAAppID != "" },
+		open:     openZaloOA,
+		serve: func(ctx context.Context, a *app, st *store.Store, ch channel, s serveChat) (func(), error) {
+			return startZaloOA(ctx, a, st, ch.(*zalooa.Bot), s)
 		},
 	},
 	{ // E-mail (SMTP_URL, MAIL_FROM): officers without a working chat get their digest by mail.

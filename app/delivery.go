@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync"
 	"time"
@@ -73,6 +74,10 @@ func newDispatcherWith(a *app, ob notify.Outbox, st *store.Store, channels map[s
 		Pacer:    pacer,
 		Metrics:  m,
 		OnPermanent: func(ctx context.Context, e notify.Entry, se *notify.SendError) {
+			if errors.Is(se, notify.ErrNotNow) { // this message failed, the link stays (Zalo OA error 230)
+				a.log.Info("delivery: chat not reachable now; link kept", "platform", e.Message.Platform, "chat", e.Message.ChatID, "reason", se.Reason)
+				return
+			}
 			n, err := st.MarkChatInactive(ctx, e.Message.Platform, e.Message.ChatID, se.Reason, a.clock().Now())
 			if err != nil {
 				a.log.Error("delivery: mark chat inactive", "platform", e.Message.Platform, "chat", e.Message.ChatID, "err", err)

@@ -68,6 +68,16 @@ type Config struct {
 	// numbers, so these are conservative defaults (10 and 1).
 	ZaloRatePerSecond, ZaloRatePerChat float64
 
+	// The Zalo Official Account channel (optional; on when the app id is
+	// set): ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY (secret), the first
+	// ZALO_OA_REFRESH_TOKEN (secret; later ones are kept in the database),
+	// ZALO_OA_WEBHOOK_KEY (secret; the OA secret key of the webhook
+	// signature when Zalo shows one other than the app's, default
+	// ZALO_OA_SECRET_KEY), ZALO_OA_API_BASE, ZALO_OA_OAUTH_BASE and
+	// ZALO_OA_WEBHOOK_PATH (where serve mounts the OA's webhook).
+	ZaloOAAppID, ZaloOASecretKey, ZaloOARefreshToken, ZaloOAWebhookKey string
+	ZaloOAAPIBase, ZaloOAOAuthBase, ZaloOAWebhookPath                  string
+
 	// SMTPURL is SMTP_URL (secret: it may hold the password), the mail
 	// server of the e-mail channel: smtp://user:pass@host:587 (STARTTLS)
 	// or smtps://user:pass@host:465; empty: no e-mail channel.
@@ -129,6 +139,13 @@ const DefaultTelegramEndpoint = "https://api.telegram.org/bot%s/%s"
 
 // DefaultZaloAPIBase is the Zalo Bot Platform base URL.
 const DefaultZaloAPIBase = "https://bot-api.zaloplatforms.com"
+
+// The Zalo Official Account defaults.
+const (
+	DefaultZaloOAAPIBase     = "https://openapi.zalo.me"
+	DefaultZaloOAOAuthBase   = "https://oauth.zaloapp.com"
+	DefaultZaloOAWebhookPath = "/zalo-oa/webhook"
+)
 
 // KeyError says which key is wrong and what is expected.
 type KeyError struct {
@@ -218,6 +235,13 @@ func Load(getenv func(string) string) (Config, error) {
 		ZaloWebhookSecret:      get("ZALO_WEBHOOK_SECRET", ""),
 		ZaloRatePerSecond:      atof("ZALO_RATE_PER_SECOND", 10),
 		ZaloRatePerChat:        atof("ZALO_RATE_PER_CHAT", 1),
+		ZaloOAAppID:            get("ZALO_OA_APP_ID", ""),
+		ZaloOASecretKey:        get("ZALO_OA_SECRET_KEY", ""),
+		ZaloOARefreshToken:     get("ZALO_OA_REFRESH_TOKEN", ""),
+		ZaloOAWebhookKey:       get("ZALO_OA_WEBHOOK_KEY", ""),
+		ZaloOAAPIBase:          strings.TrimRight(get("ZALO_OA_API_BASE", DefaultZaloOAAPIBase), "/"),
+		ZaloOAOAuthBase:        strings.TrimRight(get("ZALO_OA_OAUTH_BASE", DefaultZaloOAOAuthBase), "/"),
+		ZaloOAWebhookPath:      get("ZALO_OA_WEBHOOK_PATH", DefaultZaloOAWebhookPath),
 		SMTPURL:                get("SMTP_URL", ""),
 		MailFrom:               get("MAIL_FROM", ""),
 		RemindAt:               clock("REMIND_AT", "07:30"),
@@ -325,6 +349,22 @@ func Load(getenv func(string) string) (Config, error) {
 	if s := c.ZaloWebhookSecret; s != "" && !validZaloSecret(s) {
 		bad("ZALO_WEBHOOK_SECRET", "(hidden)", "8–256 printable ASCII characters without spaces")
 	}
+	if c.ZaloOAAppID != "" || c.ZaloOASecretKey != "" || c.ZaloOARefreshToken != "" {
+		for _, k := range []struct{ name, v string }{{"ZALO_OA_APP_ID", c.ZaloOAAppID},
+			{"ZALO_OA_SECRET_KEY", c.ZaloOASecretKey}, {"ZALO_OA_REFRESH_TOKEN", c.ZaloOARefreshToken}} {
+			if k.v == "" {
+				bad(k.name, "", "set: the Zalo OA channel needs ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY and ZALO_OA_REFRESH_TOKEN together")
+			}
+		}
+	}
+	for _, k := range []struct{ name, v string }{{"ZALO_OA_API_BASE", c.ZaloOAAPIBase}, {"ZALO_OA_OAUTH_BASE", c.ZaloOAOAuthBase}} {
+		if u, err := url.Parse(k.v); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			bad(k.name, k.v, "an http(s) URL")
+		}
+	}
+	if p := c.ZaloOAWebhookPath; !strings.HasPrefix(p, "/") || strings.ContainsAny(p, " ?#{}") {
+		bad("ZALO_OA_WEBHOOK_PATH", p, "a path starting with /, like "+DefaultZaloOAWebhookPath)
+	}
 	if v := c.SMTPURL; v != "" {
 		if u, err := url.Parse(v); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 			bad("SMTP_URL", redactSMTP(v), "smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465")
@@ -415,6 +455,10 @@ func (c Config) LogValue() slog.Value {
 		slog.String("zalo_token", set(c.ZaloToken)),
 		slog.String("zalo_webhook", c.ZaloWebhookURL),
 		slog.String("zalo_webhook_key", set(c.ZaloWebhookSecret)),
+		slog.String("zalo_oa_app", c.ZaloOAAppID),
+		slog.String("zalo_oa_key", set(c.ZaloOASecretKey)),
+		slog.String("zalo_oa_refresh", set(c.ZaloOARefreshToken)),
+		slog.String("zalo_oa_webhook", c.ZaloOAWebhookPath),
 		slog.String("smtp", redactSMTP(c.SMTPURL)),
 		slog.String("ingest_token", set(c.IngestToken)),
 		slog.String("remind_at", c.RemindAt),

@@ -30,6 +30,7 @@ func TestInvalidValuesNameTheKey(t *testing.T) {
 		"DONDOC_TZ": "Mars/Olympus", "LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "DONDOC_NOW": "yesterday",
 		"DONDOC_CUTOFF": "25:00", "DATABASE_URL": "mysql://x", "REMIND_AT": "7h30", "DONDOC_DUE_SOON_DAYS": "-1",
 		"TELEGRAM_API_ENDPOINT": "http://x/bot", "TELEGRAM_WEBHOOK_SECRET": "bad secret!", "SUPPLEMENT_CLOCK": "stop",
+		"ZALO_OA_WEBHOOK_PATH": "zalo-oa", "ZALO_OA_API_BASE": "ftp://x", "ZALO_OA_OAUTH_BASE": "oauth.zaloapp.com",
 	} {
 		_, err := Load(env(map[string]string{key: val}))
 		var ke *KeyError
@@ -101,6 +102,24 @@ func TestRiskThreshold(t *testing.T) {
 		if !errors.As(err, &ke) || ke.Key != "RISK_THRESHOLD" {
 			t.Errorf("RISK_THRESHOLD=%q: error %v does not name the key", v, err)
 		}
+	}
+}
+
+func TestZaloOASettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"ZALO_OA_APP_ID": "4318", "ZALO_OA_SECRET_KEY": "k-abc", "ZALO_OA_REFRESH_TOKEN": "r-xyz"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ZaloOAAPIBase != "https://openapi.zalo.me" || c.ZaloOAOAuthBase != "https://oauth.zaloapp.com" || c.ZaloOAWebhookPath != "/zalo-oa/webhook" {
+		t.Errorf("defaults: %q %q %q", c.ZaloOAAPIBase, c.ZaloOAOAuthBase, c.ZaloOAWebhookPath)
+	}
+	if s := c.LogValue().String(); strings.Contains(s, "k-abc") || strings.Contains(s, "r-xyz") {
+		t.Errorf("an OA secret in the log value: %s", s)
+	}
+	_, err = Load(env(map[string]string{"ZALO_OA_APP_ID": "4318"}))
+	var ke *KeyError
+	if !errors.As(err, &ke) || !strings.Contains(err.Error(), "ZALO_OA_SECRET_KEY") || !strings.Contains(err.Error(), "ZALO_OA_REFRESH_TOKEN") {
+		t.Errorf("an app id alone: %v", err)
 	}
 }
 

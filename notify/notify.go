@@ -101,6 +101,12 @@ func (e *SendError) Error() string {
 
 func (e *SendError) Unwrap() error { return e.Err }
 
+// ErrNotNow, wrapped by a Permanent SendError, says the failure concerns
+// this message only: the platform will not deliver to the chat now (the
+// Zalo OA interaction window is closed), so the message moves on to the
+// recipient's next channel but the chat's link stays active.
+var ErrNotNow = errors.New("notify: the chat cannot be reached on this channel now; its link stays active")
+
 // ClassOf returns the class of err: a *SendError's own, else Retryable.
 func ClassOf(err error) Class {
 	var se *SendError
