@@ -39,7 +39,22 @@ type Deps struct {
 	Location *time.Location   // nil: Calendar's
 	// Platforms are the channels that exist ("telegram", "zalo"…): only
 	// accounts and groups on them get messages.
-	Platforms        []string
+	Platforms []string
+	// DigestChannels is the order in which an officer's digest looks for
+	// a channel that reaches them (DIGEST_CHANNELS; nil:
+	// DefaultDigestChannels) unless they chose one (/caidat).
+	DigestChannels []string
+	// Addresses are the channels that reach an officer without a chat
+	// link, by platform (ZNS by phone, e-mail by address); a platform
+	// absent here reaches the officers who linked an account on it.
+	Addresses map[string]Address
+	// Labels name the platforms for people (/caidat), by platform.
+	Labels map[string]string
+	// ZNSPlatform and ZNSPriceVND, when set, add the month's count and
+	// estimated cost of template messages to the secretariat's notes on
+	// the first working day of the next month.
+	ZNSPlatform      string
+	ZNSPriceVND      int
 	RepeatDays       int  // ESCALATE_REPEAT_DAYS (≤ 0: digest.DefaultRepeatDays)
 	EscalateToGroups bool // ESCALATE_TO_GROUPS: escalations also go to the units' bound groups
 	Monthly          MonthlySource
