@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jonboulle/clockwork"
 
@@ -54,6 +55,11 @@ type app struct {
 	// commands of one process; see riskSource.
 	riskMu sync.Mutex
 	risk   *jobs.RiskCache
+
+	// digest is the jobs' wiring once built (newJobDeps): the dispatcher
+	// moves a failed digest to the next channel with it, /caidat reads
+	// and changes the officer's channel through it.
+	digest atomic.Pointer[jobs.Deps]
 }
 
 // clock returns the one domain clock, made from the configuration on

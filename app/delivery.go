@@ -39,6 +39,11 @@ func monthlySource(a *app, st *store.Store) jobs.MonthlySource {
 
 // newJobDeps wires the jobs for the given platforms; out non-nil is a dry run.
 func newJobDeps(ctx context.Context, a *app, st *store.Store, platforms []string, out io.Writer) (*jobs.Deps, error) {
+	return newJobDepsFor(ctx, a, st, platforms, nil, out)
+}
+
+// newJobDepsFor is newJobDeps knowing the channels (their names for /caidat).
+func newJobDepsFor(ctx context.Context, a *app, st *store.Store, platforms []string, channels map[string]notify.Channel, out io.Writer) (*jobs.Deps, error) {
 	cal, err := loadCalendar(ctx, a, st)
 	if err != nil {
 		return nil, err
@@ -52,6 +57,10 @@ func newJobDeps(ctx context.Context, a *app, st *store.Store, platforms []string
 	}
 	if rs := riskSource(a, st, rules); rs != nil {
 		d.Risks = rs // a nil *RiskCache in the interface would not be nil
+	}
+	configureDigestChannels(a, d, channels)
+	if out == nil {
+		a.digest.Store(d)
 	}
 	return d, nil
 }
@@ -75,6 +84,7 @@ func newDispatcherWith(a *app, ob notify.Outbox, st *store.Store, channels map[s
 		Pacer:    pacer,
 		Metrics:  m,
 		OnPermanent: func(ctx context.Context, e notify.Entry, se *notify.SendError) {
+			digestFailed(ctx, a, e)
 			n, err := st.MarkChatInactive(ctx, e.Message.Platform, e.Message.ChatID, se.Reason, a.clock().Now())
 			if err != nil {
 				a.log.Error("delivery: mark chat inactive", "platform", e.Message.Platform, "chat", e.Message.ChatID, "err", err)
@@ -171,7 +181,7 @@ func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[st
 		platforms = append(platforms, p)
 	}
 	sort.Strings(platforms)
-	deps, err := newJobDeps(ctx, a, st, platforms, nil)
+	deps, err := newJobDepsFor(ctx, a, st, platforms, channels, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -151,6 +151,9 @@ func chatChannels(ctx context.Context, a *app) (map[string]notify.Channel, error
 		}
 		channels[zb.Platform()] = zb
 	}
+	if err := addFallbackChannels(a, channels, nil); err != nil {
+		return nil, err
+	}
 	return channels, nil
 }
 

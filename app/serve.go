@@ -101,6 +101,9 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if zb != nil {
 		channels[zb.Platform()] = zb
 	}
+	if err := addFallbackChannels(a, channels, reg); err != nil {
+		return err
+	}
 	waitDelivery, err := startDelivery(ctx, a, st, channels, dl)
 	if err != nil {
 		return err

@@ -1,0 +1,137 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/dondoc/dondoc/bot/handlers"
+	"github.com/dondoc/dondoc/bot/zns"
+	"github.com/dondoc/dondoc/jobs"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
+)
+
+// emailPlatform is the e-mail adapter's platform name (bot/email, issue
+// #10): it reaches an officer at the address of the officers import.
+const emailPlatform = "email"
+
+// platformLabels name the platforms whose adapter does not describe
+// itself yet (notify.Describer).
+var platformLabels = map[string]string{"telegram": "Telegram", "zalo": "Zalo", "zalo_oa": "Zalo OA",
+	emailPlatform: "thư điện tử", "console": "console"}
+
+// addFallbackChannels adds the channels that reach officers without a
+// chat link — ZNS when ZALO_ZNS_ACCESS_TOKEN and ZALO_ZNS_TEMPLATE_DIGEST
+// are set — to channels; reg non-nil receives the ZNS counters.
+func addFallbackChannels(a *app, channels map[string]notify.Channel, reg prometheus.Registerer) error {
+	if a.cfg.ZNSAccessToken == "" || a.cfg.ZNSTemplateDigest == "" {
+		return nil
+	}
+	fields, err := zns.ParseFields(a.cfg.ZNSTemplateFields)
+	if err != nil {
+		return err
+	}
+	var m *zns.Metrics
+	if reg != nil {
+		if m, err = zns.NewMetrics(reg); err != nil {
+			return err
+		}
+	}
+	s, err := zns.New(zns.Config{APIBase: a.cfg.ZNSAPIBase, Tokens: zns.StaticToken(a.cfg.ZNSAccessToken),
+		TemplateID: a.cfg.ZNSTemplateDigest, Fields: fields, Now: a.wall().Now, Location: a.cfg.Location,
+		PriceVND: a.cfg.ZNSPriceVND, Metrics: m, Logger: a.log})
+	if err != nil {
+		return err
+	}
+	channels[s.Platform()] = s
+	a.log.Info("zns: on", "template", a.cfg.ZNSTemplateDigest)
+	return nil
+}
+
+// configureDigestChannels tells the jobs how the digest finds its one
+// channel a day: the configured order, the channels that need no chat
+// link (ZNS by phone, e-mail by address) and the platforms' names.
+func configureDigestChannels(a *app, d *jobs.Deps, channels map[string]notify.Channel) {
+	d.DigestChannels = a.cfg.DigestChannels
+	d.Addresses = map[string]jobs.Address{
+		zns.Platform: func(o models.Officer) (string, bool) { return zns.NormalizePhone(o.Phone) },
+		emailPlatform: func(o models.Officer) (string, bool) {
+			addr, err := mail.ParseAddress(strings.TrimSpace(o.Email))
+			if err != nil {
+				return "", false
+			}
+			return addr.Address, true
+		},
+	}
+	d.Labels = map[string]string{}
+	for p, l := range platformLabels {
+		d.Labels[p] = l
+	}
+	for p, ch := range channels {
+		if ds, ok := ch.(notify.Describer); ok {
+			d.Labels[p] = ds.Describe().Label
+		}
+	}
+	if _, ok := channels[zns.Platform]; ok {
+		d.ZNSPlatform, d.ZNSPriceVND = zns.Platform, a.cfg.ZNSPriceVND
+	}
+}
+
+// digestFailed moves a digest that failed for good to the officer's next
+// channel (jobs.Deps.DigestFallback), once the jobs are wired.
+func digestFailed(ctx context.Context, a *app, e notify.Entry) {
+	d := a.digest.Load()
+	if d == nil || e.Job != models.JobDigest {
+		return
+	}
+	key, err := d.DigestFallback(ctx, e)
+	switch {
+	case err != nil:
+		a.log.Error("delivery: move the digest to the next channel", "key", e.Key, "err", err)
+	case key != "":
+		a.log.Info("delivery: digest moved to the next channel", "failed", e.Key, "next", key)
+	}
+}
+
+// digestChannels is /caidat's view of the jobs' channel choice.
+type digestChannels struct{ a *app }
+
+func (c digestChannels) deps() (*jobs.Deps, error) {
+	d := c.a.digest.Load()
+	if d == nil {
+		return nil, errors.New("app: the jobs are not wired yet")
+	}
+	return d, nil
+}
+
+// Options implements handlers.DigestChannels.
+func (c digestChannels) Options(ctx context.Context, officerCode string) ([]handlers.ChannelOption, error) {
+	d, err := c.deps()
+	if err != nil {
+		return nil, err
+	}
+	opts, err := d.OfficerChannelOptions(ctx, officerCode)
+	out := make([]handlers.ChannelOption, len(opts))
+	for i, o := range opts {
+		out[i] = handlers.ChannelOption{Platform: o.Platform, Label: o.Label, Chosen: o.Chosen, Used: o.Used}
+	}
+	return out, err
+}
+
+// Choose implements handlers.DigestChannels.
+func (c digestChannels) Choose(ctx context.Context, officerCode, platform string) error {
+	d, err := c.deps()
+	if err != nil {
+		return err
+	}
+	if err := d.ChooseChannel(ctx, officerCode, platform); errors.Is(err, jobs.ErrNoSuchChannel) {
+		return handlers.ErrNoChannel
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
