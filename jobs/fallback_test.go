@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
@@ -64,6 +65,7 @@ type fallbackWorld struct {
 	fake    *znsfake.Server
 	reg     *prometheus.Registry
 	zaloTry int
+	clk     *clockwork.FakeClock
 }
 
 func newFallbackWorld(t *testing.T, s *store.Store, quota int) *fallbackWorld {
@@ -106,7 +108,11 @@ func newFallbackWorld(t *testing.T, s *store.Store, quota int) *fallbackWorld {
 	sender, err := zns.New(zns.Config{APIBase: w.fake.URL, Tokens: zns.StaticToken("tok"), TemplateID: "digest1",
 		Fields: fields, Now: func() time.Time { return day1 }, PriceVND: 300, Metrics: m})
 	must(t, err)
-	w.disp, err = notify.NewDispatcher(notify.DispatcherConfig{Outbox: s.Outbox(),
+	// The dispatcher's clock stamps sent_at (the month a ZNS message is
+	// counted in); no limits, so that no send waits on it.
+	w.clk = clockwork.NewFakeClockAt(day1)
+	w.disp, err = notify.NewDispatcher(notify.DispatcherConfig{Outbox: s.Outbox(), Clock: w.clk,
+		Limits: map[string]notify.Limits{"zalo": {}, "email": {}, "zns": {}},
 		Channels: map[string]notify.Channel{"zalo": w.zalo, "email": w.email, "zns": sender},
 		OnPermanent: func(ctx context.Context, e notify.Entry, se *notify.SendError) {
 			if _, err := w.d.DigestFallback(ctx, e); err != nil {
@@ -264,6 +270,39 @@ func TestDigestGoesToTheChosenChannel(t *testing.T) {
 		w.run(t, day1.AddDate(0, 0, 1))
 		if n := len(w.zalo.messages()); n != 1 {
 			t.Errorf("Zalo got %d digests; want 1", n)
+		}
+	})
+}
+
+func TestSecretariatToldLastMonthsZNSCost(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newFallbackWorld(t, s, 500)
+		must(t, s.UpsertOfficers(ctx, []models.Officer{{Code: "S", Name: "Phạm Văn Sơn", UnitCode: "X", Role: models.RoleSecretariat, Active: true}}))
+		must(t, s.UpsertChatAccounts(ctx, []models.ChatAccount{{Platform: "zalo", UserID: "zs", ChatID: "zs", OfficerCode: "S", Active: true, LinkedAt: day1}}))
+		w.zalo.fail = func(m notify.Message) error {
+			if m.ChatID == "za" {
+				return &notify.SendError{Class: notify.Permanent, Reason: "zalo: user blocked the bot"}
+			}
+			return nil
+		}
+		w.run(t, day1) // November: A's digest moved to ZNS, B's on ZNS
+		if n := len(w.fake.Sent()); n != 2 {
+			t.Fatalf("ZNS sent %d in November; want 2", n)
+		}
+		// Tuesday 1 December, the month's first working day.
+		dec1 := time.Date(2026, 12, 1, 8, 0, 0, 0, ict)
+		w.d.Clock = func() time.Time { return dec1 }
+		w.clk.Advance(dec1.Sub(day1))
+		w.run(t, dec1)
+		var note string
+		for _, m := range w.zalo.messages() {
+			if m.ChatID == "zs" && strings.Contains(m.Text, "ZNS") {
+				note = m.Text
+			}
+		}
+		if !strings.Contains(note, "Tháng 11/2026: 2 tin nhắn ZNS, chi phí ước tính 600 đồng.") {
+			t.Fatalf("the secretariat's note of 1/12 lacks November's ZNS cost:\n%s", note)
 		}
 	})
 }
