@@ -13,6 +13,7 @@ import (
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/store"
 )
 
 // emailPlatform is the e-mail adapter's platform name (bot/email, issue
@@ -134,4 +135,28 @@ func (c digestChannels) Choose(ctx context.Context, officerCode, platform string
 		return err
 	}
 	return nil
+}
+
+// withoutMoved leaves out of unsent the failed digests that moved to the
+// officer's next channel (the move is counted on its own), and returns
+// how many it left out.
+func withoutMoved(ctx context.Context, ob *store.Outbox, unsent []notify.Entry) ([]notify.Entry, int, error) {
+	out := unsent[:0:0]
+	moved := 0
+	for _, e := range unsent {
+		if e.Status == notify.StatusFailed {
+			if key, ok := jobs.NextFallbackKey(e); ok {
+				_, found, err := ob.Get(ctx, key)
+				if err != nil {
+					return unsent, 0, err
+				}
+				if found {
+					moved++
+					continue
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out, moved, nil
 }

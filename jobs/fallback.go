@@ -22,6 +22,38 @@ func FallbackKey(officerCode string, day models.Date, hop int) string {
 	return digest.DigestKey(officerCode, day) + "/fallback/" + strconv.Itoa(hop)
 }
 
+// fallbackHop is how many moves the digest of key is the result of: 0
+// for the day's first (or one keyed otherwise), n for FallbackKey(…, n).
+func fallbackHop(key, code string, day models.Date) (int, error) {
+	rest, ok := strings.CutPrefix(key, digest.DigestKey(code, day)+"/fallback/")
+	if !ok {
+		return 0, nil
+	}
+	hop, err := strconv.Atoi(rest)
+	if err != nil || hop < 1 {
+		return 0, fmt.Errorf("not a fallback key")
+	}
+	return hop, nil
+}
+
+// NextFallbackKey returns the key the digest of e gets when it moves to
+// the next channel (DigestFallback); false when e is not a digest.
+func NextFallbackKey(e notify.Entry) (string, bool) {
+	code, ok := strings.CutPrefix(e.Recipient, "officer:")
+	if e.Job != models.JobDigest || !ok || code == "" {
+		return "", false
+	}
+	day, err := models.ParseDate(e.Period)
+	if err != nil {
+		return "", false
+	}
+	hop, err := fallbackHop(e.Key, code, day)
+	if err != nil {
+		return "", false
+	}
+	return FallbackKey(code, day, hop+1), true
+}
+
 // DigestFallback moves the digest of e, which the dispatcher just failed
 // for good (notify.Permanent: the chat blocked the bot, the phone cannot
 // receive ZNS, the quota is used up), to the officer's next channel: the
@@ -44,11 +76,9 @@ func (d *Deps) DigestFallback(ctx context.Context, e notify.Entry) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("jobs: digest fallback %s: %w", e.Key, err)
 	}
-	hop := 0 // e is the day's first digest (or one keyed otherwise)
-	if rest, ok := strings.CutPrefix(e.Key, digest.DigestKey(code, day)+"/fallback/"); ok {
-		if hop, err = strconv.Atoi(rest); err != nil || hop < 1 {
-			return "", fmt.Errorf("jobs: digest fallback %s: not a fallback key", e.Key)
-		}
+	hop, err := fallbackHop(e.Key, code, day)
+	if err != nil {
+		return "", fmt.Errorf("jobs: digest fallback %s: %w", e.Key, err)
 	}
 	// The channels of the day's earlier attempts are not tried again.
 	ob := d.Store.OutboxAt(d.clock())

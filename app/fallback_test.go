@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/dondoc/dondoc/internal/tgfake"
+	"github.com/dondoc/dondoc/internal/znsfake"
+	"github.com/dondoc/dondoc/jobs"
+	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
+)
+
+// TestRemindMovesABlockedDigestToZNS: dondoc remind with Telegram and ZNS
+// configured; the first officer's chat blocked the bot, so their digest
+// goes out once by ZNS (tracking id = its outbox key), never again on a
+// rerun, and remind reports everything delivered.
+func TestRemindMovesABlockedDigestToZNS(t *testing.T) {
+	forEachWaitDB(t, func(t *testing.T, db *waitDB) {
+		ctx := context.Background()
+		fake := db.telegram(t)
+		fake.FailNext("sendMessage", 1, tgfake.Blocked())
+		zf := znsfake.New(znsfake.Options{Token: "zns-token", Templates: map[string][]string{"tpl-digest": {"ten", "so_qua_han"}}})
+		t.Cleanup(zf.Close)
+		db.env["ZALO_ZNS_API_BASE"], db.env["ZALO_ZNS_ACCESS_TOKEN"], db.env["ZALO_ZNS_TEMPLATE_DIGEST"] = zf.URL, "zns-token", "tpl-digest"
+		db.env["ZALO_ZNS_TEMPLATE_FIELDS"] = "ten=name,so_qua_han=overdue"
+
+		for run := 0; run < 2; run++ {
+			code, out, errs := runClocked(t, db.clk, db.env, "remind", "--date", "2026-11-26", "--wait", "10m")
+			if code != 0 {
+				t.Fatalf("remind run %d: code %d\n%s\n%s", run, code, out, errs)
+			}
+		}
+		sent := zf.Sent()
+		if len(sent) != 1 {
+			t.Fatalf("ZNS sent %d messages; want the blocked officer's digest once: %+v", len(sent), sent)
+		}
+		moved, ok, err := db.st.Outbox().Get(ctx, sent[0].TrackingID)
+		if err != nil || !ok {
+			t.Fatalf("no outbox entry for tracking id %q: %v", sent[0].TrackingID, err)
+		}
+		code := strings.TrimPrefix(moved.Recipient, "officer:")
+		day := models.NewDate(2026, 11, 26)
+		if moved.Key != jobs.FallbackKey(code, day, 1) || moved.Status != notify.StatusSent || moved.Message.Platform != "zns" {
+			t.Errorf("moved digest %s %s on %s", moved.Key, moved.Status, moved.Message.Platform)
+		}
+		first, _, _ := db.st.Outbox().Get(ctx, "digest/"+code+"/2026-11-26")
+		if first.Status != notify.StatusFailed || first.Message.Platform != "telegram" {
+			t.Errorf("first digest of %s: %s on %s; want failed on Telegram", code, first.Status, first.Message.Platform)
+		}
+		if sent[0].Data["ten"] == "" || !strings.HasPrefix(sent[0].Phone, "84") {
+			t.Errorf("template message %+v", sent[0])
+		}
+		// Every other officer got their digest on Telegram.
+		all, err := db.st.Outbox().Entries(ctx, "digest/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range all {
+			if e.Key != first.Key && e.Key != moved.Key && (e.Status != notify.StatusSent || e.Message.Platform != "telegram") {
+				t.Errorf("digest %s: %s on %s; want sent on Telegram", e.Key, e.Status, e.Message.Platform)
+			}
+		}
+		if len(all) < 3 {
+			t.Errorf("only %d digest entries", len(all))
+		}
+	})
+}
