@@ -112,7 +112,7 @@ func newFallbackWorld(t *testing.T, s *store.Store, quota int) *fallbackWorld {
 	// counted in); no limits, so that no send waits on it.
 	w.clk = clockwork.NewFakeClockAt(day1)
 	w.disp, err = notify.NewDispatcher(notify.DispatcherConfig{Outbox: s.Outbox(), Clock: w.clk,
-		Limits: map[string]notify.Limits{"zalo": {}, "email": {}, "zns": {}},
+		Limits:   map[string]notify.Limits{"zalo": {}, "email": {}, "zns": {}},
 		Channels: map[string]notify.Channel{"zalo": w.zalo, "email": w.email, "zns": sender},
 		OnPermanent: func(ctx context.Context, e notify.Entry, se *notify.SendError) {
 			if _, err := w.d.DigestFallback(ctx, e); err != nil {
