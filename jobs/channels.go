@@ -88,32 +88,47 @@ func (d *Deps) reachAll(ctx context.Context) (map[string]*reach, error) {
 	return d.loadReach(ctx, "")
 }
 
-// loadReach is reachAll for one officer when code is set.
+// loadReach is reachAll for one officer when code is set (reading that
+// officer's rows only).
 func (d *Deps) loadReach(ctx context.Context, code string) (map[string]*reach, error) {
-	officers, err := d.Store.Officers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	accs, err := d.Store.ActiveAccounts(ctx, d.Platforms...)
-	if err != nil {
-		return nil, err
-	}
-	var choices map[string]string
-	if code != "" {
+	var (
+		officers []models.Officer
+		accs     []models.ChatAccount
+		choices  map[string]string
+	)
+	if code == "" {
+		var err error
+		if officers, err = d.Store.Officers(ctx); err != nil {
+			return nil, err
+		}
+		if accs, err = d.Store.ActiveAccounts(ctx, d.Platforms...); err != nil {
+			return nil, err
+		}
+		if choices, err = d.Store.OfficerChannels(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		byCode, err := d.Store.OfficersByCode(ctx, []string{code})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range byCode {
+			officers = append(officers, o)
+		}
+		if accs, err = d.Store.ActiveAccountsOf(ctx, code, d.Platforms...); err != nil {
+			return nil, err
+		}
 		c, err := d.Store.OfficerChannel(ctx, code)
 		if err != nil {
 			return nil, err
 		}
 		choices = map[string]string{code: c}
-	} else if choices, err = d.Store.OfficerChannels(ctx); err != nil {
-		return nil, err
 	}
 	out := map[string]*reach{}
 	for _, o := range officers {
-		if !o.Active || (code != "" && o.Code != code) {
-			continue
+		if o.Active {
+			out[o.Code] = &reach{officer: o, accounts: map[string]models.ChatAccount{}, chosen: choices[o.Code]}
 		}
-		out[o.Code] = &reach{officer: o, accounts: map[string]models.ChatAccount{}, chosen: choices[o.Code]}
 	}
 	for _, a := range accs {
 		if r, ok := out[a.OfficerCode]; ok {

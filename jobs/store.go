@@ -38,6 +38,8 @@ type Store interface {
 
 	// The digest's channel: the officer's choice (/caidat) and the open
 	// dossiers of every active officer, linked to a chat or not.
+	OfficersByCode(ctx context.Context, codes []string) (map[string]models.Officer, error)
+	ActiveAccountsOf(ctx context.Context, officerCode string, platforms ...string) ([]models.ChatAccount, error)
 	OfficerChannels(ctx context.Context) (map[string]string, error)
 	OfficerChannel(ctx context.Context, officerCode string) (string, error)
 	SetOfficerChannel(ctx context.Context, officerCode, platform string, at time.Time) error

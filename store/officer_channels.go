@@ -67,6 +67,16 @@ func (s *Store) SetOfficerChannel(ctx context.Context, officerCode, platform str
 	return nil
 }
 
+// ActiveAccountsOf returns the officer's active chat accounts on the
+// given platforms (none: every platform), when the officer is active.
+func (s *Store) ActiveAccountsOf(ctx context.Context, officerCode string, platforms ...string) ([]models.ChatAccount, error) {
+	code := models.NFC(officerCode)
+	if len(platforms) == 0 {
+		return s.accounts(ctx, "a.active AND o.active AND a.officer_code = ?", code)
+	}
+	return s.accounts(ctx, "a.active AND o.active AND a.officer_code = ? AND a.platform IN ?", code, platforms)
+}
+
 // SentCount counts the outbox entries delivered on platform with
 // from <= sent_at < to (the ZNS messages of a month, for their cost). The
 // outbox keeps finished entries OUTBOX_RETENTION_DAYS (at least 40), so a
