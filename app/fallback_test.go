@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/internal/znsfake"
 	"github.com/dondoc/dondoc/jobs"
@@ -66,4 +70,52 @@ func TestRemindMovesABlockedDigestToZNS(t *testing.T) {
 			t.Errorf("only %d digest entries", len(all))
 		}
 	})
+}
+
+// TestFallbackChannelsWiring: ZNS is a channel only when its token and
+// template are set; its counters are on the registry /metrics serves, and
+// the jobs learn the order, the addresses and the names.
+func TestFallbackChannelsWiring(t *testing.T) {
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"ZALO_ZNS_ACCESS_TOKEN": "tok", "ZALO_ZNS_TEMPLATE_DIGEST": "tpl",
+			"DIGEST_CHANNELS": "zns, telegram", "ZALO_ZNS_PRICE_VND": "250"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{cfg: cfg, log: discardLogger()}
+	reg := prometheus.NewRegistry()
+	channels := map[string]notify.Channel{}
+	if err := addFallbackChannels(a, channels, reg); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := channels["zns"]; !ok || len(channels) != 1 {
+		t.Fatalf("channels %v; want zns", channels)
+	}
+	n, err := testutil.GatherAndCount(reg, "dondoc_zns_messages_total", "dondoc_zns_cost_vnd_total")
+	if err != nil || n != 2 {
+		t.Errorf("ZNS counters on the registry: %d, %v", n, err)
+	}
+	d := &jobs.Deps{}
+	configureDigestChannels(a, d, channels)
+	if strings.Join(d.DigestChannels, ",") != "zns,telegram" || d.ZNSPlatform != "zns" || d.ZNSPriceVND != 250 ||
+		d.Labels["zns"] != "tin nhắn ZNS" || d.Labels["email"] != "thư điện tử" {
+		t.Errorf("jobs wiring: %+v", d)
+	}
+	if addr, ok := d.Addresses["zns"](models.Officer{Phone: "0912.345.678"}); !ok || addr != "84912345678" {
+		t.Errorf("ZNS address %q, %v", addr, ok)
+	}
+	if addr, ok := d.Addresses["email"](models.Officer{Email: " An <an@binhan.gov.vn> "}); !ok || addr != "an@binhan.gov.vn" {
+		t.Errorf("e-mail address %q, %v", addr, ok)
+	}
+	if _, ok := d.Addresses["email"](models.Officer{Email: "không có"}); ok {
+		t.Error("a malformed e-mail address reaches nobody")
+	}
+
+	// Without a template, no ZNS channel.
+	a.cfg.ZNSAccessToken, a.cfg.ZNSTemplateDigest = "", ""
+	channels = map[string]notify.Channel{}
+	if err := addFallbackChannels(a, channels, nil); err != nil || len(channels) != 0 {
+		t.Errorf("unconfigured ZNS: %v, %v", channels, err)
+	}
 }
