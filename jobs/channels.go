@@ -31,17 +31,22 @@ type reach struct {
 }
 
 // order is the channels a digest tries, first to last: the officer's
-// chosen channel, then DigestChannels, then any other configured channel
-// (sorted), each once and only when configured.
+// chosen channel, then DigestChannels, then any other configured chat
+// channel (sorted, e.g. the console), each once and only when configured.
+// A channel that needs no chat link (ZNS, e-mail: Addresses) is used only
+// when DigestChannels lists it: leaving "zns" out means no paid messages.
 func (d *Deps) order(chosen string) []string {
 	base := d.DigestChannels
 	if len(base) == 0 {
 		base = DefaultDigestChannels
 	}
-	configured := func(p string) bool { return slices.Contains(d.Platforms, p) }
+	allowed := func(p string) bool {
+		_, addressed := d.Addresses[p]
+		return slices.Contains(d.Platforms, p) && (!addressed || slices.Contains(base, p))
+	}
 	var out []string
 	add := func(p string) {
-		if p != "" && configured(p) && !slices.Contains(out, p) {
+		if p != "" && allowed(p) && !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}

@@ -306,3 +306,33 @@ func TestSecretariatToldLastMonthsZNSCost(t *testing.T) {
 		}
 	})
 }
+
+func TestDigestChannelsOrder(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newFallbackWorld(t, s, 500)
+		w.d.Platforms = append(w.d.Platforms, "console")
+		// ZNS left out of DIGEST_CHANNELS: never used, even as a last
+		// resort; an unlisted chat platform comes last.
+		w.d.DigestChannels = []string{"email", "zalo"}
+		opts, err := w.d.OfficerChannelOptions(ctx, "A")
+		must(t, err)
+		var got []string
+		for _, o := range opts {
+			got = append(got, o.Platform)
+		}
+		if strings.Join(got, ",") != "email,zalo" {
+			t.Errorf("A's channels %v; want email, zalo", got)
+		}
+		if opts, _ := w.d.OfficerChannelOptions(ctx, "B"); len(opts) != 0 {
+			t.Errorf("B (phone only) reachable on %+v; want nothing without zns in the order", opts)
+		}
+		if err := w.d.ChooseChannel(ctx, "A", "zns"); err != jobs.ErrNoSuchChannel {
+			t.Errorf("choosing an unlisted ZNS: %v", err)
+		}
+		st := w.run(t, day1)
+		if st.Digests != 1 || len(w.fake.Sent()) != 0 || len(w.email.messages()) != 1 {
+			t.Errorf("%+v, %d ZNS, %d mails; want A's digest by e-mail only", st, len(w.fake.Sent()), len(w.email.messages()))
+		}
+	})
+}
