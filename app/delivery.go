@@ -10,6 +10,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the elector
 
 	"github.com/dondoc/dondoc/bot/zalo"
+	"github.com/dondoc/dondoc/bot/zns"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
@@ -123,6 +124,7 @@ func deliveryLimits(a *app) map[string]notify.Limits {
 		"telegram": chat(notify.Limits{PerSecond: a.cfg.TelegramRatePerSecond,
 			PerChatPerSecond: a.cfg.TelegramRatePerChat, GroupPerMinute: float64(a.cfg.TelegramGroupPerMinute)}),
 		zalo.Platform: chat(zalo.Limits()),
+		zns.Platform:  zns.Limits(),
 	}
 }
 
