@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/jobs"
@@ -60,6 +61,35 @@ type app struct {
 	// moves a failed digest to the next channel with it, /caidat reads
 	// and changes the officer's channel through it.
 	digest atomic.Pointer[jobs.Deps]
+
+	// metrics is serve's /metrics registry, for the counters a channel
+	// keeps itself (ZNS); nil in the one-shot commands.
+	metrics prometheus.Registerer
+
+	// ready are the checks /readyz runs besides the database's (a channel
+	// whose token was refused); see addReady.
+	readyMu sync.Mutex
+	ready   []func() error
+}
+
+// addReady adds a readiness check (/readyz answers 503 while one fails).
+func (a *app) addReady(f func() error) {
+	a.readyMu.Lock()
+	defer a.readyMu.Unlock()
+	a.ready = append(a.ready, f)
+}
+
+// notReady returns the first failing readiness check, or nil.
+func (a *app) notReady() error {
+	a.readyMu.Lock()
+	checks := append([]func() error(nil), a.ready...)
+	a.readyMu.Unlock()
+	for _, f := range checks {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // clock returns the one domain clock, made from the configuration on

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,13 +39,20 @@ func loadgenMain(url string) int {
 	users, _ := strconv.Atoi(os.Getenv("DONDOC_LOADGEN_USERS"))
 	first, _ := strconv.ParseInt(os.Getenv("DONDOC_LOADGEN_FIRST_ID"), 10, 64)
 	sent := time.Now() // the updates' date (a test file: the real clock is fine here)
-	res, err := loadgen.Run(context.Background(), loadgen.Options{
+	opt := loadgen.Options{
 		URL: url, Secret: os.Getenv("DONDOC_LOADGEN_SECRET"), Count: count, Concurrency: 8, FirstID: first,
 		Update: func(i int) map[string]any {
 			user := int64(1000 + i%users)
 			return loadgen.Message(sent, user, user, i+1, loadCommands[i%len(loadCommands)])
 		},
-	})
+	}
+	if zu := os.Getenv("DONDOC_LOADGEN_ZALO_USERS"); zu != "" { // Zalo updates to these linked users
+		ids := strings.Split(zu, ",")
+		opt.Zalo, opt.Update = true, func(i int) map[string]any {
+			return loadgen.ZaloMessage(sent, ids[i%len(ids)], fmt.Sprintf("load-%d-%08d", first, i), loadCommands[i%len(loadCommands)])
+		}
+	}
+	res, err := loadgen.Run(context.Background(), opt)
 	json.NewEncoder(os.Stdout).Encode(map[string]any{"posted": res.Posted, "failed": res.Failed, "seconds": res.Duration.Seconds()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store"
 )
 
@@ -43,19 +44,20 @@ func runBroadcast(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	channels, err := chatChannels(ctx, a)
+	chs, err := openChannels(ctx, a, st)
 	if err != nil {
 		return err
 	}
-	platforms := channelNames(channels)
+	channels := channelMap(chs)
+	platforms := platformsOf(channels)
 	var out io.Writer
 	if *dry {
 		out = a.stdout
 		if len(platforms) == 0 {
-			platforms = []string{"telegram"}
+			platforms = []notify.Platform{previewPlatform(a.cfg)}
 		}
 	} else if len(platforms) == 0 {
-		return errors.New("chưa cấu hình nền tảng nhắn tin (TELEGRAM_BOT_TOKEN); dùng --dry-run để xem trước")
+		return errors.New("chưa cấu hình kênh gửi tin (ZALO_BOT_TOKEN, TELEGRAM_BOT_TOKEN hoặc SMTP_URL); dùng --dry-run để xem trước")
 	}
 	deps, err := newJobDeps(ctx, a, st, platforms, out)
 	if err != nil {
@@ -82,20 +84,15 @@ type chatBroadcaster struct {
 	st *store.Store
 }
 
-func (b chatBroadcaster) platforms() []string {
-	var ps []string
-	if b.a.cfg.TelegramToken != "" {
-		ps = append(ps, "telegram")
-	}
-	if b.a.cfg.ZaloToken != "" {
-		ps = append(ps, "zalo")
-	}
-	return ps
-}
+func (b chatBroadcaster) platforms() []notify.Platform { return configuredPlatforms(b.a.cfg) }
 
 // Groups counts the bound unit groups that would receive the broadcast.
 func (b chatBroadcaster) Groups(ctx context.Context) (int, error) {
-	gs, err := b.st.ChatGroups(ctx, b.platforms()...)
+	var names []string
+	for _, p := range b.platforms() {
+		names = append(names, p.Name)
+	}
+	gs, err := b.st.ChatGroups(ctx, names...)
 	return len(gs), err
 }
 

@@ -46,6 +46,12 @@ func chatImport(a *app, st *store.Store) func(ctx context.Context, req handlers.
 // countChatImports counts the outcome of each import by chat.
 func countChatImports(f func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error),
 	imports *prometheus.CounterVec) func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error) {
+	return countImportsFrom("chat", f, imports)
+}
+
+// countImportsFrom counts the outcome of each import of f as source.
+func countImportsFrom(source string, f func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error),
+	imports *prometheus.CounterVec) func(context.Context, handlers.ImportRequest) (handlers.ImportOutcome, error) {
 	if imports == nil {
 		return f
 	}
@@ -58,7 +64,7 @@ func countChatImports(f func(context.Context, handlers.ImportRequest) (handlers.
 		case len(out.Errors) > 0:
 			result = "rows_rejected"
 		}
-		imports.WithLabelValues("chat", result).Inc()
+		imports.WithLabelValues(source, result).Inc()
 		return out, err
 	}
 }
@@ -95,6 +101,9 @@ func chatRouterWith(ctx context.Context, a *app, st *store.Store, cd *store.Chat
 	if rs := riskSource(a, st, rules); rs != nil {
 		deps.Risks = rs
 	}
+	if a.cfg.PublicURL != "" {
+		deps.UploadLink = uploadLinker(st, a.cfg.PublicURL)
+	}
 	handlers.Register(r, deps)
 	return r, nil
 }
@@ -103,7 +112,7 @@ func chatRouterWith(ctx context.Context, a *app, st *store.Store, cd *store.Chat
 // configured endpoint).
 func telegramDownload(tg *telegram.Bot) func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
 	return func(ctx context.Context, platform, fileID string) (io.ReadCloser, error) {
-		if platform != telegram.Platform {
+		if platform != tg.Describe().Name {
 			return nil, fmt.Errorf("cannot download a %s file through Telegram", platform)
 		}
 		return tg.Download(ctx, fileID)
@@ -152,7 +161,7 @@ func startChatOn(ctx context.Context, a *app, st *store.Store, srv *web.Server, 
 	}
 	var resp bot.Responder = tg
 	if o.pacer != nil {
-		resp = pacedResponder{Responder: tg, pacer: o.pacer, platform: telegram.Platform}
+		resp = pacedResponder{Responder: tg, pacer: o.pacer, platform: tg.Describe().Name}
 	}
 	handle := func(ctx context.Context, u bot.Update) { r.Dispatch(ctx, u, resp) }
 	if err := tg.SetCommands(ctx); err != nil {

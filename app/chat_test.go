@@ -60,18 +60,24 @@ func TestConsoleCommand(t *testing.T) {
 	env, leader := demoDB(t)
 	// The overdue list fits one page since reminders judge by the effective
 	// deadline; the due-soon list over 10 working days pages.
-	code, out, errs := runStdin(t, env, "/quahan\n/sapden 10\n>\n<\n/tra KHONG-CO\n/maketnoi x\n/nguyco\n", "console", "--as", leader)
+	// The console shows replies as Zalo does: plain text, paged by typing.
+	code, out, errs := runStdin(t, env, "/quahan\n/sapden 10\n/sapden 10 trang 2\n/tra KHONG-CO\n/maketnoi x\n/nguyco\n", "console", "--as", leader)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"Hồ sơ quá hạn — UBND tỉnh Phú Lâm", "Trang 1/", "[Sau »] — gõ < hoặc > để chuyển trang",
+	for _, want := range []string{"Hồ sơ quá hạn — UBND tỉnh Phú Lâm", "Trang 1/", "Gõ /sapden 10 trang 2 để xem trang sau.",
 		"Trang 2/", "Không tìm thấy hồ sơ KHONG-CO", "Lệnh /maketnoi không dành cho vai trò lãnh đạo",
 		"Hồ sơ có nguy cơ trễ hạn — UBND tỉnh Phú Lâm"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "<b>") || strings.Contains(out, "Người nộp") {
+	for _, m := range strings.Split(out, "\n\n") {
+		if n := len([]rune(m)); n > 2000 {
+			t.Errorf("a console message of %d characters, over Zalo's 2,000", n)
+		}
+	}
+	if strings.Contains(out, "<b>") || strings.Contains(out, "Người nộp") || strings.Contains(out, "gõ < hoặc >") {
 		t.Errorf("console output has HTML or an applicant of someone else:\n%s", out)
 	}
 	// As a group of a unit: answers grouped by officer.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/console"
+	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
 )
@@ -66,13 +67,17 @@ func chatConsole(ctx context.Context, a *app, st *store.Store, officer, group st
 	if err != nil {
 		return err
 	}
-	opt := console.Options{UserID: "console", UserName: o.Name, Group: group != ""}
+	// The console shows the replies as Zalo does, the channel officials use.
+	zr := zalo.NewRenderer(a.clock().Now)
+	opt := console.Options{UserID: "console", UserName: o.Name, Group: group != "", Render: zr.Render, Translate: zr.Translate}
 	if isTerminal(a.stdin) {
 		where := "chat riêng với bot"
 		if dir.group != nil {
 			where = "nhóm của " + dir.group.UnitName
 		}
-		fmt.Fprintf(a.stdout, "Bạn đang là %s (%s, %s) trong %s.\nGõ lệnh, ví dụ /quahan, /sapden, /trogiup; < và > để chuyển trang; Ctrl+D để thoát.\n\n",
+		fmt.Fprintf(a.stdout, "Bạn đang là %s (%s, %s) trong %s.\n"+
+			"Bot trả lời như trên Zalo: chữ thường, mỗi tin tối đa 2.000 ký tự, chuyển trang bằng cách gõ, ví dụ /quahan 2.\n"+
+			"Gõ lệnh, ví dụ /quahan, quá hạn, /sapden, /trogiup; Ctrl+D để thoát.\n\n",
 			o.Name, o.Role.Label(), o.UnitCode, where)
 		opt.Prompt = "> "
 	}

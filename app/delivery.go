@@ -3,14 +3,11 @@ package app
 import (
 	"context"
 	"io"
-	"sort"
 	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the elector
 
-	"github.com/dondoc/dondoc/bot/zalo"
-	"github.com/dondoc/dondoc/bot/zns"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
@@ -39,12 +36,7 @@ func monthlySource(a *app, st *store.Store) jobs.MonthlySource {
 }
 
 // newJobDeps wires the jobs for the given platforms; out non-nil is a dry run.
-func newJobDeps(ctx context.Context, a *app, st *store.Store, platforms []string, out io.Writer) (*jobs.Deps, error) {
-	return newJobDepsFor(ctx, a, st, platforms, nil, out)
-}
-
-// newJobDepsFor is newJobDeps knowing the channels (their names for /caidat).
-func newJobDepsFor(ctx context.Context, a *app, st *store.Store, platforms []string, channels map[string]notify.Channel, out io.Writer) (*jobs.Deps, error) {
+func newJobDeps(ctx context.Context, a *app, st *store.Store, platforms []notify.Platform, out io.Writer) (*jobs.Deps, error) {
 	cal, err := loadCalendar(ctx, a, st)
 	if err != nil {
 		return nil, err
@@ -59,7 +51,7 @@ func newJobDepsFor(ctx context.Context, a *app, st *store.Store, platforms []str
 	if rs := riskSource(a, st, rules); rs != nil {
 		d.Risks = rs // a nil *RiskCache in the interface would not be nil
 	}
-	configureDigestChannels(a, d, channels)
+	configureDigestChannels(a, d)
 	if out == nil {
 		a.digest.Store(d)
 	}
@@ -81,7 +73,7 @@ func newDispatcherWith(a *app, ob notify.Outbox, st *store.Store, channels map[s
 	return notify.NewDispatcher(notify.DispatcherConfig{
 		Outbox:   ob,
 		Channels: channels,
-		Limits:   deliveryLimits(a),
+		Limits:   deliveryLimits(channels),
 		Pacer:    pacer,
 		Metrics:  m,
 		OnPermanent: func(ctx context.Context, e notify.Entry, se *notify.SendError) {
@@ -94,8 +86,8 @@ func newDispatcherWith(a *app, ob notify.Outbox, st *store.Store, channels map[s
 			a.log.Warn("delivery: chat no longer reachable", "platform", e.Message.Platform, "chat", e.Message.ChatID,
 				"reason", se.Reason, "links", n)
 		},
-		OnMigrated: func(ctx context.Context, oldChat, newChat string) {
-			if err := st.MigrateChat(ctx, "telegram", oldChat, newChat); err != nil {
+		OnMigrated: func(ctx context.Context, platform, oldChat, newChat string) {
+			if err := st.MigrateChat(ctx, platform, oldChat, newChat); err != nil {
 				a.log.Error("delivery: migrate chat", "old", oldChat, "new", newChat, "err", err)
 			}
 		},
@@ -107,25 +99,6 @@ func newDispatcherWith(a *app, ob notify.Outbox, st *store.Store, channels map[s
 		Logger:    a.log,
 		Clock:     a.wall(), // pacing and leases run on real time even at a fixed DONDOC_NOW
 	})
-}
-
-// deliveryLimits are the sending limits of every platform, from config,
-// with jobs.RateMargin off the overall rate and chatMargin off each chat's:
-// replies to one chat come in bursts (an import by chat answers with three
-// messages), and a send paced at exactly 1 s reaches Telegram with jitter.
-func deliveryLimits(a *app) map[string]notify.Limits {
-	chat := func(l notify.Limits) notify.Limits {
-		l = jobs.SafeLimits(l)
-		l.PerChatPerSecond *= chatMargin
-		l.GroupPerMinute *= chatMargin
-		return l
-	}
-	return map[string]notify.Limits{
-		"telegram": chat(notify.Limits{PerSecond: a.cfg.TelegramRatePerSecond,
-			PerChatPerSecond: a.cfg.TelegramRatePerChat, GroupPerMinute: float64(a.cfg.TelegramGroupPerMinute)}),
-		zalo.Platform: chat(zalo.Limits()),
-		zns.Platform:  zns.Limits(),
-	}
 }
 
 // chatMargin is the share of a chat's rate dondoc uses (1 message every
@@ -175,15 +148,10 @@ var serveJobDeps = func(*jobs.Deps) {}
 // blocks until everything stopped after ctx ended.
 func startDelivery(ctx context.Context, a *app, st *store.Store, channels map[string]notify.Channel, dl *delivery) (wait func(), err error) {
 	if len(channels) == 0 {
-		a.log.Warn("delivery: no chat platform configured (TELEGRAM_BOT_TOKEN): reminders are not sent")
+		a.log.Warn("delivery: no channel configured (ZALO_BOT_TOKEN, TELEGRAM_BOT_TOKEN, SMTP_URL): reminders are not sent")
 		return func() {}, nil
 	}
-	platforms := make([]string, 0, len(channels))
-	for p := range channels {
-		platforms = append(platforms, p)
-	}
-	sort.Strings(platforms)
-	deps, err := newJobDepsFor(ctx, a, st, platforms, channels, nil)
+	deps, err := newJobDeps(ctx, a, st, platformsOf(channels), nil)
 	if err != nil {
 		return nil, err
 	}

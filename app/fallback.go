@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/mail"
+	"slices"
 	"strings"
 
-	"github.com/prometheus/client_golang/prometheus"
-
+	"github.com/dondoc/dondoc/bot/email"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/zns"
 	"github.com/dondoc/dondoc/jobs"
@@ -16,51 +16,43 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-// emailPlatform is the e-mail adapter's platform name (bot/email, issue
-// #10): it reaches an officer at the address of the officers import.
-const emailPlatform = "email"
-
-// platformLabels name the platforms whose adapter does not describe
-// itself yet (notify.Describer).
-var platformLabels = map[string]string{"telegram": "Telegram", "zalo": "Zalo", "zalo_oa": "Zalo OA",
-	emailPlatform: "thư điện tử", "console": "console"}
-
-// addFallbackChannels adds the channels that reach officers without a
-// chat link — ZNS when ZALO_ZNS_ACCESS_TOKEN and ZALO_ZNS_TEMPLATE_DIGEST
-// are set — to channels; reg non-nil receives the ZNS counters.
-func addFallbackChannels(a *app, channels map[string]notify.Channel, reg prometheus.Registerer) error {
-	if a.cfg.ZNSAccessToken == "" || a.cfg.ZNSTemplateDigest == "" {
-		return nil
-	}
+// openZNS connects ZNS, the wiring list's entry for ZALO_ZNS_ACCESS_TOKEN
+// and ZALO_ZNS_TEMPLATE_DIGEST; its counters go on serve's /metrics
+// registry (a.metrics; none in the one-shot commands).
+func openZNS(_ context.Context, a *app, _ *store.Store) (channel, error) {
 	fields, err := zns.ParseFields(a.cfg.ZNSTemplateFields)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var m *zns.Metrics
-	if reg != nil {
-		if m, err = zns.NewMetrics(reg); err != nil {
-			return err
+	if a.metrics != nil {
+		if m, err = zns.NewMetrics(a.metrics); err != nil {
+			return nil, err
 		}
 	}
 	s, err := zns.New(zns.Config{APIBase: a.cfg.ZNSAPIBase, Tokens: zns.StaticToken(a.cfg.ZNSAccessToken),
 		TemplateID: a.cfg.ZNSTemplateDigest, Fields: fields, Now: a.wall().Now, Location: a.cfg.Location,
 		PriceVND: a.cfg.ZNSPriceVND, Metrics: m, Logger: a.log})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	channels[s.Platform()] = s
 	a.log.Info("zns: on", "template", a.cfg.ZNSTemplateDigest)
-	return nil
+	return s, nil
 }
 
 // configureDigestChannels tells the jobs how the digest finds its one
-// channel a day: the configured order, the channels that need no chat
-// link (ZNS by phone, e-mail by address) and the platforms' names.
-func configureDigestChannels(a *app, d *jobs.Deps, channels map[string]notify.Channel) {
+// channel a day: the configured order and the channels that need no chat
+// link — ZNS by the phone and e-mail by the address of the officers
+// import. The digest reaches e-mail by that address, not by the e-mail
+// accounts of email.SyncAccounts (those carry the other per-officer
+// messages, e.g. a leader's escalations): so e-mail counts for /caidat
+// and for a move after a chat failed even while the officer's e-mail
+// account is on standby. Labels come from each channel's description.
+func configureDigestChannels(a *app, d *jobs.Deps) {
 	d.DigestChannels = a.cfg.DigestChannels
 	d.Addresses = map[string]jobs.Address{
 		zns.Platform: func(o models.Officer) (string, bool) { return zns.NormalizePhone(o.Phone) },
-		emailPlatform: func(o models.Officer) (string, bool) {
+		email.Platform: func(o models.Officer) (string, bool) {
 			addr, err := mail.ParseAddress(strings.TrimSpace(o.Email))
 			if err != nil {
 				return "", false
@@ -68,16 +60,7 @@ func configureDigestChannels(a *app, d *jobs.Deps, channels map[string]notify.Ch
 			return addr.Address, true
 		},
 	}
-	d.Labels = map[string]string{}
-	for p, l := range platformLabels {
-		d.Labels[p] = l
-	}
-	for p, ch := range channels {
-		if ds, ok := ch.(notify.Describer); ok {
-			d.Labels[p] = ds.Describe().Label
-		}
-	}
-	if _, ok := channels[zns.Platform]; ok {
+	if slices.ContainsFunc(d.Platforms, func(p notify.Platform) bool { return p.Name == zns.Platform }) {
 		d.ZNSPlatform, d.ZNSPriceVND = zns.Platform, a.cfg.ZNSPriceVND
 	}
 }

@@ -72,9 +72,10 @@ func TestRemindMovesABlockedDigestToZNS(t *testing.T) {
 	})
 }
 
-// TestFallbackChannelsWiring: ZNS is a channel only when its token and
-// template are set; its counters are on the registry /metrics serves, and
-// the jobs learn the order, the addresses and the names.
+// TestFallbackChannelsWiring: ZNS is an entry of the wiring list, a
+// channel only when its token and template are set; its counters are on
+// the registry /metrics serves, its label comes from its description, and
+// the jobs learn the order, the addresses and the price.
 func TestFallbackChannelsWiring(t *testing.T) {
 	cfg, err := config.Load(func(k string) string {
 		return map[string]string{"ZALO_ZNS_ACCESS_TOKEN": "tok", "ZALO_ZNS_TEMPLATE_DIGEST": "tpl",
@@ -83,23 +84,29 @@ func TestFallbackChannelsWiring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{cfg: cfg, log: discardLogger()}
 	reg := prometheus.NewRegistry()
-	channels := map[string]notify.Channel{}
-	if err := addFallbackChannels(a, channels, reg); err != nil {
+	a := &app{cfg: cfg, log: discardLogger(), metrics: reg}
+	chs, err := openChannels(context.Background(), a, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
+	channels := channelMap(chs)
 	if _, ok := channels["zns"]; !ok || len(channels) != 1 {
 		t.Fatalf("channels %v; want zns", channels)
+	}
+	if ps := configuredPlatforms(cfg); len(ps) != 1 || ps[0].Name != "zns" || ps[0].Label != "tin nhắn ZNS" {
+		t.Errorf("configured platforms %+v", ps)
+	}
+	if l := deliveryLimits(channels)["zns"]; l.PerSecond <= 0 {
+		t.Errorf("ZNS limits %+v; want its description's pace", l)
 	}
 	n, err := testutil.GatherAndCount(reg, "dondoc_zns_messages_total", "dondoc_zns_cost_vnd_total")
 	if err != nil || n != 2 {
 		t.Errorf("ZNS counters on the registry: %d, %v", n, err)
 	}
-	d := &jobs.Deps{}
-	configureDigestChannels(a, d, channels)
-	if strings.Join(d.DigestChannels, ",") != "zns,telegram" || d.ZNSPlatform != "zns" || d.ZNSPriceVND != 250 ||
-		d.Labels["zns"] != "tin nhắn ZNS" || d.Labels["email"] != "thư điện tử" {
+	d := &jobs.Deps{Platforms: platformsOf(channels)}
+	configureDigestChannels(a, d)
+	if strings.Join(d.DigestChannels, ",") != "zns,telegram" || d.ZNSPlatform != "zns" || d.ZNSPriceVND != 250 {
 		t.Errorf("jobs wiring: %+v", d)
 	}
 	if addr, ok := d.Addresses["zns"](models.Officer{Phone: "0912.345.678"}); !ok || addr != "84912345678" {
@@ -112,10 +119,14 @@ func TestFallbackChannelsWiring(t *testing.T) {
 		t.Error("a malformed e-mail address reaches nobody")
 	}
 
-	// Without a template, no ZNS channel.
+	// Without a template, no ZNS channel, and no ZNS cost in the notes.
 	a.cfg.ZNSAccessToken, a.cfg.ZNSTemplateDigest = "", ""
-	channels = map[string]notify.Channel{}
-	if err := addFallbackChannels(a, channels, nil); err != nil || len(channels) != 0 {
-		t.Errorf("unconfigured ZNS: %v, %v", channels, err)
+	if chs, err := openChannels(context.Background(), a, nil); err != nil || len(chs) != 0 {
+		t.Errorf("unconfigured ZNS: %v, %v", chs, err)
+	}
+	d = &jobs.Deps{}
+	configureDigestChannels(a, d)
+	if d.ZNSPlatform != "" {
+		t.Errorf("ZNS cost reported without ZNS: %+v", d)
 	}
 }

@@ -93,7 +93,7 @@ func serveMetrics(reg *prometheus.Registry, st *store.Store, rp *replica, now fu
 	})
 	imports := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "dondoc_imports_total",
-		Help: "Imports by source (api, chat) and result (ok, rows_rejected, failed).",
+		Help: "Imports by source (api, chat, upload) and result (ok, rows_rejected, failed).",
 	}, []string{"source", "result"})
 	for _, c := range []prometheus.Collector{leader, imports, newOpsCollector(st, now)} {
 		if err := reg.Register(c); err != nil {

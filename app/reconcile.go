@@ -76,7 +76,7 @@ func reconcileMonth(ctx context.Context, a *app, st *store.Store, year int, mont
 		return nil, err
 	}
 	now := a.clock().Now().In(a.cfg.Location)
-	rep, err := report.Monthly(ctx, st, units, officers, year, month, "", report.Options{Location: a.cfg.Location, GeneratedAt: now})
+	rep, err := report.Monthly(ctx, st, units, officers, year, month, "", report.Options{Location: a.cfg.Location, GeneratedAt: now, Now: now})
 	if err != nil {
 		return nil, err
 	}

@@ -5,11 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"sort"
 	"time"
 
-	"github.com/dondoc/dondoc/bot/telegram"
-	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/scheduler"
@@ -54,11 +51,12 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	channels, err := chatChannels(ctx, a)
+	chs, err := openChannels(ctx, a, st)
 	if err != nil {
 		return err
 	}
-	platforms := channelNames(channels)
+	channels := channelMap(chs)
+	platforms := platformsOf(channels)
 	if *date != "" && !*force {
 		cal, err := loadCalendar(ctx, a, st)
 		if err != nil {
@@ -70,7 +68,7 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 	}
 	if *dry {
 		if len(platforms) == 0 {
-			platforms = []string{"telegram"} // preview as Telegram would show it
+			platforms = []notify.Platform{previewPlatform(a.cfg)}
 		}
 		deps, err := newJobDeps(ctx, a, st, platforms, a.stdout)
 		if err != nil {
@@ -87,7 +85,7 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	if len(platforms) == 0 {
-		return errors.New("chưa cấu hình nền tảng nhắn tin (TELEGRAM_BOT_TOKEN); dùng --dry-run để xem trước")
+		return errors.New("chưa cấu hình kênh gửi tin (ZALO_BOT_TOKEN, TELEGRAM_BOT_TOKEN hoặc SMTP_URL); dùng --dry-run để xem trước")
 	}
 	deps, err := newJobDeps(ctx, a, st, platforms, nil)
 	if err != nil {
@@ -132,36 +130,4 @@ func refuseDayOff(cal *models.Calendar, day models.Date) error {
 		why = "ngày nghỉ cuối tuần"
 	}
 	return usagef("ngày %s là %s: không nhắc việc (thêm --force nếu vẫn muốn chạy)", day.VN(), why)
-}
-
-// chatChannels connects the configured chat platforms.
-func chatChannels(ctx context.Context, a *app) (map[string]notify.Channel, error) {
-	channels := map[string]notify.Channel{}
-	if a.cfg.TelegramToken != "" {
-		tg, err := telegram.New(ctx, telegram.Config{Token: a.cfg.TelegramToken, Endpoint: a.cfg.TelegramAPIEndpoint, Logger: a.log})
-		if err != nil {
-			return nil, err
-		}
-		channels[tg.Platform()] = tg
-	}
-	if a.cfg.ZaloToken != "" {
-		zb, err := zalo.New(ctx, zalo.Config{Token: a.cfg.ZaloToken, BaseURL: a.cfg.ZaloAPIBase, Groups: a.cfg.ZaloGroupsEnable, Logger: a.log, Clock: a.wall()})
-		if err != nil {
-			return nil, err
-		}
-		channels[zb.Platform()] = zb
-	}
-	if err := addFallbackChannels(a, channels, nil); err != nil {
-		return nil, err
-	}
-	return channels, nil
-}
-
-func channelNames(channels map[string]notify.Channel) []string {
-	out := make([]string, 0, len(channels))
-	for p := range channels {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -78,6 +78,20 @@ type waitDB struct {
 // Postgres one when DONDOC_TEST_DATABASE_URL is set.
 func forEachWaitDB(t *testing.T, fn func(t *testing.T, db *waitDB)) {
 	t.Helper()
+	forEachDBURL(t, func(t *testing.T, u string) {
+		t0, _ := time.Parse(time.RFC3339, serveNow)
+		db := &waitDB{st: seedDelivery(t, u), t0: t0, clk: clockwork.NewFakeClockAt(t0),
+			env: map[string]string{"DATABASE_URL": u, "DONDOC_NOW": serveNow,
+				"DONDOC_ENV_FILE": filepath.Join(t.TempDir(), "none.env")}}
+		fn(t, db)
+	})
+}
+
+// forEachDBURL runs fn as a subtest on the URL of an empty SQLite
+// database, and of an empty Postgres one when DONDOC_TEST_DATABASE_URL is
+// set.
+func forEachDBURL(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Helper()
 	urls := []string{"sqlite://" + filepath.Join(t.TempDir(), "dondoc.db")}
 	if u := os.Getenv(storetest.EnvURL); u != "" {
 		urls = append(urls, storetest.CreateDatabase(t, u))
@@ -87,13 +101,7 @@ func forEachWaitDB(t *testing.T, fn func(t *testing.T, db *waitDB)) {
 		if strings.HasPrefix(u, "postgres") {
 			name = "postgres"
 		}
-		t.Run(name, func(t *testing.T) {
-			t0, _ := time.Parse(time.RFC3339, serveNow)
-			db := &waitDB{st: seedDelivery(t, u), t0: t0, clk: clockwork.NewFakeClockAt(t0),
-				env: map[string]string{"DATABASE_URL": u, "DONDOC_NOW": serveNow,
-					"DONDOC_ENV_FILE": filepath.Join(t.TempDir(), "none.env")}}
-			fn(t, db)
-		})
+		t.Run(name, func(t *testing.T) { fn(t, u) })
 	}
 }
 

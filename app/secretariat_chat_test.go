@@ -197,7 +197,7 @@ func TestImportByChatPacedLikeTheOutbox(t *testing.T) {
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pacer := notify.NewPacer(deliveryLimits(a), a.wall())
+	pacer := notify.NewPacer(deliveryLimits(map[string]notify.Channel{telegram.Platform: tg}), a.wall())
 	wait, err := startChatOn(runCtx, a, st, nil, tg, chatOptions{pacer: pacer})
 	if err != nil {
 		t.Fatal(err)

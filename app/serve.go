@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/web"
@@ -26,9 +24,9 @@ func init() {
 // addr (tests wait on it).
 var serveListening = func(addr string) {}
 
-// runServe is dondoc serve [--migrate]: the web server, the Telegram bot
-// (when TELEGRAM_BOT_TOKEN is set), the chat commands, the scheduled jobs
-// and the outbox dispatcher, until SIGTERM.
+// runServe is dondoc serve [--migrate]: the web server, every configured
+// channel of the wiring list (app/channels.go) with its chat commands, the
+// scheduled jobs and the outbox dispatcher, until SIGTERM.
 func runServe(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	migrate := fs.Bool("migrate", false, "apply pending database migrations before serving")
@@ -59,8 +57,17 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	dl := &delivery{replica: rp, metrics: dm, pacer: notify.NewPacer(deliveryLimits(a), a.wall())}
+	a.metrics = reg
+	chs, err := openChannels(ctx, a, st)
+	if err != nil {
+		return err
+	}
+	channels := channelMap(chs)
+	dl := &delivery{replica: rp, metrics: dm, pacer: notify.NewPacer(deliveryLimits(channels), a.wall())}
 	srv := web.New(web.Options{Addr: a.cfg.HTTPAddr, Logger: a.log, Registry: reg, Ready: func(ctx context.Context) error {
+		if err := a.notReady(); err != nil {
+			return err
+		}
 		return st.DB().WithContext(ctx).Exec("SELECT 1").Error
 	}, ReadyInfo: func() string { return "replica: " + rp.id + "\nrole: " + rp.role() + "\n" }})
 	if err := srv.Listen(); err != nil {
@@ -71,44 +78,24 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	pages.Mount(srv)
+	addFiguresWarmer(a, st, rp)
 	srv.Handle("POST /api/v1/import/{kind}", countImports(ingestapi.NewImportHandler(ingestapi.Options{
 		Store: st, Token: a.cfg.IngestToken, Location: a.cfg.Location, Now: a.clock().Now, Log: a.log,
 		MaxBytes: a.cfg.IngestMaxBodyBytes, Limits: ingest.Limits(a.cfg.IngestLimits)}), imports))
-
-	channels := map[string]notify.Channel{}
-	waitChat := func() {}
-	if a.cfg.TelegramToken != "" {
-		secret := a.cfg.TelegramWebhookSecret
-		if a.cfg.TelegramWebhookURL != "" && secret == "" {
-			secret = rand.Text() // a fresh secret each start; setWebhook registers it
-		}
-		tg, err := telegram.New(ctx, telegram.Config{Token: a.cfg.TelegramToken, Endpoint: a.cfg.TelegramAPIEndpoint,
-			Logger:     a.log,
-			WebhookURL: a.cfg.TelegramWebhookURL, WebhookSecret: secret})
-		if err != nil {
-			return err
-		}
-		channels[tg.Platform()] = tg
-		a.log.Info("telegram: connected", "bot", tg.Username())
-		if waitChat, err = startChatOn(ctx, a, st, srv, tg, chatOptions{replica: rp, pacer: dl.pacer, imports: imports}); err != nil {
-			return err
-		}
-	}
-	zb, waitZalo, err := startZalo(ctx, a, st)
-	if err != nil {
+	if err := mountUpload(a, st, srv, imports); err != nil {
 		return err
 	}
-	if zb != nil {
-		channels[zb.Platform()] = zb
-	}
-	if err := addFallbackChannels(a, channels, reg); err != nil {
+
+	waitChat, err := serveChannels(ctx, a, st, chs, serveChat{srv: srv,
+		opt: chatOptions{replica: rp, pacer: dl.pacer, imports: imports}})
+	if err != nil {
 		return err
 	}
 	waitDelivery, err := startDelivery(ctx, a, st, channels, dl)
 	if err != nil {
 		return err
 	}
-	// The leader's tasks: dispatch, prune, Telegram long polling.
+	// The leader's tasks: dispatch, prune, Telegram and Zalo long polling.
 	leadDone := make(chan struct{})
 	go func() { defer close(leadDone); rp.run(ctx, a.wall().Now) }()
 	serveListening(srv.Addr()) // bound already: connections wait in the backlog
@@ -116,7 +103,6 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	<-leadDone
 	waitDelivery()
 	waitChat()
-	waitZalo()
 	a.log.Info("dondoc serve: stopped")
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil

@@ -19,6 +19,7 @@ import (
 	"github.com/dondoc/dondoc/jobs/jobstest"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
+	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
 )
 
@@ -149,6 +150,13 @@ func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() boo
 // district and its chat links, and returns the store (closed at cleanup).
 func seedDelivery(t *testing.T, url string) *store.Store {
 	t.Helper()
+	st, _ := seedDeliveryData(t, url)
+	return st
+}
+
+// seedDeliveryData is seedDelivery that also returns the sample written.
+func seedDeliveryData(t testing.TB, url string) (*store.Store, *sample.Data) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, url, nil)
 	if err != nil {
@@ -160,10 +168,11 @@ func seedDelivery(t *testing.T, url string) *store.Store {
 	}
 	now, _ := time.Parse(time.RFC3339, serveNow)
 	cal := models.NewVietnamCalendar(time.FixedZone("ICT", 7*3600), 15, 0)
-	if _, err := jobstest.Seed(ctx, st, now, cal); err != nil {
+	data, err := jobstest.Seed(ctx, st, now, cal)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return st
+	return st, data
 }
 
 func serveEnv(dbURL string, fake *tgfake.Server, endpoint string) []string {

@@ -32,7 +32,7 @@ func TestServeMountsEverything(t *testing.T) {
 		base = "http://" + addr
 	case code := <-done:
 		t.Fatalf("serve exited %d: %s", code, errb.String())
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Fatalf("serve did not start: %s", errb.String())
 	}
 	get := func(path string) (int, string) {

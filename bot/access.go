@@ -83,6 +83,8 @@ var Commands = []CommandInfo{
 		Access: linked(Private, Private, Private, Private)},
 	{Name: "maketnoi", Args: "<mã cán bộ> hoặc donvi <mã đơn vị>", Description: "Tạo mã kết nối cho một cán bộ", Menu: Private,
 		Access: linked(Nowhere, Nowhere, Private, Private)},
+	{Name: "tailen", Aliases: []string{"upload"}, Description: "Lấy link tải tệp dữ liệu (.csv, .xlsx) lên qua trình duyệt", Menu: Private,
+		Access: linked(Nowhere, Nowhere, Private, Private)},
 }
 
 func all(w Where) map[Role]Where {

@@ -24,6 +24,7 @@ func TestAccessTable(t *testing.T) {
 		"doisoat":   "-  -  -  P  P",
 		"caidat":    "-  P  P  P  P",
 		"maketnoi":  "-  -  -  P  P",
+		"tailen":    "-  -  -  P  P",
 	}
 	if len(want) != len(Commands) {
 		t.Fatalf("grid has %d commands, table %d", len(want), len(Commands))

@@ -46,7 +46,8 @@ func TestLongReplyIsCutAndPaged(t *testing.T) {
 			r.cfg.Directory = d
 			text := longText(400)
 			r.Handle("quahan", func(context.Context, *Request) (Reply, error) { return Reply{Text: text}, nil })
-			rs := &refusing{recorder: rec, limit: TextLimit(platform)}
+			rec.platform = testPlatforms[platform]
+			rs := &refusing{recorder: rec, limit: TextLimit(rec.platform)}
 			up := func(id int64, text string, cb *Callback) Update {
 				return Update{Platform: platform, UpdateID: id, ChatID: "2", ChatType: ChatPrivate, UserID: "2", Text: text, Callback: cb}
 			}
@@ -58,7 +59,7 @@ func TestLongReplyIsCutAndPaged(t *testing.T) {
 					t.Fatalf("page %d: %d replies, %d refused", page, len(all), rs.refused)
 				}
 				rep := all[page]
-				if n := utf8.RuneCountInString(rep.Text); n > TextLimit(platform) {
+				if n := utf8.RuneCountInString(rep.Text); n > TextLimit(rec.platform) {
 					t.Fatalf("page %d: %d characters", page, n)
 				}
 				body, footer, _ := strings.Cut(rep.Text, "\n\nTrang ")
@@ -135,9 +136,10 @@ func TestDocumentCaptionFits(t *testing.T) {
 	r.Handle("quahan", func(context.Context, *Request) (Reply, error) {
 		return Reply{Text: longText(100), Document: &notify.File{Name: "a.csv", Data: []byte("x")}}, nil
 	})
+	rec.platform = testPlatforms["telegram"]
 	r.Dispatch(context.Background(), Update{Platform: "telegram", UpdateID: 1, ChatID: "2", ChatType: ChatPrivate, UserID: "2", Text: "/quahan"}, rec)
 	all := rec.all()
-	if len(all) != 1 || utf8.RuneCountInString(all[0].Text) > MaxCaption || !strings.HasSuffix(all[0].Text, "\n"+TruncMarker) {
+	if len(all) != 1 || utf8.RuneCountInString(all[0].Text) > rec.platform.MaxCaption || !strings.HasSuffix(all[0].Text, "\n"+TruncMarker) {
 		t.Fatalf("replies %+v", all)
 	}
 }

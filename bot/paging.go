@@ -19,15 +19,13 @@ const DefaultEchoChars = 64
 // MaxPages is the most pages a long reply is split into; the rest is cut.
 const MaxPages = 50
 
-// MaxCaption is Telegram's limit on a document's caption.
-const MaxCaption = 1024
-
-// replyLimit is the most characters rep's text may have on platform: a
-// document's caption on Telegram is shorter than a message.
-func replyLimit(platform string, rep Reply) int {
-	limit := TextLimit(platform)
-	if rep.Document != nil && platform == "telegram" {
-		limit = min(limit, MaxCaption)
+// replyLimit is the most characters rep's text may have on platform p: a
+// document's caption may be shorter than a message (p.MaxCaption, when
+// the platform sends captions).
+func replyLimit(p notify.Platform, rep Reply) int {
+	limit := TextLimit(p)
+	if rep.Document != nil && p.MaxCaption > 0 {
+		limit = min(limit, p.MaxCaption)
 	}
 	return limit
 }

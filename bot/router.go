@@ -25,6 +25,9 @@ type Request struct {
 	Role    Role
 	Group   *GroupBinding // the unit the group chat is bound to; nil in private chats
 	Page    int           // the page asked for by a « Trước / Sau » button
+	// Platform describes where the reply goes (the Responder's
+	// description): handlers render by its Format and TextLimit.
+	Platform notify.Platform
 
 	echo int // Config.EchoChars
 }
@@ -41,7 +44,10 @@ func (q *Request) Echo(s string) string {
 }
 
 // TextLimit is the longest message the update's platform accepts.
-func (q *Request) TextLimit() int { return TextLimit(q.Update.Platform) }
+func (q *Request) TextLimit() int { return TextLimit(q.Platform) }
+
+// HTML reports whether replies may use Telegram HTML on this platform.
+func (q *Request) HTML() bool { return q.Platform.Format == notify.FormatHTML }
 
 // HandlerFunc answers one request. A Reply without text, pages or document
 // sends nothing. Return a *UserError to show its message as is; any other
@@ -186,7 +192,7 @@ func (r *Router) Dispatch(ctx context.Context, u Update, rs Responder) {
 			reply = Reply{Text: fmt.Sprintf(textInternal, id)}
 		}
 	}
-	reply = bound(reply, replyLimit(u.Platform, reply))
+	reply = bound(reply, replyLimit(rs.Describe(), reply))
 	if len(reply.Pages) > 0 {
 		reply = renderPage(reply, q.Command.Name, q.Command.ArgText, q.Page)
 		if u.Callback != nil {
@@ -200,7 +206,7 @@ func (r *Router) Dispatch(ctx context.Context, u Update, rs Responder) {
 // group rules, whether a handler may run. When it returns false it has
 // already answered (or deliberately stayed silent).
 func (r *Router) resolve(ctx context.Context, log *slog.Logger, u Update, rs Responder) (*Request, bool) {
-	q := &Request{Update: u, Role: RoleUnlinked, echo: r.cfg.EchoChars}
+	q := &Request{Update: u, Role: RoleUnlinked, Platform: rs.Describe(), echo: r.cfg.EchoChars}
 	isCommand := false
 	if u.Callback != nil {
 		if err := rs.AnswerCallback(ctx, u, ""); err != nil {
@@ -376,7 +382,7 @@ func (r *Router) send(ctx context.Context, log *slog.Logger, rs Responder, u Upd
 		rep.Format = notify.FormatPlain
 	}
 	// The last guard: nothing longer than the platform takes goes out.
-	rep.Text = fit(rep.Text, replyLimit(u.Platform, rep), rep.Format == notify.FormatHTML)
+	rep.Text = fit(rep.Text, replyLimit(rs.Describe(), rep), rep.Format == notify.FormatHTML)
 	err := rs.Reply(context.WithoutCancel(ctx), u, rep)
 	if err == nil {
 		return

@@ -12,7 +12,16 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
 )
+
+// testPlatforms describe platforms like the adapters do (package bot
+// cannot import them): Telegram-like HTML with captions, Zalo-like plain
+// text of 2000 characters.
+var testPlatforms = map[string]notify.Platform{
+	"telegram": {Name: "telegram", Format: notify.FormatHTML, MaxText: 4096, MaxCaption: 1024, Files: true, Buttons: true, Groups: true},
+	"zalo":     {Name: "zalo", Format: notify.FormatPlain, MaxText: 2000, Groups: true},
+}
 
 // recorder is a Responder that records replies and signals each one.
 type recorder struct {
@@ -20,7 +29,10 @@ type recorder struct {
 	replies  []Reply
 	answered []string
 	got      chan Reply
+	platform notify.Platform // what Describe answers (zero: a plain platform of DefaultTextLimit)
 }
+
+func (r *recorder) Describe() notify.Platform { return r.platform }
 
 func newRecorder() *recorder { return &recorder{got: make(chan Reply, 100)} }
 
@@ -283,6 +295,7 @@ func TestPagingWithCallbacks(t *testing.T) {
 	r.Handle("quahan", func(_ context.Context, q *Request) (Reply, error) {
 		return Reply{Pages: Paginate("Quá hạn:", items, q.TextLimit())}, nil
 	})
+	rec.platform = testPlatforms["zalo"]
 	r.Dispatch(context.Background(), Update{Platform: "zalo", UpdateID: 1, ChatID: "2", ChatType: ChatPrivate, UserID: "2", Text: "/quahan"}, rec)
 	d := fixture()
 	d.Link("zalo", "2", Person{Name: "x", UnitCode: "P1", Role: models.RoleLeader})

@@ -21,7 +21,7 @@ const (
 
 // Update is one incoming message or button press, whatever the platform.
 type Update struct {
-	Platform  string // "telegram", "zalo", "console"
+	Platform  string // the adapter's notify.Platform Name: key of accounts and groups
 	Bot       string // the bot's own username: commands addressed to another bot are ignored
 	UpdateID  int64
 	ChatID    string
@@ -67,21 +67,35 @@ type Reply struct {
 	fallback bool // the router's short notice after a refused reply
 }
 
-// Responder sends replies on the platform an update came from. Reply goes
-// to the update's chat and forum topic.
+// Responder is the send side of a chat adapter: it sends replies on the
+// platform an update came from (Reply goes to the update's chat and forum
+// topic) and describes that platform, so that the router and the handlers
+// decide by its description (format, longest text, buttons…), never by
+// its name. Every chat adapter also implements notify.Channel for the
+// outbox.
 type Responder interface {
+	notify.Describer
 	Reply(ctx context.Context, to Update, r Reply) error
 	// AnswerCallback stops the button's spinner; text may be empty.
 	AnswerCallback(ctx context.Context, to Update, text string) error
 }
 
-// TextLimit is the longest message text a platform accepts, in characters.
-func TextLimit(platform string) int {
-	switch platform {
-	case "zalo":
-		return 2000
-	case "telegram":
-		return 4096
+// Receiver is the receive side of a chat adapter: Run hands every update
+// to handle (in the adapter's handler pool) until ctx ends, and returns
+// once the running handlers have returned. Webhook adapters also mount an
+// http.Handler calling the same handle.
+type Receiver interface {
+	Run(ctx context.Context, handle func(context.Context, Update)) error
+}
+
+// DefaultTextLimit is the longest text of a platform whose description
+// names none.
+const DefaultTextLimit = 4096
+
+// TextLimit is the longest message text platform p accepts, in characters.
+func TextLimit(p notify.Platform) int {
+	if p.MaxText > 0 {
+		return p.MaxText
 	}
-	return 4096
+	return DefaultTextLimit
 }

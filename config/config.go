@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -35,7 +36,9 @@ type Config struct {
 
 	HTTPAddr    string // HTTP_ADDR (default :8080)
 	IngestToken string // INGEST_TOKEN (secret)
-	PublicURL   string // PUBLIC_URL: where /cong-khai/ is reachable, for links
+	// PublicURL is PUBLIC_URL, the server's public base URL: links to
+	// /cong-khai/ and the upload links of /tailen (empty: /tailen is off).
+	PublicURL string
 
 	TelegramToken          string // TELEGRAM_BOT_TOKEN (secret)
 	TelegramAPIEndpoint    string // TELEGRAM_API_ENDPOINT (format https://host/bot%s/%s)
@@ -58,6 +61,15 @@ type Config struct {
 	// (ZALO_RATE_PER_SECOND, ZALO_RATE_PER_CHAT): Zalo publishes no
 	// numbers, so these are conservative defaults (10 and 1).
 	ZaloRatePerSecond, ZaloRatePerChat float64
+
+	// SMTPURL is SMTP_URL (secret: it may hold the password), the mail
+	// server of the e-mail channel: smtp://user:pass@host:587 (STARTTLS)
+	// or smtps://user:pass@host:465; empty: no e-mail channel.
+	SMTPURL string
+	// MailFrom is MAIL_FROM, the sender of dondoc's mail, e.g.
+	// "Văn phòng UBND huyện <vanphong@example.gov.vn>"; required with
+	// SMTP_URL.
+	MailFrom string
 
 	// ZNS (Zalo Notification Service) template messages, the digest's
 	// fallback to an officer's phone: on when ZNSAccessToken and
@@ -237,6 +249,8 @@ func Load(getenv func(string) string) (Config, error) {
 		ZaloWebhookSecret:      get("ZALO_WEBHOOK_SECRET", ""),
 		ZaloRatePerSecond:      atof("ZALO_RATE_PER_SECOND", 10),
 		ZaloRatePerChat:        atof("ZALO_RATE_PER_CHAT", 1),
+		SMTPURL:                get("SMTP_URL", ""),
+		MailFrom:               get("MAIL_FROM", ""),
 		ZNSAPIBase:             strings.TrimRight(get("ZALO_ZNS_API_BASE", DefaultZNSAPIBase), "/"),
 		ZNSAccessToken:         get("ZALO_ZNS_ACCESS_TOKEN", ""),
 		ZNSTemplateDigest:      get("ZALO_ZNS_TEMPLATE_DIGEST", ""),
@@ -343,8 +357,19 @@ func Load(getenv func(string) string) (Config, error) {
 	if w := c.ZaloWebhookURL; w != "" && !zaloWebhookURL(w) {
 		bad("ZALO_WEBHOOK_URL", w, "an https:// URL that Zalo can reach (plain http:// only to a loopback address)")
 	}
+	if p := c.PublicURL; p != "" && !zaloWebhookURL(p) { // the same rule as Zalo's webhook
+		bad("PUBLIC_URL", p, "an https:// URL (plain http:// only to a loopback address): upload links (/tailen) carry a secret")
+	}
 	if s := c.ZaloWebhookSecret; s != "" && !validZaloSecret(s) {
 		bad("ZALO_WEBHOOK_SECRET", "(hidden)", "8–256 printable ASCII characters without spaces")
+	}
+	if v := c.SMTPURL; v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			bad("SMTP_URL", redactSMTP(v), "smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465")
+		}
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			bad("MAIL_FROM", c.MailFrom, "the sender's address, e.g. \"Văn phòng UBND <vanphong@example.gov.vn>\" (required with SMTP_URL)")
+		}
 	}
 	return c, errors.Join(errs...)
 }
@@ -428,6 +453,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("zalo_token", set(c.ZaloToken)),
 		slog.String("zalo_webhook", c.ZaloWebhookURL),
 		slog.String("zalo_webhook_key", set(c.ZaloWebhookSecret)),
+		slog.String("smtp", redactSMTP(c.SMTPURL)),
 		slog.String("ingest_token", set(c.IngestToken)),
 		slog.String("remind_at", c.RemindAt),
 		slog.String("replica", c.ReplicaID),
@@ -440,6 +466,19 @@ func redactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.User == nil {
 		return s
+	}
+	return u.Redacted()
+}
+
+// redactSMTP shows where SMTP_URL points, never its password ("" for none,
+// "(invalid)" when it cannot be parsed: the raw text may hold a password).
+func redactSMTP(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(invalid)"
 	}
 	return u.Redacted()
 }

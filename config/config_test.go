@@ -103,3 +103,44 @@ func TestRiskThreshold(t *testing.T) {
 		}
 	}
 }
+
+func TestEmailSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"SMTP_URL": "smtps://vanphong:p%40ss-secret@mail.example.gov.vn:465",
+		"MAIL_FROM": "Văn phòng UBND <vanphong@example.gov.vn>"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPURL == "" || c.MailFrom != "Văn phòng UBND <vanphong@example.gov.vn>" {
+		t.Errorf("%+v", c)
+	}
+	if s := c.LogValue().String(); strings.Contains(s, "secret") || !strings.Contains(s, "mail.example.gov.vn") {
+		t.Errorf("log value: %s", s)
+	}
+	for _, m := range []map[string]string{
+		{"SMTP_URL": "http://u:pass-secret@mail.example.gov.vn", "MAIL_FROM": "a@b.vn"},
+		{"SMTP_URL": "smtp://u:pass-secret@[::1", "MAIL_FROM": "a@b.vn"},
+		{"SMTP_URL": "smtp://u:pass-secret@mail.example.gov.vn:587"}, // no MAIL_FROM
+	} {
+		_, err := Load(env(m))
+		if err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("%v: err = %v", m, err)
+		}
+	}
+}
+
+// PUBLIC_URL is the base of the upload links (/tailen), which carry a
+// secret: HTTPS, plain HTTP only to a loopback address.
+func TestPublicURL(t *testing.T) {
+	c, err := Load(env(map[string]string{"PUBLIC_URL": "https://dondoc.example.gov.vn/"}))
+	if err != nil || c.PublicURL != "https://dondoc.example.gov.vn" {
+		t.Fatalf("PublicURL %q, %v", c.PublicURL, err)
+	}
+	if _, err := Load(env(map[string]string{"PUBLIC_URL": "http://127.0.0.1:8080"})); err != nil {
+		t.Errorf("loopback http: %v", err)
+	}
+	for _, bad := range []string{"http://dondoc.example.gov.vn", "dondoc.example.gov.vn", "ftp://x"} {
+		if _, err := Load(env(map[string]string{"PUBLIC_URL": bad})); err == nil || !strings.Contains(err.Error(), "PUBLIC_URL") {
+			t.Errorf("PUBLIC_URL=%s: %v", bad, err)
+		}
+	}
+}

@@ -14,22 +14,9 @@ import (
 type InactiveLink struct {
 	OfficerCode string
 	Name        string
-	Platform    string    // "telegram", "zalo", ...
+	Platform    string    // the platform as people name it: its notify.Platform Label ("Telegram", "Zalo")
 	Reason      string    // e.g. "đã chặn bot"; shown as given
 	Since       time.Time // zero when unknown
-}
-
-// platformLabel names a platform for people.
-func platformLabel(p string) string {
-	switch strings.ToLower(p) {
-	case "telegram":
-		return "Telegram"
-	case "zalo":
-		return "Zalo"
-	case "console":
-		return "console"
-	}
-	return p
 }
 
 // RenderSecretariat writes the secretariat's notes for opt.Day: which officers
@@ -84,7 +71,7 @@ func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOption
 				w.val(x.OfficerCode)
 				w.text(")")
 			}
-			if p := platformLabel(x.Platform); p != "" {
+			if p := x.Platform; p != "" {
 				w.text(" — ")
 				w.val(p)
 			}

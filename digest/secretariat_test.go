@@ -13,8 +13,8 @@ import (
 func TestRenderSecretariat(t *testing.T) {
 	day := models.NewDate(2026, 11, 27)
 	inactive := []InactiveLink{
-		{OfficerCode: "CB7", Name: "Đỗ Thị Hạnh", Platform: "telegram", Reason: "đã chặn bot", Since: at(11, 20, 8, 0)},
-		{OfficerCode: "CB9", Name: "", Platform: "zalo", Reason: "<không rõ> & lỗi"},
+		{OfficerCode: "CB7", Name: "Đỗ Thị Hạnh", Platform: "Telegram", Reason: "đã chặn bot", Since: at(11, 20, 8, 0)},
+		{OfficerCode: "CB9", Name: "", Platform: "Zalo", Reason: "<không rõ> & lỗi"},
 	}
 	o := RenderOptions{Format: notify.FormatHTML, MaxLen: 4096, Location: loc, OfficerName: "Văn phòng UBND", Day: day}
 	html := RenderSecretariat(inactive, 12, o)
@@ -44,7 +44,7 @@ func TestRenderSecretariat(t *testing.T) {
 
 	var many []InactiveLink
 	for i := 0; i < 200; i++ {
-		many = append(many, InactiveLink{OfficerCode: fmt.Sprintf("CB%03d", i), Name: "Nguyễn Văn Thành", Platform: "telegram", Reason: "Forbidden: bot was blocked by the user"})
+		many = append(many, InactiveLink{OfficerCode: fmt.Sprintf("CB%03d", i), Name: "Nguyễn Văn Thành", Platform: "Telegram", Reason: "Forbidden: bot was blocked by the user"})
 	}
 	for _, max := range []int{1, 50, 200, 600, 2000} {
 		got := RenderSecretariat(many, 5, RenderOptions{Format: notify.FormatHTML, MaxLen: max, Location: loc, Day: day})

@@ -42,7 +42,7 @@ func ReadPortalProgress(r io.Reader, name, period string) ([]models.PortalProgre
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(b) > MaxPortalFile {
-		return nil, fmt.Errorf("%s: the file is over %d MB: not a portal answer", name, MaxPortalFile>>20)
+		return nil, fmt.Errorf("%s: tệp lớn quá %d MB: không phải số liệu của Cổng Dịch vụ công", name, MaxPortalFile>>20)
 	}
 	var doc struct {
 		Data *struct {
@@ -52,10 +52,10 @@ func ReadPortalProgress(r io.Reader, name, period string) ([]models.PortalProgre
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("%s: not the portal's JSON: %w", name, err)
+		return nil, fmt.Errorf("%s: không phải tệp JSON của Cổng Dịch vụ công: %w", name, err)
 	}
 	if doc.Data == nil || (doc.Data.Parent == nil && len(doc.Data.Children) == 0) {
-		return nil, fmt.Errorf("%s: no data.parent or data.children: not the portal's \"Tiến độ giải quyết\"", name)
+		return nil, fmt.Errorf("%s: không có data.parent hay data.children: không phải số liệu \"Tiến độ giải quyết\" của Cổng Dịch vụ công", name)
 	}
 	var out []models.PortalProgress
 	seen := map[string]bool{}
@@ -66,10 +66,10 @@ func ReadPortalProgress(r io.Reader, name, period string) ([]models.PortalProgre
 			where = "data.children[" + strconv.Itoa(i) + "]"
 		}
 		if id == "" {
-			return fmt.Errorf("%s: %s has no id (id, departmentId, agencyId or code)", name, where)
+			return fmt.Errorf("%s: %s không có mã đơn vị (id, departmentId, agencyId hoặc code)", name, where)
 		}
 		if seen[id] {
-			return fmt.Errorf("%s: %s: unit id %q appears twice", name, where, id)
+			return fmt.Errorf("%s: %s: mã đơn vị %q xuất hiện hai lần", name, where, id)
 		}
 		seen[id] = true
 		p := models.PortalProgress{Period: period, PortalID: id, Name: firstNonEmpty(u.Name, u.DepartmentName, u.AgencyName), Parent: parent,
@@ -83,7 +83,7 @@ func ReadPortalProgress(r io.Reader, name, period string) ([]models.PortalProgre
 				continue
 			}
 			if *f.v < 0 || *f.v != float64(int(*f.v)) || *f.v > 1e9 {
-				return fmt.Errorf("%s: %s: %s %v is not a count", name, where, f.key, *f.v)
+				return fmt.Errorf("%s: %s: %s = %v không phải là số hồ sơ", name, where, f.key, *f.v)
 			}
 			n := int(*f.v)
 			*f.dst = &n

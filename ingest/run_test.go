@@ -174,6 +174,9 @@ func TestReadPortalProgress(t *testing.T) {
 		`{"data":{"children":[{"id":"a","totalReceived":1.5}]}}`, `{"data":{"children":[{"id":"a"},{"id":"a"}]}}`} {
 		if _, err := ingest.ReadPortalProgress(strings.NewReader(bad), "p.json", "2026-03"); err == nil || !strings.HasPrefix(err.Error(), "p.json: ") {
 			t.Errorf("%s: %v", bad, err)
+		} else if msg := err.Error(); !strings.Contains(msg, "Cổng Dịch vụ công") && !strings.Contains(msg, "mã đơn vị") &&
+			!strings.Contains(msg, "số hồ sơ") {
+			t.Errorf("%s: %q is not in Vietnamese (the secretariat reads it)", bad, msg)
 		}
 	}
 }

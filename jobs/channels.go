@@ -42,7 +42,7 @@ func (d *Deps) order(chosen string) []string {
 	}
 	allowed := func(p string) bool {
 		_, addressed := d.Addresses[p]
-		return slices.Contains(d.Platforms, p) && (!addressed || slices.Contains(base, p))
+		return slices.Contains(d.names(), p) && (!addressed || slices.Contains(base, p))
 	}
 	var out []string
 	add := func(p string) {
@@ -54,7 +54,7 @@ func (d *Deps) order(chosen string) []string {
 	for _, p := range base {
 		add(p)
 	}
-	rest := slices.Clone(d.Platforms)
+	rest := d.names()
 	slices.Sort(rest)
 	for _, p := range rest {
 		add(p)
@@ -106,7 +106,7 @@ func (d *Deps) loadReach(ctx context.Context, code string) (map[string]*reach, e
 		if officers, err = d.Store.Officers(ctx); err != nil {
 			return nil, err
 		}
-		if accs, err = d.Store.ActiveAccounts(ctx, d.Platforms...); err != nil {
+		if accs, err = d.Store.ActiveAccounts(ctx, d.names()...); err != nil {
 			return nil, err
 		}
 		if choices, err = d.Store.OfficerChannels(ctx); err != nil {
@@ -120,7 +120,7 @@ func (d *Deps) loadReach(ctx context.Context, code string) (map[string]*reach, e
 		for _, o := range byCode {
 			officers = append(officers, o)
 		}
-		if accs, err = d.Store.ActiveAccountsOf(ctx, code, d.Platforms...); err != nil {
+		if accs, err = d.Store.ActiveAccountsOf(ctx, code, d.names()...); err != nil {
 			return nil, err
 		}
 		c, err := d.Store.OfficerChannel(ctx, code)
@@ -195,13 +195,6 @@ func (d *Deps) ChooseChannel(ctx context.Context, officerCode, platform string) 
 // ErrNoSuchChannel: the officer cannot be reached on that channel.
 var ErrNoSuchChannel = fmt.Errorf("jobs: the officer cannot be reached on that channel")
 
-func (d *Deps) label(p string) string {
-	if l := d.Labels[p]; l != "" {
-		return l
-	}
-	return p
-}
-
 // digestFields are a digest's figures for a template message (ZNS):
 // name, code, overdue, due_today, due_soon, at_risk, total, date.
 func digestFields(dg *digest.Digest, name string) map[string]string {
@@ -220,7 +213,7 @@ func digestFields(dg *digest.Digest, name string) map[string]string {
 // digestMessage renders an officer's digest for platform p at addr under
 // key.
 func (d *Deps) digestMessage(dg *digest.Digest, r *reach, p, addr, key string) notify.Entry {
-	f, max := format(p)
+	f, max := d.format(p)
 	// Applicants' names stay in the officer's own chat: a mail or a
 	// template message leaves them out.
 	_, addressed := d.Addresses[p]

@@ -131,7 +131,7 @@ func (d *Deps) digestEntry(dg *digest.Digest, r *reach) (notify.Entry, bool) {
 // year's Tết not yet official) to
 // each secretariat officer's accounts; it returns how many were rendered.
 func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
-	recipients, err := d.Store.ActiveAccountsWithRole(ctx, models.RoleSecretariat, d.Platforms...)
+	recipients, err := d.Store.ActiveAccountsWithRole(ctx, models.RoleSecretariat, d.names()...)
 	if err != nil {
 		return 0, err
 	}
@@ -148,7 +148,7 @@ func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
 	}
 	links := make([]digest.InactiveLink, len(inactive))
 	for i, a := range inactive {
-		links[i] = digest.InactiveLink{OfficerCode: a.OfficerCode, Name: a.OfficerName, Platform: a.Platform, Reason: reasonVN(a.InactiveReason)}
+		links[i] = digest.InactiveLink{OfficerCode: a.OfficerCode, Name: a.OfficerName, Platform: d.label(a.Platform), Reason: reasonVN(a.InactiveReason)}
 	}
 	day := d.Rules.Cal.Today(now)
 	// Next year's Tết not official yet: said once a week, on the week's
@@ -163,16 +163,13 @@ func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
 	}
 	var entries []notify.Entry
 	for _, a := range recipients {
-		f, max := format(a.Platform)
+		f, max := d.format(a.Platform)
 		text := digest.RenderSecretariat(links, int(unassigned), digest.RenderOptions{Format: f, MaxLen: max,
 			Location: d.loc(), OfficerName: a.OfficerName, Day: day, TetWarning: tet, ZNS: zns})
 		if text == "" {
 			continue
 		}
-		key := digest.SecretariatKey(a.OfficerCode, day)
-		if a.Platform != "telegram" {
-			key += "/" + a.Platform
-		}
+		key := d.platform(a.Platform).Key(digest.SecretariatKey(a.OfficerCode, day))
 		entries = append(entries, notify.Entry{Key: key, Job: models.JobSecretariat, Recipient: "officer:" + a.OfficerCode,
 			Period: day.String(), Message: notify.Message{Platform: a.Platform, ChatID: a.ChatID, Text: text, Format: f, Silent: true}})
 	}

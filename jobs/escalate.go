@@ -61,7 +61,7 @@ func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, err
 	if err != nil {
 		return 0, err
 	}
-	accounts, err := d.Store.ActiveAccounts(ctx, d.Platforms...)
+	accounts, err := d.Store.ActiveAccounts(ctx, d.names()...)
 	if err != nil {
 		return 0, err
 	}
@@ -82,7 +82,7 @@ func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, err
 			leader: o.officers[a.OfficerCode], platform: a.Platform, chatID: a.ChatID})
 	}
 	if d.EscalateToGroups {
-		groups, err := d.Store.ChatGroups(ctx, d.Platforms...)
+		groups, err := d.Store.ChatGroups(ctx, d.names()...)
 		if err != nil {
 			return 0, err
 		}
@@ -110,7 +110,7 @@ func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, err
 			continue
 		}
 		esc.AtRisk = risks.CountByUnit(o.tree, t.leader.UnitCode)
-		f, max := format(t.platform)
+		f, max := d.format(t.platform)
 		err := d.inTx(ctx, func(tx Tx) error {
 			prev, err := lastEscalation(ctx, tx, t.recipient)
 			if err != nil {

@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/dondoc/dondoc/bot/email"
+	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/bot/zns"
 	"github.com/dondoc/dondoc/digest"
 	"github.com/dondoc/dondoc/internal/znsfake"
@@ -87,7 +89,6 @@ func newFallbackWorld(t *testing.T, s *store.Store, quota int) *fallbackWorld {
 
 	w := &fallbackWorld{s: s, reg: prometheus.NewRegistry()}
 	w.d = newDeps(s)
-	w.d.Platforms = []string{"email", "zalo", "zns"}
 	w.d.Addresses = map[string]jobs.Address{
 		"zns":   func(o models.Officer) (string, bool) { return zns.NormalizePhone(o.Phone) },
 		"email": func(o models.Officer) (string, bool) { return o.Email, o.Email != "" },
@@ -108,6 +109,7 @@ func newFallbackWorld(t *testing.T, s *store.Store, quota int) *fallbackWorld {
 	sender, err := zns.New(zns.Config{APIBase: w.fake.URL, Tokens: zns.StaticToken("tok"), TemplateID: "digest1",
 		Fields: fields, Now: func() time.Time { return day1 }, PriceVND: 300, Metrics: m})
 	must(t, err)
+	w.d.Platforms = []notify.Platform{email.Description(), zalo.Description(false, zalo.Limits()), sender.Describe()}
 	// The dispatcher's clock stamps sent_at (the month a ZNS message is
 	// counted in); no limits, so that no send waits on it.
 	w.clk = clockwork.NewFakeClockAt(day1)
@@ -311,7 +313,7 @@ func TestDigestChannelsOrder(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		w := newFallbackWorld(t, s, 500)
-		w.d.Platforms = append(w.d.Platforms, "console")
+		w.d.Platforms = append(w.d.Platforms, notify.Platform{Name: "console", Format: notify.FormatPlain})
 		// ZNS left out of DIGEST_CHANNELS: never used, even as a last
 		// resort; an unlisted chat platform comes last.
 		w.d.DigestChannels = []string{"email", "zalo"}

@@ -37,9 +37,10 @@ type Deps struct {
 	Calendar *models.Calendar // nil: Rules.Cal
 	Clock    func() time.Time // nil: time.Now (only for CreatedAt; runs use RunPeriod.Now)
 	Location *time.Location   // nil: Calendar's
-	// Platforms are the channels that exist ("telegram", "zalo"…): only
-	// accounts and groups on them get messages.
-	Platforms []string
+	// Platforms are the channels that exist, as their adapters describe
+	// them: only accounts and groups on them get messages, each rendered
+	// by its platform's Format and MaxText.
+	Platforms []notify.Platform
 	// DigestChannels is the order in which an officer's digest looks for
 	// a channel that reaches them (DIGEST_CHANNELS; nil:
 	// DefaultDigestChannels) unless they chose one (/caidat).
@@ -48,8 +49,6 @@ type Deps struct {
 	// link, by platform (ZNS by phone, e-mail by address); a platform
 	// absent here reaches the officers who linked an account on it.
 	Addresses map[string]Address
-	// Labels name the platforms for people (/caidat), by platform.
-	Labels map[string]string
 	// ZNSPlatform and ZNSPriceVND, when set, add the month's count and
 	// estimated cost of template messages to the secretariat's notes on
 	// the first working day of the next month.
@@ -143,13 +142,54 @@ func (d *Deps) Plan(remindAt, escalateAt, weeklyAt, monthlyAt string) scheduler.
 	return p
 }
 
-// format returns the rendering of a platform: Telegram HTML up to 4096,
-// plain text up to 2000 elsewhere (Zalo).
-func format(platform string) (notify.Format, int) {
-	if platform == "telegram" {
-		return notify.FormatHTML, 4096
+// names are the names of d.Platforms, the keys of accounts and groups.
+func (d *Deps) names() []string {
+	out := make([]string, len(d.Platforms))
+	for i, p := range d.Platforms {
+		out[i] = p.Name
 	}
-	return notify.FormatPlain, 2000
+	return out
+}
+
+// platform is the description of the platform named name; one not in
+// d.Platforms is plain text of fallbackMaxText characters.
+func (d *Deps) platform(name string) notify.Platform {
+	for _, p := range d.Platforms {
+		if p.Name == name {
+			return p
+		}
+	}
+	return notify.Platform{Name: name, Format: notify.FormatPlain, MaxText: fallbackMaxText}
+}
+
+// label names the platform named name for people (its Label, else name).
+func (d *Deps) label(name string) string {
+	if p := d.platform(name); p.Label != "" {
+		return p.Label
+	}
+	return name
+}
+
+// fallbackMaxText is the longest text for a platform that names none.
+const fallbackMaxText = 2000
+
+// format returns the rendering of the platform named name: its Format
+// and longest text.
+func (d *Deps) format(name string) (notify.Format, int) {
+	p := d.platform(name)
+	if p.MaxText <= 0 {
+		p.MaxText = fallbackMaxText
+	}
+	return p.Format, p.MaxText
+}
+
+// caption is the longest caption of a file sent to the platform named name.
+func (d *Deps) caption(name string) int {
+	if p := d.platform(name); p.MaxCaption > 0 {
+		return p.MaxCaption
+	}
+	_, n := d.format(name)
+	return n
 }
 
 // enqueue writes entries in one transaction (tx nil: a new one) or prints

@@ -28,7 +28,7 @@ var day1 = time.Date(2026, 11, 26, 8, 0, 0, 0, ict)
 func newDeps(s *store.Store) *jobs.Deps {
 	cal := models.NewVietnamCalendar(ict, 15, 0)
 	return &jobs.Deps{Store: s, Rules: &models.Rules{Cal: cal, DueSoonDays: 2}, Location: ict,
-		Platforms: []string{"telegram"}, RepeatDays: 5, Clock: func() time.Time { return day1 }}
+		Platforms: []notify.Platform{telegram.Description(notify.TelegramLimits())}, RepeatDays: 5, Clock: func() time.Time { return day1 }}
 }
 
 // seeded returns the deps of s, s holding the sample district of day1.

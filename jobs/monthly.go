@@ -13,9 +13,6 @@ import (
 	"github.com/dondoc/dondoc/scheduler"
 )
 
-// MaxCaption is Telegram's limit on a photo's caption.
-const MaxCaption = 1024
-
 // MonthlyBroadcast sends the month's results (the month before p.Day's)
 // to every bound unit group: the text in chunks, the chart as a photo and
 // the XLSX workbook as a document, each scoped to the group's unit.
@@ -57,7 +54,7 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 	if period == "" {
 		period = fmt.Sprintf("%04d-%02d", year, int(month))
 	}
-	groups, err := d.Store.ChatGroups(ctx, d.Platforms...)
+	groups, err := d.Store.ChatGroups(ctx, d.names()...)
 	if err != nil {
 		return 0, err
 	}
@@ -91,7 +88,7 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 			d.log().Info("jobs: monthly broadcast: no data", "unit", g.UnitCode, "period", period)
 			continue
 		}
-		f, max := format(g.Platform)
+		f, max := d.format(g.Platform)
 		recipient := "group:" + g.Platform + ":" + g.ChatID
 		key := func(part string) string { return notify.Key(models.JobMonthly, recipient, period) + "/" + part }
 		msg := func(m notify.Message) notify.Message {
@@ -104,11 +101,11 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 				Message: msg(notify.Message{Text: chunk, Format: f})})
 		}
 		fs := files[g.UnitCode]
-		caption := clipRunes("Biểu đồ tỷ lệ giải quyết đúng hạn — "+rep.MonthTitle(), MaxCaption)
+		caption := clipRunes("Biểu đồ tỷ lệ giải quyết đúng hạn — "+rep.MonthTitle(), d.caption(g.Platform))
 		entries = append(entries,
 			notify.Entry{Key: key("chart"), Message: msg(notify.Message{Text: caption, Format: notify.FormatPlain,
 				Photo: &notify.File{Name: "bieu-do-" + rep.MonthKey() + ".png", MIME: "image/png", Data: fs[0]}})},
-			notify.Entry{Key: key("xlsx"), Message: msg(notify.Message{Text: clipRunes(rep.MonthTitle(), MaxCaption),
+			notify.Entry{Key: key("xlsx"), Message: msg(notify.Message{Text: clipRunes(rep.MonthTitle(), d.caption(g.Platform)),
 				Format: notify.FormatPlain, Document: &notify.File{Name: report.FileName(year, month, "xlsx"),
 					MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: fs[1]}})})
 		for i := range entries {

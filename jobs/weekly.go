@@ -26,7 +26,7 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 	if err != nil {
 		return 0, err
 	}
-	groups, err := d.Store.ChatGroups(ctx, d.Platforms...)
+	groups, err := d.Store.ChatGroups(ctx, d.names()...)
 	if err != nil {
 		return 0, err
 	}
@@ -55,7 +55,7 @@ func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error
 			}
 		}
 		c.AtRisk = risks.CountByUnit(o.tree, g.UnitCode)
-		f, _ := format(g.Platform)
+		f, _ := d.format(g.Platform)
 		text := digest.RenderWeekly(u.Name, p.Day, sunday, c, f)
 		entries = append(entries, notify.Entry{Key: notify.Key(models.JobWeekly, "group:"+g.Platform+":"+g.ChatID, p.Key),
 			Job: models.JobWeekly, Recipient: "group:" + g.Platform + ":" + g.ChatID, Period: p.Key,

@@ -15,6 +15,9 @@ type FiguresQuery struct {
 	// At is the instant the period is judged at (Period.JudgedAt: now for a
 	// running period, "tạm tính"); zero: the period's last moment.
 	At time.Time
+	// UnassignedCodes, when positive, asks for the codes of at most this
+	// many in-scope dossiers marked unassigned (Figures.UnassignedCodes).
+	UnassignedCodes int
 }
 
 // Figures are a period's figures as the store's SQL aggregates give them,
@@ -24,4 +27,8 @@ type Figures struct {
 	Officers         map[string]OfficerCounts // by officer code
 	UnassignedByUnit map[string]int           // in-scope dossiers marked unassigned, by unit code
 	Unassigned       int                      // in-scope dossiers marked unassigned, in all
+	// UnassignedCodes lists, by unit code (successors resolved), the codes
+	// of in-scope dossiers marked unassigned, in code order, at most
+	// FiguresQuery.UnassignedCodes of them in all; nil when not asked.
+	UnassignedCodes map[string][]string
 }

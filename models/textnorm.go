@@ -17,7 +17,51 @@ func NFC(s string) string { return norm.NFC.String(s) }
 // Vietnamese text: lower case, no combining marks, đ as d, runs of white
 // space, '_' and '-' as one space, trimmed. "Ngày hẹn trả" and
 // "NGAY_HEN_TRA" fold to the same key "ngay hen tra".
+//
+// Text in the Latin script (all Vietnamese, composed or decomposed) is
+// folded rune by rune from a table built once; anything else goes through
+// the full NFD, remove marks, NFC chain (foldSlow), with the same result.
 func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r >= latinFrom && r < latinFrom+rune(len(latinBase)):
+			r = latinBase[r-latinFrom]
+		case r >= extFrom && r < extFrom+rune(len(extBase)):
+			r = extBase[r-extFrom]
+		default:
+			return foldSlow(s)
+		}
+		fold1(&b, r, &space)
+	}
+	return b.String()
+}
+
+// fold1 writes r to b as Fold does (đ as d, white space runs as one space,
+// lower case); it reports whether r was a separator.
+func fold1(b *strings.Builder, r rune, space *bool) bool {
+	switch {
+	case r == 'đ' || r == 'Đ':
+		r = 'd'
+	case unicode.IsSpace(r) || r == '_' || r == '-' || r == '\u00a0':
+		*space = true
+		return true
+	}
+	if *space && b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	*space = false
+	b.WriteRune(unicode.ToLower(r))
+	return false
+}
+
+// foldSlow is Fold through the normalisation chain, for any script.
+func foldSlow(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
@@ -27,18 +71,30 @@ func Fold(s string) string {
 	b.Grow(len(out))
 	space := false
 	for _, r := range out {
-		switch {
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		case unicode.IsSpace(r) || r == '_' || r == '-' || r == '\u00a0':
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(unicode.ToLower(r))
+		fold1(&b, r, &space)
 	}
 	return b.String()
+}
+
+// The base letter of each rune of Latin-1 Supplement to Latin Extended-B
+// and of Latin Extended Additional (where Vietnamese letters with two
+// marks live): the first rune of its canonical decomposition.
+const (
+	latinFrom = rune(0x80)
+	extFrom   = rune(0x1E00)
+)
+
+var latinBase, extBase = baseTable(latinFrom, 0x250), baseTable(extFrom, 0x1F00)
+
+func baseTable(from, to rune) []rune {
+	t := make([]rune, to-from)
+	for r := from; r < to; r++ {
+		base := r
+		for _, d := range norm.NFD.String(string(r)) {
+			base = d
+			break
+		}
+		t[r-from] = base
+	}
+	return t
 }

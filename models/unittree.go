@@ -17,6 +17,7 @@ type UnitTree struct {
 	preds    map[string][]string // successor → its predecessors
 	roots    []string
 	warnings []string
+	folded   map[string]string // unit code → Fold(name), filled while building
 }
 
 // NewUnitTree builds the tree. A unit whose parent is unknown becomes a
@@ -66,6 +67,10 @@ func NewUnitTree(units []Unit) (*UnitTree, error) {
 	}
 	if err := t.checkCycles(func(u *Unit) string { return u.SuccessorCode }, "successor"); err != nil {
 		return nil, err
+	}
+	t.folded = make(map[string]string, len(t.units))
+	for code, u := range t.units {
+		t.folded[code] = Fold(u.Name)
 	}
 	t.sortCodes(t.roots)
 	for _, c := range t.children {
@@ -117,7 +122,7 @@ func (t *UnitTree) checkCycles(next func(*Unit) string, field string) error {
 func (t *UnitTree) sortCodes(codes []string) {
 	sort.Slice(codes, func(i, j int) bool {
 		a, b := t.units[codes[i]], t.units[codes[j]]
-		fa, fb := Fold(a.Name), Fold(b.Name)
+		fa, fb := t.folded[a.Code], t.folded[b.Code]
 		if fa != fb {
 			return fa < fb
 		}

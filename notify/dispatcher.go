@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -38,8 +37,9 @@ type DispatcherConfig struct {
 	// OnPermanent is called after an entry failed for a Permanent error:
 	// mark the link inactive, tell the secretariat.
 	OnPermanent func(ctx context.Context, e Entry, err *SendError)
-	// OnMigrated is called when a chat moved (Telegram supergroup).
-	OnMigrated func(ctx context.Context, oldChat, newChat string)
+	// OnMigrated is called when a chat of platform moved (a Telegram
+	// group that became a supergroup).
+	OnMigrated func(ctx context.Context, platform, oldChat, newChat string)
 	Metrics    Metrics      // nil: none
 	Logger     *slog.Logger // nil: discard
 }
@@ -56,18 +56,6 @@ type Dispatcher struct {
 	mu         sync.Mutex // one batch at a time
 	pace       *Pacer
 	migrations map[string]string // platform+"\x00"+old chat → new chat
-}
-
-// ExponentialBackoff returns base·2^(attempt-1), capped at max, with ±20 % jitter.
-func ExponentialBackoff(base, max time.Duration) func(attempt int) time.Duration {
-	return func(attempt int) time.Duration {
-		d := base
-		for i := 1; i < attempt && d < max; i++ {
-			d *= 2
-		}
-		d = min(d, max)
-		return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-	}
 }
 
 // NewDispatcher checks cfg and fills in the defaults.
@@ -438,7 +426,7 @@ func (d *Dispatcher) record(ctx context.Context, b *batch, r result) {
 		}
 		d.migrations[q.platform+"\x00"+old] = se.MigrateTo
 		if d.cfg.OnMigrated != nil {
-			d.cfg.OnMigrated(ctx, old, se.MigrateTo)
+			d.cfg.OnMigrated(ctx, q.platform, old, se.MigrateTo)
 		}
 		e.Message.ChatID, it.migrated = se.MigrateTo, true
 		nq := b.queue(q.platform, se.MigrateTo)

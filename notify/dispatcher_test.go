@@ -225,7 +225,7 @@ func TestDispatcherFollowsMigratedChat(t *testing.T) {
 		}
 		return nil
 	}, func(c *DispatcherConfig) {
-		c.OnMigrated = func(_ context.Context, old, new string) {
+		c.OnMigrated = func(_ context.Context, _, old, new string) {
 			mu.Lock()
 			migrated = append(migrated, [2]string{old, new})
 			mu.Unlock()

@@ -24,3 +24,13 @@ func PlainText(s string) string {
 		}
 	}
 }
+
+// Plain returns text in format f as plain text: HTML is converted with
+// PlainText, plain text is returned as is. Every adapter that shows plain
+// text uses it (one converter for all).
+func Plain(text string, f Format) string {
+	if f == FormatHTML {
+		return PlainText(text)
+	}
+	return text
+}

@@ -16,6 +16,19 @@ type Platform struct {
 	Groups     bool   // has group chats bound to units
 	Linkable   bool   // officers link an account on it by a one-time code in chat
 	Limits     Limits // sending limits the dispatcher keeps
+	// BareKeys: the outbox keys of its per-officer messages carry no
+	// "/<Name>" suffix. Telegram's keys predate the other platforms;
+	// changing them would send a day's messages twice on upgrade.
+	BareKeys bool
+}
+
+// Key is the outbox key of a per-officer message to this platform: base
+// (the job's key) followed by "/<Name>", unless BareKeys.
+func (p Platform) Key(base string) string {
+	if p.BareKeys {
+		return base
+	}
+	return base + "/" + p.Name
 }
 
 // Describer is implemented by every channel adapter.

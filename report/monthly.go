@@ -11,7 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dondoc/dondoc/models"
 )
@@ -33,6 +36,10 @@ type Options struct {
 	// (ErrFutureMonth). Zero: the month is judged at its last moment.
 	Now time.Time
 }
+
+// MaxUnassignedCodes bounds the unassigned dossiers Monthly lists by code
+// (the XLSX sheet "Chưa phân công"); the count is always whole.
+const MaxUnassignedCodes = 1000
 
 // ErrFutureMonth is Monthly's error for a month that has not begun.
 var ErrFutureMonth = errors.New("tháng này chưa bắt đầu: chưa có kết quả")
@@ -70,14 +77,22 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 		}
 		at, provisional = p.JudgedAt(opt.Now)
 	}
-	cur, err := src.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc, Tree: tree, At: at})
-	if err != nil {
-		return nil, err
-	}
-	prevStart := p.Start.AddDate(0, -1, 0)
-	prev, err := src.MonthFigures(ctx, models.FiguresQuery{
-		Period: models.MonthPeriod(prevStart.Year(), prevStart.Month(), loc), Location: loc, Tree: tree})
-	if err != nil {
+	// The month and the month before (for ▲▼) at once: two queries, two
+	// connections, both cores.
+	var cur, prev *models.Figures
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		cur, err = src.MonthFigures(gctx, models.FiguresQuery{Period: p, Location: loc, Tree: tree, At: at,
+			UnassignedCodes: MaxUnassignedCodes})
+		return err
+	})
+	g.Go(func() (err error) {
+		prevStart := p.Start.AddDate(0, -1, 0)
+		prev, err = src.MonthFigures(gctx, models.FiguresQuery{
+			Period: models.MonthPeriod(prevStart.Year(), prevStart.Month(), loc), Location: loc, Tree: tree})
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	known := func(m map[string]models.Counts) map[string]models.Counts {
@@ -98,6 +113,13 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 			}
 		}
 	}
+	var unassignedCodes []string
+	for unit, codes := range cur.UnassignedCodes {
+		if scope == "" || tree.Covers(scope, unit) {
+			unassignedCodes = append(unassignedCodes, codes...)
+		}
+	}
+	slices.Sort(unassignedCodes)
 	issuer := opt.Issuer
 	if issuer == "" {
 		code := scope
@@ -111,7 +133,7 @@ func Monthly(ctx context.Context, src FiguresSource, units []models.Unit, office
 	return Build(Input{
 		Year: year, Month: month, Scope: scope, Issuer: issuer, Place: opt.Place, GeneratedAt: opt.GeneratedAt,
 		Units: units, Own: known(cur.Own), PrevOwn: known(prev.Own),
-		Officers: officers, OfficerCounts: cur.Officers, Unassigned: unassigned,
+		Officers: officers, OfficerCounts: cur.Officers, Unassigned: unassigned, UnassignedCodes: unassignedCodes,
 		JudgedAt: at, Provisional: provisional,
 	})
 }

@@ -248,3 +248,10 @@ func (r *Report) Row(code string) (UnitRow, bool) {
 	}
 	return UnitRow{}, false
 }
+
+// IsRoot reports whether code is a unit at the top of the unit tree (no
+// parent), so it has no peers to be ranked among.
+func (r *Report) IsRoot(code string) bool {
+	u, ok := r.Row(code)
+	return ok && u.Parent == ""
+}

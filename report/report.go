@@ -27,6 +27,9 @@ type Report struct {
 	Groups      []RankGroup  // the peer groups, the top-level ones first
 	Officers    []OfficerRow // slow officers only, the slowest first
 	Unassigned  int          // in-scope dossiers with no handling officer
+	// UnassignedCodes lists their codes (at most MaxUnassignedCodes), in
+	// code order, for the XLSX sheet the secretariat works from.
+	UnassignedCodes []string
 	// JudgedAt is the instant the month was judged at: its last moment
 	// once it has ended, else the moment the report was made (Provisional:
 	// "tạm tính đến HH:MM dd/mm/yyyy", docs/domain.md).
@@ -64,6 +67,21 @@ func (o OfficerRow) PublicName() string {
 	return o.Name
 }
 
+// Public returns a copy of r for the public page and its files (HTML,
+// XLSX, CSV, JSON, PNG): no system account name (officer codes are left
+// empty, an unknown account reads "tài khoản chưa khai báo") and no
+// dossier code (the unassigned dossiers are counted, not listed).
+func (r *Report) Public() *Report {
+	p := *r
+	p.UnassignedCodes = nil
+	p.Officers = make([]OfficerRow, len(r.Officers))
+	for i, o := range r.Officers {
+		o.Name, o.Code = o.PublicName(), ""
+		p.Officers[i] = o
+	}
+	return &p
+}
+
 // Input is what Build needs: the unit tree and the figures computed from
 // the database.
 type Input struct {
@@ -80,6 +98,8 @@ type Input struct {
 	Officers      []models.Officer
 	OfficerCounts map[string]models.OfficerCounts // by officer code
 	Unassigned    int
+	// UnassignedCodes: see Report.
+	UnassignedCodes []string
 	// JudgedAt and Provisional: see Report (zero JudgedAt: the month's
 	// last moment).
 	JudgedAt    time.Time
@@ -148,7 +168,7 @@ func Build(in Input) (*Report, error) {
 	r := &Report{
 		Year: in.Year, Month: in.Month, Scope: in.Scope, Issuer: in.Issuer,
 		Place: in.Place, GeneratedAt: in.GeneratedAt, Unassigned: in.Unassigned,
-		JudgedAt: in.JudgedAt, Provisional: in.Provisional,
+		UnassignedCodes: in.UnassignedCodes, JudgedAt: in.JudgedAt, Provisional: in.Provisional,
 	}
 	if r.Issuer == "" && in.Scope != "" {
 		r.Issuer = t.byCode[in.Scope].unit.Name
@@ -198,7 +218,7 @@ func scopeRoots(t *tree, in Input) ([]*node, map[string]bool, error) {
 }
 
 func byName(a, b *node) int {
-	if c := strings.Compare(models.Fold(a.unit.Name), models.Fold(b.unit.Name)); c != 0 {
+	if c := strings.Compare(a.folded, b.folded); c != 0 {
 		return c
 	}
 	return strings.Compare(a.unit.Code, b.unit.Code)
@@ -304,12 +324,18 @@ func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
 		}
 		out = append(out, row)
 	}
+	// The folded names are computed once, not in every comparison (a
+	// province has 20,000 officers).
+	folded := make(map[string]string, len(out))
+	for _, r := range out {
+		folded[r.Code] = models.Fold(r.Name)
+	}
 	slices.SortFunc(out, func(a, b OfficerRow) int {
 		la, lb := a.Lateness(), b.Lateness()
 		if la != lb {
 			return lb - la
 		}
-		if c := strings.Compare(models.Fold(a.Name), models.Fold(b.Name)); c != 0 {
+		if c := strings.Compare(folded[a.Code], folded[b.Code]); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Code, b.Code)

@@ -17,6 +17,7 @@ type tree struct {
 
 type node struct {
 	unit     models.Unit
+	folded   string // models.Fold(unit.Name), the sort key
 	children []*node
 
 	done    bool
@@ -36,7 +37,7 @@ func newTree(units []models.Unit) (*tree, error) {
 		if t.byCode[u.Code] != nil {
 			return nil, fmt.Errorf("báo cáo: mã đơn vị %q bị trùng", u.Code)
 		}
-		n := &node{unit: u}
+		n := &node{unit: u, folded: models.Fold(u.Name)}
 		t.byCode[u.Code] = n
 		t.all = append(t.all, n)
 	}

@@ -117,6 +117,15 @@ func (x *xlsxWriter) specs() []sheetSpec {
 	unassigned := sheetSpec{name: SheetUnassigned, subtitle: "Hồ sơ chưa phân công cán bộ xử lý",
 		cols: []column{{"Nội dung", 48, kindText}, {"Số hồ sơ", 40, kindInt}},
 		rows: [][]any{{UnassignedLabel, r.Unassigned}}, depths: []int{0}}
+	// The codes, so that the secretariat can assign them (one a row).
+	for _, code := range r.UnassignedCodes {
+		unassigned.rows = append(unassigned.rows, []any{code, nil})
+		unassigned.depths = append(unassigned.depths, 0)
+	}
+	if more := r.Unassigned - len(r.UnassignedCodes); len(r.UnassignedCodes) > 0 && more > 0 {
+		unassigned.rows = append(unassigned.rows, []any{fmt.Sprintf("… và %d hồ sơ khác", more), nil})
+		unassigned.depths = append(unassigned.depths, 0)
+	}
 	return []sheetSpec{units, officers, unassigned}
 }
 

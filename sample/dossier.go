@@ -23,8 +23,13 @@ const (
 	shareOnline     = 0.30
 	sharePostal     = 0.05
 	shareHistory    = 0.10 // received before the 2025 reform (when the recent months start after it)
-	shareStuck      = 0.03 // of those: still open now, in the old unit's code
-	unknownEvery    = 293  // one dossier in this many has a handler dondoc does not know
+	shareStuck      = 0.03 // of those: lost in the handover (see maxStuck)
+	// maxStuck of the dossiers lost in the handover, received by a unit that
+	// ended in 2025, are still open now in the old unit's code: a real
+	// province carries a couple of such dossiers, not dozens. The others
+	// were found and finished late, a few working days after their due date.
+	maxStuck     = 2
+	unknownEvery = 293 // one dossier in this many has a handler dondoc does not know
 )
 
 type outcome uint8
@@ -49,6 +54,7 @@ type dossierGen struct {
 	days  []models.Date // the days dossiers arrive on, oldest first
 	hist  []models.Date // the days before the reform the first nHist dossiers arrive on
 	nHist int
+	stuck int // dossiers left open across the reform so far (maxStuck at most)
 	d     models.Dossier
 	supp  [2]models.Interval
 	steps [4]models.Step
@@ -219,11 +225,22 @@ func (g *dossierGen) dossier(i int, out Sink) error {
 			}
 		}
 	}
+	settled := false // lost in the handover, then finished late (draw-free below)
 	if hist && oc != outRejected && r.Float64() < shareStuck {
-		// Carried over the reform and still open: the successor's leader
-		// must see it.
+		// Lost in the handover. A dossier settled late and one still open
+		// take the same random draws, so that capping the open ones leaves
+		// every other dossier of the sample as it was.
 		oc = outLate
-		fin = g.shift(g.now, 1+r.IntN(5))
+		k := 1 + r.IntN(5)
+		if g.stuck < maxStuck && u.ValidTo != models.NoDate {
+			// Carried over the reform and still open: the successor's
+			// leader must see it.
+			g.stuck++
+			fin = g.shift(g.now, k)
+		} else {
+			settled = true
+			fin = g.cal.AddWorkingDays(dueDay, k).At(14, 10*k, g.loc)
+		}
 		sys = fin
 		if g.timing != nil {
 			g.timing.ok = false
@@ -289,7 +306,9 @@ func (g *dossierGen) dossier(i int, out Sink) error {
 		case outStopped:
 			d.Status = models.StatusStopped
 		default:
-			if d.Channel == models.ChannelDirect && limit == 0 {
+			if settled {
+				ret = sys.Add(30 * time.Minute) // no draw: see settled
+			} else if d.Channel == models.ChannelDirect && limit == 0 {
 				ret = sys.Add(g.minutes(5, 40))
 			} else {
 				ret = g.officeTime(g.cal.AddWorkingDays(models.DateOf(sys, g.loc), r.IntN(3)))

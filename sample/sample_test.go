@@ -452,8 +452,8 @@ func BenchmarkGenerate(b *testing.B) {
 
 // A history across 1 July 2025: the old communes receive dossiers until
 // 30 June, the merged one from 1 July, and nobody outside their validity;
-// seen from December 2026, the months before the reform are kept and some
-// of their dossiers are still open in the old units' codes.
+// seen from December 2026, the months before the reform are kept and a
+// couple of their dossiers are still open in the old units' codes.
 func TestMergerHistory(t *testing.T) {
 	now := time.Date(2025, 8, 15, 10, 0, 0, 0, testLoc)
 	d, err := District(now, testCal)
@@ -498,6 +498,22 @@ func TestMergerHistory(t *testing.T) {
 	}
 	if before < 200 || open == 0 {
 		t.Errorf("%d dossiers of ended units (%d still open); want the months before the reform", before, open)
+	}
+	// Seen from December 2026, the demo carries a couple of dossiers open
+	// since before the reform, not dozens: the others were finished.
+	demo, err := Demo(time.Date(2026, 12, 1, 10, 0, 0, 0, testLoc), testCal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stuck := 0
+	for i := range demo.Dossiers {
+		x := &demo.Dossiers[i]
+		if x.Status.IsOpen() && models.DateOf(x.ReceivedAt, testLoc) <= mergeLastDay {
+			stuck++
+		}
+	}
+	if stuck == 0 || stuck > maxStuck {
+		t.Errorf("demo: %d dossiers open since before the reform, want 1 to %d", stuck, maxStuck)
 	}
 }
 

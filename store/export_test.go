@@ -17,3 +17,12 @@ func SetEachBatch(n int) (restore func()) {
 // SetRules changes the rules of s as if it had been opened WithRules(clock,
 // loc), for a test of EnsureFacts.
 func SetRules(s *Store, clock models.SupplementClock, loc *time.Location) { WithRules(clock, loc)(s) }
+
+// FiguresRowForTest, EncodeFiguresForTest and DecodeFiguresForTest expose
+// the kept figures' payload format to the tests.
+type FiguresRowForTest = figuresRow
+
+var (
+	EncodeFiguresForTest = encodeFigures
+	DecodeFiguresForTest = decodeFigures
+)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -50,14 +51,35 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 	sqlText := figuresSQL(s.dialect)
 	args := map[string]any{"s": SQLTime(p.Start), "e": SQLTime(end), "j": SQLTime(end.Add(-models.Resolution))}
 	last := models.DateOf(p.Last(), p.Start.Location())
+	key := figuresKey(p.Start, end)
 	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	var (
+		rows []figuresRow
+		keep = int64(-1) // the generation to keep rows at; -1: do not keep
+	)
 	query := func(tx *gorm.DB) error {
-		rows, err := tx.Raw(sqlText, args).Rows()
+		gen, err := s.factsGeneration(tx)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		return scanFigures(f, rows, tree, last)
+		if q.UnassignedCodes > 0 { // a list, not kept: read each time
+			if err := unassignedCodes(tx, f, s.dialect, args, q.UnassignedCodes, tree, last); err != nil {
+				return err
+			}
+		}
+		if cached, ok := s.cachedFigures(tx, key, gen); ok {
+			rows = cached
+			return nil
+		}
+		if rows, err = queryFigures(tx, sqlText, args); err != nil {
+			return err
+		}
+		// Kept only when no writer committed facts while the query ran:
+		// then its snapshot is the state at gen.
+		if after, err := s.factsGeneration(tx); err == nil && after == gen {
+			keep = gen
+		}
+		return nil
 	}
 	var err error
 	if s.dialect == DialectPostgres {
@@ -80,27 +102,73 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 	if err != nil {
 		return nil, fmt.Errorf("store: figures %s: %w", p.Label(), err)
 	}
+	if keep >= 0 {
+		s.keepFigures(s.db.WithContext(ctx), key, keep, rows)
+	}
+	addFigures(f, rows, tree, last)
 	return f, nil
 }
 
-// scanFigures adds up the rows of figuresSQL into f.
-func scanFigures(f *models.Figures, rows *sql.Rows, tree *models.UnitTree, last models.Date) error {
+// unassignedCodes fills f.UnassignedCodes with the codes of at most limit
+// in-scope dossiers marked unassigned (the scope of figuresSQL's f).
+func unassignedCodes(tx *gorm.DB, f *models.Figures, dialect string, args map[string]any, limit int,
+	tree *models.UnitTree, last models.Date) error {
+	ts, flag := "@%s", "unassigned <> 0"
+	if dialect == DialectPostgres {
+		ts, flag = "CAST(@%s AS timestamptz)", "unassigned"
+	}
+	q := strings.NewReplacer("{S}", fmt.Sprintf(ts, "s"), "{E}", fmt.Sprintf(ts, "e"), "{U}", flag).Replace(
+		`SELECT unit_code, code FROM dossier_facts
+WHERE in_scope AND {U} AND received_at < {E} AND (NOT closed OR stop_at >= {S})
+ORDER BY code LIMIT ` + strconv.Itoa(limit))
+	rows, err := tx.Raw(q, args).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	f.UnassignedCodes = map[string][]string{}
 	for rows.Next() {
-		var (
-			kind, key string
-			v         [16]int64
-		)
-		dest := []any{&kind, &key}
-		for i := range v {
-			dest = append(dest, &v[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
+		var unit, code string
+		if err := rows.Scan(&unit, &code); err != nil {
 			return err
 		}
+		u := tree.Resolve(unit, last)
+		f.UnassignedCodes[u] = append(f.UnassignedCodes[u], code)
+	}
+	return rows.Err()
+}
+
+// queryFigures runs figuresSQL and returns its rows.
+func queryFigures(tx *gorm.DB, sqlText string, args map[string]any) ([]figuresRow, error) {
+	rs, err := tx.Raw(sqlText, args).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []figuresRow
+	for rs.Next() {
+		var r figuresRow
+		dest := []any{&r.Kind, &r.Key}
+		for i := range r.V {
+			dest = append(dest, &r.V[i])
+		}
+		if err := rs.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+// addFigures adds up the rows of figuresSQL into f, folding each stored
+// unit code into the unit that carries it on the period's last day.
+func addFigures(f *models.Figures, rows []figuresRow, tree *models.UnitTree, last models.Date) {
+	for _, r := range rows {
+		v := r.V
 		n := func(i int) int { return int(v[i]) }
-		switch kind {
+		switch r.Kind {
 		case "u":
-			code := tree.Resolve(key, last)
+			code := tree.Resolve(r.Key, last)
 			c := f.Own[code]
 			c.Add(models.Counts{
 				InScope: n(0), Received: n(1), FinishedEarly: n(2), FinishedOnTime: n(3), FinishedLate: n(4),
@@ -113,15 +181,14 @@ func scanFigures(f *models.Figures, rows *sql.Rows, tree *models.UnitTree, last 
 				f.Unassigned += n(15)
 			}
 		case "o":
-			c := f.Officers[key]
+			c := f.Officers[r.Key]
 			c.Add(models.OfficerCounts{
 				Handled: n(0), Finished: n(1), Late: n(2), LateApology: n(3), LateOnSystem: n(4), OverdueOpen: n(5),
 				FinishedOnTime: n(6),
 			})
-			f.Officers[key] = c
+			f.Officers[r.Key] = c
 		}
 	}
-	return rows.Err()
 }
 
 // figuresSQL returns the statement: one row per stored unit code (kind

@@ -171,6 +171,26 @@ func BenchmarkMonthlyReport1M(b *testing.B) {
 	b.Logf("%s: %d units, %d slow officers, %d in scope", p.Label(), len(rep.Units), len(rep.Officers), rep.Total().InScope)
 }
 
+// BenchmarkMonthlyReportCold1M is BenchmarkMonthlyReport1M with nothing
+// kept: the first report after an import (both months computed by SQL, at
+// once).
+func BenchmarkMonthlyReportCold1M(b *testing.B) {
+	s, p := openBench(b)
+	ctx := context.Background()
+	y, m, _ := p.Start.Date()
+	reps := &report.Reports{Store: s, Options: report.Options{Location: p.Start.Location()}}
+	for b.Loop() {
+		b.StopTimer()
+		if err := s.DB().WithContext(ctx).Exec("DELETE FROM figures_cache").Error; err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := reps.Monthly(ctx, y, m, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkBareAggregate1M is the floor MonthlyReport is held against: one
 // bare GROUP BY unit_code counting the month's in-scope dossiers of
 // dossier_facts, with no class, officer or report work.

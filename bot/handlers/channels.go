@@ -56,12 +56,7 @@ func (h *handlers) channelSettings(ctx context.Context, q *bot.Request) (bot.Rep
 	}
 	want := ""
 	if !resetWords[arg] {
-		for _, o := range opts {
-			if arg == o.Platform || arg == strings.ReplaceAll(bot.Fold(o.Label), " ", "") || arg == channelAlias(o.Platform) {
-				want = o.Platform
-				break
-			}
-		}
+		want = matchChannel(opts, arg)
 		if want == "" {
 			return bot.Reply{}, &bot.UserError{Msg: "Không có kênh này trong các kênh gửi được bản tin cho bạn. Các kênh có thể chọn: " +
 				platformNames(opts) + "."}
@@ -83,15 +78,27 @@ func (h *handlers) channelSettings(ctx context.Context, q *bot.Request) (bot.Rep
 	return bot.Reply{Text: channelList(f, opts, done), Format: f.format()}, nil
 }
 
-// channelAlias is a word people may type for a channel.
-func channelAlias(platform string) string {
-	switch platform {
-	case "email":
-		return "thu"
-	case "zns":
-		return "sms"
+// matchChannel finds the channel arg (folded, without spaces) names: its
+// platform name, its label ("thudientu"), or the start of one label alone
+// ("thu" for thư điện tử); "" for none. Only the names and labels the
+// channels give are read: no platform is known here by name.
+func matchChannel(opts []ChannelOption, arg string) string {
+	label := func(o ChannelOption) string { return strings.ReplaceAll(bot.Fold(o.Label), " ", "") }
+	for _, o := range opts {
+		if arg == o.Platform || arg == label(o) {
+			return o.Platform
+		}
 	}
-	return ""
+	found := ""
+	for _, o := range opts {
+		if len(arg) >= 3 && strings.HasPrefix(label(o), arg) {
+			if found != "" {
+				return "" // ambiguous
+			}
+			found = o.Platform
+		}
+	}
+	return found
 }
 
 func channelList(f fmtr, opts []ChannelOption, head string) string {

@@ -12,6 +12,7 @@ import (
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
+	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
@@ -54,12 +55,12 @@ func TestChannelSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	rules := &models.Rules{Cal: models.NewVietnamCalendar(ict, 17, 0), DueSoonDays: 2}
-	d := &jobs.Deps{Store: st, Rules: rules, Clock: func() time.Time { return now }, Platforms: []string{"email", "zalo", "zns"},
+	d := &jobs.Deps{Store: st, Rules: rules, Clock: func() time.Time { return now }, Platforms: []notify.Platform{
+		{Name: "email", Label: "thư điện tử"}, {Name: "zalo", Label: "Zalo"}, {Name: "zns", Label: "tin nhắn ZNS"}},
 		Addresses: map[string]jobs.Address{
 			"zns":   func(o models.Officer) (string, bool) { return o.Phone, o.Phone != "" },
 			"email": func(o models.Officer) (string, bool) { return o.Email, o.Email != "" },
-		},
-		Labels: map[string]string{"zalo": "Zalo", "zns": "tin nhắn ZNS", "email": "thư điện tử"}}
+		}}
 	dir := st.ChatDirectory(time.Minute)
 	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: rules, Clock: func() time.Time { return now },

@@ -54,6 +54,25 @@ type env struct {
 	risk *jobs.RiskCache
 	// importer answers Deps.Import; nil answers "not available".
 	importer func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error)
+	// uploadBase is the upload links' base URL (Deps.UploadLink, as app
+	// wires it on PUBLIC_URL); "" answers that /tailen is off.
+	uploadBase string
+}
+
+// uploadLink is Deps.UploadLink: a token in the store under uploadBase.
+func (e *env) uploadLink(ctx context.Context, req handlers.UploadLinkRequest) (handlers.UploadLink, error) {
+	e.mu.Lock()
+	base := e.uploadBase
+	e.mu.Unlock()
+	if base == "" {
+		return handlers.UploadLink{}, errors.New("no upload base in this test")
+	}
+	tok, rec, err := e.st.CreateUploadToken(ctx, store.UploadTokenRequest{OfficerCode: req.OfficerCode, Platform: req.Platform,
+		UserID: req.UserID, ChatID: req.ChatID, Now: req.Now})
+	if err != nil {
+		return handlers.UploadLink{}, err
+	}
+	return handlers.UploadLink{URL: base + "/tai-len/" + tok, Expires: rec.ExpiresAt}, nil
 }
 
 // doImport is Deps.Import: the test's importer.
@@ -115,7 +134,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 		SlowAfter: time.Minute})
 	e.risk = &jobs.RiskCache{History: st, Rules: e.rules, Threshold: riskThreshold}
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: e.clock,
-		BotUsername: tg.Username(), Import: e.doImport, Risks: e.risk,
+		BotUsername: tg.Username(), Import: e.doImport, Risks: e.risk, UploadLink: e.uploadLink,
 		Reconcile: func(_ context.Context, y int, m time.Month) (*report.Reconciliation, error) {
 			p, n := 12, 10
 			return &report.Reconciliation{Year: y, Month: m, Lines: []report.ReconcileLine{{PortalID: "P1", UnitName: "UBND xã Một",
@@ -231,6 +250,14 @@ func (e *env) people() people {
 	}
 	ds := slices.Clone(e.data.Dossiers)
 	slices.SortFunc(ds, func(a, b models.Dossier) int { return a.DueAt.Compare(b.DueAt) })
+	// Of the officers with an overdue dossier, the one holding the most
+	// open dossiers, so that their lists show every class.
+	open := map[string]int{}
+	for i := range ds {
+		if ds[i].Status.IsOpen() {
+			open[ds[i].HandlerCode]++
+		}
+	}
 	for _, d := range ds {
 		o, ok := byCode[d.HandlerCode]
 		if u, ok := e.tree.Get(d.UnitCode); !ok || !u.ValidOn(e.rules.Cal.Today(e.now)) {
@@ -240,8 +267,9 @@ func (e *env) people() people {
 			e.rules.Classify(&d, e.now).Class != models.ClassOverdue {
 			continue
 		}
-		p.officer, p.unit, p.own, p.leader = o, o.UnitCode, d, leaders[o.UnitCode][0]
-		break
+		if p.officer.Code == "" || open[o.Code] > open[p.officer.Code] {
+			p.officer, p.unit, p.own, p.leader = o, o.UnitCode, d, leaders[o.UnitCode][0]
+		}
 	}
 	if p.officer.Code == "" {
 		e.t.Fatal("no officer with an overdue dossier in the sample")

@@ -58,6 +58,9 @@ type Deps struct {
 	// Import imports a downloaded file (the importer). Nil: importing by
 	// chat is not available yet.
 	Import func(ctx context.Context, req ImportRequest) (ImportOutcome, error)
+	// UploadLink makes a single-use link to the upload page (/tailen).
+	// Nil: the page is not configured (PUBLIC_URL unset).
+	UploadLink func(ctx context.Context, req UploadLinkRequest) (UploadLink, error)
 	// Risks gives the early-warning list for /nguyco (*jobs.RiskCache,
 	// shared with the jobs). Nil: the early warning is off.
 	Risks Risks
@@ -97,6 +100,7 @@ func Register(r *bot.Router, d Deps) {
 	r.Handle("baocao", h.report)
 	r.Handle("guibaocao", h.broadcast)
 	r.Handle("doisoat", h.reconcile)
+	r.Handle("tailen", h.upload)
 	r.Handle("caidat", h.channelSettings)
 }
 
@@ -107,7 +111,7 @@ type fmtr struct {
 }
 
 func newFmtr(q *bot.Request, loc *time.Location) fmtr {
-	return fmtr{html: q.Update.Platform == "telegram", loc: loc}
+	return fmtr{html: q.HTML(), loc: loc}
 }
 
 func (f fmtr) format() notify.Format {

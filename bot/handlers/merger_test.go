@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
@@ -13,14 +15,29 @@ import (
 
 var countRE = regexp.MustCompile(`Có <b>(\d+)</b> hồ sơ quá hạn`)
 
-// The leader of the phường formed on 1/7/2025 at the old district's seat
-// sees, in private and in the phường's group, every open dossier still in
-// the code of a unit merged into it (the old thị trấn and communes, the
-// district's rooms), on SQLite and Postgres.
+// The leader of the commune formed on 1/7/2025 that took over an overdue
+// dossier of an old commune sees, in private and in the commune's group,
+// every open dossier still in the code of a unit merged into it (the old
+// communes, the district's rooms), on SQLite and Postgres.
 func TestSuccessorLeaderSeesPredecessors(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		const root = "X01"
+		// The sample keeps a couple of dossiers open since before the
+		// reform (sample.maxStuck): the root is the unit of today whose
+		// leader inherited one.
+		root := ""
+		for i := range e.data.Dossiers {
+			d := &e.data.Dossiers[i]
+			if e.rules.Classify(d, e.now).Class != models.ClassOverdue {
+				continue
+			}
+			for _, o := range e.data.Officers {
+				if o.Role == models.RoleLeader && o.Active && e.tree.Covers(o.UnitCode, d.UnitCode) &&
+					!e.tree.Contains(o.UnitCode, d.UnitCode) && (root == "" || o.UnitCode < root) {
+					root = o.UnitCode
+				}
+			}
+		}
 		var leader string
 		for _, o := range e.data.Officers {
 			if o.UnitCode == root && o.Role == models.RoleLeader && (leader == "" || o.Code < leader) {
@@ -41,7 +58,28 @@ func TestSuccessorLeaderSeesPredecessors(t *testing.T) {
 			}
 		}
 		if len(old) == 0 {
-			t.Fatal("the sample has no overdue dossier of a unit merged into " + root)
+			t.Fatal("the sample has no overdue dossier of a unit merged into a unit of today")
+		}
+		// One more open dossier in a predecessor's code, not overdue but due
+		// tomorrow: /sapden must list it too.
+		var oldUnit, oldHandler string
+		for unit, codes := range old {
+			if oldUnit == "" || unit < oldUnit {
+				oldUnit = unit
+				for i := range e.data.Dossiers {
+					if e.data.Dossiers[i].Code == codes[0] {
+						oldHandler = e.data.Dossiers[i].HandlerCode
+					}
+				}
+			}
+		}
+		loc := e.rules.Cal.Location()
+		tomorrow := e.rules.Cal.AddWorkingDays(e.rules.Cal.Today(e.now), 1)
+		const dueSoon = "CU-SAPDEN-1"
+		if err := storetest.SeedDossiers(context.Background(), st, []models.Dossier{{Code: dueSoon, ProcedureCode: "1.001",
+			ProcedureName: "Thủ tục thử", UnitCode: oldUnit, HandlerCode: oldHandler, Status: models.StatusProcessing,
+			ReceivedAt: time.Date(2025, 6, 20, 9, 0, 0, 0, loc).UTC(), DueAt: tomorrow.End(loc).UTC()}}); err != nil {
+			t.Fatal(err)
 		}
 		if r := e.link(uLeader, leader); !strings.Contains(r.Text, "Xin chào") {
 			t.Fatalf("link: %q", r.Text)
@@ -57,6 +95,9 @@ func TestSuccessorLeaderSeesPredecessors(t *testing.T) {
 		}
 		if got := count(e.say(uLeader, uLeader, "/quahan").Text); got != want {
 			t.Errorf("/quahan of %s's leader: %d overdue, want %d", root, got, want)
+		}
+		if r := e.say(uLeader, uLeader, "/sapden"); !strings.Contains(r.Text, dueSoon) {
+			t.Errorf("/sapden of %s's leader lacks %s of %s:\n%s", root, dueSoon, oldUnit, r.Text)
 		}
 		for unit, codes := range old {
 			r := e.say(uLeader, uLeader, "/quahan "+unit)
@@ -97,17 +138,32 @@ func TestSuccessorLeaderSeesPredecessors(t *testing.T) {
 				t.Errorf("group /tra %s: %s", codes[0], r.Text)
 			}
 		}
+		if r := e.say(group, uLeader, "/sapden"); !strings.Contains(r.Text, dueSoon) {
+			t.Errorf("/sapden in %s's group lacks %s:\n%s", root, dueSoon, r.Text)
+		}
 		// Another commune's leader does not see them.
+		other := ""
+		ru, _ := e.tree.Get(root)
 		for _, o := range e.data.Officers {
-			if o.UnitCode == "X05" && o.Role == models.RoleLeader {
-				e.link(uOther, o.Code)
-				break
+			u, ok := e.tree.Get(o.UnitCode)
+			if !ok || o.Role != models.RoleLeader || !o.Active || u.Level != ru.Level || !u.ValidOn(e.rules.Cal.Today(e.now)) ||
+				e.tree.Covers(o.UnitCode, root) || e.tree.Covers(root, o.UnitCode) {
+				continue
 			}
+			e.link(uOther, o.Code)
+			other = o.UnitCode
+			break
+		}
+		if other == "" {
+			t.Fatal("no other commune's leader in the sample")
 		}
 		for _, codes := range old {
 			if r := e.say(uOther, uOther, "/tra "+codes[0]); !strings.Contains(r.Text, "Không tìm thấy") {
-				t.Errorf("X05's leader sees %s:\n%s", codes[0], r.Text)
+				t.Errorf("%s's leader sees %s:\n%s", other, codes[0], r.Text)
 			}
+		}
+		if r := e.say(uOther, uOther, "/sapden"); strings.Contains(r.Text, dueSoon) {
+			t.Errorf("%s's leader sees %s in /sapden:\n%s", other, dueSoon, r.Text)
 		}
 	})
 }

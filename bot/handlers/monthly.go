@@ -61,7 +61,9 @@ func (h *handlers) ranking(ctx context.Context, q *bot.Request) (bot.Reply, erro
 	}
 	header += "\n" + f.esc("Điểm theo Quyết định 766 (thang 20), tỷ lệ đúng hạn, số hồ sơ quá hạn. "+report.TieBreak) + "\n"
 	var lines []string
-	if scope := monthlyScope(q); scope != "" {
+	// A unit's place among its peers needs the whole report; the top of
+	// the tree (the province's leader) has no peers: no second report.
+	if scope := monthlyScope(q); scope != "" && !rep.IsRoot(scope) {
 		all, err := h.Reports.Monthly(ctx, rep.Year, rep.Month, "")
 		if err != nil {
 			return bot.Reply{}, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
+	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
@@ -32,6 +33,9 @@ func (r *recorder) Reply(_ context.Context, _ bot.Update, rep bot.Reply) error {
 }
 
 func (r *recorder) AnswerCallback(context.Context, bot.Update, string) error { return nil }
+
+// Describe answers as the Zalo adapter does.
+func (r *recorder) Describe() notify.Platform { return zalo.Description(false, zalo.Limits()) }
 
 func (r *recorder) last() bot.Reply {
 	r.mu.Lock()

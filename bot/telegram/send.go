@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -168,7 +166,7 @@ func (b *Bot) Reply(ctx context.Context, to bot.Update, r bot.Reply) error {
 		switch se.Class {
 		case notify.BadMarkup:
 			b.log.Warn("telegram: HTML refused, resending as plain text", "chat", m.ChatID, "err", se.Reason)
-			m.Text, m.Format = PlainText(m.Text), notify.FormatPlain
+			m.Text, m.Format = notify.PlainText(m.Text), notify.FormatPlain
 			continue
 		case notify.RateLimited:
 			if se.RetryAfter > b.cfg.MaxRetryWait {
@@ -207,12 +205,6 @@ func (b *Bot) AnswerCallback(ctx context.Context, to bot.Update, text string) er
 	}
 	return nil
 }
-
-var tagRE = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?>`)
-
-// PlainText turns Telegram HTML into plain text: tags removed, entities
-// decoded.
-func PlainText(s string) string { return html.UnescapeString(tagRE.ReplaceAllString(s, "")) }
 
 // Download opens a file a user sent (getFile, then the file URL derived
 // from the configured endpoint, so a self-hosted server or a fake works).

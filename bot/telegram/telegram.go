@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -36,6 +35,7 @@ type Config struct {
 	PollTimeout   time.Duration // long-poll timeout, default 50 s
 	MaxRetryWait  time.Duration // the longest a reply waits for a 429's retry_after, default 30 s
 	Workers       int           // updates handled at once, default 8
+	Limits        notify.Limits // sending limits Describe reports, default notify.TelegramLimits()
 	// Backoff is the pause after the attempt-th consecutive polling error
 	// (attempt ≥ 1); default exponential from 1 s to 60 s with ±50 % jitter.
 	Backoff func(attempt int) time.Duration
@@ -80,7 +80,10 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		cfg.Workers = 8
 	}
 	if cfg.Backoff == nil {
-		cfg.Backoff = defaultBackoff
+		cfg.Backoff = notify.PollBackoff
+	}
+	if cfg.Limits.PerSecond == 0 && cfg.Limits.PerChatPerSecond == 0 && cfg.Limits.GroupPerMinute == 0 {
+		cfg.Limits = notify.TelegramLimits()
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -191,14 +194,6 @@ func (b *Bot) DeleteWebhook(ctx context.Context) error {
 		return fmt.Errorf("telegram: deleteWebhook: %w", Classify(err))
 	}
 	return nil
-}
-
-func defaultBackoff(attempt int) time.Duration {
-	d := time.Second << min(attempt-1, 6)
-	if d > time.Minute {
-		d = time.Minute
-	}
-	return time.Duration(float64(d) * (0.5 + rand.Float64()))
 }
 
 // Run polls getUpdates until ctx is cancelled, calling handler for each

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/bot/zalo"
+	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/zalofake"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/store"
@@ -21,7 +22,8 @@ import (
 func TestWebhookEndToEnd(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
 		e := newZEnv(t, st, zalofake.Options{})
-		leader, secretariat := e.actors()
+		f := bottest.NewFixture(t, e.data)
+		leader, secretariat := f.Leader, f.Secretariat
 		const uLeader, uSec, group = "7a1f00000000000leader", "7a1f0000000000000sec", "g-7a1f-unit"
 
 		// The secret: generated, kept in the database, checked.
@@ -52,32 +54,9 @@ func TestWebhookEndToEnd(t *testing.T) {
 		}
 
 		// Every command in private, as people type them.
-		dossier := e.openDossier(leader.UnitCode)
-		unit, unitWords := e.unitByName(leader.UnitCode)
-		for _, tc := range []struct{ text, want string }{
-			{"/trogiup", "/quahan"},
-			{"trợ giúp", "Hướng dẫn sử dụng"},
-			{"/hoso", "Hồ sơ"},
-			{"/quahan", "quá hạn"},
-			{"quá hạn", "quá hạn"},
-			{"quahan", "quá hạn"},
-			{"Qua Han", "quá hạn"},
-			{"/sapden", "sắp đến hạn"},
-			{"sắp đến 3", "3 ngày làm việc"},
-			{"/tra " + strings.ToLower(dossier), "Hồ sơ " + dossier},
-			{"tra " + dossier, "Hồ sơ " + dossier},
-			{"/xephang", "Xếp hạng"},
-			{"/baocao", "KẾT QUẢ"},
-			{"/quahn", "Ý anh/chị là /quahan?"},
-			{"/quahan " + unitWords, "quá hạn — " + unit.Name},
-			{"quá hạn " + strings.ToUpper(unit.Code), "quá hạn — " + unit.Name},
-			{"/sapden 3 " + unitWords, "sắp đến hạn — " + unit.Name},
-			{"/sapden năm", "Không hiểu «năm»"},
-			{"/quahan khong co don vi nay", "Không tìm thấy đơn vị"},
-			{"xin chào", "/trogiup"},
-		} {
-			if r := e.say(uLeader, tc.text); !strings.Contains(r, tc.want) {
-				t.Errorf("%q: reply %q, want it to contain %q", tc.text, r, tc.want)
+		for _, tc := range bottest.PrivateCommands(f.Dossier, f.Unit, f.UnitWords) {
+			if r := e.say(uLeader, tc.Text); !strings.Contains(r, tc.Want) {
+				t.Errorf("%q: reply %q, want it to contain %q", tc.Text, r, tc.Want)
 			}
 		}
 
@@ -95,7 +74,7 @@ func TestWebhookEndToEnd(t *testing.T) {
 		if !strings.Contains(first, "quá hạn") {
 			t.Errorf("group /quahan: %q", first)
 		}
-		for _, text := range []string{"@dondoc quá hạn", "@DonDoc quahan", "quá hạn @dondoc"} {
+		for _, text := range bottest.GroupMentions(e.fake.BotName()) {
 			if r := e.sayGroup(group, uLeader, text); r != first {
 				t.Errorf("%q in the group: %q, want the same as /quahan", text, r)
 			}
@@ -197,7 +176,7 @@ func TestWebhookEndToEnd(t *testing.T) {
 func TestFaultsDeliverEverythingOnce(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
 		e := newZEnv(t, st, zalofake.Options{Seed: 42})
-		leader, _ := e.actors()
+		leader := bottest.NewFixture(t, e.data).Leader
 		const user = "7a1f00000000000leader"
 		e.say(user, e.linkCode(store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: leader.Code}))
 		e.fake.FailRandomly("sendMessage", 0.3, zalofake.InternalError(), zalofake.QuotaExceeded())

@@ -81,14 +81,6 @@ func cutAt(s string, limit int) string {
 	return head
 }
 
-// plain returns text as Zalo shows it: HTML converted to plain text.
-func plain(text string, f notify.Format) string {
-	if f == notify.FormatHTML {
-		return notify.PlainText(text)
-	}
-	return text
-}
-
 // withNote appends the "file not attached" note for f to text.
 func withNote(text string, f *notify.File) string {
 	note := fmt.Sprintf(noteFile, f.Name)
@@ -128,7 +120,7 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) error {
 	if b.stopped.Load() {
 		return stoppedError(nil)
 	}
-	text := plain(m.Text, m.Format)
+	text := notify.Plain(m.Text, m.Format)
 	photo := ""
 	switch {
 	case m.Photo != nil && b.cfg.PhotoURL != nil:
@@ -305,14 +297,7 @@ func (b *Bot) Reply(ctx context.Context, to bot.Update, r bot.Reply) error {
 		}
 		return nil
 	}
-	text := plain(r.Text, r.Format)
-	if hint := b.pages.fromButtons(to.ChatID, r.Buttons); hint != "" {
-		text += "\n" + hint
-	}
-	if r.Document != nil {
-		text = withNote(text, r.Document)
-	}
-	chunks := Split(text, MaxText)
+	chunks := Split(replyText(b.pages, to.ChatID, r), MaxText)
 	for i := range chunks {
 		if err := b.replyPiece(ctx, to.ChatID, chunks, i); err != nil {
 			return err

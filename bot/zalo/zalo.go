@@ -44,7 +44,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -213,7 +212,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		cfg.RetryWait = 500 * time.Millisecond
 	}
 	if cfg.Backoff == nil {
-		cfg.Backoff = defaultBackoff
+		cfg.Backoff = notify.PollBackoff
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -539,12 +538,4 @@ func (b *Bot) WebhookInfo(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("zalo: getWebhookInfo: %w", Classify(err))
 	}
 	return info.URL, nil
-}
-
-func defaultBackoff(attempt int) time.Duration {
-	d := time.Second << min(attempt-1, 6)
-	if d > time.Minute {
-		d = time.Minute
-	}
-	return time.Duration(float64(d) * (0.5 + mrand.Float64()))
 }

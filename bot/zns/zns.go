@@ -148,7 +148,11 @@ func (s *Sender) Platform() string { return Platform }
 // Describe implements notify.Describer: plain text (the template's own),
 // no files, no groups, nothing to link (the phone number comes from the
 // officers import).
-func (s *Sender) Describe() notify.Platform {
+func (s *Sender) Describe() notify.Platform { return Description() }
+
+// Description is what ZNS offers, from the configuration alone (the
+// wiring list describes a channel before connecting it).
+func Description() notify.Platform {
 	return notify.Platform{Name: Platform, Label: "tin nhắn ZNS", Format: notify.FormatPlain, MaxText: 2000,
 		Limits: Limits()}
 }

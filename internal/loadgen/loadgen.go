@@ -1,5 +1,6 @@
-// Package loadgen posts Telegram updates to a webhook over HTTP, from a
-// few concurrent clients, for a bounded count, and reports the rate.
+// Package loadgen posts chat updates (Telegram's, or Zalo's with
+// ZaloMessage and Options.Zalo) to a webhook over HTTP, from a few
+// concurrent clients, for a bounded count, and reports the rate.
 package loadgen
 
 import (
@@ -18,10 +19,14 @@ import (
 
 // Options configure Run.
 type Options struct {
-	URL         string // the webhook
-	Secret      string // X-Telegram-Bot-Api-Secret-Token
-	Count       int    // updates to post
-	Concurrency int    // clients posting at once; default 4
+	URL    string // the webhook
+	Secret string // X-Telegram-Bot-Api-Secret-Token (X-Bot-Api-Secret-Token with Zalo)
+	// Zalo posts Zalo Bot Platform updates: the secret goes in
+	// X-Bot-Api-Secret-Token and no update_id is added (Zalo's updates
+	// carry their message_id inside; see ZaloMessage).
+	Zalo        bool
+	Count       int // updates to post
+	Concurrency int // clients posting at once; default 4
 	// Update returns the i-th update (0-based) without update_id; Run sets
 	// update_id to FirstID+i.
 	Update  func(i int) map[string]any
@@ -70,7 +75,9 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 					return
 				}
 				u := opt.Update(i)
-				u["update_id"] = opt.FirstID + int64(i)
+				if !opt.Zalo {
+					u["update_id"] = opt.FirstID + int64(i)
+				}
 				body, _ := json.Marshal(u)
 				req, err := http.NewRequestWithContext(ctx, http.MethodPost, opt.URL, bytes.NewReader(body))
 				if err != nil {
@@ -78,7 +85,11 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 					return
 				}
 				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", opt.Secret)
+				if opt.Zalo {
+					req.Header.Set("X-Bot-Api-Secret-Token", opt.Secret)
+				} else {
+					req.Header.Set("X-Telegram-Bot-Api-Secret-Token", opt.Secret)
+				}
 				resp, err := client.Do(req)
 				if err != nil {
 					once.Do(func() { firstErr = err })
@@ -122,4 +133,13 @@ func Message(date time.Time, chatID, fromID int64, messageID int, text string) m
 		m["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": n}}
 	}
 	return map[string]any{"message": m}
+}
+
+// ZaloMessage is the body Zalo posts to a webhook for a private text
+// message from user, sent at date, with message id id.
+func ZaloMessage(date time.Time, user, id, text string) map[string]any {
+	return map[string]any{"ok": true, "result": map[string]any{
+		"event_name": "message.text.received",
+		"message": map[string]any{"from": map[string]any{"id": user, "display_name": "Cán bộ", "is_bot": false},
+			"chat": map[string]any{"id": user, "chat_type": "PRIVATE"}, "text": text, "message_id": id, "date": date.UnixMilli()}}}
 }

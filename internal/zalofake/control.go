@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Fault is an injected failure of one call.
@@ -185,9 +187,27 @@ func (s *Server) reaches(result map[string]any) bool {
 		return true
 	}
 	for _, k := range []string{"text", "caption"} {
-		if t, _ := m[k].(string); strings.Contains(strings.ToLower(t), "@"+strings.ToLower(s.opts.BotName)) {
+		if t, _ := m[k].(string); mentions(t, s.opts.BotName) {
 			return true
 		}
+	}
+	return false
+}
+
+// mentions reports whether text holds "@name" not running on into more
+// name characters ("@dondoc" is not in "@dondoc2").
+func mentions(text, name string) bool {
+	text, at := strings.ToLower(text), "@"+strings.ToLower(name)
+	for i := strings.Index(text, at); i >= 0; {
+		r, _ := utf8.DecodeRuneInString(text[i+len(at):])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
+			return true
+		}
+		j := strings.Index(text[i+1:], at)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
 	}
 	return false
 }

@@ -57,6 +57,11 @@ type Options struct {
 	Seed uint64
 	// Clock dates the messages and webhook changes; nil: the real clock.
 	Clock clockwork.Clock
+	// QuotaPerSecond, when positive, is a quota of sends per second (all
+	// chats): a send beyond it within any one second is refused with
+	// 429 "Quota exceeded", as Zalo answers. Zalo publishes no number;
+	// this is a test setting (QuotaRefused counts the refusals).
+	QuotaPerSecond float64
 }
 
 // MaxText is the longest text sendMessage accepts, in characters.
@@ -97,6 +102,8 @@ type Server struct {
 	webhook       string
 	webhookSecret string
 	dropped       int // group messages not addressed to the bot
+	recentSends   []time.Time
+	quotaRefused  int
 }
 
 type randomFaults struct {
@@ -197,6 +204,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if method != "getMe" || len(s.faults[method]) > 0 {
 		fault = s.fault(method, p["chat_id"])
 	}
+	if fault == nil && isSend(method) && !s.withinQuota() {
+		q := QuotaExceeded()
+		fault = &q
+	}
 	s.broadcast()
 	s.mu.Unlock()
 	if fault != nil {
@@ -237,6 +248,39 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeError(w, 400, "Bad Request: wrong method")
 	}
+}
+
+func isSend(method string) bool {
+	return method == "sendMessage" || method == "sendPhoto" || method == "sendSticker"
+}
+
+// withinQuota reports whether one more send fits Options.QuotaPerSecond
+// in the last second, and counts it (or the refusal); callers hold s.mu.
+func (s *Server) withinQuota() bool {
+	if s.opts.QuotaPerSecond <= 0 {
+		return true
+	}
+	now := s.opts.Clock.Now()
+	keep := s.recentSends[:0]
+	for _, t := range s.recentSends {
+		if now.Sub(t) < time.Second {
+			keep = append(keep, t)
+		}
+	}
+	s.recentSends = keep
+	if float64(len(keep)) >= s.opts.QuotaPerSecond {
+		s.quotaRefused++
+		return false
+	}
+	s.recentSends = append(s.recentSends, now)
+	return true
+}
+
+// QuotaRefused is how many sends Options.QuotaPerSecond refused with 429.
+func (s *Server) QuotaRefused() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.quotaRefused
 }
 
 func (s *Server) setWebhook(w http.ResponseWriter, p map[string]string) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 )
 
 type reply struct {
@@ -53,6 +55,9 @@ func TestGetUpdatesOneAtATimeAndTimeout(t *testing.T) {
 	a := s.PushText("u1", "một")
 	if id := s.PushGroupText("g1", "u1", "không nhắc bot"); id != "" || s.Dropped() != 1 {
 		t.Errorf("a group message not mentioning the bot was queued (%q, dropped %d)", id, s.Dropped())
+	}
+	if id := s.PushGroupText("g1", "u1", "@dondoc2 nhắc bot khác"); id != "" || s.Dropped() != 2 {
+		t.Errorf("a message mentioning another bot was queued (%q, dropped %d)", id, s.Dropped())
 	}
 	s.PushGroupText("g1", "u1", "@DonDoc hai")
 	for i, want := range []string{"một", "@DonDoc hai"} {
@@ -215,5 +220,25 @@ func TestRandomFaultsAndCamelCase(t *testing.T) {
 	f := CamelCase(InternalError())
 	if !strings.Contains(f.Body, `"errorCode":403`) {
 		t.Errorf("camel case body %s", f.Body)
+	}
+}
+
+func TestQuotaPerSecondRefusesWith429(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	s := New(Options{QuotaPerSecond: 2, Clock: clock})
+	defer s.Close()
+	send := func() int {
+		code, _ := post(t, s, s.Token(), "sendMessage", `{"chat_id":"c1","text":"Nhắc việc"}`)
+		return code
+	}
+	if a, b, c := send(), send(), send(); a != 200 || b != 200 || c != 429 {
+		t.Errorf("three sends in one second: %d %d %d, want 200 200 429", a, b, c)
+	}
+	clock.Advance(time.Second)
+	if code := send(); code != 200 {
+		t.Errorf("a second later: %d", code)
+	}
+	if n := s.QuotaRefused(); n != 1 || len(s.SentBy("sendMessage")) != 3 {
+		t.Errorf("%d refused, %d sent", n, len(s.SentBy("sendMessage")))
 	}
 }

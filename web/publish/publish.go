@@ -222,8 +222,12 @@ func (h *Handler) build(ctx context.Context, m month, now time.Time) (*report.Re
 	if err != nil {
 		return nil, err
 	}
-	return report.Monthly(ctx, h.cfg.Source, units, officers, m.Year, m.Month, h.cfg.Scope,
-		report.Options{Location: h.cfg.Location, Place: h.cfg.Place, GeneratedAt: now})
+	r, err := report.Monthly(ctx, h.cfg.Source, units, officers, m.Year, m.Month, h.cfg.Scope,
+		report.Options{Location: h.cfg.Location, Place: h.cfg.Place, GeneratedAt: now, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	return r.Public(), nil
 }
 
 var indexTmpl = template.Must(template.New("index").Parse(`<!doctype html>
