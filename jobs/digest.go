@@ -49,7 +49,14 @@ func (d *Deps) RunDigest(ctx context.Context, p scheduler.RunPeriod) (DigestStat
 		batch = batch[:0]
 		return err
 	}
+	done, err := d.digestsDone(ctx, p.Day)
+	if err != nil {
+		return DigestStats{}, fmt.Errorf("jobs: digest %s: %w", p.Day, err)
+	}
 	st, err := d.plan(ctx, now, func(e notify.Entry) error {
+		if done[e.Recipient] {
+			return nil
+		}
 		batch = append(batch, e)
 		if len(batch) >= BatchSize {
 			return flush()

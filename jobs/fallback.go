@@ -13,6 +13,29 @@ import (
 	"github.com/dondoc/dondoc/scheduler"
 )
 
+// Outbox keys of the digest. An officer's digest of a day is keyed
+// digest.DigestKey(officer, day) whatever the channel it goes by, so that
+// one officer gets one digest a day: a rerun, a /caidat change or a chat
+// linked since finds the key and adds nothing. A move to the next channel
+// is keyed FallbackKey. This is not notify.Platform.Key(base): a key per
+// platform would let a rerun send the digest again on a channel that
+// became the first since.
+//
+// Before this, each account had its digest under Platform.Key(base): the
+// bare base on Telegram (BareKeys: the same key as now), base+"/zalo" or
+// base+"/email" on the others. So that a rerun on the upgrade day never
+// sends twice, RunDigest skips every officer who has any digest entry of
+// the day (digestsDone: by recipient and period, whatever the key).
+
+// digestsDone returns the recipients ("officer:<code>") who already have
+// a digest entry of day in the outbox, under any key; none in a dry run.
+func (d *Deps) digestsDone(ctx context.Context, day models.Date) (map[string]bool, error) {
+	if d.DryRun {
+		return nil, nil
+	}
+	return d.Store.OutboxRecipients(ctx, models.JobDigest, day.String())
+}
+
 // FallbackKey is the outbox key of the hop-th move of an officer's digest
 // of day to another channel: "digest/<officer>/2026-12-07/fallback/1" for
 // the first move. The key follows from the failed entry's, so moving the

@@ -338,3 +338,38 @@ func TestDigestChannelsOrder(t *testing.T) {
 		}
 	})
 }
+
+// On the upgrade day, an earlier version may already have enqueued the
+// day's digest under its per-platform key (notify.Platform.Key: bare on
+// Telegram, "/zalo" on Zalo): a rerun sends neither officer anything
+// again, even though today's key is the bare one.
+func TestDigestRerunAfterUpgradeSendsNothingTwice(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newFallbackWorld(t, s, 500)
+		w.zalo.fail = nil
+		day := models.DateOf(day1, ict)
+		zaloDesc := zalo.Description(false, zalo.Limits())
+		old := []notify.Entry{{Key: zaloDesc.Key(digest.DigestKey("A", day)), Job: models.JobDigest, Recipient: "officer:A",
+			Period: day.String(), Message: notify.Message{Platform: "zalo", ChatID: "za", Text: "bản tin cũ"}}}
+		if n, err := s.OutboxAt(func() time.Time { return day1 }).Enqueue(ctx, old); err != nil || n != 1 {
+			t.Fatalf("seed the old key: %d, %v", n, err)
+		}
+		if !strings.HasSuffix(old[0].Key, "/zalo") {
+			t.Fatalf("Zalo's old key %q", old[0].Key)
+		}
+		st := w.run(t, day1)
+		if st.Enqueued != 1 {
+			t.Errorf("rerun after the upgrade: %+v; want B's digest only", st)
+		}
+		if _, ok, err := s.Outbox().Get(ctx, digest.DigestKey("A", day)); err != nil || ok {
+			t.Errorf("A got a second digest under the new key: %v, %v", ok, err)
+		}
+		if got := w.zalo.messages(); len(got) != 1 || got[0].Text != "bản tin cũ" {
+			t.Errorf("Zalo sent %+v; want the old entry alone", got)
+		}
+		if st := w.run(t, day1); st.Enqueued != 0 {
+			t.Errorf("second rerun: %+v", st)
+		}
+	})
+}

@@ -45,6 +45,7 @@ type Store interface {
 	SetOfficerChannel(ctx context.Context, officerCode, platform string, at time.Time) error
 	EachOfficerOpenDossier(ctx context.Context, officerCode string, fn func(d *models.Dossier, name string) error) error
 	SentCount(ctx context.Context, platform string, from, to time.Time) (int64, error)
+	OutboxRecipients(ctx context.Context, job, period string) (map[string]bool, error)
 }
 
 var _ Store = (*store.Store)(nil)

@@ -92,6 +92,23 @@ func (s *Store) SentCount(ctx context.Context, platform string, from, to time.Ti
 	return n, nil
 }
 
+// OutboxRecipients returns the recipients that have an entry of job for
+// period in the outbox, whatever its key or status: the officers who
+// already have that day's digest, under any key an earlier version gave it.
+func (s *Store) OutboxRecipients(ctx context.Context, job, period string) (map[string]bool, error) {
+	var recipients []string
+	err := s.db.WithContext(ctx).Model(&outboxRow{}).Distinct("recipient").
+		Where("job = ? AND period = ?", job, period).Pluck("recipient", &recipients).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox recipients of %s %s: %w", job, period, err)
+	}
+	out := make(map[string]bool, len(recipients))
+	for _, r := range recipients {
+		out[r] = true
+	}
+	return out, nil
+}
+
 // officerOpenQuery selects the open dossiers of active officers with the
 // officer's name, grouped by handler and soonest due first.
 var officerOpenQuery = `SELECT d.code, d.procedure_name, d.unit_code, d.handler_code, d.applicant_name, COALESCE(d.deadline, d.due_at), d.status, o.name
