@@ -60,6 +60,7 @@ func configureDigestChannels(a *app, d *jobs.Deps) {
 			return addr.Address, true
 		},
 	}
+	d.Refused = email.Refused
 	if slices.ContainsFunc(d.Platforms, func(p notify.Platform) bool { return p.Name == zns.Platform }) {
 		d.ZNSPlatform, d.ZNSPriceVND = zns.Platform, a.cfg.ZNSPriceVND
 	}

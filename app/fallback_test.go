@@ -106,7 +106,7 @@ func TestFallbackChannelsWiring(t *testing.T) {
 	}
 	d := &jobs.Deps{Platforms: platformsOf(channels)}
 	configureDigestChannels(a, d)
-	if strings.Join(d.DigestChannels, ",") != "zns,telegram" || d.ZNSPlatform != "zns" || d.ZNSPriceVND != 250 {
+	if strings.Join(d.DigestChannels, ",") != "zns,telegram" || d.ZNSPlatform != "zns" || d.ZNSPriceVND != 250 || d.Refused == nil {
 		t.Errorf("jobs wiring: %+v", d)
 	}
 	if addr, ok := d.Addresses["zns"](models.Officer{Phone: "0912.345.678"}); !ok || addr != "84912345678" {

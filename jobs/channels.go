@@ -28,6 +28,7 @@ type reach struct {
 	officer  models.Officer
 	accounts map[string]models.ChatAccount // active chat accounts, by platform
 	chosen   string                        // the channel the officer chose (/caidat), "" for none
+	refused  map[string]string             // platform → address it refused for good (Deps.Refused), lower case
 }
 
 // order is the channels a digest tries, first to last: the officer's
@@ -70,7 +71,11 @@ func (d *Deps) address(r *reach, p string) (string, bool) {
 		if addr == nil {
 			return "", false
 		}
-		return addr(r.officer)
+		a, ok := addr(r.officer)
+		if ok && r.refused[p] != "" && strings.EqualFold(r.refused[p], a) {
+			return "", false
+		}
+		return a, ok
 	}
 	a, ok := r.accounts[p]
 	return a.ChatID, ok
@@ -142,12 +147,45 @@ func (d *Deps) loadReach(ctx context.Context, code string) (map[string]*reach, e
 			}
 		}
 	}
+	if err := d.loadRefused(ctx, code, out); err != nil {
+		return nil, err
+	}
 	for c, r := range out {
 		if len(d.channels(r)) == 0 {
 			delete(out, c)
 		}
 	}
 	return out, nil
+}
+
+// loadRefused notes, for the officers of out (one when code is set), the
+// addresses a channel of Addresses refused for good (Deps.Refused).
+func (d *Deps) loadRefused(ctx context.Context, code string, out map[string]*reach) error {
+	if d.Refused == nil {
+		return nil
+	}
+	var platforms []string
+	for _, p := range d.names() {
+		if _, ok := d.Addresses[p]; ok {
+			platforms = append(platforms, p)
+		}
+	}
+	if len(platforms) == 0 {
+		return nil
+	}
+	accs, err := d.Store.InactiveAccountsOn(ctx, code, platforms...)
+	if err != nil {
+		return err
+	}
+	for _, a := range accs {
+		if r, ok := out[a.OfficerCode]; ok && d.Refused(a) {
+			if r.refused == nil {
+				r.refused = map[string]string{}
+			}
+			r.refused[a.Platform] = a.ChatID
+		}
+	}
+	return nil
 }
 
 // ChannelOption is one channel an officer can be reached on, for /caidat.

@@ -373,3 +373,40 @@ func TestDigestRerunAfterUpgradeSendsNothingTwice(t *testing.T) {
 		}
 	})
 }
+
+// An address the mail server refused for good (its e-mail account marked
+// inactive with the server's answer) is neither offered by /caidat nor
+// tried by the digest; an account merely on standby does not hide it.
+func TestDigestSkipsARefusedAddress(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newFallbackWorld(t, s, 500)
+		w.d.Refused = email.Refused
+		w.d.DigestChannels = []string{"email", "zalo"}
+		w.zalo.fail = nil
+		acc := models.ChatAccount{Platform: "email", UserID: "A", ChatID: "An@BinhAn.gov.vn", OfficerCode: "A",
+			InactiveReason: email.Standby, LinkedAt: day1}
+		must(t, s.UpsertChatAccounts(ctx, []models.ChatAccount{acc}))
+		platforms := func() string {
+			opts, err := w.d.OfficerChannelOptions(ctx, "A")
+			must(t, err)
+			var out []string
+			for _, o := range opts {
+				out = append(out, o.Platform)
+			}
+			return strings.Join(out, ",")
+		}
+		if got := platforms(); got != "email,zalo" {
+			t.Errorf("A's channels with the e-mail account on standby: %s; want email,zalo", got)
+		}
+		acc.InactiveReason = "email: 550 5.1.1 no such user"
+		must(t, s.UpsertChatAccounts(ctx, []models.ChatAccount{acc}))
+		if got := platforms(); got != "zalo" {
+			t.Errorf("A's channels with the address refused: %s; want zalo", got)
+		}
+		w.run(t, day1)
+		if n, m := len(w.zalo.messages()), len(w.email.messages()); n != 1 || m != 0 {
+			t.Errorf("%d by Zalo, %d by e-mail; want A's digest by Zalo", n, m)
+		}
+	})
+}

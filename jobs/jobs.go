@@ -49,6 +49,11 @@ type Deps struct {
 	// link, by platform (ZNS by phone, e-mail by address); a platform
 	// absent here reaches the officers who linked an account on it.
 	Addresses map[string]Address
+	// Refused reports whether an inactive account on a channel of
+	// Addresses holds an address that channel refused for good (not one
+	// merely on standby): the digest does not try that address again.
+	// Nil: no address is held refused.
+	Refused func(a models.ChatAccount) bool
 	// ZNSPlatform and ZNSPriceVND, when set, add the month's count and
 	// estimated cost of template messages to the secretariat's notes on
 	// the first working day of the next month.

@@ -46,6 +46,7 @@ type Store interface {
 	EachOfficerOpenDossier(ctx context.Context, officerCode string, fn func(d *models.Dossier, name string) error) error
 	SentCount(ctx context.Context, platform string, from, to time.Time) (int64, error)
 	OutboxRecipients(ctx context.Context, job, period string) (map[string]bool, error)
+	InactiveAccountsOn(ctx context.Context, officerCode string, platforms ...string) ([]models.ChatAccount, error)
 }
 
 var _ Store = (*store.Store)(nil)

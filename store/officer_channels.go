@@ -77,6 +77,16 @@ func (s *Store) ActiveAccountsOf(ctx context.Context, officerCode string, platfo
 	return s.accounts(ctx, "a.active AND o.active AND a.officer_code = ? AND a.platform IN ?", code, platforms)
 }
 
+// InactiveAccountsOn returns the inactive chat accounts of active
+// officers on the given platforms (at least one), of one officer when
+// officerCode is set: the addresses a channel refused, or put on standby.
+func (s *Store) InactiveAccountsOn(ctx context.Context, officerCode string, platforms ...string) ([]models.ChatAccount, error) {
+	if officerCode == "" {
+		return s.accounts(ctx, "NOT a.active AND o.active AND a.platform IN ?", platforms)
+	}
+	return s.accounts(ctx, "NOT a.active AND o.active AND a.officer_code = ? AND a.platform IN ?", models.NFC(officerCode), platforms)
+}
+
 // SentCount counts the outbox entries delivered on platform with
 // from <= sent_at < to (the ZNS messages of a month, for their cost). The
 // outbox keeps finished entries OUTBOX_RETENTION_DAYS (at least 40), so a

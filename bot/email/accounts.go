@@ -91,6 +91,13 @@ func SyncAccounts(ctx context.Context, st Accounts, now time.Time) (int, error) 
 	return len(changes), nil
 }
 
+// Refused reports whether a is an e-mail account whose address the mail
+// server refused for good (inactive for another reason than Standby):
+// neither SyncAccounts nor the digest tries that address again.
+func Refused(a models.ChatAccount) bool {
+	return a.Platform == Platform && !a.Active && a.InactiveReason != Standby
+}
+
 // address is the officer's e-mail address, "" when there is none or it
 // is not an address.
 func address(s string) string {
