@@ -35,12 +35,14 @@ const (
 // app is what every subcommand gets: configuration, logger, streams and
 // the clocks.
 type app struct {
-	cfg    config.Config
-	log    *slog.Logger
-	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	// command is the subcommand being run, as registered.
+	command string
+	cfg     config.Config
+	log     *slog.Logger
+	getenv  func(string) string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
 
 	// clk is the one clock of rules, jobs, the store's records and the
 	// scheduler: fake at DONDOC_NOW (cfg.Clock). Made once; see clock.
@@ -108,6 +110,10 @@ func (a *app) wall() clockwork.Clock {
 	}
 	return a.wallClk
 }
+
+// flags returns an empty flag set for the subcommand being run, named as
+// it was registered.
+func (a *app) flags() *flag.FlagSet { return flag.NewFlagSet(a.command, flag.ContinueOnError) }
 
 // usageError is a mistake in the command line: exit status 2.
 type usageError struct{ msg string }
@@ -190,7 +196,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintf(stderr, "dondoc: invalid configuration:\n%v\n", err)
 		return exitUsage
 	}
-	a := &app{cfg: cfg, log: newLogger(cfg, stderr), getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
+	a := &app{command: args[0], cfg: cfg, log: newLogger(cfg, stderr), getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
 		clk: cfg.Clock(), wallClk: wall}
 	if err := cmd.run(ctx, a, args[1:]); err != nil {
 		var ue *usageError

@@ -31,7 +31,15 @@ func loadCalendar(ctx context.Context, a *app, st *store.Store) (*models.Calenda
 
 // rulesFor returns the classification rules configured for a.
 func rulesFor(a *app, cal *models.Calendar) *models.Rules {
-	return &models.Rules{Cal: cal, DueSoonDays: a.cfg.DueSoonDays, Clock: supplementClock(a)}
+	return &models.Rules{Cal: cal, DueSoonDays: a.cfg.DueSoonDays, Clock: supplementClock(a), Excess: supplementExcess(a)}
+}
+
+// supplementExcess is SUPPLEMENT_EXCESS (validated by config; all else).
+func supplementExcess(a *app) models.ExcessRule {
+	if a.cfg.SupplementExcess == string(models.ExcessWaiting) {
+		return models.ExcessWaiting
+	}
+	return models.ExcessAll
 }
 
 // supplementClock is SUPPLEMENT_CLOCK (validated by config; pause else).

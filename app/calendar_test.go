@@ -1,8 +1,6 @@
 package app
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 )
@@ -10,9 +8,7 @@ import (
 func runCalendarCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	env := map[string]string{"DONDOC_ENV_FILE": "/nonexistent/.env"}
-	var out, errb bytes.Buffer
-	code := Run(context.Background(), append([]string{"calendar"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
+	return runEnv(mapEnv(env), "", append([]string{"calendar"}, args...)...)
 }
 
 func TestCalendarCommand(t *testing.T) {

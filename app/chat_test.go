@@ -51,9 +51,7 @@ func demoDB(t testing.TB) (env map[string]string, leader string) {
 
 func runStdin(t testing.TB, env map[string]string, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := Run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
+	return runEnv(mapEnv(env), stdin, args...)
 }
 
 func TestConsoleCommand(t *testing.T) {
@@ -65,13 +63,9 @@ func TestConsoleCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"Hồ sơ quá hạn — UBND tỉnh Phú Lâm", "Trang 1/", "Gõ /sapden 10 trang 2 để xem trang sau.",
+	wantLines(t, "console output", out, "Hồ sơ quá hạn — UBND tỉnh Phú Lâm", "Trang 1/", "Gõ /sapden 10 trang 2 để xem trang sau.",
 		"Trang 2/", "Không tìm thấy hồ sơ KHONG-CO", "Lệnh /maketnoi không dành cho vai trò lãnh đạo",
-		"Hồ sơ có nguy cơ trễ hạn — UBND tỉnh Phú Lâm"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("console output lacks %q:\n%s", want, out)
-		}
-	}
+		"Hồ sơ có nguy cơ trễ hạn — UBND tỉnh Phú Lâm")
 	for _, m := range strings.Split(out, "\n\n") {
 		if n := len([]rune(m)); n > 2000 {
 			t.Errorf("a console message of %d characters, over Zalo's 2,000", n)

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +10,6 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/console"
 	"github.com/dondoc/dondoc/bot/zalo"
-	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
 )
 
@@ -23,7 +20,7 @@ func init() {
 // runConsole reads commands from stdin as the officer --as (in a group
 // bound to --group when given) and prints the bot's replies.
 func runConsole(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs := a.flags()
 	fs.SetOutput(a.stderr)
 	as := fs.String("as", "", "mã cán bộ mà bạn đóng vai")
 	group := fs.String("group", "", "mã đơn vị: gõ lệnh như trong nhóm chat gắn với đơn vị này")
@@ -44,20 +41,14 @@ func runConsole(ctx context.Context, a *app, args []string) error {
 // chatConsole runs the console as officer code, in a group of unit group
 // when not "".
 func chatConsole(ctx context.Context, a *app, st *store.Store, officer, group string) error {
-	o, err := st.Officer(ctx, officer)
-	if errors.Is(err, models.ErrNotFound) {
-		return &exitError{code: 1, err: fmt.Errorf("không có cán bộ mã %q", officer)}
-	}
+	o, err := findOfficer(ctx, st, officer)
 	if err != nil {
 		return err
 	}
 	cd := st.ChatDirectory(time.Minute)
 	dir := &fixedDirectory{ChatDirectory: cd, person: personOf(o)}
 	if group != "" {
-		u, err := st.Unit(ctx, group)
-		if errors.Is(err, models.ErrNotFound) {
-			return &exitError{code: 1, err: fmt.Errorf("không có đơn vị mã %q", group)}
-		}
+		u, err := findUnit(ctx, st, group)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,7 +27,7 @@ func init() {
 // overdue now by level and unit, last month's two rankings (Sở, communes)
 // and the slow-officer list; then the console, as the secretariat.
 func runDemo(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs := a.flags()
 	fs.SetOutput(a.stderr)
 	path := fs.String("db", "dondoc-demo.db", "SQLite file to (re)create")
 	noConsole := fs.Bool("no-console", false, "không mở console trò chuyện với bot sau khi tạo dữ liệu")
@@ -50,7 +49,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	st, err := store.Open(ctx, *path, a.log, store.WithClock(a.clock()), store.WithRules(supplementClock(a), a.cfg.Location))
+	st, err := store.Open(ctx, *path, a.log, store.WithClock(a.clock()), store.WithRules(supplementClock(a), a.cfg.Location), store.WithExcess(supplementExcess(a)))
 	if err != nil {
 		return err
 	}

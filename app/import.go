@@ -52,7 +52,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // 1: nothing imported (unreadable file, missing column, --atomic with
 // rejections, database error); 2: usage error.
 func runImport(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs := a.flags()
 	fs.SetOutput(io.Discard)
 	sheet := fs.String("sheet", "", "XLSX: the sheet to read (default: the first)")
 	errFile := fs.String("errors", "", "write every row error to this CSV file")

@@ -45,6 +45,18 @@ func (d *fakeDispatch) run(ctx context.Context) error {
 
 func (d *fakeDispatch) wake() { d.wakes.Add(1) }
 
+// startDispatchWhileLeading runs dispatchWhileLeading on a fake elector
+// and dispatcher until ctx ends; done is closed when it returns.
+func startDispatchWhileLeading(ctx context.Context) (*fakeElector, *fakeDispatch, <-chan struct{}) {
+	el, d := newFakeElector(), newFakeDispatch()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		dispatchWhileLeading(ctx, discardLogger(), el, d.run, d.wake)
+	}()
+	return el, d, done
+}
+
 // TestDispatchWhileLeadingFollowsTheElector: the outbox is dispatched only
 // while the elector says this replica leads — started (and woken) on
 // gaining the lead, stopped on losing it, restarted on regaining it,
@@ -53,12 +65,7 @@ func (d *fakeDispatch) wake() { d.wakes.Add(1) }
 func TestDispatchWhileLeadingFollowsTheElector(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	el, d := newFakeElector(), newFakeDispatch()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		dispatchWhileLeading(ctx, discardLogger(), el, d.run, d.wake)
-	}()
+	el, d, done := startDispatchWhileLeading(ctx)
 	leading := <-el.subscribed
 	if every := <-el.watching; every != electorEvery {
 		t.Errorf("Watch interval = %s, want %s", every, electorEvery)
@@ -90,12 +97,7 @@ func TestDispatchWhileLeadingFollowsTheElector(t *testing.T) {
 // dispatches, and returns when the service shuts down.
 func TestDispatchWhileLeadingNeverLeading(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	el, d := newFakeElector(), newFakeDispatch()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		dispatchWhileLeading(ctx, discardLogger(), el, d.run, d.wake)
-	}()
+	el, d, done := startDispatchWhileLeading(ctx)
 	leading := <-el.subscribed
 	<-el.watching
 	leading <- false

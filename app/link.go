@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/dondoc/dondoc/bot/handlers"
@@ -20,7 +19,7 @@ func init() {
 // dondoc link --unit <unit code> for a group. With TELEGRAM_BOT_TOKEN set
 // it prints the deep link https://t.me/<bot>?start=<code>.
 func runLink(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("link", flag.ContinueOnError)
+	fs := a.flags()
 	fs.SetOutput(a.stderr)
 	unit := fs.String("unit", "", "mã đơn vị: tạo mã gắn một nhóm chat với đơn vị này")
 	if err := fs.Parse(args); err != nil {
@@ -42,19 +41,13 @@ func runLink(ctx context.Context, a *app, args []string) error {
 	defer st.Close()
 	var name string
 	if req.Kind == store.LinkGroup {
-		u, err := st.Unit(ctx, req.UnitCode)
-		if errors.Is(err, models.ErrNotFound) {
-			return &exitError{code: 1, err: fmt.Errorf("không có đơn vị mã %q", req.UnitCode)}
-		}
+		u, err := findUnit(ctx, st, req.UnitCode)
 		if err != nil {
 			return err
 		}
 		name = u.Name
 	} else {
-		o, err := st.Officer(ctx, req.OfficerCode)
-		if errors.Is(err, models.ErrNotFound) {
-			return &exitError{code: 1, err: fmt.Errorf("không có cán bộ mã %q", req.OfficerCode)}
-		}
+		o, err := findOfficer(ctx, st, req.OfficerCode)
 		if err != nil {
 			return err
 		}
@@ -74,4 +67,24 @@ func runLink(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintln(a.stdout, handlers.LinkCodeText(false, req, name, code, username))
 	return nil
+}
+
+// findUnit returns the unit with code; an unknown code fails the command
+// with status 1 and says so.
+func findUnit(ctx context.Context, st *store.Store, code string) (models.Unit, error) {
+	u, err := st.Unit(ctx, code)
+	if errors.Is(err, models.ErrNotFound) {
+		return u, &exitError{code: 1, err: fmt.Errorf("không có đơn vị mã %q", code)}
+	}
+	return u, err
+}
+
+// findOfficer returns the officer with code; an unknown code fails the
+// command with status 1 and says so.
+func findOfficer(ctx context.Context, st *store.Store, code string) (models.Officer, error) {
+	o, err := st.Officer(ctx, code)
+	if errors.Is(err, models.ErrNotFound) {
+		return o, &exitError{code: 1, err: fmt.Errorf("không có cán bộ mã %q", code)}
+	}
+	return o, err
 }

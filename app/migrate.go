@@ -19,7 +19,7 @@ func runMigrate(ctx context.Context, a *app, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments %q (usage: dondoc migrate)", strings.Join(args, " "))
 	}
-	s, err := store.Open(ctx, a.cfg.DatabaseURL, a.log, store.WithRules(supplementClock(a), a.cfg.Location))
+	s, err := store.Open(ctx, a.cfg.DatabaseURL, a.log, store.WithRules(supplementClock(a), a.cfg.Location), store.WithExcess(supplementExcess(a)))
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,10 +14,7 @@ import (
 
 func runWith(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	getenv := func(k string) string { return env[k] }
-	code = Run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
+	return runEnv(mapEnv(env), "", args...)
 }
 
 func TestMigrateCommand(t *testing.T) {

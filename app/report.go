@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -20,7 +19,7 @@ func init() {
 // runReport writes a month's results:
 // dondoc report [--month YYYY-MM] [--unit CODE] [--format F] [-o FILE].
 func runReport(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs := a.flags()
 	month := fs.String("month", "", "month YYYY-MM (default: the previous month)")
 	unit := fs.String("unit", "", "unit code: the report covers its sub-tree (default: every unit)")
 	format := fs.String("format", "text", "text, json, csv, xlsx, html or png")

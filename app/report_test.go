@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,8 +10,6 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/sample"
-	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
@@ -20,33 +17,14 @@ import (
 // SQLite file and returns its path.
 func sampleDB(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "dondoc.db")
-	s, err := store.Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	loc := models.DefaultLocation()
-	data, err := sample.District(time.Date(2026, 11, 27, 10, 0, 0, 0, loc), models.NewCalendar(models.CalendarConfig{Location: loc}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.LoadSample(t, s, data)
-	return path
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, models.DefaultLocation())
+	return storetest.SQLiteFile(t, "dondoc.db", storetest.District(t, now))
 }
 
 func TestReportCommand(t *testing.T) {
 	db := sampleDB(t)
 	env := sampleEnv(map[string]string{"DONDOC_NOW": "2026-11-27T10:00:00+07:00", "DATABASE_URL": db})
-	runReport := func(t *testing.T, args ...string) (string, string, int) {
-		var stdout, stderr bytes.Buffer
-		code := Run(context.Background(), append([]string{"report"}, args...), env, strings.NewReader(""), &stdout, &stderr)
-		return stdout.String(), stderr.String(), code
-	}
+	runReport := commandRunner(env, "report")
 
 	t.Run("text defaults to the previous month", func(t *testing.T) {
 		out, errs, code := runReport(t)

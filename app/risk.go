@@ -25,7 +25,7 @@ func runRisk(ctx context.Context, a *app, args []string) error {
 	if len(args) > 0 && args[0] == "eval" {
 		return runRiskEval(ctx, a, args[1:])
 	}
-	fs := flag.NewFlagSet("risk", flag.ContinueOnError)
+	fs := a.flags()
 	atFlag := fs.String("at", "", "instant to judge at, RFC 3339 (default: now); the model learns only what was known then")
 	unit := fs.String("unit", "", "unit code: only dossiers of its scope (sub-tree and predecessors)")
 	format := fs.String("format", "text", "text or json")

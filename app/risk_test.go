@@ -1,17 +1,13 @@
 package app
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/sample"
-	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
@@ -19,35 +15,20 @@ import (
 // 1/12/2026) to a migrated SQLite file.
 func timedDB(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "risk.db")
-	s, err := store.Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	loc := models.DefaultLocation()
 	data := &sample.Data{}
-	err = sample.Generate(sample.Config{Seed: sample.DistrictSeed, Now: time.Date(2026, 12, 1, 10, 0, 0, 0, loc), Months: 8,
+	err := sample.Generate(sample.Config{Seed: sample.DistrictSeed, Now: time.Date(2026, 12, 1, 10, 0, 0, 0, loc), Months: 8,
 		Dossiers: 6000, StepTiming: true, Calendar: models.NewCalendar(models.CalendarConfig{Location: loc})}, data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.LoadSample(t, s, data)
-	return path
+	return storetest.SQLiteFile(t, "risk.db", data)
 }
 
 func TestRiskCommand(t *testing.T) {
 	db := timedDB(t)
 	env := sampleEnv(map[string]string{"DONDOC_NOW": "2026-12-01T10:00:00+07:00", "DATABASE_URL": db})
-	risk := func(t *testing.T, args ...string) (string, string, int) {
-		var stdout, stderr bytes.Buffer
-		code := Run(context.Background(), append([]string{"risk"}, args...), env, strings.NewReader(""), &stdout, &stderr)
-		return stdout.String(), stderr.String(), code
-	}
+	risk := commandRunner(env, "risk")
 	t.Run("json for a unit, riskiest first", func(t *testing.T) {
 		out, errs, code := risk(t, "--format", "json", "--unit", "X01", "--at", "2026-11-02T08:00:00+07:00")
 		if code != exitOK {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"time"
 
@@ -17,7 +16,7 @@ func init() {
 // runSample writes the generated sample as the provincial system's CSV
 // exports: dondoc sample [--dossiers N] [--officers N] [--units N] [--seed S] [--months M] --out DIR.
 func runSample(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("sample", flag.ContinueOnError)
+	fs := a.flags()
 	dossiers := fs.Int("dossiers", sample.DefaultDossiers, "number of dossiers (1000000 for a province)")
 	officers := fs.Int("officers", 0, "number of officers (0: each unit's basic roster)")
 	units := fs.Int("units", 0, "number of commune-level units of 2026: xã, phường, đặc khu (0: 10, or 100 from 100000 dossiers; more than 15: every Sở)")

@@ -32,19 +32,7 @@ func TestGuibaocaoPreviewsThenSendsOnConfirmation(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	wait, err := startChat(runCtx, a, st, nil, tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wait()
-	defer cancel()
-
-	fake.PushMessage(77, 77, "/start "+code)
-	if _, err := fake.WaitSent(10*time.Second, "sendMessage", 1); err != nil {
-		t.Fatal(err)
-	}
+	pollAndLink(t, a, st, fake, tg, 77, code)
 	fake.PushMessage(77, 77, "/guibaocao 2026-10")
 	preview := waitText(t, fake, "Gửi kết quả tháng")
 	if !strings.Contains(preview.Text, "Gửi kết quả tháng 10/2026") || !strings.Contains(preview.Text, "1 nhóm đơn vị sẽ nhận") {
@@ -83,6 +71,32 @@ func TestGuibaocaoPreviewsThenSendsOnConfirmation(t *testing.T) {
 func secretariatChat(t *testing.T) (*app, *store.Store, *tgfake.Server, *telegram.Bot, string) {
 	t.Helper()
 	a, st, fake, tg, _ := chatApp(t, "")
+	return a, st, fake, tg, secretariatCode(t, a, st)
+}
+
+// pollAndLink runs the chat loop (long polling) until the test ends, and
+// links the Telegram user with code, waiting for the greeting.
+func pollAndLink(t *testing.T, a *app, st *store.Store, fake *tgfake.Server, tg *telegram.Bot, user int64, code string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	wait, err := startChat(ctx, a, st, nil, tg)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		wait()
+	})
+	fake.PushMessage(user, user, "/start "+code)
+	if _, err := fake.WaitSent(10*time.Second, "sendMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// secretariatCode is a link code for the first secretariat officer.
+func secretariatCode(t *testing.T, a *app, st *store.Store) string {
+	t.Helper()
 	ctx := context.Background()
 	officers, err := st.Officers(ctx)
 	if err != nil {
@@ -99,7 +113,7 @@ func secretariatChat(t *testing.T) (*app, *store.Store, *tgfake.Server, *telegra
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, st, fake, tg, code
+	return code
 }
 
 // TestImportByChat: the secretariat sends an export as a document; dondoc
@@ -107,18 +121,7 @@ func secretariatChat(t *testing.T) (*app, *store.Store, *tgfake.Server, *telegra
 // the row errors and the full list as a CSV.
 func TestImportByChat(t *testing.T) {
 	a, st, fake, tg, code := secretariatChat(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	wait, err := startChat(ctx, a, st, nil, tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wait()
-	defer cancel()
-	fake.PushMessage(78, 78, "/start "+code)
-	if _, err := fake.WaitSent(10*time.Second, "sendMessage", 1); err != nil {
-		t.Fatal(err)
-	}
+	pollAndLink(t, a, st, fake, tg, 78, code)
 	csv := "\ufeffNgày;Loại;Tên\n31/12/2026;nghỉ;Nghỉ thử\n30/02/2026;nghỉ;Ngày sai\n"
 	fake.PushDocument(78, 78, "ngay-nghi.csv", "text/csv", []byte(csv))
 	docs, err := fake.WaitSent(10*time.Second, "sendDocument", 1)
@@ -180,21 +183,7 @@ func waitText(t *testing.T, fake *tgfake.Server, want string) tgfake.Sent {
 func TestImportByChatPacedLikeTheOutbox(t *testing.T) {
 	a, st, fake, tg, _ := chatAppWith(t, "", tgfake.Options{Limits: true})
 	ctx := context.Background()
-	officers, err := st.Officers(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var secretariat string
-	for _, o := range officers {
-		if o.Role == models.RoleSecretariat {
-			secretariat = o.Code
-			break
-		}
-	}
-	code, err := st.CreateLinkCode(ctx, store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: secretariat, Now: a.cfg.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	code := secretariatCode(t, a, st)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pacer := notify.NewPacer(deliveryLimits(map[string]notify.Channel{telegram.Platform: tg}), a.wall())

@@ -30,23 +30,27 @@ type drill struct {
 	byName map[string]*proc
 }
 
-func startDrill(t *testing.T, hold func(dbURL string)) *drill {
+// drillPrereqs skips a drill in -short mode or without a Postgres server;
+// else it builds dondoc and returns the binary and the server's URL.
+func drillPrereqs(t *testing.T) (bin, server string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs dondoc serve")
 	}
-	server := os.Getenv(storetest.EnvURL)
+	server = os.Getenv(storetest.EnvURL)
 	if server == "" {
 		t.Skip(storetest.EnvURL + " not set")
 	}
-	bin := buildDondoc(t)
+	return buildDondoc(t), server
+}
+
+func startDrill(t *testing.T, hold func(dbURL string)) *drill {
+	t.Helper()
+	bin, server := drillPrereqs(t)
 	d := &drill{t: t, dbURL: storetest.CreateDatabase(t, server)}
 	d.st = seedDelivery(t, d.dbURL)
-	d.fake = tgfake.New(tgfake.Options{Limits: true})
-	t.Cleanup(d.fake.Close)
-	d.px = &slowProxy{target: d.fake.URL, delay: 200 * time.Millisecond}
-	srv := httptest.NewServer(d.px)
-	t.Cleanup(srv.Close)
+	var srv *httptest.Server
+	d.fake, d.px, srv = slowTelegram(t)
 	if hold != nil {
 		hold(d.dbURL)
 	}
@@ -55,6 +59,18 @@ func startDrill(t *testing.T, hold func(dbURL string)) *drill {
 	d.b = startServe(t, bin, append(env, "REPLICA_ID=b"))
 	d.byName = map[string]*proc{"a": d.a, "b": d.b}
 	return d
+}
+
+// checkTelegram fails the test when more than one replica polled
+// getUpdates or when Telegram's limits were broken.
+func (d *drill) checkTelegram() {
+	d.t.Helper()
+	if c := d.fake.Conflicts(); c != 0 {
+		d.t.Errorf("%d getUpdates 409s: more than one replica polled", c)
+	}
+	if v := d.fake.Violations(); v != 0 {
+		d.t.Errorf("%d Telegram limit violations", v)
+	}
 }
 
 // other returns the replica that is not p.
@@ -121,12 +137,7 @@ func TestDrillLeaderKilledMidJob(t *testing.T) {
 	if dups != 0 {
 		t.Errorf("%d digests delivered twice", dups)
 	}
-	if c := d.fake.Conflicts(); c != 0 {
-		t.Errorf("%d getUpdates 409s: more than one replica polled", c)
-	}
-	if v := d.fake.Violations(); v != 0 {
-		t.Errorf("%d Telegram limit violations", v)
-	}
+	d.checkTelegram()
 	if t.Failed() {
 		t.Logf("killed leader:\n%s\nsurvivor:\n%s", leader.log.String(), survivor.log.String())
 	}
@@ -188,12 +199,7 @@ func TestDrillLeaderKilledMidDispatch(t *testing.T) {
 	if dups > lost+4 {
 		t.Errorf("%d duplicates for %d lost responses", dups, lost)
 	}
-	if v := d.fake.Violations(); v != 0 {
-		t.Errorf("%d Telegram limit violations", v)
-	}
-	if c := d.fake.Conflicts(); c != 0 {
-		t.Errorf("%d getUpdates 409s: more than one replica polled", c)
-	}
+	d.checkTelegram()
 	if t.Failed() {
 		t.Logf("leader:\n%s\nfollower:\n%s", leader.log.String(), follower.log.String())
 	}
@@ -205,21 +211,10 @@ func TestDrillLeaderKilledMidDispatch(t *testing.T) {
 // middle of dispatch. dondoc reconnects, the job finishes, every digest
 // arrives, and a message arrives twice only when its response was lost.
 func TestDrillPostgresRestart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs dondoc serve")
-	}
-	server := os.Getenv(storetest.EnvURL)
-	if server == "" {
-		t.Skip(storetest.EnvURL + " not set")
-	}
-	bin := buildDondoc(t)
+	bin, server := drillPrereqs(t)
 	dbURL := storetest.CreateDatabase(t, server)
 	st := seedDelivery(t, dbURL)
-	fake := tgfake.New(tgfake.Options{Limits: true})
-	defer fake.Close()
-	px := &slowProxy{target: fake.URL, delay: 200 * time.Millisecond}
-	srv := httptest.NewServer(px)
-	defer srv.Close()
+	fake, px, srv := slowTelegram(t)
 	admin, err := sql.Open("pgx", server)
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
+	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // serveNow is the fixed clock of the subprocesses: Thursday 26/11/2026
@@ -146,6 +147,19 @@ func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() boo
 	return time.Since(start)
 }
 
+// slowTelegram is a strict fake Telegram (limits enforced) behind a proxy
+// that holds each response 200 ms, both closed at cleanup: point the bot's
+// endpoint at srv.
+func slowTelegram(t *testing.T) (*tgfake.Server, *slowProxy, *httptest.Server) {
+	t.Helper()
+	fake := tgfake.New(tgfake.Options{Limits: true})
+	t.Cleanup(fake.Close)
+	px := &slowProxy{target: fake.URL, delay: 200 * time.Millisecond}
+	srv := httptest.NewServer(px)
+	t.Cleanup(srv.Close)
+	return fake, px, srv
+}
+
 // seedDelivery migrates and seeds the database at url with the sample
 // district and its chat links, and returns the store (closed at cleanup).
 func seedDelivery(t *testing.T, url string) *store.Store {
@@ -158,14 +172,7 @@ func seedDelivery(t *testing.T, url string) *store.Store {
 func seedDeliveryData(t testing.TB, url string) (*store.Store, *sample.Data) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenURL(t, url)
 	now, _ := time.Parse(time.RFC3339, serveNow)
 	cal := models.NewVietnamCalendar(time.FixedZone("ICT", 7*3600), 15, 0)
 	data, err := jobstest.Seed(ctx, st, now, cal)
@@ -227,11 +234,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	bin := buildDondoc(t)
 	dbURL := "sqlite://" + filepath.Join(t.TempDir(), "dondoc.db")
 	st := seedDelivery(t, dbURL)
-	fake := tgfake.New(tgfake.Options{Limits: true})
-	defer fake.Close()
-	px := &slowProxy{target: fake.URL, delay: 200 * time.Millisecond}
-	srv := httptest.NewServer(px)
-	defer srv.Close()
+	fake, px, srv := slowTelegram(t)
 	env := serveEnv(dbURL, fake, srv.URL+"/bot%s/%s")
 
 	p1 := startServe(t, bin, env)

@@ -14,7 +14,7 @@ import (
 // dossiers' facts if they were computed under other rules.
 func openStore(ctx context.Context, a *app, autoMigrate bool) (*store.Store, error) {
 	s, err := store.Open(ctx, a.cfg.DatabaseURL, a.log, store.WithClock(a.clock()),
-		store.WithRules(supplementClock(a), a.cfg.Location))
+		store.WithRules(supplementClock(a), a.cfg.Location), store.WithExcess(supplementExcess(a)))
 	if err != nil {
 		return nil, err
 	}

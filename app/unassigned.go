@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"text/tabwriter"
 )
@@ -14,7 +13,7 @@ func init() {
 // runUnassigned lists the dossiers flagged unassigned: dondoc unassigned
 // [--limit N]. The applicant's name is never shown.
 func runUnassigned(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("unassigned", flag.ContinueOnError)
+	fs := a.flags()
 	limit := fs.Int("limit", 100, "list at most this many (0: all)")
 	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
 		return err

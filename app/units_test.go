@@ -66,9 +66,5 @@ func TestUnitsTemplate(t *testing.T) {
 		t.Errorf("the example of an ended unit: %+v", u)
 	}
 	b, _ := os.ReadFile(out)
-	for _, want := range []string{"Phòng Kinh tế, Hạ tầng và Đô thị phường", "UBND đặc khu", "Sở Nông nghiệp và Môi trường tỉnh Phú Lâm"} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("template lacks %q", want)
-		}
-	}
+	wantLines(t, "template", string(b), "Phòng Kinh tế, Hạ tầng và Đô thị phường", "UBND đặc khu", "Sở Nông nghiệp và Môi trường tỉnh Phú Lâm")
 }

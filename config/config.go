@@ -33,6 +33,12 @@ type Config struct {
 	// "reset" (the vendor's system already moved the due date). It maps to
 	// models.SupplementClock.
 	SupplementClock string
+	// SupplementExcess is SUPPLEMENT_EXCESS: which dossiers indicator 2.1's
+	// "more than one supplement request counts as overdue" reaches: "all"
+	// (default, the rule book: every dossier in scope) or "waiting" (the
+	// formula text: only a dossier not ended when judged). It maps to
+	// models.ExcessRule.
+	SupplementExcess string
 
 	HTTPAddr    string // HTTP_ADDR (default :8080)
 	IngestToken string // INGEST_TOKEN (secret)
@@ -317,6 +323,11 @@ func Load(getenv func(string) string) (Config, error) {
 	case "pause", "reset":
 	default:
 		bad("SUPPLEMENT_CLOCK", c.SupplementClock, "pause or reset")
+	}
+	switch c.SupplementExcess = strings.ToLower(get("SUPPLEMENT_EXCESS", "all")); c.SupplementExcess {
+	case "all", "waiting":
+	default:
+		bad("SUPPLEMENT_EXCESS", c.SupplementExcess, "all or waiting")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("LOG_FORMAT", c.LogFormat, "text or json")

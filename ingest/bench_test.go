@@ -3,7 +3,6 @@ package ingest
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -41,11 +40,7 @@ func BenchmarkReadCSV(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for {
-			row, err := r.Next()
-			if err == io.EOF {
-				break
-			}
+		for row, err := range r.Rows() {
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -108,11 +107,7 @@ func render(t *testing.T, path string, opt Options) string {
 	defer r.Close()
 	var b strings.Builder
 	var errs []*RowError
-	for {
-		row, err := r.Next()
-		if err == io.EOF {
-			break
-		}
+	for row, err := range r.Rows() {
 		if err != nil {
 			fmt.Fprintf(&b, "stopped: %v\n", err)
 			break
@@ -175,11 +170,7 @@ func keysAndReasons(t *testing.T, path string, kind Kind) string {
 	}
 	defer r.Close()
 	var b strings.Builder
-	for {
-		row, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return b.String()
-		}
+	for row, err := range r.Rows() {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,4 +180,5 @@ func keysAndReasons(t *testing.T, path string, kind Kind) string {
 			fmt.Fprintf(&b, "  %s %s %s\n", e.Column, e.Field, e.Reason) // XLSX shows dates as serials
 		}
 	}
+	return b.String()
 }

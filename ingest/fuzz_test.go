@@ -99,25 +99,14 @@ func FuzzXLSX(f *testing.F) {
 // hostileSeeds builds small hostile workbooks (over fuzzLimits).
 func hostileSeeds(f *testing.F) [][]byte {
 	dir := f.TempDir()
-	sheet := part{body: text(sheetHead + officersHeader + officerRow(2, true) + officerRow(3, false) + sheetTail)}
-	sst := part{body: text(sstHead + `<si><t>Nguyễn Văn A</t></si></sst>`)}
-	many := workbookParts(sheet, sst)
-	for i := 0; i < 70; i++ {
-		many = append(many, part{name: fmt.Sprintf("xl/media/%d.bin", i), body: text("x")})
-	}
-	var rows strings.Builder
-	rows.WriteString(sheetHead + officersHeader)
-	for n := 2; n < 600; n++ {
-		rows.WriteString(officerRow(n, false))
-	}
-	rows.WriteString(sheetTail)
+	sheet, sst := okSheet, okSST
 	sets := [][]part{
 		workbookParts(sheet, sst),
 		workbookParts(sheet, part{body: repeat(sstHead+"<si><t>", "A", 4<<20, "</t></si></sst>")}),
 		workbookParts(sheet, part{body: repeat(sstHead+"<si><t>", "A", 4<<20, "</t></si></sst>"), declared: 100}),
 		workbookParts(part{body: repeat(sheetHead+officersHeader+`<row r="2"><c r="A2" t="inlineStr"><is><t>`, "ệ", 3000, "</t></is></c></row>"+sheetTail)}, sst),
-		workbookParts(part{body: text(rows.String())}, sst),
-		many,
+		workbookParts(officersSheet(599), sst),
+		withMedia(70),
 	}
 	var out [][]byte
 	for i, ps := range sets {

@@ -74,6 +74,33 @@ func officerRow(n int, shared bool) string {
 	return fmt.Sprintf(`<row r="%d"><c r="A%d" t="inlineStr"><is><t>cb%d</t></is></c>%s</row>`, n, n, n, name)
 }
 
+// Parts of a small valid officers workbook: a sheet of two officers (the
+// first named by shared string 0) and its shared strings.
+var (
+	okSheet = part{body: text(sheetHead + officersHeader + officerRow(2, true) + officerRow(3, false) + sheetTail)}
+	okSST   = part{body: text(sstHead + `<si><t>Nguyễn Văn A</t></si></sst>`)}
+)
+
+// officersSheet is a sheet of officers on rows 2 to last, inline names.
+func officersSheet(last int) part {
+	var rows strings.Builder
+	rows.WriteString(sheetHead + officersHeader)
+	for n := 2; n <= last; n++ {
+		rows.WriteString(officerRow(n, false))
+	}
+	rows.WriteString(sheetTail)
+	return part{body: text(rows.String())}
+}
+
+// withMedia is the ok workbook with n more one-byte entries.
+func withMedia(n int) []part {
+	ps := workbookParts(okSheet, okSST)
+	for i := 0; i < n; i++ {
+		ps = append(ps, part{name: fmt.Sprintf("xl/media/%d.bin", i), body: text("x")})
+	}
+	return ps
+}
+
 // workbookParts is a valid officers workbook with the given sheet and
 // shared strings parts.
 func workbookParts(sheet, sst part) []part {
@@ -157,33 +184,12 @@ func readXLSX(path string, lim Limits) (rows []Row, err error) {
 		return nil, err
 	}
 	defer r.Close()
-	for {
-		row, err := r.Next()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return rows, err
-		}
-		rows = append(rows, row)
-	}
+	return collectRows(r)
 }
 
 func TestHostileXLSX(t *testing.T) {
 	dir := t.TempDir()
 	small := Limits{MaxUncompressedBytes: 8 << 20, MaxRows: 100}
-	okSheet := part{body: text(sheetHead + officersHeader + officerRow(2, true) + officerRow(3, false) + sheetTail)}
-	okSST := part{body: text(sstHead + `<si><t>Nguyễn Văn A</t></si></sst>`)}
-	manyEntries := workbookParts(okSheet, okSST)
-	for i := 0; i < 1001; i++ {
-		manyEntries = append(manyEntries, part{name: fmt.Sprintf("xl/media/x%d.bin", i), body: text("x")})
-	}
-	var rows strings.Builder
-	rows.WriteString(sheetHead + officersHeader)
-	for n := 2; n <= 200; n++ {
-		rows.WriteString(officerRow(n, false))
-	}
-	rows.WriteString(sheetTail)
 	for _, c := range []struct {
 		name  string
 		parts []part
@@ -213,9 +219,9 @@ func TestHostileXLSX(t *testing.T) {
 			parts: workbookParts(okSheet, part{body: repeat(sstHead+`<si>`, `<r><t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t></r>`, 20000, `</si></sst>`)}),
 			lim:   small, limit: LimitCell,
 		},
-		{name: "too many entries", parts: manyEntries, lim: small, limit: LimitEntries,
+		{name: "too many entries", parts: withMedia(1001), lim: small, limit: LimitEntries,
 			want: "bomb.xlsx: từ chối tệp: tệp nén có quá 1000 thành phần (giới hạn số thành phần, đặt bằng INGEST_MAX_ZIP_ENTRIES)"},
-		{name: "too many rows", parts: workbookParts(part{body: text(rows.String())}, okSST), lim: small, limit: LimitRows,
+		{name: "too many rows", parts: workbookParts(officersSheet(200), okSST), lim: small, limit: LimitRows,
 			want: "bomb.xlsx: từ chối tệp: tệp có quá 100 dòng (giới hạn số dòng, đặt bằng INGEST_MAX_ROWS)"},
 		{
 			name:  "a 2 MB attribute",

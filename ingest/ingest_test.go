@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,11 +156,7 @@ func TestErrorReports(t *testing.T) {
 	}
 	defer r.Close()
 	var errs []*RowError
-	for {
-		row, err := r.Next()
-		if err == io.EOF {
-			break
-		}
+	for row, err := range r.Rows() {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,16 +172,19 @@ func TestErrorReports(t *testing.T) {
 
 func readAll(t *testing.T, r *Reader) (rows []Row, err error) {
 	t.Helper()
-	for {
-		row, err := r.Next()
-		if err == io.EOF {
-			return rows, nil
-		}
+	return collectRows(r)
+}
+
+// collectRows reads r to the end: the rows read, and the error that
+// stopped the reading if any.
+func collectRows(r *Reader) (rows []Row, err error) {
+	for row, err := range r.Rows() {
 		if err != nil {
 			return rows, err
 		}
 		rows = append(rows, row)
 	}
+	return rows, nil
 }
 
 func openString(t *testing.T, s string, format Format, kind Kind) (*Reader, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -360,6 +361,23 @@ func (r *Reader) warn(format string, args ...any) {
 
 // Close releases the input (and removes a temporary copy).
 func (r *Reader) Close() error { return r.src.close() }
+
+// Rows yields the rows Next returns, up to the end of the input. An error
+// that stops the reading is yielded once, with a zero Row, and ends the
+// sequence; io.EOF is not yielded.
+func (r *Reader) Rows() iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		for {
+			row, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if !yield(row, err) || err != nil {
+				return
+			}
+		}
+	}
+}
 
 // Next returns the next non-blank row, io.EOF at the end, or an error that
 // stops the reading (damaged file, not UTF-8...): rows already returned

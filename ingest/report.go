@@ -23,7 +23,11 @@ type RowError struct {
 }
 
 // Error reads like: dossiers.csv:118: column "Ngày hẹn trả": "31/02/2026" is not a date
-func (e *RowError) Error() string {
+func (e *RowError) Error() string { return e.format("column", "field", e.Reason) }
+
+// format writes the error in one language: its words for a column and a
+// field, and the reason.
+func (e *RowError) format(column, field, reason string) string {
 	var b strings.Builder
 	b.WriteString(e.File)
 	if e.Line > 0 {
@@ -33,14 +37,14 @@ func (e *RowError) Error() string {
 	b.WriteString(": ")
 	switch {
 	case e.Column != "":
-		fmt.Fprintf(&b, "column %q: ", e.Column)
+		fmt.Fprintf(&b, "%s %q: ", column, e.Column)
 	case e.Field != "":
-		fmt.Fprintf(&b, "field %s: ", e.Field)
+		fmt.Fprintf(&b, "%s %s: ", field, e.Field)
 	}
 	if e.Value != "" {
 		fmt.Fprintf(&b, "%q ", e.Value)
 	}
-	b.WriteString(e.Reason)
+	b.WriteString(reason)
 	return b.String()
 }
 

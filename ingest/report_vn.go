@@ -1,8 +1,6 @@
 package ingest
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -54,22 +52,4 @@ func ReasonVN(reason string) string {
 
 // Vietnamese reads like: dossiers.csv:118: cột "Ngày hẹn trả": "31/02/2026"
 // không phải là ngày (…). The secretariat reads it (CLI, chat, error file).
-func (e *RowError) Vietnamese() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	switch {
-	case e.Column != "":
-		fmt.Fprintf(&b, "cột %q: ", e.Column)
-	case e.Field != "":
-		fmt.Fprintf(&b, "trường %s: ", e.Field)
-	}
-	if e.Value != "" {
-		fmt.Fprintf(&b, "%q ", e.Value)
-	}
-	b.WriteString(ReasonVN(e.Reason))
-	return b.String()
-}
+func (e *RowError) Vietnamese() string { return e.format("cột", "trường", ReasonVN(e.Reason)) }

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
@@ -16,52 +15,6 @@ import (
 
 // EnvBenchURL names the Postgres database of the 1M-dossier province.
 const EnvBenchURL = "DONDOC_BENCH_DATABASE_URL"
-
-// provinceSink loads a generated province in batches.
-type provinceSink struct {
-	ctx      context.Context
-	st       *store.Store
-	units    []models.Unit
-	officers []models.Officer
-	procs    []models.Procedure
-	batch    []models.Dossier
-	ready    bool
-}
-
-func (s *provinceSink) Unit(u models.Unit) error { s.units = append(s.units, u); return nil }
-func (s *provinceSink) Officer(o models.Officer) error {
-	s.officers = append(s.officers, o)
-	return nil
-}
-func (s *provinceSink) Procedure(p models.Procedure) error { s.procs = append(s.procs, p); return nil }
-func (s *provinceSink) Step(models.Step) error             { return nil }
-func (s *provinceSink) Dossier(d *models.Dossier) error {
-	if !s.ready {
-		if err := s.st.UpsertUnits(s.ctx, s.units); err != nil {
-			return err
-		}
-		if err := s.st.UpsertOfficers(s.ctx, s.officers); err != nil {
-			return err
-		}
-		if err := s.st.UpsertProcedures(s.ctx, s.procs); err != nil {
-			return err
-		}
-		s.ready = true
-	}
-	x := *d
-	x.Supplements = append([]models.Interval(nil), d.Supplements...)
-	s.batch = append(s.batch, x)
-	if len(s.batch) >= 5000 {
-		return s.flush()
-	}
-	return nil
-}
-
-func (s *provinceSink) flush() error {
-	err := storetest.SeedDossiers(s.ctx, s.st, s.batch)
-	s.batch = s.batch[:0]
-	return err
-}
 
 // openBench opens the bench database, loading the province (1M dossiers,
 // 20k officers) when it is empty (a province already there, of any size, is
@@ -90,10 +43,10 @@ func openBench(b *testing.B) *store.Store {
 			b.Fatalf("%s has %d dossiers and belongs to another branch: load your own", u, n)
 		}
 		b.Logf("loading the 1M-dossier province…")
-		sink := &provinceSink{ctx: ctx, st: st}
+		sink := &storetest.Loader{Ctx: ctx, Store: st, SkipSteps: true}
 		err := sample.Generate(sample.Config{Seed: sample.DistrictSeed, Now: time.Now(), Dossiers: 1_000_000, Officers: 20_000}, sink)
 		if err == nil {
-			err = sink.flush()
+			err = sink.Flush()
 		}
 		if err != nil {
 			b.Fatal(err)

@@ -19,7 +19,12 @@ type org struct {
 	names    map[string]string
 }
 
+// org checks the dependencies (the start of every job planned per unit)
+// and reads the organisation.
 func (d *Deps) org(ctx context.Context) (*org, error) {
+	if err := d.check(); err != nil {
+		return nil, err
+	}
 	units, err := d.Store.Units(ctx)
 	if err != nil {
 		return nil, err
@@ -54,9 +59,6 @@ func (d *Deps) Escalate(ctx context.Context, p scheduler.RunPeriod) error {
 // RunEscalate is Escalate returning how many messages it enqueued (or
 // printed).
 func (d *Deps) RunEscalate(ctx context.Context, p scheduler.RunPeriod) (int, error) {
-	if err := d.check(); err != nil {
-		return 0, err
-	}
 	o, err := d.org(ctx)
 	if err != nil {
 		return 0, err

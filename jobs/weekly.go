@@ -19,9 +19,6 @@ func (d *Deps) Weekly(ctx context.Context, p scheduler.RunPeriod) error {
 
 // RunWeekly is Weekly returning how many messages it enqueued (or printed).
 func (d *Deps) RunWeekly(ctx context.Context, p scheduler.RunPeriod) (int, error) {
-	if err := d.check(); err != nil {
-		return 0, err
-	}
 	o, err := d.org(ctx)
 	if err != nil {
 		return 0, err

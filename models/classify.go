@@ -78,6 +78,31 @@ type Rules struct {
 	// Clock is what the export's due date means after a supplement wait
 	// (config SUPPLEMENT_CLOCK); empty means ClockPause.
 	Clock SupplementClock
+	// Excess is which dossiers the 766 rule "more than one supplement
+	// request counts as overdue" applies to (config SUPPLEMENT_EXCESS);
+	// empty means ExcessAll.
+	Excess ExcessRule
+}
+
+// ExcessRule is the reach of indicator 2.1's "more than one supplement
+// request counts as overdue" (docs/domain.md, "The national indicator
+// set"). The rule book applies it to every dossier in scope; the
+// Government Office's formula text attaches it to a dossier whose process
+// ends on the supplement request ("trừ trường hợp “Yêu cầu bổ sung hồ sơ”
+// hơn 01 lần thì tính quá hạn", inside the case of a dossier that has only
+// that status and no "Đã xử lý xong" / "Đã trả kết quả").
+type ExcessRule string
+
+// The two readings.
+const (
+	ExcessAll     ExcessRule = "all"     // every dossier in scope (the rule book; the default)
+	ExcessWaiting ExcessRule = "waiting" // only a dossier still waiting when judged (the formula text)
+)
+
+// excessApplies reports whether the excess rule applies to a dossier that
+// had ended (finished or stopped) by the instant it is judged at.
+func (r *Rules) excessApplies(endedByThen bool) bool {
+	return r.Excess != ExcessWaiting || !endedByThen
 }
 
 // Classification is the verdict on one dossier at one moment.

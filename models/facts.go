@@ -168,8 +168,9 @@ func (r *Rules) FactsOf(d *Dossier) Facts {
 	if r.Clock != ClockReset {
 		f.End766 = f.Judged766.Add(-d.SupplementWait(f.Judged766))
 	}
-	f.Closed766OnTime = !f.Judged766.After(f.Deadline766) && f.Judged766.Before(f.SecondRequestAt)
-	f.ClosedExcess = !f.Judged766.Before(f.SecondRequestAt)
+	excess := !f.Judged766.Before(f.SecondRequestAt) && r.excessApplies(true)
+	f.Closed766OnTime = !f.Judged766.After(f.Deadline766) && !excess
+	f.ClosedExcess = excess
 	return f
 }
 

@@ -127,10 +127,10 @@ func (p Period) bounds(at time.Time) (end, judged time.Time) {
 // onTime766 judges d at t as indicator 2.1 of Decision 766/QĐ-TTg does:
 // t minus the time spent waiting for supplements by t (nothing in
 // ClockReset mode, where due_at already moved) is not after due_at, and at
-// most one supplement was requested. It is the direct reading of the
+// most one supplement was requested (see Rules.Excess). It is the direct reading of the
 // formula; Facts turns it into one comparison (Facts.Deadline766).
 func (r *Rules) onTime766(d *Dossier, t time.Time) bool {
-	if requestsBy(d, t) > 1 {
+	if requestsBy(d, t) > 1 && r.excessApplies(closed(d) && !StopAt(d).After(t)) {
 		return false
 	}
 	if d.DueAt.IsZero() {
@@ -229,7 +229,7 @@ func (r *Rules) TallyAt(d *Dossier, p Period, at time.Time) (Counts, bool) {
 	if r.onTime766(d, judged) {
 		c.OnTime766 = 1
 	}
-	if requestsBy(d, judged) > 1 {
+	if requestsBy(d, judged) > 1 && r.excessApplies(isClosed && !stop.After(judged)) {
 		c.SupplementExcess = 1
 	}
 	return c, true

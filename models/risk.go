@@ -82,15 +82,18 @@ func (m *RiskModel) Assess(keep func(unitCode string) bool) []RiskAssessment {
 
 // SortRisks orders assessments riskiest first, then by code.
 func SortRisks(out []RiskAssessment) {
-	slices.SortFunc(out, func(a, b RiskAssessment) int {
-		switch {
-		case a.Risk > b.Risk:
-			return -1
-		case a.Risk < b.Risk:
-			return 1
-		}
-		return strings.Compare(a.Code, b.Code)
-	})
+	slices.SortFunc(out, riskierFirst)
+}
+
+// riskierFirst orders assessments riskiest first, then by code.
+func riskierFirst(a, b RiskAssessment) int {
+	switch {
+	case a.Risk > b.Risk:
+		return -1
+	case a.Risk < b.Risk:
+		return 1
+	}
+	return strings.Compare(a.Code, b.Code)
 }
 
 // AssessDossier judges one dossier (from the store, say) with the fitted

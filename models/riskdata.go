@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -66,24 +67,20 @@ func NewRiskData(cal *Calendar) *RiskData {
 }
 
 func (d *RiskData) leaf(pu, so int32) int32 {
-	k := [2]int32{pu, so}
-	if id, ok := d.leaves[k]; ok {
-		return id
-	}
-	id := int32(len(d.leafPairs))
-	d.leaves[k] = id
-	d.leafPairs = append(d.leafPairs, k)
-	return id
+	return internPair(d.leaves, &d.leafPairs, [2]int32{pu, so})
 }
 
-func (d *RiskData) pair(a, b int32) int32 {
-	k := [2]int32{a, b}
-	if id, ok := d.pairs[k]; ok {
+func (d *RiskData) pair(a, b int32) int32 { return internPair(d.pairs, &d.pairList, [2]int32{a, b}) }
+
+// internPair returns k's id in ids, appending k to list (where its id is
+// its index) when it is new.
+func internPair(ids map[[2]int32]int32, list *[][2]int32, k [2]int32) int32 {
+	if id, ok := ids[k]; ok {
 		return id
 	}
-	id := int32(len(d.pairList))
-	d.pairs[k] = id
-	d.pairList = append(d.pairList, k)
+	id := int32(len(*list))
+	ids[k] = id
+	*list = append(*list, k)
 	return id
 }
 
@@ -183,7 +180,7 @@ func (d *RiskData) Add(x *Dossier, steps []Step) {
 		d.steps = append(d.steps, st)
 	}
 	ss := d.steps[r.stepLo:]
-	slices.SortStableFunc(ss, func(a, b rstep) int { return cmpInt64(a.start, b.start) })
+	slices.SortStableFunc(ss, func(a, b rstep) int { return cmp.Compare(a.start, b.start) })
 	r.stepN = int32(len(ss))
 	for _, iv := range x.Supplements {
 		if iv.Start.IsZero() {
@@ -196,16 +193,6 @@ func (d *RiskData) Add(x *Dossier, steps []Step) {
 		d.minRecv = r.recv
 	}
 	d.ds = append(d.ds, r)
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // view is one dossier as known at an instant: what had happened by then.

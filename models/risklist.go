@@ -62,15 +62,7 @@ func NewRiskList(rules *Rules, at time.Time, threshold float64, list []RiskAsses
 		}
 		l.Items = append(l.Items, RiskWarning{RiskAssessment: *a, ProcedureName: d.ProcedureName, HandlerCode: d.HandlerCode, DueAt: d.DueAt})
 	}
-	slices.SortStableFunc(l.Items, func(a, b RiskWarning) int {
-		switch {
-		case a.Risk > b.Risk:
-			return -1
-		case a.Risk < b.Risk:
-			return 1
-		}
-		return strings.Compare(a.Code, b.Code)
-	})
+	slices.SortStableFunc(l.Items, func(a, b RiskWarning) int { return riskierFirst(a.RiskAssessment, b.RiskAssessment) })
 	for i := range l.Items {
 		l.idx[l.Items[i].Code] = i
 	}

@@ -6,6 +6,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -239,20 +240,10 @@ func compareUnits(a, b models.Counts) int {
 	case bd == 0:
 		return -1
 	}
-	if c := compareInt64(bn*ad, an*bd); c != 0 {
+	if c := cmp.Compare(bn*ad, an*bd); c != 0 {
 		return c
 	}
-	return compareInt64(int64(b.InScope), int64(a.InScope))
-}
-
-func compareInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(int64(b.InScope), int64(a.InScope))
 }
 
 // Unranked returns the units of the ranking's level with no dossier in
@@ -383,30 +374,24 @@ func trend(cur, prev float64, decimals int) Trend {
 
 // ScoreTrend compares the 766 score with the month before (0.01 point, as
 // shown); Same when either month has no score.
-func (u UnitRow) ScoreTrend() Trend {
-	if u.Prev == nil {
-		return Same
-	}
-	cur, ok1 := u.Counts.Score766OK()
-	prev, ok2 := u.Prev.Score766OK()
-	if !ok1 || !ok2 {
-		return Same
-	}
-	return trend(cur, prev, decimals)
-}
+func (u UnitRow) ScoreTrend() Trend { return u.trendOf(models.Counts.Score766OK, decimals) }
 
 // RateTrend compares the on-time rate with the month before (0.01 %, as
 // shown); Same when either month has no rate.
-func (u UnitRow) RateTrend() Trend {
+func (u UnitRow) RateTrend() Trend { return u.trendOf(models.Counts.OnTimeRateOK, decimals+2) }
+
+// trendOf compares figure (rounded to places decimals) with the month
+// before; Same when either month has none.
+func (u UnitRow) trendOf(figure func(models.Counts) (float64, bool), places int) Trend {
 	if u.Prev == nil {
 		return Same
 	}
-	cur, ok1 := u.Counts.OnTimeRateOK()
-	prev, ok2 := u.Prev.OnTimeRateOK()
+	cur, ok1 := figure(u.Counts)
+	prev, ok2 := figure(*u.Prev)
 	if !ok1 || !ok2 {
 		return Same
 	}
-	return trend(cur, prev, decimals+2)
+	return trend(cur, prev, places)
 }
 
 // FileName returns the download name of a report file, e.g.

@@ -43,6 +43,25 @@ func replica(t *testing.T, url string, key int64) *PGElector {
 }
 
 // waitLeading waits on ch for e to become leader.
+// watch has e watch for the lead every 50 ms until the test ends, and
+// returns the channel its changes are sent to.
+func watch(t *testing.T, ctx context.Context, e *PGElector) <-chan bool {
+	changes := make(chan bool, 10)
+	e.Notify(changes)
+	wctx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	go e.Watch(wctx, 50*time.Millisecond)
+	return changes
+}
+
+// twoReplicas are two electors on key of the test database, a created
+// first; with the test database's URL and a context for the test.
+func twoReplicas(t *testing.T, key int64) (url string, ctx context.Context, a, b *PGElector) {
+	t.Helper()
+	url = testDBURL(t)
+	return url, ctxT(t), replica(t, url, key), replica(t, url, key)
+}
+
 func waitLeading(t *testing.T, ch <-chan bool, within time.Duration) {
 	t.Helper()
 	deadline := time.After(within)
@@ -59,10 +78,8 @@ func waitLeading(t *testing.T, ch <-chan bool, within time.Duration) {
 }
 
 func TestPGElectorOneLeader(t *testing.T) {
-	url := testDBURL(t)
-	ctx := ctxT(t)
 	const key = 7_001_001
-	a, b := replica(t, url, key), replica(t, url, key)
+	url, ctx, a, b := twoReplicas(t, key)
 	if err := a.IsLeader(ctx); err != nil {
 		t.Fatalf("first replica: %v", err)
 	}
@@ -84,18 +101,12 @@ func TestPGElectorOneLeader(t *testing.T) {
 // process is killed (pg_terminate_backend: Postgres releases its locks); the
 // follower's Watch takes over within its interval.
 func TestPGElectorTakeoverWhenLeaderDies(t *testing.T) {
-	url := testDBURL(t)
-	ctx := ctxT(t)
 	const key = 7_001_002
-	a, b := replica(t, url, key), replica(t, url, key)
+	url, ctx, a, b := twoReplicas(t, key)
 	if !a.Leading(ctx) {
 		t.Fatal("a not leader")
 	}
-	changes := make(chan bool, 10)
-	b.Notify(changes)
-	wctx, stop := context.WithCancel(ctx)
-	defer stop()
-	go b.Watch(wctx, 50*time.Millisecond)
+	changes := watch(t, ctx, b)
 
 	admin := openDB(t, url)
 	var n int
@@ -116,18 +127,12 @@ func TestPGElectorTakeoverWhenLeaderDies(t *testing.T) {
 // TestPGElectorCloseHandsOver: a leader shutting down releases the lock and
 // the follower's Watch takes it.
 func TestPGElectorCloseHandsOver(t *testing.T) {
-	url := testDBURL(t)
-	ctx := ctxT(t)
 	const key = 7_001_003
-	a, b := replica(t, url, key), replica(t, url, key)
+	_, ctx, a, b := twoReplicas(t, key)
 	if !a.Leading(ctx) || b.Leading(ctx) {
 		t.Fatal("want a leader, b follower")
 	}
-	changes := make(chan bool, 10)
-	b.Notify(changes)
-	wctx, stop := context.WithCancel(ctx)
-	defer stop()
-	go b.Watch(wctx, 50*time.Millisecond)
+	changes := watch(t, ctx, b)
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}

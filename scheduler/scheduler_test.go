@@ -122,8 +122,14 @@ type event struct {
 // every attempt of a scheduled or caught-up job.
 func newTest(t *testing.T, clock clockwork.Clock, rl RunLog, rec *recorder, jobs ...Job) (*Scheduler, chan event) {
 	t.Helper()
-	s, err := New(Config{Calendar: testCalendar(), Clock: clock, RunLog: rl, Jobs: jobs,
+	return newTestConfig(t, Config{Calendar: testCalendar(), Clock: clock, RunLog: rl, Jobs: jobs,
 		Logger: quietLogger(), CatchUpEvery: -1})
+}
+
+// newTestConfig is newTest with the whole Config given.
+func newTestConfig(t *testing.T, cfg Config) (*Scheduler, chan event) {
+	t.Helper()
+	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,15 +476,8 @@ func TestFollowerRunsNothingThenTakesOver(t *testing.T) {
 	el := &switchElector{calls: make(chan bool, 1000)}
 	rec := &recorder{}
 	clock := clockwork.NewFakeClockAt(d(2026, 11, 27).At(7, 0, loc))
-	s, err := New(Config{Calendar: testCalendar(), Clock: clock, RunLog: NewMemRunLog(), Elector: el,
+	s, events := newTestConfig(t, Config{Calendar: testCalendar(), Clock: clock, RunLog: NewMemRunLog(), Elector: el,
 		Jobs: []Job{rec.job("digest", "07:30", DailyWorking)}, Logger: quietLogger(), CatchUpEvery: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.limitMode = gocron.LimitModeWait
-	events := make(chan event, 100)
-	s.observe = func(name string, day models.Date, ran bool) { events <- event{name, day, ran} }
-	t.Cleanup(func() { _ = s.Shutdown() })
 	if err := s.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

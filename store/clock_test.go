@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,11 +16,7 @@ import (
 // migrations, outbox CreatedAt) come from the injected clock.
 func TestStoreStampsWithItsClock(t *testing.T) {
 	at := time.Date(2026, 3, 2, 8, 30, 0, 0, time.UTC)
-	urls := []string{filepath.Join(t.TempDir(), "clock.db")}
-	if u := getenv(storetest.EnvURL); u != "" {
-		urls = append(urls, storetest.CreateDatabase(t, u))
-	}
-	for _, u := range urls {
+	for _, u := range storetest.EmptyDatabases(t, "clock.db") {
 		ctx := context.Background()
 		s, err := store.Open(ctx, u, nil, store.WithClock(clockwork.NewFakeClockAt(at)))
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -191,13 +190,9 @@ func (s *Store) dossierModels(ctx context.Context, rows []dossierRow) ([]models.
 
 // Dossier returns the dossier with code, or models.ErrNotFound.
 func (s *Store) Dossier(ctx context.Context, code string) (models.Dossier, error) {
-	var r dossierRow
-	err := s.db.WithContext(ctx).Where("code = ?", models.NFC(code)).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.Dossier{}, fmt.Errorf("store: dossier %q: %w", code, models.ErrNotFound)
-	}
+	r, err := takeByCode[dossierRow](ctx, s.db, "dossier", code)
 	if err != nil {
-		return models.Dossier{}, fmt.Errorf("store: dossier %q: %w", code, err)
+		return models.Dossier{}, err
 	}
 	ds, err := s.dossierModels(ctx, []dossierRow{r})
 	if err != nil {

@@ -26,3 +26,7 @@ var (
 	EncodeFiguresForTest = encodeFigures
 	DecodeFiguresForTest = decodeFigures
 )
+
+// SetExcess changes the excess rule of s as WithExcess would, for a test of
+// EnsureFacts.
+func SetExcess(s *Store, e models.ExcessRule) { WithExcess(e)(s) }

@@ -39,6 +39,19 @@ func WithRules(clock models.SupplementClock, loc *time.Location) Option {
 	}
 }
 
+// WithExcess sets the reach of the 766 excess-supplement rule the facts
+// are computed with (SUPPLEMENT_EXCESS); apply it after WithRules.
+func WithExcess(e models.ExcessRule) Option {
+	return func(s *Store) {
+		if s.rules == nil {
+			s.rules = defaultFactsRules()
+		}
+		r := *s.rules
+		r.Excess = e
+		s.rules = &r
+	}
+}
+
 // FactsRules returns the rules the store's facts follow.
 func (s *Store) FactsRules() *models.Rules { return s.rules }
 
@@ -48,7 +61,11 @@ func defaultFactsRules() *models.Rules {
 
 // factsKey is what facts_meta must hold for the stored facts to be current.
 func (s *Store) factsKey() string {
-	return "v" + factsVersion + " clock=" + string(s.rules.Clock) + " tz=" + s.rules.Cal.Location().String()
+	k := "v" + factsVersion + " clock=" + string(s.rules.Clock) + " tz=" + s.rules.Cal.Location().String()
+	if s.rules.Excess == models.ExcessWaiting { // the default keeps the key facts were computed under before the switch
+		k += " excess=" + string(s.rules.Excess)
+	}
+	return k
 }
 
 // instant is an instant stored as it is: the zero time ("always") is

@@ -34,14 +34,7 @@ func BenchmarkMonthFigures1M(b *testing.B) {
 		b.Skip(EnvBenchURL + " is not set")
 	}
 	ctx := context.Background()
-	s, err := store.Open(ctx, u, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	s := storetest.OpenURL(b, u)
 	loc := vnLoc()
 	cal := models.NewCalendar(models.CalendarConfig{Location: loc})
 	now := time.Date(2026, time.November, 12, 10, 30, 0, 0, loc)
@@ -51,11 +44,11 @@ func BenchmarkMonthFigures1M(b *testing.B) {
 	}
 	if n != benchDossiers {
 		start := time.Now()
-		l := &benchLoader{ctx: ctx, s: s}
+		l := &storetest.Loader{Ctx: ctx, Store: s}
 		err := sample.Generate(sample.Config{Seed: 1, Now: now, Months: 12, Dossiers: benchDossiers, Officers: 20_000,
 			Location: loc, Calendar: cal}, l)
 		if err == nil {
-			err = l.flush()
+			err = l.Flush()
 		}
 		if err != nil {
 			b.Fatal(err)
@@ -63,7 +56,7 @@ func BenchmarkMonthFigures1M(b *testing.B) {
 		if err := s.DB().WithContext(ctx).Exec("ANALYZE").Error; err != nil {
 			b.Fatal(err)
 		}
-		b.Logf("loaded %d dossiers, %d steps in %s", l.dossiers, l.steps, time.Since(start).Round(time.Second))
+		b.Logf("loaded %d dossiers, %d steps in %s", l.Dossiers, l.Steps, time.Since(start).Round(time.Second))
 	}
 	units, err := s.Units(ctx)
 	if err != nil {
@@ -87,64 +80,6 @@ func BenchmarkMonthFigures1M(b *testing.B) {
 		total.Add(c)
 	}
 	b.Logf("October 2026: %d units, %d officers, %d dossiers in scope", len(f.Own), len(f.Officers), total.InScope)
-}
-
-// benchLoader writes the generated province through the store's upserts
-// in batches (dossiers before their steps).
-type benchLoader struct {
-	ctx             context.Context
-	s               *store.Store
-	units           []models.Unit
-	officers        []models.Officer
-	procs           []models.Procedure
-	refsDone        bool
-	ds              []models.Dossier
-	st              []models.Step
-	dossiers, steps int
-}
-
-func (l *benchLoader) Unit(u models.Unit) error       { l.units = append(l.units, u); return nil }
-func (l *benchLoader) Officer(o models.Officer) error { l.officers = append(l.officers, o); return nil }
-func (l *benchLoader) Procedure(p models.Procedure) error {
-	l.procs = append(l.procs, p)
-	return nil
-}
-
-func (l *benchLoader) Dossier(d *models.Dossier) error {
-	if !l.refsDone {
-		if err := l.s.UpsertUnits(l.ctx, l.units); err != nil {
-			return err
-		}
-		if err := l.s.UpsertOfficers(l.ctx, l.officers); err != nil {
-			return err
-		}
-		if err := l.s.UpsertProcedures(l.ctx, l.procs); err != nil {
-			return err
-		}
-		l.refsDone = true
-	}
-	c := *d
-	c.Supplements = append([]models.Interval(nil), d.Supplements...)
-	l.ds = append(l.ds, c)
-	if len(l.ds) >= 5000 {
-		return l.flush()
-	}
-	return nil
-}
-
-func (l *benchLoader) Step(st models.Step) error { l.st = append(l.st, st); return nil }
-
-func (l *benchLoader) flush() error {
-	if err := storetest.SeedDossiers(l.ctx, l.s, l.ds); err != nil {
-		return err
-	}
-	if err := storetest.SeedSteps(l.ctx, l.s, l.st); err != nil {
-		return err
-	}
-	l.dossiers += len(l.ds)
-	l.steps += len(l.st)
-	l.ds, l.st = l.ds[:0], l.st[:0]
-	return nil
 }
 
 // BenchmarkMonthlyReport1M times a month's report end to end on the
@@ -218,14 +153,7 @@ func openBench(b *testing.B) (*store.Store, models.Period) {
 		b.Skip(EnvBenchURL + " is not set")
 	}
 	ctx := context.Background()
-	s, err := store.Open(ctx, u, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	s := storetest.OpenURL(b, u)
 	if _, err := s.EnsureFacts(ctx); err != nil {
 		b.Fatal(err)
 	}

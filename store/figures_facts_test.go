@@ -116,21 +116,15 @@ func genStored(rng *rand.Rand, n int, units, officers []string) ([]models.Dossie
 
 // referenceAt is reference judged at at (Rules.TallyAt, OfficerTallyAt).
 func referenceAt(rules *models.Rules, ds []models.Dossier, steps map[string][]models.Step, p models.Period, at time.Time) *models.Figures {
-	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	f := newFigures()
 	for i := range ds {
 		d := &ds[i]
 		c, ok := rules.TallyAt(d, p, at)
 		if !ok {
 			continue
 		}
-		x := f.Own[d.UnitCode]
-		x.Add(c)
-		f.Own[d.UnitCode] = x
-		rules.OfficerTallyAt(d, steps[d.Code], p, at, func(o string, oc models.OfficerCounts) {
-			x := f.Officers[o]
-			x.Add(oc)
-			f.Officers[o] = x
-		})
+		addOwn(f, d.UnitCode, c)
+		rules.OfficerTallyAt(d, steps[d.Code], p, at, officerAdder(f))
 	}
 	return f
 }
@@ -246,5 +240,55 @@ func TestFiguresFromFactsEqualGo(t *testing.T) {
 				})
 			})
 		}
+		// SUPPLEMENT_EXCESS=waiting (the formula text's reading): the same
+		// equality on two seeds, and the facts follow a switch of the rule.
+		for seed := uint64(6); seed <= 7; seed++ {
+			rng := rand.New(rand.NewPCG(seed, 14))
+			ds, steps := genStored(rng, 600, unitCodes, officerCodes)
+			byDossier := map[string][]models.Step{}
+			for _, st := range steps {
+				byDossier[st.DossierCode] = append(byDossier[st.DossierCode], st)
+			}
+			t.Run(fmt.Sprintf("%s/excess-waiting/seed%d", clock, seed), func(t *testing.T) {
+				opts := []store.Option{store.WithRules(clock, loc), store.WithExcess(models.ExcessWaiting)}
+				storetest.ForEachWith(t, opts, func(t *testing.T, s *store.Store) {
+					if err := s.UpsertUnits(ctx, units); err != nil {
+						t.Fatal(err)
+					}
+					if err := s.UpsertOfficers(ctx, officers); err != nil {
+						t.Fatal(err)
+					}
+					if err := storetest.SeedDossiers(ctx, s, ds); err != nil {
+						t.Fatal(err)
+					}
+					if err := storetest.SeedSteps(ctx, s, steps); err != nil {
+						t.Fatal(err)
+					}
+					cal := models.NewCalendar(models.CalendarConfig{Location: loc})
+					waiting := &models.Rules{Cal: cal, Clock: clock, Excess: models.ExcessWaiting}
+					all := &models.Rules{Cal: cal, Clock: clock, Excess: models.ExcessAll}
+					if a, w := totals766(all, ds, cases[0].p), totals766(waiting, ds, cases[0].p); a == w {
+						t.Fatalf("seed %d: the two readings give the same 766 count (%d): the test proves nothing", seed, a)
+					}
+					check(t, s, waiting, ds, byDossier)
+					store.SetExcess(s, models.ExcessAll)
+					if n, err := s.EnsureFacts(ctx); err != nil || n != len(ds) {
+						t.Fatalf("EnsureFacts after the switch = %d, %v; want %d", n, err, len(ds))
+					}
+					check(t, s, all, ds, byDossier)
+				})
+			})
+		}
 	}
+}
+
+// totals766 is the number of dossiers on time by indicator 2.1 in p.
+func totals766(r *models.Rules, ds []models.Dossier, p models.Period) int {
+	n := 0
+	for i := range ds {
+		if c, ok := r.TallyAt(&ds[i], p, p.Last()); ok {
+			n += c.OnTime766
+		}
+	}
+	return n
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
@@ -137,10 +136,32 @@ func truncateDossier(d *models.Dossier) {
 func sep() time.Month { return time.September }
 func dec() time.Month { return time.December }
 
+// newFigures returns empty figures to add counts to.
+func newFigures() *models.Figures {
+	return &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+}
+
+// addOwn adds c to the own counts of unit code.
+func addOwn(f *models.Figures, code string, c models.Counts) {
+	x := f.Own[code]
+	x.Add(c)
+	f.Own[code] = x
+}
+
+// officerAdder is an OfficerTally callback adding each officer's counts
+// to f.
+func officerAdder(f *models.Figures) func(o string, oc models.OfficerCounts) {
+	return func(o string, oc models.OfficerCounts) {
+		x := f.Officers[o]
+		x.Add(oc)
+		f.Officers[o] = x
+	}
+}
+
 // reference computes the figures with the Go rules over dossiers in memory.
 func reference(rules *models.Rules, tree *models.UnitTree, ds []models.Dossier, steps map[string][]models.Step,
 	officers, units map[string]bool, p models.Period) *models.Figures {
-	f := &models.Figures{Own: map[string]models.Counts{}, Officers: map[string]models.OfficerCounts{}, UnassignedByUnit: map[string]int{}}
+	f := newFigures()
 	last := models.DateOf(p.Last(), p.Start.Location())
 	for i := range ds {
 		d := &ds[i]
@@ -149,18 +170,12 @@ func reference(rules *models.Rules, tree *models.UnitTree, ds []models.Dossier, 
 			continue
 		}
 		code := tree.Resolve(d.UnitCode, last)
-		x := f.Own[code]
-		x.Add(c)
-		f.Own[code] = x
+		addOwn(f, code, c)
 		if d.HandlerCode == "" || d.UnitCode == "" || !officers[d.HandlerCode] || !units[d.UnitCode] {
 			f.UnassignedByUnit[code]++
 			f.Unassigned++
 		}
-		rules.OfficerTally(d, steps[d.Code], p, func(o string, oc models.OfficerCounts) {
-			x := f.Officers[o]
-			x.Add(oc)
-			f.Officers[o] = x
-		})
+		rules.OfficerTally(d, steps[d.Code], p, officerAdder(f))
 	}
 	return f
 }
@@ -169,10 +184,7 @@ func TestMonthFiguresMatchRules(t *testing.T) {
 	ctx := context.Background()
 	loc := vnLoc()
 	cal := models.NewCalendar(models.CalendarConfig{Location: loc})
-	data, err := sample.District(figuresNow, cal)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := storetest.District(t, figuresNow)
 	// A unit of 2026 (the sample's first dossiers are of units ended in 2025).
 	unit, officer, other := data.Dossiers[len(data.Dossiers)-1].UnitCode, "", ""
 	for _, o := range data.Officers {

@@ -388,41 +388,28 @@ func writeChanged[T any, K comparable](ctx context.Context, im *Import, what str
 	return c, nil
 }
 
+// writeChangedByCode is writeChanged for a table keyed by its code column.
+func writeChangedByCode[T any](ctx context.Context, im *Import, what string, rows []T, code func(*T) string,
+	equal func(a, b *T) bool, update []string) (models.ImportCounts, error) {
+	return writeChanged(ctx, im, what, rows, code, []string{"code"},
+		func(tx *gorm.DB, keys []string) (out []T, err error) {
+			return out, tx.Where("code IN ?", keys).Find(&out).Error
+		},
+		equal, update)
+}
+
 // WriteUnits stores units by code. Call RefreshUnassigned after the last
 // batch: dossiers may have become assigned.
 func (im *Import) WriteUnits(ctx context.Context, units []models.Unit) (models.ImportCounts, error) {
-	rows := make([]unitRow, len(units))
-	for i, u := range units {
-		rows[i] = unitRow{Code: models.NFC(u.Code), Name: models.NFC(u.Name), Level: models.NFC(u.Level),
-			ParentCode: models.NFC(u.ParentCode), ValidFrom: civil(u.ValidFrom), ValidTo: civil(u.ValidTo),
-			SuccessorCode: models.NFC(u.SuccessorCode), PortalID: models.NFC(u.PortalID)}
-	}
-	return writeChanged(ctx, im, "units", rows, func(r *unitRow) string { return r.Code }, []string{"code"},
-		func(tx *gorm.DB, keys []string) (out []unitRow, err error) {
-			return out, tx.Where("code IN ?", keys).Find(&out).Error
-		},
-		func(a, b *unitRow) bool { return *a == *b },
-		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code", "portal_id"})
+	return writeChangedByCode(ctx, im, "units", unitRows(units), func(r *unitRow) string { return r.Code },
+		func(a, b *unitRow) bool { return *a == *b }, unitColumns)
 }
 
 // WriteOfficers stores officers by code (a new one is active). Call
 // RefreshUnassigned after the last batch.
 func (im *Import) WriteOfficers(ctx context.Context, officers []models.Officer) (models.ImportCounts, error) {
-	rows := make([]officerRow, len(officers))
-	for i, o := range officers {
-		role := o.Role
-		if role == "" {
-			role = models.RoleOfficer
-		}
-		rows[i] = officerRow{Code: models.NFC(o.Code), Name: models.NFC(o.Name), UnitCode: models.NFC(o.UnitCode),
-			Position: models.NFC(o.Position), Role: string(role), Phone: o.Phone, Email: o.Email, Active: o.Active}
-	}
-	return writeChanged(ctx, im, "officers", rows, func(r *officerRow) string { return r.Code }, []string{"code"},
-		func(tx *gorm.DB, keys []string) (out []officerRow, err error) {
-			return out, tx.Where("code IN ?", keys).Find(&out).Error
-		},
-		func(a, b *officerRow) bool { return *a == *b },
-		[]string{"name", "unit_code", "position", "role", "phone", "email", "active"})
+	return writeChangedByCode(ctx, im, "officers", officerRows(officers), func(r *officerRow) string { return r.Code },
+		func(a, b *officerRow) bool { return *a == *b }, officerColumns)
 }
 
 // WriteHolidays stores official day overrides by date.

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -31,11 +30,7 @@ func TestMigrateTwiceIsNoop(t *testing.T) {
 }
 
 func TestCheckSchemaOnFreshDatabase(t *testing.T) {
-	urls := []string{filepath.Join(t.TempDir(), "fresh.db")}
-	if u := getenv(storetest.EnvURL); u != "" {
-		urls = append(urls, storetest.CreateDatabase(t, u))
-	}
-	for _, u := range urls {
+	for _, u := range storetest.EmptyDatabases(t, "fresh.db") {
 		ctx := context.Background()
 		s, err := store.Open(ctx, u, nil)
 		if err != nil {
@@ -75,11 +70,7 @@ func TestOpenRejectsMemory(t *testing.T) {
 // Two processes migrating the same fresh database at once: each migration
 // is applied exactly once and both end up current.
 func TestConcurrentMigrate(t *testing.T) {
-	urls := []string{filepath.Join(t.TempDir(), "race.db")}
-	if u := getenv(storetest.EnvURL); u != "" {
-		urls = append(urls, storetest.CreateDatabase(t, u))
-	}
-	for _, u := range urls {
+	for _, u := range storetest.EmptyDatabases(t, "race.db") {
 		ctx := context.Background()
 		var stores [2]*store.Store
 		for i := range stores {

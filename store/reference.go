@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"gorm.io/gorm"
-
 	"github.com/dondoc/dondoc/models"
 )
 
@@ -66,15 +64,7 @@ func (s *Store) UpsertProcedures(ctx context.Context, procs []models.Procedure) 
 
 // Procedures returns every procedure, by code.
 func (s *Store) Procedures(ctx context.Context) ([]models.Procedure, error) {
-	var rows []procedureRow
-	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: procedures: %w", err)
-	}
-	out := make([]models.Procedure, len(rows))
-	for i := range rows {
-		out[i] = rows[i].model()
-	}
-	return out, nil
+	return allByCode[procedureRow, models.Procedure](ctx, s.db, "procedures")
 }
 
 // UpsertHolidays inserts or replaces official overrides by date.
@@ -126,9 +116,5 @@ func (im *Import) WriteProcedures(ctx context.Context, procs []models.Procedure)
 	for i, p := range procs {
 		rows[i] = procRow(p)
 	}
-	return writeChanged(ctx, im, "procedures", rows, func(r *procedureRow) string { return r.Code }, []string{"code"},
-		func(tx *gorm.DB, keys []string) (out []procedureRow, err error) {
-			return out, tx.Where("code IN ?", keys).Find(&out).Error
-		},
-		sameProc, procCols)
+	return writeChangedByCode(ctx, im, "procedures", rows, func(r *procedureRow) string { return r.Code }, sameProc, procCols)
 }

@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
-
-	"gorm.io/gorm"
 
 	"github.com/dondoc/dondoc/models"
 )
@@ -46,48 +43,26 @@ func (r *officerRow) model() models.Officer {
 		Role: models.Role(r.Role), Phone: r.Phone, Email: r.Email, Active: r.Active}
 }
 
-// UpsertUnits inserts or replaces units by code.
-func (s *Store) UpsertUnits(ctx context.Context, units []models.Unit) error {
+// unitColumns and officerColumns are the columns an upsert by code writes.
+var (
+	unitColumns    = []string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code", "portal_id"}
+	officerColumns = []string{"name", "unit_code", "position", "role", "phone", "email", "active"}
+)
+
+// unitRows are units as stored: text NFC-normalised.
+func unitRows(units []models.Unit) []unitRow {
 	rows := make([]unitRow, len(units))
 	for i, u := range units {
 		rows[i] = unitRow{Code: models.NFC(u.Code), Name: models.NFC(u.Name), Level: models.NFC(u.Level),
 			ParentCode: models.NFC(u.ParentCode), ValidFrom: civil(u.ValidFrom), ValidTo: civil(u.ValidTo),
 			SuccessorCode: models.NFC(u.SuccessorCode), PortalID: models.NFC(u.PortalID)}
 	}
-	rows = dedupe(rows, func(r *unitRow) string { return r.Code })
-	return upsert(ctx, s, "units", rows, []string{"code"},
-		[]string{"name", "level", "parent_code", "valid_from", "valid_to", "successor_code", "portal_id"})
+	return rows
 }
 
-// Units returns every unit, by code.
-func (s *Store) Units(ctx context.Context) ([]models.Unit, error) {
-	var rows []unitRow
-	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: units: %w", err)
-	}
-	out := make([]models.Unit, len(rows))
-	for i, r := range rows {
-		out[i] = models.Unit{Code: r.Code, Name: r.Name, Level: r.Level, ParentCode: r.ParentCode,
-			ValidFrom: models.Date(r.ValidFrom), ValidTo: models.Date(r.ValidTo), SuccessorCode: r.SuccessorCode, PortalID: r.PortalID}
-	}
-	return out, nil
-}
-
-// Unit returns the unit with code, or models.ErrNotFound.
-func (s *Store) Unit(ctx context.Context, code string) (models.Unit, error) {
-	var r unitRow
-	err := s.db.WithContext(ctx).Where("code = ?", models.NFC(code)).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.Unit{}, fmt.Errorf("store: unit %q: %w", code, models.ErrNotFound)
-	}
-	if err != nil {
-		return models.Unit{}, fmt.Errorf("store: unit %q: %w", code, err)
-	}
-	return r.model(), nil
-}
-
-// UpsertOfficers inserts or replaces officers by code.
-func (s *Store) UpsertOfficers(ctx context.Context, officers []models.Officer) error {
+// officerRows are officers as stored: text NFC-normalised, an empty role
+// an officer's.
+func officerRows(officers []models.Officer) []officerRow {
 	rows := make([]officerRow, len(officers))
 	for i, o := range officers {
 		role := o.Role
@@ -97,35 +72,47 @@ func (s *Store) UpsertOfficers(ctx context.Context, officers []models.Officer) e
 		rows[i] = officerRow{Code: models.NFC(o.Code), Name: models.NFC(o.Name), UnitCode: models.NFC(o.UnitCode),
 			Position: models.NFC(o.Position), Role: string(role), Phone: o.Phone, Email: o.Email, Active: o.Active}
 	}
-	rows = dedupe(rows, func(r *officerRow) string { return r.Code })
-	return upsert(ctx, s, "officers", rows, []string{"code"},
-		[]string{"name", "unit_code", "position", "role", "phone", "email", "active"})
+	return rows
+}
+
+// UpsertUnits inserts or replaces units by code.
+func (s *Store) UpsertUnits(ctx context.Context, units []models.Unit) error {
+	rows := dedupe(unitRows(units), func(r *unitRow) string { return r.Code })
+	return upsert(ctx, s, "units", rows, []string{"code"}, unitColumns)
+}
+
+// Units returns every unit, by code.
+func (s *Store) Units(ctx context.Context) ([]models.Unit, error) {
+	return allByCode[unitRow, models.Unit](ctx, s.db, "units")
+}
+
+// Unit returns the unit with code, or models.ErrNotFound.
+func (s *Store) Unit(ctx context.Context, code string) (models.Unit, error) {
+	r, err := takeByCode[unitRow](ctx, s.db, "unit", code)
+	if err != nil {
+		return models.Unit{}, err
+	}
+	return r.model(), nil
+}
+
+// UpsertOfficers inserts or replaces officers by code.
+func (s *Store) UpsertOfficers(ctx context.Context, officers []models.Officer) error {
+	rows := dedupe(officerRows(officers), func(r *officerRow) string { return r.Code })
+	return upsert(ctx, s, "officers", rows, []string{"code"}, officerColumns)
 }
 
 // Officer returns the officer with code, or models.ErrNotFound.
 func (s *Store) Officer(ctx context.Context, code string) (models.Officer, error) {
-	var r officerRow
-	err := s.db.WithContext(ctx).Where("code = ?", models.NFC(code)).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.Officer{}, fmt.Errorf("store: officer %q: %w", code, models.ErrNotFound)
-	}
+	r, err := takeByCode[officerRow](ctx, s.db, "officer", code)
 	if err != nil {
-		return models.Officer{}, fmt.Errorf("store: officer %q: %w", code, err)
+		return models.Officer{}, err
 	}
 	return r.model(), nil
 }
 
 // Officers returns every officer, by code.
 func (s *Store) Officers(ctx context.Context) ([]models.Officer, error) {
-	var rows []officerRow
-	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: officers: %w", err)
-	}
-	out := make([]models.Officer, len(rows))
-	for i := range rows {
-		out[i] = rows[i].model()
-	}
-	return out, nil
+	return allByCode[officerRow, models.Officer](ctx, s.db, "officers")
 }
 
 // OfficersByCode returns the officers with the given codes, by code

@@ -162,14 +162,7 @@ func BenchmarkQuahanPostgres50k(b *testing.B) {
 		b.Skip("DONDOC_BENCH_DATABASE_URL is not set")
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	st := storetest.OpenURL(b, url)
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, ict)
 	if err := loadBig(ctx, st, now); err != nil {
 		b.Fatal(err)

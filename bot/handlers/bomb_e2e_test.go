@@ -10,8 +10,6 @@ import (
 
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/ingest"
-	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // bombXLSX is a workbook of about 256 KB whose one shared string inflates
@@ -55,9 +53,7 @@ func bombXLSX(t *testing.T) []byte {
 // The 256 KB bomb sent to the bot by the secretariat: refused with
 // the limit named, nothing stored, through the real importer.
 func TestChatImportRefusesABomb(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		e := newEnv(t, st)
-		p := e.people()
+	forEachEnv(t, func(t *testing.T, e *env, p people) {
 		e.link(uSecretariat, p.secretariat.Code)
 		e.mu.Lock()
 		e.importer = func(ctx context.Context, req handlers.ImportRequest) (handlers.ImportOutcome, error) {
@@ -70,11 +66,11 @@ func TestChatImportRefusesABomb(t *testing.T) {
 				return handlers.ImportOutcome{}, err
 			}
 			defer r.Close()
-			res, err := ingest.Run(ctx, st, r, ingest.RunOptions{})
+			res, err := ingest.Run(ctx, e.st, r, ingest.RunOptions{})
 			return handlers.ImportOutcome{Summary: res.Summary, Stored: res.Stored, Errors: res.Errors}, err
 		}
 		e.mu.Unlock()
-		before, err := st.CountDossiers(context.Background())
+		before, err := e.st.CountDossiers(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +84,7 @@ func TestChatImportRefusesABomb(t *testing.T) {
 				t.Errorf("answer lacks %q:\n%s", want, r.Text)
 			}
 		}
-		if after, _ := st.CountDossiers(context.Background()); after != before {
+		if after, _ := e.st.CountDossiers(context.Background()); after != before {
 			t.Errorf("dossiers %d → %d", before, after)
 		}
 	})

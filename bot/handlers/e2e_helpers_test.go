@@ -115,6 +115,16 @@ func seedDistrict(tb testing.TB, st *store.Store) *env {
 	return &env{st: st, data: data, tree: tree, now: now, rules: &models.Rules{Cal: cal, DueSoonDays: 2}}
 }
 
+// forEachEnv runs fn as a subtest on each store (storetest.ForEach) with a
+// fresh env over the sample district and its people.
+func forEachEnv(t *testing.T, fn func(t *testing.T, e *env, p people)) {
+	t.Helper()
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		fn(t, e, e.people())
+	})
+}
+
 func newEnv(t *testing.T, st *store.Store) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -153,10 +163,14 @@ func newEnv(t *testing.T, st *store.Store) *env {
 }
 
 // replies are the messages sent or edited, in order.
-func (e *env) replies() []tgfake.Sent {
+func (e *env) replies() []tgfake.Sent { return e.sentBy("sendMessage", "editMessageText") }
+
+// sentBy returns the requests the bot made to the fake with any of
+// methods, in order.
+func (e *env) sentBy(methods ...string) []tgfake.Sent {
 	var out []tgfake.Sent
 	for _, s := range e.fake.Sent() {
-		if s.Method == "sendMessage" || s.Method == "editMessageText" {
+		if slices.Contains(methods, s.Method) {
 			out = append(out, s)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
 const (
@@ -25,9 +24,7 @@ func transcript(b *strings.Builder, cmd string, s tgfake.Sent) {
 }
 
 func TestChatEndToEnd(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		e := newEnv(t, st)
-		p := e.people()
+	forEachEnv(t, func(t *testing.T, e *env, p people) {
 
 		t.Run("linking", func(t *testing.T) {
 			// An unlinked user gets only the explanation.
@@ -181,7 +178,7 @@ func TestChatEndToEnd(t *testing.T) {
 			e.silent(group, uOther, "/quahan")
 			e.silent(group, uStranger, "/quahan")
 			// The group moved to a supergroup: the binding follows.
-			if err := st.MigrateGroup(t.Context(), "telegram", fmt.Sprint(group), "-1009999"); err != nil {
+			if err := e.st.MigrateGroup(t.Context(), "telegram", fmt.Sprint(group), "-1009999"); err != nil {
 				t.Fatal(err)
 			}
 			if r := e.say(-1009999, uLeader, "/quahan"); !strings.Contains(r.Text, "Hồ sơ quá hạn") {

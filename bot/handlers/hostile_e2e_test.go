@@ -9,7 +9,6 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
@@ -18,12 +17,10 @@ import (
 // one message the fake accepts (it refuses more than 4,096 characters and
 // bad HTML), cut and marked. A 5,000-character argument is not echoed.
 func TestHostileRepliesEndToEnd(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		e := newEnv(t, st)
-		p := e.people()
+	forEachEnv(t, func(t *testing.T, e *env, p people) {
 		d := p.own
 		d.ProcedureName = strings.Repeat("Cấp giấy phép <xây dựng> & ", 30<<20/27)
-		if err := storetest.SeedDossiers(context.Background(), st, []models.Dossier{d}); err != nil {
+		if err := storetest.SeedDossiers(context.Background(), e.st, []models.Dossier{d}); err != nil {
 			t.Fatal(err)
 		}
 		e.link(uOfficer, p.officer.Code)

@@ -11,20 +11,10 @@ import (
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/ingest"
 	"github.com/dondoc/dondoc/internal/tgfake"
-	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // answers are the messages and documents sent, in order.
-func (e *env) answers() []tgfake.Sent {
-	var out []tgfake.Sent
-	for _, s := range e.fake.Sent() {
-		if s.Method == "sendMessage" || s.Method == "sendDocument" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func (e *env) answers() []tgfake.Sent { return e.sentBy("sendMessage", "sendDocument") }
 
 // sendFile sends a document (with a caption when not "") from user in
 // their private chat and returns the one answer.
@@ -96,9 +86,7 @@ func (r *importRecorder) calls() int {
 }
 
 func TestChatImport(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		e := newEnv(t, st)
-		p := e.people()
+	forEachEnv(t, func(t *testing.T, e *env, p people) {
 		e.link(uSecretariat, p.secretariat.Code)
 		e.link(uAdmin, p.admin.Code)
 		e.link(uOfficer, p.officer.Code)

@@ -54,17 +54,27 @@ func (h *handlers) start(ctx context.Context, q *bot.Request) (bot.Reply, error)
 		return bot.Reply{Text: bot.StartText(q.Person, q.Role)}, nil
 	}
 	res, err := h.Store.RedeemLinkCode(ctx, q.Update.Platform, q.Update.UserID, q.Update.ChatID, code, store.LinkOfficer, h.Clock())
-	switch {
-	case errors.Is(err, store.ErrLinkRefused):
-		return f.reply(f.esc(textCodeRefused)), nil
-	case errors.Is(err, store.ErrLinkCodeInvalid):
-		return f.reply(f.esc(textCodeInvalid)), nil
-	case err != nil:
+	if text := linkCodeText(err); text != "" {
+		return f.reply(f.esc(text)), nil
+	}
+	if err != nil {
 		return bot.Reply{}, err
 	}
 	h.Logger.Info("chat account linked", "platform", q.Update.Platform, "user", q.Update.UserID,
 		"officer", res.Officer.Code, "revoked", len(res.Revoked))
 	return f.reply(welcome(f, res)), nil
+}
+
+// linkCodeText is the answer to a link code that was refused or is
+// invalid (err from RedeemLinkCode), or "" for any other outcome.
+func linkCodeText(err error) string {
+	switch {
+	case errors.Is(err, store.ErrLinkRefused):
+		return textCodeRefused
+	case errors.Is(err, store.ErrLinkCodeInvalid):
+		return textCodeInvalid
+	}
+	return ""
 }
 
 // welcome greets a newly linked officer with what dondoc will send them.
@@ -168,12 +178,10 @@ func (h *handlers) bindGroup(ctx context.Context, q *bot.Request) (bot.Reply, er
 		return bot.Reply{}, &bot.UserError{Msg: "Cách dùng: /lienket <mã gắn nhóm>. Văn phòng tạo mã bằng lệnh /maketnoi donvi <mã đơn vị> trong chat riêng với bot."}
 	}
 	res, err := h.Store.RedeemLinkCode(ctx, q.Update.Platform, q.Update.UserID, q.Update.ChatID, q.Command.Args[0], store.LinkGroup, h.Clock())
-	switch {
-	case errors.Is(err, store.ErrLinkRefused):
-		return f.reply(f.esc(textCodeRefused)), nil
-	case errors.Is(err, store.ErrLinkCodeInvalid):
-		return f.reply(f.esc(textCodeInvalid)), nil
-	case err != nil:
+	if text := linkCodeText(err); text != "" {
+		return f.reply(f.esc(text)), nil
+	}
+	if err != nil {
 		return bot.Reply{}, err
 	}
 	h.Logger.Info("group bound", "platform", q.Update.Platform, "chat", q.Update.ChatID, "unit", res.Unit.Code)

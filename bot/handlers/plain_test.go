@@ -47,15 +47,11 @@ func (r *recorder) last() bot.Reply {
 // no entity), pages fit Zalo's 2,000 characters, and a bare link code
 // links the account.
 func TestPlainTextOnZalo(t *testing.T) {
-	st := storetest.OpenSQLite(t)
-	e := seedDistrict(t, st)
-	p := (&env{t: t, data: e.data, tree: e.tree, rules: e.rules, now: e.now}).people()
-	dir := st.ChatDirectory(time.Minute)
-	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
-	clock := func() time.Time { return e.now }
-	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: clock,
-		Risks:   &jobs.RiskCache{History: st, Rules: e.rules, Threshold: riskThreshold},
-		Reports: &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: e.rules.Cal.Location()}}})
+	pl := newPlain(t, func(st *store.Store, d *handlers.Deps) {
+		d.Risks = &jobs.RiskCache{History: st, Rules: d.Rules, Threshold: riskThreshold}
+		d.Reports = &report.Reports{Store: st, Clock: d.Clock, Options: report.Options{Location: d.Rules.Cal.Location()}}
+	})
+	p, r := pl.p, pl.r
 	rec := &recorder{}
 	var id int64
 	say := func(user, text string) bot.Reply {
@@ -64,10 +60,7 @@ func TestPlainTextOnZalo(t *testing.T) {
 			UserID: user, Text: text}, rec)
 		return rec.last()
 	}
-	code, err := st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: p.secretariat.Code, Now: e.now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	code := pl.linkCode(p.secretariat.Code)
 	if rep := say("z1", "xin chào"); !strings.Contains(rep.Text, "chưa được liên kết") {
 		t.Errorf("unlinked text: %q", rep.Text)
 	}
@@ -103,23 +96,49 @@ func TestPlainTextOnZalo(t *testing.T) {
 
 // TestRiskOff: with RISK_THRESHOLD=off (no Deps.Risks), /nguyco says so.
 func TestRiskOff(t *testing.T) {
-	st := storetest.OpenSQLite(t)
-	e := seedDistrict(t, st)
-	p := (&env{t: t, data: e.data, tree: e.tree, rules: e.rules, now: e.now}).people()
-	dir := st.ChatDirectory(time.Minute)
-	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
-	clock := func() time.Time { return e.now }
-	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: clock})
+	pl := newPlain(t, nil)
 	rec := &recorder{}
-	code, err := st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: p.leader.Code, Now: e.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, text := range []string{code, "/nguyco"} {
-		r.Dispatch(context.Background(), bot.Update{Platform: "zalo", UpdateID: int64(i + 1), ChatID: "z9", ChatType: bot.ChatPrivate,
+	for i, text := range []string{pl.linkCode(pl.p.leader.Code), "/nguyco"} {
+		pl.r.Dispatch(context.Background(), bot.Update{Platform: "zalo", UpdateID: int64(i + 1), ChatID: "z9", ChatType: bot.ChatPrivate,
 			UserID: "z9", Text: text}, rec)
 	}
 	if got := rec.last().Text; !strings.Contains(got, "chưa được bật") {
 		t.Errorf("/nguyco with the early warning off: %q", got)
 	}
+}
+
+// plain is the handlers on a bare router over the sample district (no
+// chat adapter: replies are recorded as the Zalo adapter would send them).
+type plain struct {
+	t  *testing.T
+	st *store.Store
+	e  *env
+	p  people
+	r  *bot.Router
+}
+
+// newPlain seeds a SQLite store and registers the handlers; deps, when not
+// nil, completes their dependencies (risks, reports).
+func newPlain(t *testing.T, deps func(*store.Store, *handlers.Deps)) *plain {
+	st := storetest.OpenSQLite(t)
+	e := seedDistrict(t, st)
+	p := (&env{t: t, data: e.data, tree: e.tree, rules: e.rules, now: e.now}).people()
+	dir := st.ChatDirectory(time.Minute)
+	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), SlowAfter: time.Minute})
+	d := handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: func() time.Time { return e.now }}
+	if deps != nil {
+		deps(st, &d)
+	}
+	handlers.Register(r, d)
+	return &plain{t: t, st: st, e: e, p: p, r: r}
+}
+
+// linkCode creates a one-time link code for the officer.
+func (pl *plain) linkCode(officer string) string {
+	pl.t.Helper()
+	code, err := pl.st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: officer, Now: pl.e.now})
+	if err != nil {
+		pl.t.Fatal(err)
+	}
+	return code
 }

@@ -3,17 +3,12 @@ package handlers_test
 import (
 	"strings"
 	"testing"
-
-	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // /doisoat: the secretariat reads the month's reconciliation with the
 // portal; an officer may not.
 func TestReconcileCommand(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		e := newEnv(t, st)
-		p := e.people()
+	forEachEnv(t, func(t *testing.T, e *env, p people) {
 		e.link(uSecretariat, p.secretariat.Code)
 		e.link(uOfficer, p.officer.Code)
 		r := e.say(uSecretariat, uSecretariat, "/doisoat 2026-10")

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
 // TestChatRiskEndToEnd: /nguyco (/risk, "nguy cơ") over the real
@@ -16,9 +14,7 @@ import (
 // own, a leader their sub-tree (not a unit outside it), a bound group its
 // unit — and never an applicant's name.
 func TestChatRiskEndToEnd(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		e := newEnv(t, st)
-		p := e.people()
+	forEachEnv(t, func(t *testing.T, e *env, p people) {
 		list, err := e.risk.Risks(t.Context(), e.clock())
 		if err != nil {
 			t.Fatal(err)

@@ -72,11 +72,7 @@ func typed(in, out string, clock clockwork.Clock) error {
 		w.WriteByte(',')
 	}
 	now := clock.Now()
-	for {
-		row, err := r.Next()
-		if err == io.EOF {
-			break
-		}
+	for row, err := range r.Rows() {
 		if err != nil {
 			return err
 		}

@@ -56,6 +56,19 @@ func ForEachWith(t *testing.T, opts []store.Option, fn func(t *testing.T, s *sto
 	}
 }
 
+// EmptyDatabases returns where to open fresh, unmigrated stores: the path
+// of a SQLite file called name in a temp directory, and a new Postgres
+// database (dropped at cleanup) when EnvURL is set. For tests of opening
+// and migrating.
+func EmptyDatabases(t *testing.T, name string) []string {
+	t.Helper()
+	urls := []string{filepath.Join(t.TempDir(), name)}
+	if u := os.Getenv(EnvURL); u != "" {
+		urls = append(urls, CreateDatabase(t, u))
+	}
+	return urls
+}
+
 // OpenSQLite returns a fresh migrated store on a SQLite temp file.
 func OpenSQLite(t testing.TB) *store.Store {
 	t.Helper()
@@ -113,6 +126,14 @@ func CreateDatabase(t testing.TB, serverURL string) string {
 	})
 	pu.Path = "/" + name
 	return pu.String()
+}
+
+// OpenURL opens the store at u (a SQLite path or a Postgres URL), migrates
+// it and closes it at cleanup. It neither creates nor drops the database:
+// benchmarks use it on the databases they keep between runs.
+func OpenURL(t testing.TB, u string, opts ...store.Option) *store.Store {
+	t.Helper()
+	return openMigrated(t, u, opts...)
 }
 
 func openMigrated(t testing.TB, u string, opts ...store.Option) *store.Store {

