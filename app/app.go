@@ -15,8 +15,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/jobs"
@@ -56,6 +58,15 @@ type app struct {
 	// commands of one process; see riskSource.
 	riskMu sync.Mutex
 	risk   *jobs.RiskCache
+
+	// digest is the jobs' wiring once built (newJobDeps): the dispatcher
+	// moves a failed digest to the next channel with it, /caidat reads
+	// and changes the officer's channel through it.
+	digest atomic.Pointer[jobs.Deps]
+
+	// metrics is serve's /metrics registry, for the counters a channel
+	// keeps itself (ZNS); nil in the one-shot commands.
+	metrics prometheus.Registerer
 
 	// ready are the checks /readyz runs besides the database's (a channel
 	// whose token was refused); see addReady.

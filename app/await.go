@@ -77,6 +77,11 @@ func deliverScope(ctx context.Context, a *app, st *store.Store, channels map[str
 		if err != nil {
 			return err
 		}
+		// A digest refused for good and moved to the next channel is
+		// told by its move.
+		if unsent, _, err = withoutMoved(context.WithoutCancel(ctx), outbox, unsent); err != nil {
+			return err
+		}
 		next, pending := earliestPending(unsent)
 		now := clk.Now()
 		if pending == 0 || ctx.Err() != nil || !now.Before(deadline) || next.After(deadline) {

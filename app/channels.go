@@ -13,6 +13,7 @@ import (
 	"github.com/dondoc/dondoc/bot/telegram"
 	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/bot/zalooa"
+	"github.com/dondoc/dondoc/bot/zns"
 	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
@@ -63,7 +64,15 @@ var channels = []channelDef{
 			return startZaloOA(ctx, a, st, ch.(*zalooa.Bot), s)
 		},
 	},
-	{ // E-mail (SMTP_URL, MAIL_FROM): officers without a working chat get their digest by mail.
+	{ // ZNS (ZALO_ZNS_ACCESS_TOKEN, ZALO_ZNS_TEMPLATE_DIGEST): the digest as a template message to the
+		// officer's phone when DIGEST_CHANNELS lists "zns"; send only, nothing to serve.
+		describe: func(c config.Config) (notify.Platform, bool) {
+			return zns.Description(), c.ZNSAccessToken != "" && c.ZNSTemplateDigest != ""
+		},
+		open: openZNS,
+	},
+	{ // E-mail (SMTP_URL, MAIL_FROM): the digest to the import's address when DIGEST_CHANNELS lists
+		// "email"; officers without a working chat get an e-mail account for the other messages.
 		describe: func(c config.Config) (notify.Platform, bool) { return email.Description(), c.SMTPURL != "" },
 		open: func(ctx context.Context, a *app, st *store.Store) (channel, error) {
 			m, err := email.New(email.Config{URL: a.cfg.SMTPURL, From: a.cfg.MailFrom, Logger: a.log, Now: a.clock().Now})

@@ -96,6 +96,7 @@ func chatRouterWith(ctx context.Context, a *app, st *store.Store, cd *store.Chat
 		Reconcile: func(ctx context.Context, year int, month time.Month) (*report.Reconciliation, error) {
 			return reconcileMonth(ctx, a, st, year, month)
 		},
+		Channels: digestChannels{a: a},
 	}
 	if rs := riskSource(a, st, rules); rs != nil {
 		deps.Risks = rs

@@ -52,6 +52,10 @@ func newJobDeps(ctx context.Context, a *app, st *store.Store, platforms []notify
 	if rs := riskSource(a, st, rules); rs != nil {
 		d.Risks = rs // a nil *RiskCache in the interface would not be nil
 	}
+	configureDigestChannels(a, d)
+	if out == nil {
+		a.digest.Store(d)
+	}
 	return d, nil
 }
 
@@ -74,6 +78,7 @@ func newDispatcherWith(a *app, ob notify.Outbox, st *store.Store, channels map[s
 		Pacer:    pacer,
 		Metrics:  m,
 		OnPermanent: func(ctx context.Context, e notify.Entry, se *notify.SendError) {
+			digestFailed(ctx, a, e)
 			if errors.Is(se, notify.ErrNotNow) { // this message failed, the link stays (Zalo OA error 230)
 				a.log.Info("delivery: chat not reachable now; link kept", "platform", e.Message.Platform, "chat", e.Message.ChatID, "reason", se.Reason)
 				return

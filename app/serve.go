@@ -57,6 +57,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	a.metrics = reg
 	chs, err := openChannels(ctx, a, st)
 	if err != nil {
 		return err

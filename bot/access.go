@@ -79,6 +79,8 @@ var Commands = []CommandInfo{
 		Access: linked(Nowhere, Nowhere, Private, Private)},
 	{Name: "doisoat", Aliases: []string{"reconcile"}, Args: "[tháng]", Description: "Đối soát số liệu với Cổng Dịch vụ công quốc gia", Menu: Private,
 		Access: linked(Nowhere, Nowhere, Private, Private)},
+	{Name: "caidat", Aliases: []string{"settings"}, Args: "[kênh]", Description: "Xem, đổi kênh nhận bản tin hằng ngày", Menu: Private,
+		Access: linked(Private, Private, Private, Private)},
 	{Name: "maketnoi", Args: "<mã cán bộ> hoặc donvi <mã đơn vị>", Description: "Tạo mã kết nối cho một cán bộ", Menu: Private,
 		Access: linked(Nowhere, Nowhere, Private, Private)},
 	{Name: "tailen", Aliases: []string{"upload"}, Description: "Lấy link tải tệp dữ liệu (.csv, .xlsx) lên qua trình duyệt", Menu: Private,

@@ -22,6 +22,7 @@ func TestAccessTable(t *testing.T) {
 		"lienket":   "-  -  -  G  G",
 		"guibaocao": "-  -  -  P  P",
 		"doisoat":   "-  -  -  P  P",
+		"caidat":    "-  P  P  P  P",
 		"maketnoi":  "-  -  -  P  P",
 		"tailen":    "-  -  -  P  P",
 	}
@@ -44,7 +45,7 @@ func TestAccessTable(t *testing.T) {
 		}
 	}
 	// Aliases share their command's row; unknown commands are refused.
-	for alias, canon := range map[string]string{"help": "trogiup", "mine": "hoso", "overdue": "quahan", "due": "sapden", "risk": "nguyco", "find": "tra", "ranking": "xephang", "report": "baocao"} {
+	for alias, canon := range map[string]string{"help": "trogiup", "mine": "hoso", "overdue": "quahan", "due": "sapden", "risk": "nguyco", "find": "tra", "ranking": "xephang", "report": "baocao", "settings": "caidat"} {
 		for _, role := range Roles {
 			if Allowed(role, ChatPrivate, alias) != Allowed(role, ChatPrivate, canon) || Allowed(role, ChatGroup, alias) != Allowed(role, ChatGroup, canon) {
 				t.Errorf("alias /%s differs from /%s for %s", alias, canon, role)

@@ -87,6 +87,22 @@ type Config struct {
 	// SMTP_URL.
 	MailFrom string
 
+	// ZNS (Zalo Notification Service) template messages, the digest's
+	// fallback to an officer's phone: on when ZNSAccessToken and
+	// ZNSTemplateDigest are set.
+	ZNSAPIBase        string // ZALO_ZNS_API_BASE
+	ZNSAccessToken    string // ZALO_ZNS_ACCESS_TOKEN (secret)
+	ZNSTemplateDigest string // ZALO_ZNS_TEMPLATE_DIGEST: the approved template's id
+	// ZNSTemplateFields maps the template's parameters to the digest's
+	// figures (ZALO_ZNS_TEMPLATE_FIELDS, "param=field,…"; fields: name,
+	// code, overdue, due_today, due_soon, at_risk, total, date).
+	ZNSTemplateFields string
+	ZNSPriceVND       int // ZALO_ZNS_PRICE_VND: estimated price of one message, in đồng
+	// DigestChannels is the order in which an officer's daily digest
+	// looks for a channel that reaches them (DIGEST_CHANNELS), unless the
+	// officer chose one with /caidat.
+	DigestChannels []string
+
 	RemindAt           string // REMIND_AT (HH:MM, empty: off)
 	EscalateAt         string // ESCALATE_AT
 	WeeklyAt           string // WEEKLY_AT (Mondays)
@@ -136,6 +152,27 @@ const (
 
 // DefaultTelegramEndpoint is the official Bot API endpoint format.
 const DefaultTelegramEndpoint = "https://api.telegram.org/bot%s/%s"
+
+// DefaultZNSAPIBase is the ZNS API base URL.
+const DefaultZNSAPIBase = "https://business.openapi.zalo.me"
+
+// DefaultZNSTemplateFields maps a digest template's parameters to the
+// digest's figures.
+const DefaultZNSTemplateFields = "ten=name,so_qua_han=overdue,so_den_han=due_today,ngay=date"
+
+// DefaultDigestChannels is the default DIGEST_CHANNELS.
+const DefaultDigestChannels = "zalo,zalo_oa,telegram,zns,email"
+
+// channelList splits a comma-separated list of platform names.
+func channelList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // DefaultZaloAPIBase is the Zalo Bot Platform base URL.
 const DefaultZaloAPIBase = "https://bot-api.zaloplatforms.com"
@@ -244,6 +281,12 @@ func Load(getenv func(string) string) (Config, error) {
 		ZaloOAWebhookPath:      get("ZALO_OA_WEBHOOK_PATH", DefaultZaloOAWebhookPath),
 		SMTPURL:                get("SMTP_URL", ""),
 		MailFrom:               get("MAIL_FROM", ""),
+		ZNSAPIBase:             strings.TrimRight(get("ZALO_ZNS_API_BASE", DefaultZNSAPIBase), "/"),
+		ZNSAccessToken:         get("ZALO_ZNS_ACCESS_TOKEN", ""),
+		ZNSTemplateDigest:      get("ZALO_ZNS_TEMPLATE_DIGEST", ""),
+		ZNSTemplateFields:      get("ZALO_ZNS_TEMPLATE_FIELDS", DefaultZNSTemplateFields),
+		ZNSPriceVND:            atoi("ZALO_ZNS_PRICE_VND", 300, 0, 100000),
+		DigestChannels:         channelList(get("DIGEST_CHANNELS", DefaultDigestChannels)),
 		RemindAt:               clock("REMIND_AT", "07:30"),
 		EscalateAt:             clock("ESCALATE_AT", "08:00"),
 		WeeklyAt:               clock("WEEKLY_AT", "08:00"),
@@ -339,6 +382,12 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if s := c.TelegramWebhookSecret; s != "" && !validSecret(s) {
 		bad("TELEGRAM_WEBHOOK_SECRET", "(hidden)", "1–256 characters of A-Z a-z 0-9 _ -")
+	}
+	if (c.ZNSAccessToken == "") != (c.ZNSTemplateDigest == "") {
+		bad("ZALO_ZNS_TEMPLATE_DIGEST", c.ZNSTemplateDigest, "set together with ZALO_ZNS_ACCESS_TOKEN (both, or neither)")
+	}
+	if len(c.DigestChannels) == 0 {
+		bad("DIGEST_CHANNELS", "", "a comma-separated list such as "+DefaultDigestChannels)
 	}
 	if w := c.ZaloWebhookURL; w != "" && !zaloWebhookURL(w) {
 		bad("ZALO_WEBHOOK_URL", w, "an https:// URL that Zalo can reach (plain http:// only to a loopback address)")

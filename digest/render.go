@@ -39,6 +39,9 @@ type RenderOptions struct {
 	// TetWarning, in RenderSecretariat only, says that next year's Tết is
 	// not official yet (see models.NextTetWarning); nil: nothing to say.
 	TetWarning *models.TetWarning
+	// ZNS, in RenderSecretariat only, is last month's count and estimated
+	// cost of ZNS template messages; nil: nothing to say.
+	ZNS *ZNSMonth
 }
 
 // DefaultMaxLen is used when RenderOptions.MaxLen is 0 (Telegram's limit).

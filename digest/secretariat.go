@@ -25,7 +25,7 @@ type InactiveLink struct {
 // when there is nothing to say. Officers beyond opt.MaxLen/MaxItems are
 // summed up as "… và N cán bộ khác".
 func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOptions) string {
-	if len(inactive) == 0 && unassigned <= 0 && opt.TetWarning == nil {
+	if len(inactive) == 0 && unassigned <= 0 && opt.TetWarning == nil && opt.ZNS == nil {
 		return ""
 	}
 	w, l := beginList(&opt)
@@ -41,6 +41,9 @@ func RenderSecretariat(inactive []InactiveLink, unassigned int, opt RenderOption
 	}
 	if tw := opt.TetWarning; tw != nil {
 		unassignedLine += "\n📅 " + TetWarningText(*tw)
+	}
+	if z := opt.ZNS; z != nil {
+		unassignedLine += "\n💬 " + z.Text()
 	}
 	if unassignedLine != "" {
 		l.reserve = 1 + u16len(unassignedLine) // always said
@@ -99,3 +102,37 @@ func TetWarningText(w models.TetWarning) string {
 }
 
 func moreInactive(n int) string { return "… và " + strconv.Itoa(n) + " cán bộ khác" }
+
+// ZNSMonth is a month's ZNS template messages (the digest's fallback) and
+// their estimated cost, for the secretariat's monthly note.
+type ZNSMonth struct {
+	Year     int
+	Month    time.Month
+	Messages int64
+	CostVND  int64 // Messages × ZALO_ZNS_PRICE_VND
+}
+
+// Text says the month's ZNS messages and cost:
+// "Tháng 11/2026: 1.234 tin nhắn ZNS, chi phí ước tính 370.200 đồng."
+func (z ZNSMonth) Text() string {
+	return "Tháng " + strconv.Itoa(int(z.Month)) + "/" + strconv.Itoa(z.Year) + ": " + groupVN(z.Messages) +
+		" tin nhắn ZNS, chi phí ước tính " + groupVN(z.CostVND) + " đồng."
+}
+
+// groupVN writes n with dots between groups of three digits (1.234.567).
+func groupVN(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
@@ -71,5 +72,17 @@ func TestGreetingByPersonOnly(t *testing.T) {
 	o.OfficerName = "Đỗ Thị Hạnh"
 	if got := RenderSecretariat(nil, 3, o); !strings.HasPrefix(got, "Chào anh/chị Đỗ Thị Hạnh, hôm nay") {
 		t.Errorf("a person is not greeted by name: %q", got)
+	}
+}
+
+func TestSecretariatZNSMonth(t *testing.T) {
+	z := &ZNSMonth{Year: 2026, Month: time.November, Messages: 1234, CostVND: 370200}
+	got := RenderSecretariat(nil, 0, RenderOptions{Format: notify.FormatPlain, MaxLen: 2000, ZNS: z,
+		Day: models.NewDate(2026, time.December, 1)})
+	if !strings.Contains(got, "💬 Tháng 11/2026: 1.234 tin nhắn ZNS, chi phí ước tính 370.200 đồng.") {
+		t.Errorf("notes:\n%s", got)
+	}
+	if RenderSecretariat(nil, 0, RenderOptions{Format: notify.FormatPlain}) != "" {
+		t.Error("nothing to say must render nothing")
 	}
 }

@@ -15,13 +15,14 @@ import (
 type DigestStats struct {
 	Rows        int // dossier rows read
 	Digests     int // digests planned (officers with something to say)
-	Messages    int // messages rendered (one per officer account)
+	Messages    int // messages rendered (one per officer)
 	Enqueued    int // messages added to the outbox (0 on a rerun)
 	Secretariat int // secretariat notes rendered
 }
 
-// Digest is the morning job: each officer with an active chat account and
-// something to say gets their digest (silent when only due-soon); the
+// Digest is the morning job: each officer with something to say gets one
+// digest (silent when only due-soon) on the channel they chose, else the
+// first in DigestChannels that reaches them; the
 // secretariat officers get the notes on inactive links and unassigned
 // dossiers. A rerun for the same day adds nothing.
 func (d *Deps) Digest(ctx context.Context, p scheduler.RunPeriod) error {
@@ -48,7 +49,14 @@ func (d *Deps) RunDigest(ctx context.Context, p scheduler.RunPeriod) (DigestStat
 		batch = batch[:0]
 		return err
 	}
+	done, err := d.digestsDone(ctx, p.Day)
+	if err != nil {
+		return DigestStats{}, fmt.Errorf("jobs: digest %s: %w", p.Day, err)
+	}
 	st, err := d.plan(ctx, now, func(e notify.Entry) error {
+		if done[e.Recipient] {
+			return nil
+		}
 		batch = append(batch, e)
 		if len(batch) >= BatchSize {
 			return flush()
@@ -79,41 +87,27 @@ func (d *Deps) PlanDigests(ctx context.Context, now time.Time, emit func(notify.
 	})
 }
 
-// plan streams the linked officers' open dossiers into the planner and
-// passes each rendered message to emit. The query gives one row per
-// dossier and account: the planner takes the rows of an officer's first
-// account; the other accounts of the officer only get the same digest.
+// plan streams the open dossiers of the officers a configured channel
+// reaches into the planner and passes each officer's one digest, rendered
+// for the first channel that reaches them (channels.go), to emit.
 func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) error) (DigestStats, error) {
 	var st DigestStats
-	var (
-		cur  string               // officer of the current rows
-		accs []models.ChatAccount // their accounts, the first one's rows planned
-	)
+	reach, err := d.reachAll(ctx)
+	if err != nil {
+		return st, err
+	}
 	planner := digest.NewPlanner(d.Rules, now, func(dg *digest.Digest) error {
-		st.Digests++
-		for _, a := range accs {
-			st.Messages++
-			if err := emit(d.digestEntry(dg, a)); err != nil {
-				return err
-			}
+		e, ok := d.digestEntry(dg, reach[dg.OfficerCode])
+		if !ok {
+			return nil
 		}
-		return nil
+		st.Digests++
+		st.Messages++
+		return emit(e)
 	})
 	planner.Risks = d.risks(ctx, now)
-	err := d.Store.EachLinkedOpenDossier(ctx, d.names(), func(x *models.Dossier, a *models.ChatAccount) error {
-		if x.HandlerCode != cur {
-			// The previous officer is complete: let the planner emit them
-			// before their accounts are forgotten.
-			if err := planner.Flush(); err != nil {
-				return err
-			}
-			cur, accs = x.HandlerCode, append(accs[:0], *a)
-		}
-		first := &accs[0]
-		if a.Platform != first.Platform || a.UserID != first.UserID {
-			if last := &accs[len(accs)-1]; last.Platform != a.Platform || last.UserID != a.UserID {
-				accs = append(accs, *a)
-			}
+	err = d.Store.EachOfficerOpenDossier(ctx, "", func(x *models.Dossier, _ string) error {
+		if reach[x.HandlerCode] == nil {
 			return nil
 		}
 		return planner.Add(x.HandlerCode, x)
@@ -125,15 +119,19 @@ func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) 
 	return st, err
 }
 
-// digestEntry renders an officer's digest for one of their accounts, keyed
-// by digest.DigestKey and the platform (notify.Platform.Key).
-func (d *Deps) digestEntry(dg *digest.Digest, a models.ChatAccount) notify.Entry {
-	f, max := d.format(a.Platform)
-	text := digest.RenderDigest(*dg, digest.RenderOptions{Format: f, MaxLen: max, Location: d.loc(),
-		OfficerName: a.OfficerName, ShowApplicant: true})
-	key := d.platform(a.Platform).Key(digest.DigestKey(dg.OfficerCode, dg.Day))
-	return notify.Entry{Key: key, Job: models.JobDigest, Recipient: "officer:" + dg.OfficerCode, Period: dg.Day.String(),
-		Message: notify.Message{Platform: a.Platform, ChatID: a.ChatID, Text: text, Format: f, Silent: dg.Silent}}
+// digestEntry renders an officer's digest for the first channel that
+// reaches them, under digest.DigestKey whatever the channel: one digest
+// an officer a day, and a rerun finds its key (fallback.go moves it on).
+func (d *Deps) digestEntry(dg *digest.Digest, r *reach) (notify.Entry, bool) {
+	if r == nil {
+		return notify.Entry{}, false
+	}
+	for _, p := range d.channels(r) {
+		if addr, ok := d.address(r, p); ok {
+			return d.digestMessage(dg, r, p, addr, digest.DigestKey(dg.OfficerCode, dg.Day)), true
+		}
+	}
+	return notify.Entry{}, false
 }
 
 // secretariat sends the notes (inactive links, unassigned dossiers, next
@@ -166,11 +164,15 @@ func (d *Deps) secretariat(ctx context.Context, now time.Time) (int, error) {
 	if w, ok := models.NextTetWarning(d.Rules.Cal, day); ok && models.FirstWorkingDayOfWeek(d.Rules.Cal, day) {
 		tet = &w
 	}
+	zns, err := d.znsMonth(ctx, day)
+	if err != nil {
+		return 0, err
+	}
 	var entries []notify.Entry
 	for _, a := range recipients {
 		f, max := d.format(a.Platform)
 		text := digest.RenderSecretariat(links, int(unassigned), digest.RenderOptions{Format: f, MaxLen: max,
-			Location: d.loc(), OfficerName: a.OfficerName, Day: day, TetWarning: tet})
+			Location: d.loc(), OfficerName: a.OfficerName, Day: day, TetWarning: tet, ZNS: zns})
 		if text == "" {
 			continue
 		}

@@ -40,7 +40,25 @@ type Deps struct {
 	// Platforms are the channels that exist, as their adapters describe
 	// them: only accounts and groups on them get messages, each rendered
 	// by its platform's Format and MaxText.
-	Platforms        []notify.Platform
+	Platforms []notify.Platform
+	// DigestChannels is the order in which an officer's digest looks for
+	// a channel that reaches them (DIGEST_CHANNELS; nil:
+	// DefaultDigestChannels) unless they chose one (/caidat).
+	DigestChannels []string
+	// Addresses are the channels that reach an officer without a chat
+	// link, by platform (ZNS by phone, e-mail by address); a platform
+	// absent here reaches the officers who linked an account on it.
+	Addresses map[string]Address
+	// Refused reports whether an inactive account on a channel of
+	// Addresses holds an address that channel refused for good (not one
+	// merely on standby): the digest does not try that address again.
+	// Nil: no address is held refused.
+	Refused func(a models.ChatAccount) bool
+	// ZNSPlatform and ZNSPriceVND, when set, add the month's count and
+	// estimated cost of template messages to the secretariat's notes on
+	// the first working day of the next month.
+	ZNSPlatform      string
+	ZNSPriceVND      int
 	RepeatDays       int  // ESCALATE_REPEAT_DAYS (≤ 0: digest.DefaultRepeatDays)
 	EscalateToGroups bool // ESCALATE_TO_GROUPS: escalations also go to the units' bound groups
 	Monthly          MonthlySource

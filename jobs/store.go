@@ -35,6 +35,18 @@ type Store interface {
 	OpenDossiersInUnits(ctx context.Context, unitCodes []string, dueBefore time.Time, limit int) ([]models.Dossier, error)
 	EachLinkedOpenDossier(ctx context.Context, platforms []string, fn func(d *models.Dossier, acc *models.ChatAccount) error) error
 	CountUnassignedOpen(ctx context.Context) (int64, error)
+
+	// The digest's channel: the officer's choice (/caidat) and the open
+	// dossiers of every active officer, linked to a chat or not.
+	OfficersByCode(ctx context.Context, codes []string) (map[string]models.Officer, error)
+	ActiveAccountsOf(ctx context.Context, officerCode string, platforms ...string) ([]models.ChatAccount, error)
+	OfficerChannels(ctx context.Context) (map[string]string, error)
+	OfficerChannel(ctx context.Context, officerCode string) (string, error)
+	SetOfficerChannel(ctx context.Context, officerCode, platform string, at time.Time) error
+	EachOfficerOpenDossier(ctx context.Context, officerCode string, fn func(d *models.Dossier, name string) error) error
+	SentCount(ctx context.Context, platform string, from, to time.Time) (int64, error)
+	OutboxRecipients(ctx context.Context, job, period string) (map[string]bool, error)
+	InactiveAccountsOn(ctx context.Context, officerCode string, platforms ...string) ([]models.ChatAccount, error)
 }
 
 var _ Store = (*store.Store)(nil)

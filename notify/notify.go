@@ -45,6 +45,9 @@ type Message struct {
 	Buttons  [][]Button // inline keyboard rows
 	Document *File
 	Photo    *File // Text is the caption (≤ 1024 on Telegram)
+	// Fields are the named values of a template message (ZNS: the
+	// template's parameters are filled from them); nil for others.
+	Fields map[string]string `json:",omitempty"`
 }
 
 // Channel sends messages to one platform. Send returns nil or a *SendError

@@ -28,7 +28,11 @@ const Standby = "thư điện tử dự phòng: cán bộ đang nhận tin qua k
 // chat: every active officer with an official address (the officers
 // import's email column) and no active account on another platform gets
 // an active account on platform "email" whose chat id is the address, so
-// the jobs send them their digest by mail. An officer who links a chat
+// the jobs' per-account messages (a leader's escalations, the
+// secretariat's notes) reach them by mail. The daily digest does not use
+// these accounts: it reaches e-mail at the import's address when
+// DIGEST_CHANNELS lists it (jobs.Deps.Addresses), also while this account
+// is on standby. An officer who links a chat
 // has the e-mail account put on standby (inactive, reason Standby); one
 // whose chat link fails gets it back at the next sync. An address the
 // mail server refused for good (marked inactive with that reason) is not
@@ -85,6 +89,13 @@ func SyncAccounts(ctx context.Context, st Accounts, now time.Time) (int, error) 
 		return 0, fmt.Errorf("email: accounts: %w", err)
 	}
 	return len(changes), nil
+}
+
+// Refused reports whether a is an e-mail account whose address the mail
+// server refused for good (inactive for another reason than Standby):
+// neither SyncAccounts nor the digest tries that address again.
+func Refused(a models.ChatAccount) bool {
+	return a.Platform == Platform && !a.Active && a.InactiveReason != Standby
 }
 
 // address is the officer's e-mail address, "" when there is none or it

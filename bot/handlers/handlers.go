@@ -64,6 +64,9 @@ type Deps struct {
 	// Risks gives the early-warning list for /nguyco (*jobs.RiskCache,
 	// shared with the jobs). Nil: the early warning is off.
 	Risks Risks
+	// Channels shows and changes the daily digest's channel (/caidat);
+	// nil: not available.
+	Channels DigestChannels
 }
 
 // Risks gives the early-warning list at an instant.
@@ -98,6 +101,7 @@ func Register(r *bot.Router, d Deps) {
 	r.Handle("guibaocao", h.broadcast)
 	r.Handle("doisoat", h.reconcile)
 	r.Handle("tailen", h.upload)
+	r.Handle("caidat", h.channelSettings)
 }
 
 // fmtr renders for one request: HTML on Telegram, plain text elsewhere.
