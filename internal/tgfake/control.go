@@ -91,7 +91,7 @@ func (s *Server) Push(update map[string]any) int64 {
 	update["update_id"] = id
 	s.updates = append(s.updates, queued{id: id, raw: update})
 	s.history[id] = update
-	s.broadcast()
+	s.mu.Changed()
 	return id
 }
 
@@ -102,7 +102,7 @@ func (s *Server) PushDuplicate(id int64) {
 	if raw, ok := s.history[id]; ok {
 		s.updates = append(s.updates, queued{id: id, raw: raw})
 	}
-	s.broadcast()
+	s.mu.Changed()
 }
 
 // Update builds a message update without queueing it (for webhooks).
@@ -264,22 +264,9 @@ func (s *Server) Pending() int {
 // call other Server methods) holds or timeout passes; it reports whether
 // cond held.
 func (s *Server) WaitFor(timeout time.Duration, cond func(st State) bool) bool {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		ok := cond(State{Sent: s.sent, Calls: s.calls, Conflicts: s.conflicts, Pending: len(s.updates), Polling: s.polling})
-		ch := s.changed
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			return false
-		}
-	}
+	return s.mu.WaitFor(timeout, func() bool {
+		return cond(State{Sent: s.sent, Calls: s.calls, Conflicts: s.conflicts, Pending: len(s.updates), Polling: s.polling})
+	})
 }
 
 // State is what WaitFor's condition sees; do not keep it.

@@ -229,7 +229,7 @@ func (s *Server) Push(result map[string]any) string {
 	if id != "" {
 		s.history[id] = result
 	}
-	s.broadcast()
+	s.mu.Changed()
 	return id
 }
 
@@ -252,7 +252,7 @@ func (s *Server) PushDuplicate(id string) {
 	defer s.mu.Unlock()
 	if u, ok := s.history[id]; ok {
 		s.updates = append(s.updates, u)
-		s.broadcast()
+		s.mu.Changed()
 	}
 }
 
@@ -384,22 +384,9 @@ type State struct {
 // WaitFor blocks until cond (called with the server locked: it must not
 // call Server methods) holds or timeout passes; it reports whether cond held.
 func (s *Server) WaitFor(timeout time.Duration, cond func(st State) bool) bool {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		ok := cond(State{Sent: s.sent, Calls: s.calls, Pending: len(s.updates), Polling: s.polling})
-		ch := s.changed
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			return false
-		}
-	}
+	return s.mu.WaitFor(timeout, func() bool {
+		return cond(State{Sent: s.sent, Calls: s.calls, Pending: len(s.updates), Polling: s.polling})
+	})
 }
 
 // WaitSent waits until method was sent n times and returns those calls,
