@@ -2,11 +2,9 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,12 +22,7 @@ import (
 // TestMain turns the test binary into the load generator when
 // DONDOC_LOADGEN_URL is set (BenchmarkWebhookThroughput runs it as a
 // second process).
-func TestMain(m *testing.M) {
-	if url := os.Getenv("DONDOC_LOADGEN_URL"); url != "" {
-		os.Exit(loadgenMain(url))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { loadgen.TestMain(m, "DONDOC_LOADGEN_URL", loadgenMain) }
 
 // loadCommands are what linked officers type, in turn.
 var loadCommands = []string{"/quahan", "/sapden", "/hoso", "/trogiup", "/tra H01.TP-261127-002975", "/quahan"}
@@ -52,13 +45,7 @@ func loadgenMain(url string) int {
 			return loadgen.ZaloMessage(sent, ids[i%len(ids)], fmt.Sprintf("load-%d-%08d", first, i), loadCommands[i%len(loadCommands)])
 		}
 	}
-	res, err := loadgen.Run(context.Background(), opt)
-	json.NewEncoder(os.Stdout).Encode(map[string]any{"posted": res.Posted, "failed": res.Failed, "seconds": res.Duration.Seconds()})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
+	return loadgen.Main(opt)
 }
 
 // BenchmarkWebhookThroughput serves the webhook (startChat in webhook mode
@@ -125,20 +112,16 @@ func BenchmarkWebhookThroughput(b *testing.B) {
 	for i := range b.N {
 		before := len(fake.SentBy("sendMessage"))
 		start := time.Now()
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "DONDOC_LOADGEN_URL="+hs.URL+"/tg/hook", "DONDOC_LOADGEN_SECRET=s3cret",
+		res, out, err := loadgen.Spawn("DONDOC_LOADGEN_URL="+hs.URL+"/tg/hook", "DONDOC_LOADGEN_SECRET=s3cret",
 			"DONDOC_LOADGEN_COUNT="+strconv.Itoa(count), "DONDOC_LOADGEN_USERS="+strconv.Itoa(k),
 			"DONDOC_LOADGEN_FIRST_ID="+strconv.Itoa(1+i*count))
-		out, err := cmd.Output()
 		if err != nil {
-			b.Fatalf("load generator: %v: %s", err, out)
+			b.Fatalf("load generator: %v", err)
 		}
 		if _, err := fake.WaitSent(60*time.Second, "sendMessage", before+count); err != nil {
 			b.Fatalf("replies: %v", err)
 		}
 		elapsed := time.Since(start)
-		var res struct{ Posted, Failed int }
-		_ = json.Unmarshal(out, &res)
 		if res.Posted != count || res.Failed != 0 {
 			b.Fatalf("load generator: %s", out)
 		}
