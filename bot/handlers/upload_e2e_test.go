@@ -18,8 +18,7 @@ var uploadLinkRE = regexp.MustCompile(`https://dondoc\.example\.gov\.vn/tai-len/
 // and an admin get a link bound to their chat; an officer, a leader and an
 // unlinked account are refused and no link is made.
 func TestUploadLinkCommand(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		e.uploadBase = "https://dondoc.example.gov.vn"
 		p := e.people()
