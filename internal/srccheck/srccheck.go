@@ -4,11 +4,11 @@
 package srccheck
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -20,7 +20,7 @@ type Hit struct {
 	Text string // the whole line, trimmed
 }
 
-func (h Hit) String() string { return h.File + ":" + strconv.Itoa(h.Line) + ": " + h.Text }
+func (h Hit) String() string { return fmt.Sprintf("%s:%d: %s", h.File, h.Line, h.Text) }
 
 // Root returns the module root: the nearest directory holding go.mod at or
 // above the test's working directory.
