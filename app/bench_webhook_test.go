@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/bot/telegram"
-	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/internal/loadgen"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
@@ -60,17 +59,9 @@ func BenchmarkWebhookThroughput(b *testing.B) {
 	env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_API_ENDPOINT"] = fake.Token(), fake.Endpoint()
 	env["TELEGRAM_WEBHOOK_URL"], env["TELEGRAM_WEBHOOK_SECRET"] = "https://dondoc.example.vn/tg/hook", "s3cret"
 	env["LOG_LEVEL"] = "error"
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		b.Fatal(err)
-	}
-	a := &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
+	a, st := openApp(b, env)
+	cfg := a.cfg
 	ctx := context.Background()
-	st, err := openStore(ctx, a, false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
 	officers, err := st.Officers(ctx)
 	if err != nil {
 		b.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/bot/telegram"
-	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
@@ -141,17 +140,9 @@ func chatAppWith(t *testing.T, webhook string, fo tgfake.Options) (a *app, st *s
 	if webhook != "" {
 		env["TELEGRAM_WEBHOOK_URL"], env["TELEGRAM_WEBHOOK_SECRET"] = webhook, "s3cret"
 	}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a = &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
-	st, err = openStore(context.Background(), a, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	linkCode, err = st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: leader, Now: cfg.Now})
+	a, st = openApp(t, env)
+	cfg := a.cfg
+	linkCode, err := st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: leader, Now: cfg.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
