@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
@@ -174,14 +175,7 @@ func TestStartChatWebhook(t *testing.T) {
 	defer hs.Close()
 	post := func(text string, secret string) int {
 		body, _ := json.Marshal(map[string]any{"update_id": time.Now().UnixNano(), "message": fake.Update(42, 42, 0, text)["message"]})
-		req, _ := http.NewRequest(http.MethodPost, hs.URL+"/tg/hook", bytes.NewReader(body))
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return bottest.PostUpdate(t, hs.URL+"/tg/hook", bottest.TelegramSecretHeader, secret, bytes.NewReader(body))
 	}
 	if c := post("/quahan", "wrong"); c != http.StatusUnauthorized {
 		t.Errorf("wrong secret: %d", c)
