@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/defaults"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
@@ -85,18 +86,10 @@ type Router struct {
 
 // NewRouter returns a router with the built-in /start and /trogiup handlers.
 func NewRouter(cfg Config) *Router {
-	if cfg.SlowAfter <= 0 {
-		cfg.SlowAfter = 5 * time.Second
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 60 * time.Second
-	}
-	if cfg.DedupWindow <= 0 {
-		cfg.DedupWindow = 4096
-	}
-	if cfg.EchoChars <= 0 {
-		cfg.EchoChars = DefaultEchoChars
-	}
+	defaults.Positive(&cfg.SlowAfter, 5*time.Second)
+	defaults.Positive(&cfg.Timeout, 60*time.Second)
+	defaults.Positive(&cfg.DedupWindow, 4096)
+	defaults.Positive(&cfg.EchoChars, DefaultEchoChars)
 	if cfg.NewErrorID == nil {
 		cfg.NewErrorID = newErrorID
 	}
