@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
@@ -58,6 +59,6 @@ func TestUploadLinkCommand(t *testing.T) {
 		if err := st.DB().Table("upload_tokens").Count(&n).Error; err != nil || n != 4 {
 			t.Errorf("%d tokens stored (%v), want 4: the refused users got none", n, err)
 		}
-		goldenText(t, "upload_link.golden", b.String())
+		golden.Testdata(t, "upload_link.golden", b.String())
 	})
 }
