@@ -249,8 +249,8 @@ func TestDuplicateUpdateHandledOnce(t *testing.T) {
 	if calls != 4 {
 		t.Errorf("handled %d times, want 4", calls)
 	}
-	if len(r.seen) > 2 {
-		t.Errorf("dedup set holds %d ids", len(r.seen))
+	if n := r.seen.Len(); n > 2 {
+		t.Errorf("dedup set holds %d ids", n)
 	}
 }
 

@@ -157,7 +157,7 @@ type Bot struct {
 	canJoin  bool // getMe's can_join_groups
 	secret   string
 	handlers *bot.Handlers // update handlers running
-	seen     *recent
+	seen     *bot.Recent
 	pages    *pageMemory
 	pace     *pacer
 	stopped  atomic.Bool  // a 401 was seen
@@ -228,7 +228,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		client = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
 	}
 	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, clock: cfg.Clock, handlers: bot.NewHandlers(cfg.Workers),
-		seen: newRecent(4096), pages: newPageMemory(4096, 30*time.Minute, cfg.Clock.Now),
+		seen: bot.NewRecent(4096), pages: newPageMemory(4096, 30*time.Minute, cfg.Clock.Now),
 		pace:     newPacer(cfg.Clock, cfg.RatePerSecond, cfg.RatePerChat, cfg.QuotaRetry),
 		progress: map[string]sendProgress{}, failing: map[string]bool{}}
 	var me struct {
