@@ -169,7 +169,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if fault.Status != 0 {
-			fault.write(w)
+			fault.Write(w)
 			return
 		}
 	}
