@@ -46,10 +46,7 @@ func (h *handlers) scopeFor(ctx context.Context, q *bot.Request, unit string) (l
 		return listScope{}, err
 	}
 	sub := func(root string) listScope {
-		name := root
-		if u, ok := tree.Get(root); ok {
-			name = u.Name
-		}
+		name := tree.Name(root)
 		units := tree.Scope(root)
 		if units == nil {
 			units = []string{root}
