@@ -24,6 +24,30 @@ func (f Fault) Write(w http.ResponseWriter) {
 	_, _ = w.Write([]byte(f.Body))
 }
 
+// Serve plays the fault (none when f is nil) on a request: it waits the
+// Delay, then answers with the fault when it has a Status. It reports
+// whether the request is done with (answered, or gone during the delay);
+// otherwise the caller answers normally.
+func (f *Fault) Serve(w http.ResponseWriter, r *http.Request) (done bool) {
+	if f == nil {
+		return false
+	}
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	if f.Status != 0 {
+		f.Write(w)
+		return true
+	}
+	return false
+}
+
 // BadGateway is not the platform's: a reverse proxy's 502 HTML page in
 // front of it.
 func BadGateway() Fault {

@@ -160,18 +160,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Changed()
 	s.mu.Unlock()
-	if fault != nil {
-		if fault.Delay > 0 {
-			select {
-			case <-time.After(fault.Delay):
-			case <-r.Context().Done():
-				return
-			}
-		}
-		if fault.Status != 0 {
-			fault.Write(w)
-			return
-		}
+	if fault.Serve(w, r) {
+		return
 	}
 	switch method {
 	case "getMe":

@@ -202,20 +202,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Changed()
 	s.mu.Unlock()
-	if fault != nil {
-		if fault.Delay > 0 {
-			t := time.NewTimer(fault.Delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
-		}
-		if fault.Status != 0 {
-			fault.Write(w)
-			return
-		}
+	if fault.Serve(w, r) {
+		return
 	}
 	switch method {
 	case "getMe":
