@@ -21,17 +21,41 @@ const exitQueued = 4
 // backoffs before giving up (--wait).
 const defaultWait = 10 * time.Minute
 
-// waitFlag declares --wait, shared by remind and broadcast.
-func waitFlag(fs *flag.FlagSet) *time.Duration {
-	return fs.Duration("wait", defaultWait, "how long to wait out rate limits and retries before exiting 4 with messages still queued")
+// sendFlags declares the flags remind and broadcast share: --dry-run
+// (which previews each recipient, named by who, and message) and --wait.
+func sendFlags(fs *flag.FlagSet, who string) (dry *bool, wait *time.Duration) {
+	dry = fs.Bool("dry-run", false, "print each "+who+" and message; send and record nothing")
+	wait = fs.Duration("wait", defaultWait, "how long to wait out rate limits and retries before exiting 4 with messages still queued")
+	return dry, wait
 }
 
-// checkWait refuses a negative --wait (a usage error, exit 2).
-func checkWait(d time.Duration) error {
-	if d < 0 {
-		return usagef("--wait must not be negative")
+// parseSendFlags parses the args of remind or broadcast (no positional
+// argument) and refuses a negative --wait (a usage error, exit 2).
+func parseSendFlags(a *app, fs *flag.FlagSet, args []string, wait *time.Duration) (done bool, err error) {
+	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
+		return done, err
 	}
-	return nil
+	if *wait < 0 {
+		return false, usagef("--wait must not be negative")
+	}
+	return false, nil
+}
+
+// openSending opens what remind and broadcast send with: the store (the
+// caller closes it), the configured channels by platform and their
+// platforms.
+func openSending(ctx context.Context, a *app) (*store.Store, map[string]notify.Channel, []notify.Platform, error) {
+	st, err := openStore(ctx, a, false)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	chs, err := openChannels(ctx, a, st)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	channels := channelMap(chs)
+	return st, channels, platformsOf(channels), nil
 }
 
 // minRecheck is the shortest pause between two looks at the outbox: an

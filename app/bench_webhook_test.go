@@ -2,18 +2,15 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dondoc/dondoc/bot/telegram"
-	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/internal/loadgen"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
@@ -24,12 +21,7 @@ import (
 // TestMain turns the test binary into the load generator when
 // DONDOC_LOADGEN_URL is set (BenchmarkWebhookThroughput runs it as a
 // second process).
-func TestMain(m *testing.M) {
-	if url := os.Getenv("DONDOC_LOADGEN_URL"); url != "" {
-		os.Exit(loadgenMain(url))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { loadgen.TestMain(m, "DONDOC_LOADGEN_URL", loadgenMain) }
 
 // loadCommands are what linked officers type, in turn.
 var loadCommands = []string{"/quahan", "/sapden", "/hoso", "/trogiup", "/tra H01.TP-261127-002975", "/quahan"}
@@ -52,13 +44,7 @@ func loadgenMain(url string) int {
 			return loadgen.ZaloMessage(sent, ids[i%len(ids)], fmt.Sprintf("load-%d-%08d", first, i), loadCommands[i%len(loadCommands)])
 		}
 	}
-	res, err := loadgen.Run(context.Background(), opt)
-	json.NewEncoder(os.Stdout).Encode(map[string]any{"posted": res.Posted, "failed": res.Failed, "seconds": res.Duration.Seconds()})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
+	return loadgen.Main(opt)
 }
 
 // BenchmarkWebhookThroughput serves the webhook (startChat in webhook mode
@@ -73,17 +59,9 @@ func BenchmarkWebhookThroughput(b *testing.B) {
 	env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_API_ENDPOINT"] = fake.Token(), fake.Endpoint()
 	env["TELEGRAM_WEBHOOK_URL"], env["TELEGRAM_WEBHOOK_SECRET"] = "https://dondoc.example.vn/tg/hook", "s3cret"
 	env["LOG_LEVEL"] = "error"
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		b.Fatal(err)
-	}
-	a := &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
+	a, st := openApp(b, env)
+	cfg := a.cfg
 	ctx := context.Background()
-	st, err := openStore(ctx, a, false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
 	officers, err := st.Officers(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -125,20 +103,16 @@ func BenchmarkWebhookThroughput(b *testing.B) {
 	for i := range b.N {
 		before := len(fake.SentBy("sendMessage"))
 		start := time.Now()
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "DONDOC_LOADGEN_URL="+hs.URL+"/tg/hook", "DONDOC_LOADGEN_SECRET=s3cret",
+		res, out, err := loadgen.Spawn("DONDOC_LOADGEN_URL="+hs.URL+"/tg/hook", "DONDOC_LOADGEN_SECRET=s3cret",
 			"DONDOC_LOADGEN_COUNT="+strconv.Itoa(count), "DONDOC_LOADGEN_USERS="+strconv.Itoa(k),
 			"DONDOC_LOADGEN_FIRST_ID="+strconv.Itoa(1+i*count))
-		out, err := cmd.Output()
 		if err != nil {
-			b.Fatalf("load generator: %v: %s", err, out)
+			b.Fatalf("load generator: %v", err)
 		}
 		if _, err := fake.WaitSent(60*time.Second, "sendMessage", before+count); err != nil {
 			b.Fatalf("replies: %v", err)
 		}
 		elapsed := time.Since(start)
-		var res struct{ Posted, Failed int }
-		_ = json.Unmarshal(out, &res)
 		if res.Posted != count || res.Failed != 0 {
 			b.Fatalf("load generator: %s", out)
 		}

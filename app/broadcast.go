@@ -27,29 +27,19 @@ func init() {
 func runBroadcast(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
 	month := fs.String("month", "", "the month, YYYY-MM (required)")
-	dry := fs.Bool("dry-run", false, "print each group and message; send and record nothing")
-	wait := waitFlag(fs)
-	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
-		return err
-	}
-	if err := checkWait(*wait); err != nil {
+	dry, wait := sendFlags(fs, "group")
+	if done, err := parseSendFlags(a, fs, args, wait); done || err != nil {
 		return err
 	}
 	year, mon, err := parseMonthArg(*month)
 	if err != nil {
 		return usagef("--month: %v", err)
 	}
-	st, err := openStore(ctx, a, false)
+	st, channels, platforms, err := openSending(ctx, a)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	chs, err := openChannels(ctx, a, st)
-	if err != nil {
-		return err
-	}
-	channels := channelMap(chs)
-	platforms := platformsOf(channels)
 	var out io.Writer
 	if *dry {
 		out = a.stdout

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/bot/telegram"
-	"github.com/dondoc/dondoc/config"
+	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
@@ -141,17 +141,9 @@ func chatAppWith(t *testing.T, webhook string, fo tgfake.Options) (a *app, st *s
 	if webhook != "" {
 		env["TELEGRAM_WEBHOOK_URL"], env["TELEGRAM_WEBHOOK_SECRET"] = webhook, "s3cret"
 	}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a = &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
-	st, err = openStore(context.Background(), a, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	linkCode, err = st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: leader, Now: cfg.Now})
+	a, st = openApp(t, env)
+	cfg := a.cfg
+	linkCode, err := st.CreateLinkCode(context.Background(), store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: leader, Now: cfg.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,14 +175,7 @@ func TestStartChatWebhook(t *testing.T) {
 	defer hs.Close()
 	post := func(text string, secret string) int {
 		body, _ := json.Marshal(map[string]any{"update_id": time.Now().UnixNano(), "message": fake.Update(42, 42, 0, text)["message"]})
-		req, _ := http.NewRequest(http.MethodPost, hs.URL+"/tg/hook", bytes.NewReader(body))
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return bottest.PostUpdate(t, hs.URL+"/tg/hook", bottest.TelegramSecretHeader, secret, bytes.NewReader(body))
 	}
 	if c := post("/quahan", "wrong"); c != http.StatusUnauthorized {
 		t.Errorf("wrong secret: %d", c)

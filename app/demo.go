@@ -265,10 +265,7 @@ func printOverdueByUnit(w io.Writer, rules *models.Rules, tree *models.UnitTree,
 		}
 		fmt.Fprintf(w, "  %s — %d hồ sơ:\n", g.label, n)
 		for _, a := range list {
-			name := a.code
-			if u, ok := tree.Get(a.code); ok {
-				name = u.Name
-			}
+			name := tree.Name(a.code)
 			carried := ""
 			if a.pr > 0 {
 				carried = fmt.Sprintf(" (%d hồ sơ tiếp nhận từ đơn vị trước sắp xếp)", a.pr)

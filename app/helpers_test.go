@@ -6,9 +6,29 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/dondoc/dondoc/config"
+	"github.com/dondoc/dondoc/store"
 )
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// openApp builds the app of env (its config, a silent logger) and opens its
+// store, closed at cleanup.
+func openApp(tb testing.TB, env map[string]string) (*app, *store.Store) {
+	tb.Helper()
+	cfg, err := config.Load(mapEnv(env))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a := &app{cfg: cfg, log: discardLogger(), getenv: mapEnv(env)}
+	st, err := openStore(context.Background(), a, false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return a, st
+}
 
 // runEnv runs dondoc with args, the environment getenv and stdin, and
 // returns the exit status, stdout and stderr.

@@ -28,13 +28,9 @@ func init() {
 func runRemind(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
 	date := fs.String("date", "", "the day to remind for, YYYY-MM-DD (default: today)")
-	dry := fs.Bool("dry-run", false, "print each recipient and message; send and record nothing")
-	wait := waitFlag(fs)
 	force := fs.Bool("force", false, "remind for --date even when it is a day off")
-	if done, err := parseFlags(a, fs, args, 0); done || err != nil {
-		return err
-	}
-	if err := checkWait(*wait); err != nil {
+	dry, wait := sendFlags(fs, "recipient")
+	if done, err := parseSendFlags(a, fs, args, wait); done || err != nil {
 		return err
 	}
 	now := a.clock().Now()
@@ -46,17 +42,11 @@ func runRemind(ctx context.Context, a *app, args []string) error {
 		}
 		day = d
 	}
-	st, err := openStore(ctx, a, false)
+	st, channels, platforms, err := openSending(ctx, a)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	chs, err := openChannels(ctx, a, st)
-	if err != nil {
-		return err
-	}
-	channels := channelMap(chs)
-	platforms := platformsOf(channels)
 	if *date != "" && !*force {
 		cal, err := loadCalendar(ctx, a, st)
 		if err != nil {

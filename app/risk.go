@@ -52,11 +52,7 @@ func runRisk(ctx context.Context, a *app, args []string) error {
 	defer st.Close()
 	var keep func(string) bool
 	if *unit != "" {
-		units, err := st.Units(ctx)
-		if err != nil {
-			return err
-		}
-		tree, err := models.NewUnitTree(units)
+		tree, err := st.UnitTree(ctx)
 		if err != nil {
 			return err
 		}

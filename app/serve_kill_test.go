@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/jobs/jobstest"
 	"github.com/dondoc/dondoc/models"
@@ -82,32 +83,14 @@ func (p *slowProxy) counts() (sends, lost int) {
 	return p.sends, p.lost
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type proc struct {
 	cmd *exec.Cmd
-	log *syncBuffer
+	log *bottest.Logs
 }
 
 func startServe(t *testing.T, bin string, env []string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(bin, "serve"), log: &syncBuffer{}}
+	p := &proc{cmd: exec.Command(bin, "serve"), log: &bottest.Logs{}}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {

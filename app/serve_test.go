@@ -16,25 +16,8 @@ import (
 func TestServeMountsEverything(t *testing.T) {
 	env, _ := demoDB(t)
 	env["HTTP_ADDR"], env["INGEST_TOKEN"] = "127.0.0.1:0", "t0ken"
-	listening := make(chan string, 1)
-	serveListening = func(addr string) { listening <- addr }
-	t.Cleanup(func() { serveListening = func(string) {} })
-
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
 	var errb bytes.Buffer
-	go func() {
-		done <- Run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &errb)
-	}()
-	var base string
-	select {
-	case addr := <-listening:
-		base = "http://" + addr
-	case code := <-done:
-		t.Fatalf("serve exited %d: %s", code, errb.String())
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("serve did not start: %s", errb.String())
-	}
+	base, stop := serveInTest(t, context.Background(), env, &errb, 2*time.Minute)
 	get := func(path string) (int, string) {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -77,13 +60,9 @@ func TestServeMountsEverything(t *testing.T) {
 	if code := post("t0ken"); code != http.StatusOK {
 		t.Errorf("ingest API with the token = %d, want 200", code)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d: %s", code, errb.String())
-		}
-	case <-time.After(20 * time.Second):
+	if code, stopped := stop(); !stopped {
 		t.Fatal("serve did not stop")
+	} else if code != 0 {
+		t.Errorf("serve exited %d: %s", code, errb.String())
 	}
 }

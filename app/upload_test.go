@@ -62,29 +62,10 @@ func TestServeUploadByLinkOnZalo(t *testing.T) {
 	}
 	st.Close()
 
-	listening := make(chan string, 1)
-	serveListening = func(addr string) { listening <- addr }
-	t.Cleanup(func() { serveListening = func(string) {} })
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan int)
 	var errb bytes.Buffer
-	go func() {
-		done <- Run(runCtx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &errb)
-	}()
-	var base string
-	select {
-	case addr := <-listening:
-		base = "http://" + addr
-	case code := <-done:
-		t.Fatalf("serve exited %d: %s", code, errb.String())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("serve did not start: %s", errb.String())
-	}
+	base, stop := serveInTest(t, ctx, env, &errb, 30*time.Second)
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
+		if _, stopped := stop(); !stopped {
 			t.Error("serve did not stop")
 		}
 	})

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/bot/zalo"
-	"github.com/dondoc/dondoc/config"
 	"github.com/dondoc/dondoc/internal/zalofake"
 	"github.com/dondoc/dondoc/store"
 )
@@ -20,16 +19,7 @@ func zaloDemo(t *testing.T) (a *app, st *store.Store, fake *zalofake.Server, lea
 	fake = zalofake.New(zalofake.Options{})
 	t.Cleanup(fake.Close)
 	env["ZALO_BOT_TOKEN"], env["ZALO_API_BASE"] = fake.Token(), fake.BaseURL()
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a = &app{cfg: cfg, log: discardLogger(), getenv: func(k string) string { return env[k] }}
-	st, err = openStore(context.Background(), a, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	a, st = openApp(t, env)
 	return a, st, fake, leader
 }
 

@@ -91,39 +91,19 @@ func newZaloServe(t testing.TB, dbURL string) *zaloServe {
 func (z *zaloServe) start() {
 	t := z.t
 	t.Helper()
-	listening := make(chan string, 1)
-	serveListening = func(addr string) { listening <- addr }
-	t.Cleanup(func() { serveListening = func(string) {} })
 	z.logs = &bottest.Logs{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- Run(ctx, []string{"serve"}, func(k string) string { return z.env[k] }, strings.NewReader(""), io.Discard, z.logs)
-	}()
-	select {
-	case addr := <-listening:
-		z.base = "http://" + addr
-	case code := <-done:
-		cancel()
-		t.Fatalf("serve exited %d: %s", code, z.logs)
-	case <-time.After(zaloWait):
-		cancel()
-		t.Fatalf("serve did not start: %s", z.logs)
-	}
+	base, stop := serveInTest(t, context.Background(), z.env, z.logs, zaloWait)
+	z.base = base
 	stopped := false
 	z.stop = func() {
 		if stopped {
 			return
 		}
 		stopped = true
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("serve exited %d", code)
-			}
-		case <-time.After(zaloWait):
+		if code, ok := stop(); !ok {
 			t.Fatal("serve did not stop")
+		} else if code != 0 {
+			t.Errorf("serve exited %d", code)
 		}
 	}
 	t.Cleanup(z.stop)

@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"testing"
+
+	"github.com/dondoc/dondoc/internal/golden"
 )
 
 // TestAccessTable checks every cell of the access table against a grid
@@ -73,5 +75,5 @@ func TestCommandNames(t *testing.T) {
 }
 
 func TestAccessMarkdown(t *testing.T) {
-	goldenText(t, "access.md", AccessMarkdown())
+	golden.Testdata(t, "access.md", AccessMarkdown())
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/defaults"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
@@ -78,25 +79,15 @@ type Router struct {
 	mu       sync.Mutex
 	handlers map[string]HandlerFunc
 	other    HandlerFunc
-	seen     map[string]struct{}
-	order    []string
-	next     int
+	seen     *Recent // update ids already dispatched
 }
 
 // NewRouter returns a router with the built-in /start and /trogiup handlers.
 func NewRouter(cfg Config) *Router {
-	if cfg.SlowAfter <= 0 {
-		cfg.SlowAfter = 5 * time.Second
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 60 * time.Second
-	}
-	if cfg.DedupWindow <= 0 {
-		cfg.DedupWindow = 4096
-	}
-	if cfg.EchoChars <= 0 {
-		cfg.EchoChars = DefaultEchoChars
-	}
+	defaults.Positive(&cfg.SlowAfter, 5*time.Second)
+	defaults.Positive(&cfg.Timeout, 60*time.Second)
+	defaults.Positive(&cfg.DedupWindow, 4096)
+	defaults.Positive(&cfg.EchoChars, DefaultEchoChars)
 	if cfg.NewErrorID == nil {
 		cfg.NewErrorID = newErrorID
 	}
@@ -104,7 +95,7 @@ func NewRouter(cfg Config) *Router {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	r := &Router{cfg: cfg, log: cfg.Logger, handlers: map[string]HandlerFunc{},
-		seen: map[string]struct{}{}, order: make([]string, cfg.DedupWindow)}
+		seen: NewRecent(cfg.DedupWindow)}
 	r.Handle("start", startHandler)
 	r.Handle("trogiup", helpHandler)
 	return r
@@ -137,19 +128,7 @@ func (r *Router) firstTime(u Update) bool {
 	if u.UpdateID == 0 {
 		return true
 	}
-	key := u.Platform + ":" + fmt.Sprint(u.UpdateID)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, dup := r.seen[key]; dup {
-		return false
-	}
-	if old := r.order[r.next]; old != "" {
-		delete(r.seen, old)
-	}
-	r.order[r.next] = key
-	r.next = (r.next + 1) % len(r.order)
-	r.seen[key] = struct{}{}
-	return true
+	return r.seen.Add(u.Platform + ":" + fmt.Sprint(u.UpdateID))
 }
 
 // Dispatch handles one update: deduplicates it, resolves who asked,

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/notify"
 )
@@ -109,12 +110,12 @@ func TestStartAndHelpTexts(t *testing.T) {
 		if len(got) != 2 {
 			t.Fatalf("%s: %d replies", role, len(got))
 		}
-		goldenText(t, "start_"+string(role)+".golden", got[0].Text)
-		goldenText(t, "help_private_"+string(role)+".golden", got[1].Text)
+		golden.Testdata(t, "start_"+string(role)+".golden", got[0].Text)
+		golden.Testdata(t, "help_private_"+string(role)+".golden", got[1].Text)
 		rec.replies = nil
 	}
 	r.Dispatch(context.Background(), msg("2", "-100", "/help@dondoc_bot"), rec)
-	goldenText(t, "help_group_leader.golden", rec.all()[0].Text)
+	golden.Testdata(t, "help_group_leader.golden", rec.all()[0].Text)
 }
 
 func TestUnlinkedGetsOnlyTheExplanation(t *testing.T) {
@@ -248,8 +249,8 @@ func TestDuplicateUpdateHandledOnce(t *testing.T) {
 	if calls != 4 {
 		t.Errorf("handled %d times, want 4", calls)
 	}
-	if len(r.seen) > 2 {
-		t.Errorf("dedup set holds %d ids", len(r.seen))
+	if n := r.seen.Len(); n > 2 {
+		t.Errorf("dedup set holds %d ids", n)
 	}
 }
 

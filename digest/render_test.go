@@ -71,11 +71,7 @@ func TestRenderDigestGolden(t *testing.T) {
 	short := shortDigest(t)
 	long := longDigest(t, 120)
 	silent, _ := Plan(testRules(), friday, "CB001", []models.Dossier{dossier("H37.12-261102-0009", endOf(12, 1), models.StatusProcessing)})
-	cases := []struct {
-		name string
-		d    Digest
-		opt  RenderOptions
-	}{
+	cases := []digestCase{
 		{"digest_short_html", short, opts(notify.FormatHTML, 4096, false)},
 		{"digest_short_plain", short, opts(notify.FormatPlain, 2000, false)},
 		{"digest_short_applicant_html", short, opts(notify.FormatHTML, 4096, true)},
@@ -86,13 +82,7 @@ func TestRenderDigestGolden(t *testing.T) {
 		{"digest_silent_plain", silent, opts(notify.FormatPlain, 2000, false)},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got := RenderDigest(tc.d, tc.opt)
-			if n := u16len(got); n > tc.opt.MaxLen {
-				t.Errorf("%d UTF-16 units > MaxLen %d", n, tc.opt.MaxLen)
-			}
-			goldenText(t, tc.name, got)
-		})
+		t.Run(tc.name, func(t *testing.T) { tc.render(t) })
 	}
 	if !strings.Contains(RenderDigest(long, opts(notify.FormatPlain, 2000, false)), "hồ sơ khác — gõ /hoso") {
 		t.Error("long digest without the tail")
@@ -109,6 +99,29 @@ func TestRenderDigestEmpty(t *testing.T) {
 	if got := RenderDigest(Digest{}, RenderOptions{}); got != "" {
 		t.Errorf("empty digest rendered %q", got)
 	}
+}
+
+// digestCase is a digest rendered against its golden file.
+type digestCase struct {
+	name string
+	d    Digest
+	opt  RenderOptions
+}
+
+// render renders the digest, checks that it fits MaxLen (and its markup,
+// in HTML) and compares it with the golden file named after the case; it
+// returns the text.
+func (c digestCase) render(t *testing.T) string {
+	t.Helper()
+	got := RenderDigest(c.d, c.opt)
+	if c.opt.Format == notify.FormatHTML {
+		checkHTML(t, got)
+	}
+	if n := u16len(got); n > c.opt.MaxLen {
+		t.Errorf("%d UTF-16 units > MaxLen %d", n, c.opt.MaxLen)
+	}
+	goldenText(t, c.name, got)
+	return got
 }
 
 // checkHTML fails when the markup is not balanced or a value was not escaped.

@@ -3,6 +3,8 @@ package ingest
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/dondoc/dondoc/internal/defaults"
 )
 
 // Limits bound what one input may hold, so that a hostile or careless file
@@ -45,27 +47,13 @@ var DefaultLimits = Limits{
 // withDefaults fills zero fields from DefaultLimits.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.MaxUncompressedBytes <= 0 {
-		l.MaxUncompressedBytes = d.MaxUncompressedBytes
-	}
-	if l.MaxSharedStringsBytes <= 0 {
-		l.MaxSharedStringsBytes = d.MaxSharedStringsBytes
-	}
-	if l.MaxEntries <= 0 {
-		l.MaxEntries = d.MaxEntries
-	}
-	if l.MaxCellChars <= 0 {
-		l.MaxCellChars = d.MaxCellChars
-	}
-	if l.MaxRows <= 0 {
-		l.MaxRows = d.MaxRows
-	}
-	if l.MaxCodeChars <= 0 {
-		l.MaxCodeChars = d.MaxCodeChars
-	}
-	if l.MaxTextChars <= 0 {
-		l.MaxTextChars = d.MaxTextChars
-	}
+	defaults.Positive(&l.MaxUncompressedBytes, d.MaxUncompressedBytes)
+	defaults.Positive(&l.MaxSharedStringsBytes, d.MaxSharedStringsBytes)
+	defaults.Positive(&l.MaxEntries, d.MaxEntries)
+	defaults.Positive(&l.MaxCellChars, d.MaxCellChars)
+	defaults.Positive(&l.MaxRows, d.MaxRows)
+	defaults.Positive(&l.MaxCodeChars, d.MaxCodeChars)
+	defaults.Positive(&l.MaxTextChars, d.MaxTextChars)
 	return l
 }
 

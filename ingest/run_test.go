@@ -34,8 +34,7 @@ func csvRows(n int) string {
 }
 
 func TestRunProgressDryRunAndPersonalData(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		var seen []int
 		res, err := ingest.Run(ctx, s, reader(t, ingest.FormatCSV, csvRows(25)), ingest.RunOptions{
 			BatchSize: 10, DryRun: true, Progress: func(n int) { seen = append(seen, n) },
@@ -78,8 +77,7 @@ var (
 // deadline. Imported twice, the second time changes nothing; a step without
 // a deadline answers to its dossier's.
 func TestRunVendorSteps(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		if _, err := ingest.Run(ctx, s, reader(t, ingest.FormatCSV, csvRows(2)), ingest.RunOptions{}); err != nil {
 			t.Fatal(err)
 		}
@@ -115,8 +113,7 @@ func TestRunVendorSteps(t *testing.T) {
 // The procedures list: time limit, its unit and the procedure's own
 // cut-off (gio_cat), stored and read back on both databases.
 func TestRunProcedures(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		body := "Mã TTHC,Tên thủ tục,Thời hạn giải quyết,Đơn vị thời hạn,Giờ cắt\n" +
 			"1.001,Chứng thực bản sao,0,ngày làm việc,16h30\n" +
 			"1.002,Cấp phép,8,giờ làm việc,\n" +

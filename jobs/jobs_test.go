@@ -55,8 +55,7 @@ func must(t *testing.T, err error) {
 }
 
 func TestDigestSampleDistrict(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		d, data := seeded(t, s)
 		// Expected: digest.Plan on the in-memory sample, officer by officer.
 		byHandler := map[string][]models.Dossier{}
@@ -118,8 +117,7 @@ func TestDigestSampleDistrict(t *testing.T) {
 }
 
 func TestDigestDryRunRecordsNothing(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		d, _ := seeded(t, s)
 		var out bytes.Buffer
 		d.DryRun, d.Out = true, &out
@@ -161,8 +159,7 @@ func small(t *testing.T, s *store.Store) {
 }
 
 func TestEscalationRepeatRule(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		small(t, s)
 		d := newDeps(s)
 		cases := []struct {
@@ -197,8 +194,7 @@ func TestEscalationRepeatRule(t *testing.T) {
 // (OUTBOX_RETENTION_DAYS) does not make an unchanged escalation go again
 // before ESCALATE_REPEAT_DAYS.
 func TestEscalationRepeatSurvivesOutboxPruning(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		small(t, s)
 		d := newDeps(s)
 		n, err := d.RunEscalate(ctx, period(d, day1))
@@ -228,8 +224,7 @@ func TestEscalationRepeatSurvivesOutboxPruning(t *testing.T) {
 }
 
 func TestBlockedOfficerNamedToSecretariat(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		small(t, s)
 		d := newDeps(s)
 		fake := tgfake.New(tgfake.Options{})
@@ -274,8 +269,7 @@ func TestBlockedOfficerNamedToSecretariat(t *testing.T) {
 }
 
 func TestEscalationToGroupsAndWeekly(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		small(t, s)
 		must(t, s.UpsertChatGroups(ctx, []models.ChatGroup{{Platform: "telegram", ChatID: "-100777", UnitCode: "X", ThreadID: 5, Active: true, BoundAt: day1}}))
 		d := newDeps(s)

@@ -18,8 +18,7 @@ import (
 // its group, on SQLite and Postgres; the weekly summary counts them.
 func TestEscalationFollowsSuccessors(t *testing.T) {
 	m := storetest.NewMerger()
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		m.Load(t, s)
 		var accs []models.ChatAccount
 		for i, c := range []string{"lx1", "lx2", "ls"} {

@@ -30,8 +30,7 @@ func (f fakeMonthly) Monthly(ctx context.Context, year int, month time.Month, sc
 }
 
 func TestMonthlyBroadcast(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		units := []models.Unit{{Code: "H", Name: "UBND huyện Bình Minh"},
 			{Code: "X1", Name: "UBND xã An Bình", ParentCode: "H"}, {Code: "X2", Name: "UBND xã Tân Lập", ParentCode: "H"}}
 		must(t, s.UpsertUnits(ctx, units))
@@ -76,8 +75,7 @@ func TestMonthlyBroadcast(t *testing.T) {
 // provisional — and nothing is enqueued; a group whose unit has no dossier
 // in the month gets nothing.
 func TestBroadcastRefusesRunningMonths(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		units := []models.Unit{{Code: "H", Name: "UBND huyện Bình Minh"},
 			{Code: "X1", Name: "UBND xã An Bình", ParentCode: "H"}, {Code: "X2", Name: "UBND xã Tân Lập", ParentCode: "H"},
 			{Code: "X3", Name: "UBND xã Trống", ParentCode: "H"}}

@@ -17,8 +17,7 @@ import (
 // officer's dossiers of the list (at most five), escalations and weekly
 // summaries count them per unit, and one fit serves the whole day.
 func TestJobsEarlyWarning(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		d, data := seeded(t, s)
 		rc := &jobs.RiskCache{History: s, Rules: d.Rules, Threshold: 0.05}
 		d.Risks = rc

@@ -17,8 +17,7 @@ import (
 // secretariat's morning note says so on the week's first working day only;
 // once the schedule is imported it stops.
 func TestSecretariatTetWarningOnceAWeek(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		small(t, s)
 		d := newDeps(s)
 		const words = "Lịch nghỉ Tết Nguyên Đán 2027 chưa có thông báo chính thức trong dondoc"

@@ -143,6 +143,15 @@ func (t *UnitTree) Get(code string) (*Unit, bool) {
 	return u, ok
 }
 
+// Name returns the name of the unit with code, or code for an unknown
+// unit (so that a list still says which unit it means).
+func (t *UnitTree) Name(code string) string {
+	if u, ok := t.units[code]; ok {
+		return u.Name
+	}
+	return code
+}
+
 // Roots returns the top-level units, ordered by name then code.
 func (t *UnitTree) Roots() []string { return append([]string(nil), t.roots...) }
 

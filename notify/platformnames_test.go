@@ -1,12 +1,11 @@
 package notify_test
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/dondoc/dondoc/internal/srccheck"
 )
 
 // platformNames are the channels' names (notify.Platform.Name).
@@ -28,67 +27,21 @@ var nameAllowed = []string{"bot/telegram/", "bot/zalo/", "bot/zalooa/", "bot/zns
 // by a channel's description (notify.Platform: format, longest text,
 // buttons, files…), never by comparing its name.
 func TestNoPlatformNameDecisions(t *testing.T) {
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatalf("module root not found at %s: %v", root, err)
-	}
 	var offenders []string
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "vendor") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		rel, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
+	for _, h := range srccheck.Grep(t, nameComparison, func(rel string) bool {
 		for _, p := range nameAllowed {
 			if strings.HasPrefix(rel, p) {
-				return nil
+				return false
 			}
 		}
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for i, line := range strings.Split(string(src), "\n") {
-			code, _, _ := strings.Cut(line, "//")
-			if nameComparison.MatchString(code) {
-				offenders = append(offenders, rel+":"+itoa(i+1)+": "+strings.TrimSpace(line))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		return true
+	}) {
+		offenders = append(offenders, h.String())
 	}
 	if len(offenders) > 0 {
 		t.Errorf("platform names compared outside the adapters and app (decide by notify.Platform instead):\n%s",
 			strings.Join(offenders, "\n"))
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }
 
 // The pattern finds what it must and leaves data alone.

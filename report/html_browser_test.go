@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"os"
 	"testing"
 
 	"github.com/dondoc/dondoc/internal/browsertest"
@@ -12,19 +11,17 @@ import (
 // px) and desktop (1280 px) widths: screenshots (kept in
 // $REPORT_SCREENSHOT_DIR when set) and no horizontal overflow.
 func TestHTMLInBrowser(t *testing.T) {
-	bin := browsertest.Chromium(t)
-	browsertest.RequireDejaVu(t)
+	browser := browsertest.New(t, "REPORT_SCREENSHOT_DIR")
 	var page bytes.Buffer
 	if err := RenderHTML(&page, fixture(t)); err != nil {
 		t.Fatal(err)
 	}
-	keep := os.Getenv("REPORT_SCREENSHOT_DIR")
 	for _, size := range []struct {
 		name string
 		w, h int
 	}{{"phone", 390, 2400}, {"desktop", 1280, 1800}} {
 		t.Run(size.name, func(t *testing.T) {
-			browsertest.Check(t, bin, "report-"+size.name, page.Bytes(), size.w, size.h, keep)
+			browser.Check(t, "report-"+size.name, page.Bytes(), size.w, size.h)
 		})
 	}
 }

@@ -36,8 +36,7 @@ func chatFixture(t *testing.T, s *store.Store) {
 var codeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 func TestLinkCodes(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		chatFixture(t, s)
 		now := at(2026, 11, 27, 9, 0)
 		dir := s.ChatDirectory(time.Minute)
@@ -117,8 +116,7 @@ func TestLinkCodes(t *testing.T) {
 }
 
 func TestLinkFailuresRefuseAChatForAnHour(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		chatFixture(t, s)
 		now := at(2026, 11, 27, 9, 0)
 		good, err := s.CreateLinkCode(ctx, store.LinkCodeRequest{Kind: store.LinkOfficer, OfficerCode: "cb1", Now: now})
@@ -144,8 +142,7 @@ func TestLinkFailuresRefuseAChatForAnHour(t *testing.T) {
 }
 
 func TestChatDirectoryScopes(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		chatFixture(t, s)
 		dir := s.ChatDirectory(time.Minute)
 		tests := []struct {
@@ -171,8 +168,7 @@ func TestChatDirectoryScopes(t *testing.T) {
 }
 
 func TestOpenDossiersPagesMatchTheWholeList(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		chatFixture(t, s)
 		now := at(2026, 11, 27, 9, 0)
 		var ds []models.Dossier

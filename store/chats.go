@@ -263,13 +263,9 @@ func (d *ChatDirectory) Tree(ctx context.Context) (*models.UnitTree, error) {
 	if d.tree != nil && now.Sub(d.treeAt) < d.ttl {
 		return d.tree, nil
 	}
-	units, err := d.s.Units(ctx)
+	t, err := d.s.UnitTree(ctx)
 	if err != nil {
 		return nil, err
-	}
-	t, err := models.NewUnitTree(units)
-	if err != nil {
-		return nil, fmt.Errorf("store: unit tree: %w", err)
 	}
 	d.tree, d.treeAt = t, now
 	return t, nil

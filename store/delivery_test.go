@@ -34,8 +34,7 @@ func TestOutboxContract(t *testing.T) {
 }
 
 func TestOutboxInTxRollsBack(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		msg := notify.Message{Platform: "telegram", ChatID: "1", Text: "x"}
 		boom := errors.New("boom")
 		err := s.InTx(ctx, func(tx *store.Store) error {
@@ -70,8 +69,7 @@ func TestOutboxInTxRollsBack(t *testing.T) {
 }
 
 func TestRunLog(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		t0 := time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC)
 		wall := clockwork.NewFakeClockAt(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
 		a := s.LeasedRunLog(store.RunLogOptions{Owner: "a", Lease: 12 * time.Second, Clock: wall})
@@ -137,8 +135,7 @@ func TestRunLog(t *testing.T) {
 }
 
 func TestChatLinks(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		now := time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC)
 		must := func(err error) {
 			t.Helper()
@@ -190,8 +187,7 @@ func TestChatLinks(t *testing.T) {
 // Reclaim (on becoming the leader) ends the lease at once without touching
 // an entry that waits for a retry.
 func TestOutboxLeasesAndReclaim(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		now := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
 		a := s.OutboxAt(func() time.Time { return now }).Owned("a")
 		b := s.OutboxAt(func() time.Time { return now }).Owned("b")

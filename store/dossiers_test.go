@@ -22,8 +22,7 @@ func at(y int, m time.Month, d, hh, mm int) time.Time {
 }
 
 func TestRoundTripEveryModel(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		decomposed := norm.NFD.String("Phòng Tư pháp huyện Đồng Hỷ")
 		units := []models.Unit{
 			{Code: "T", Name: "UBND tỉnh Thái Nguyên", Level: "tinh"},
@@ -101,8 +100,7 @@ func TestRoundTripEveryModel(t *testing.T) {
 }
 
 func TestUpsertIsIdempotent(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		d := models.Dossier{Code: "HS-1", HandlerCode: "cb01", UnitCode: "U1", ReceivedAt: at(2026, 4, 1, 8, 0),
 			DueAt: at(2026, 4, 3, 17, 0), Status: models.StatusProcessing,
 			Supplements: []models.Interval{{Start: at(2026, 4, 1, 9, 0), End: at(2026, 4, 1, 10, 0)}, {Start: at(2026, 4, 2, 9, 0)}}}
@@ -135,8 +133,7 @@ func TestUpsertIsIdempotent(t *testing.T) {
 }
 
 func TestUnassignedFlag(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		must(t, s.UpsertUnits(ctx, []models.Unit{{Code: "U1", Name: "Đơn vị 1"}}))
 		must(t, s.UpsertOfficers(ctx, []models.Officer{{Code: "cb01", Name: "A", UnitCode: "U1", Role: models.RoleOfficer}}))
 		mk := func(code, handler string) models.Dossier {
@@ -161,8 +158,7 @@ func TestUnassignedFlag(t *testing.T) {
 }
 
 func TestOpenDossierQueries(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		var ds []models.Dossier
 		for st := models.Status(1); st <= 10; st++ {
 			unit := "U1"
@@ -206,8 +202,7 @@ func TestOpenDossierQueries(t *testing.T) {
 // 23:59:59 local, and is at 00:00 the next day: the comparison is done in
 // SQL, so the SQLite text form must order like time.
 func TestTimeComparisonsInSQL(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		due := models.NewDate(2026, 6, 15).End(ict) // 23:59:59.999999999 +07:00
 		ds := []models.Dossier{
 			{Code: "END", UnitCode: "U", HandlerCode: "h", Status: models.StatusProcessing, ReceivedAt: at(2026, 6, 1, 8, 0), DueAt: due},
@@ -232,8 +227,7 @@ func TestTimeComparisonsInSQL(t *testing.T) {
 }
 
 func TestEachDossierStreamsAll(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		defer store.SetEachBatch(100)()
 		const n = 450 // more than four batches
 		ds := make([]models.Dossier, n)
@@ -270,8 +264,7 @@ func TestEachDossierStreamsAll(t *testing.T) {
 }
 
 func TestConcurrentWriters(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		var wg sync.WaitGroup
 		errs := make(chan error, 8)
 		for w := range 8 {

@@ -32,11 +32,8 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 	}
 	tree := q.Tree
 	if tree == nil {
-		units, err := s.Units(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if tree, err = models.NewUnitTree(units); err != nil {
+		var err error
+		if tree, err = s.UnitTree(ctx); err != nil {
 			return nil, fmt.Errorf("store: figures: %w", err)
 		}
 	}

@@ -52,8 +52,7 @@ func testDossiers(n int) []*models.Dossier {
 }
 
 func TestImportSessionDossiers(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		if err := s.UpsertUnits(ctx, []models.Unit{{Code: "U1", Name: "Xã Một"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -97,8 +96,7 @@ func TestImportSessionDossiers(t *testing.T) {
 }
 
 func TestImportSessionReference(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		im, err := s.BeginImport(ctx, models.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)

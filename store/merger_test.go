@@ -19,8 +19,7 @@ import (
 func TestReportsAcrossTheMerger(t *testing.T) {
 	m := storetest.NewMerger()
 	loc := storetest.MergerLoc
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		m.Load(t, s)
 		monthly := func(month time.Month, scope string) *report.Report {
 			t.Helper()
@@ -107,8 +106,7 @@ func TestReportsAcrossTheMerger(t *testing.T) {
 // leader of a new commune sees the open dossiers of its predecessors.
 func TestScopeAcrossTheMerger(t *testing.T) {
 	m := storetest.NewMerger()
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		m.Load(t, s)
 		dir := s.ChatDirectory(time.Minute)
 		tree, err := dir.Tree(ctx)

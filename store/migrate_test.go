@@ -13,8 +13,7 @@ import (
 )
 
 func TestMigrateTwiceIsNoop(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		applied, err := s.Migrate(ctx)
 		if err != nil || len(applied) != 0 {
 			t.Fatalf("second Migrate = %v, %v; want nothing applied", applied, err)
@@ -119,8 +118,7 @@ func TestConcurrentMigrate(t *testing.T) {
 // Migration 0003 renames the run log's old "escalate" rows to
 // models.JobEscalation, so that an escalation already run is not run again.
 func TestMigrationRenamesEscalateRuns(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		at := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 		for _, period := range []string{"2026-11-30", "2026-12-01"} {
 			if ok, err := s.RunLog().Begin(ctx, "escalate", period, at); !ok || err != nil {

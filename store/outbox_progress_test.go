@@ -11,8 +11,7 @@ import (
 )
 
 func TestOutboxProgress(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		now := time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)
 		o := s.OutboxAt(func() time.Time { return now })
 		entry := func(key, job, recipient, period, chat string) notify.Entry {

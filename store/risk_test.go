@@ -11,8 +11,7 @@ import (
 )
 
 func TestEachDossierWithSteps(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		defer store.SetEachBatch(2)()
 		var ds []models.Dossier
 		var steps []models.Step

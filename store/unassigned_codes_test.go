@@ -17,8 +17,7 @@ import (
 // and bounded; a dossier out of the period's scope is not listed; not
 // asked, none are read. SQLite and Postgres.
 func TestUnassignedCodesInFigures(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		must(t, s.UpsertUnits(ctx, []models.Unit{{Code: "U1", Name: "Đơn vị 1"},
 			{Code: "OLD", Name: "Đơn vị cũ", ValidTo: models.NewDate(2026, 3, 31), SuccessorCode: "U1"}}))
 		must(t, s.UpsertOfficers(ctx, []models.Officer{{Code: "cb01", Name: "A", UnitCode: "U1", Role: models.RoleOfficer}}))

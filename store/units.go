@@ -131,19 +131,28 @@ func (s *Store) OfficersByCode(ctx context.Context, codes []string) (map[string]
 	return out, nil
 }
 
-// UnitScope returns the codes of the units the scope of root covers —
-// models.UnitTree.Scope: root's sub-tree plus every predecessor's sub-tree
-// — for a query's unit_code IN (…); ErrNotFound for an unknown root. Every
-// query that decides what a unit's leader, group, report or page covers
-// asks this (or the tree) rather than walking parents itself.
-func (s *Store) UnitScope(ctx context.Context, root string) ([]string, error) {
+// UnitTree returns the tree of every unit.
+func (s *Store) UnitTree(ctx context.Context) (*models.UnitTree, error) {
 	units, err := s.Units(ctx)
 	if err != nil {
 		return nil, err
 	}
 	t, err := models.NewUnitTree(units)
 	if err != nil {
-		return nil, fmt.Errorf("store: unit scope: %w", err)
+		return nil, fmt.Errorf("store: unit tree: %w", err)
+	}
+	return t, nil
+}
+
+// UnitScope returns the codes of the units the scope of root covers —
+// models.UnitTree.Scope: root's sub-tree plus every predecessor's sub-tree
+// — for a query's unit_code IN (…); ErrNotFound for an unknown root. Every
+// query that decides what a unit's leader, group, report or page covers
+// asks this (or the tree) rather than walking parents itself.
+func (s *Store) UnitScope(ctx context.Context, root string) ([]string, error) {
+	t, err := s.UnitTree(ctx)
+	if err != nil {
+		return nil, err
 	}
 	codes := t.Scope(models.NFC(root))
 	if codes == nil {

@@ -10,8 +10,7 @@ import (
 )
 
 func TestPlatformState(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		ps := s.PlatformState()
 		at := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 		fresh, err := ps.MarkUpdate(ctx, "zalo", "m1", at)

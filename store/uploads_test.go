@@ -18,8 +18,7 @@ import (
 var uploadTokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{32}$`)
 
 func TestUploadTokens(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		chatFixture(t, s)
 		now := at(2026, 11, 27, 9, 0)
 		mk := func(at time.Time) (string, store.UploadToken) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sync"
@@ -15,7 +14,6 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/telegram"
-	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
@@ -24,12 +22,6 @@ import (
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
-
-// goldenText compares got with testdata/name, or rewrites it with -update.
-func goldenText(t *testing.T, name, got string) {
-	t.Helper()
-	golden.Text(t, filepath.Join("testdata", name), got)
-}
 
 const wait = 10 * time.Second
 

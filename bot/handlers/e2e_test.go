@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/store"
 )
@@ -70,7 +71,7 @@ func TestChatEndToEnd(t *testing.T) {
 					t.Errorf("reused code: %q", r.Text)
 				}
 			}
-			goldenText(t, "linking.golden", b.String())
+			golden.Testdata(t, "linking.golden", b.String())
 
 			// Expired: 72 h later the code no longer works.
 			r = e.say(uSecretariat, uSecretariat, "/maketnoi "+p.officer.Code)
@@ -112,7 +113,7 @@ func TestChatEndToEnd(t *testing.T) {
 					}
 					transcript(&b, cmd, r)
 				}
-				goldenText(t, "private_"+role.name+".golden", b.String())
+				golden.Testdata(t, "private_"+role.name+".golden", b.String())
 			})
 		}
 
@@ -170,7 +171,7 @@ func TestChatEndToEnd(t *testing.T) {
 			transcript(&b, "/xephang 2026-10 (lãnh đạo đơn vị)", e.say(group, uLeader, "/xephang 2026-10"))
 			transcript(&b, "/baocao (văn phòng)", e.say(group, uSecretariat, "/baocao"))
 			transcript(&b, "/trogiup (văn phòng)", e.say(group, uSecretariat, "/trogiup"))
-			goldenText(t, "group.golden", b.String())
+			golden.Testdata(t, "group.golden", b.String())
 			if r := e.say(group, uLeader, "/tra "+p.foreign.Code); !strings.Contains(r.Text, "Không tìm thấy hồ sơ") {
 				t.Errorf("group /tra of another unit: %q", r.Text)
 			}

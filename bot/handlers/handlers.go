@@ -182,10 +182,7 @@ func (h *handlers) unitName(ctx context.Context, code string) string {
 	if err != nil {
 		return code
 	}
-	if u, ok := t.Get(code); ok {
-		return u.Name
-	}
-	return code
+	return t.Name(code)
 }
 
 // currentUnitName names the unit a dossier is under today: a unit ended
@@ -197,10 +194,10 @@ func (h *handlers) currentUnitName(ctx context.Context, code string) string {
 		return code
 	}
 	cur := t.Resolve(code, h.Rules.Cal.Today(h.Clock()))
-	if u, ok := t.Get(cur); ok {
-		return u.Name
+	if _, ok := t.Get(cur); !ok {
+		return code
 	}
-	return code
+	return t.Name(cur)
 }
 
 // unitHistoryName names a dossier's unit in full: "UBND xã An (đến
@@ -219,11 +216,7 @@ func (h *handlers) unitHistoryName(ctx context.Context, code string) string {
 	if cur == code || u.ValidTo == models.NoDate {
 		return u.Name
 	}
-	name := cur
-	if c, ok := t.Get(cur); ok {
-		name = c.Name
-	}
-	return fmt.Sprintf("%s (đến %s; nay: %s)", u.Name, u.ValidTo.VN(), name)
+	return fmt.Sprintf("%s (đến %s; nay: %s)", u.Name, u.ValidTo.VN(), t.Name(cur))
 }
 
 // parseMonth reads "YYYY-MM" or "MM/YYYY"; no argument is the month before

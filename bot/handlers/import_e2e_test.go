@@ -10,6 +10,7 @@ import (
 
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/ingest"
+	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/internal/tgfake"
 )
 
@@ -190,6 +191,6 @@ func TestChatImport(t *testing.T) {
 				t.Errorf("no errors: %+v, %s", req, r.Method)
 			}
 		})
-		goldenText(t, "chat_import.golden", b.String())
+		golden.Testdata(t, "chat_import.golden", b.String())
 	})
 }

@@ -26,6 +26,17 @@ func unitNotFound(code string) error {
 	return &bot.UserError{Msg: fmt.Sprintf("Không tìm thấy đơn vị %s trong phạm vi của bạn.", models.Clip(strings.TrimSpace(code), bot.DefaultEchoChars))}
 }
 
+// unitScope is the scope of a list command whose words may name a unit
+// (unitArg, with command for its messages): that unit within the asker's
+// scope, else the asker's scope (scopeFor).
+func (h *handlers) unitScope(ctx context.Context, q *bot.Request, command string, words []string) (listScope, error) {
+	unit, err := h.unitArg(ctx, command, words)
+	if err != nil {
+		return listScope{}, err
+	}
+	return h.scopeFor(ctx, q, unit)
+}
+
 // scopeFor resolves the scope of /quahan and /sapden: an officer's own
 // dossiers; a leader's sub-tree (or unit, a unit within it); secretariat and
 // admin everything (or unit); in a group, the group's unit, by officer.
@@ -35,10 +46,7 @@ func (h *handlers) scopeFor(ctx context.Context, q *bot.Request, unit string) (l
 		return listScope{}, err
 	}
 	sub := func(root string) listScope {
-		name := root
-		if u, ok := tree.Get(root); ok {
-			name = u.Name
-		}
+		name := tree.Name(root)
 		units := tree.Scope(root)
 		if units == nil {
 			units = []string{root}
@@ -225,11 +233,7 @@ func (h *handlers) mine(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 
 // overdue answers /quahan [mã đơn vị].
 func (h *handlers) overdue(ctx context.Context, q *bot.Request) (bot.Reply, error) {
-	unit, err := h.unitArg(ctx, "quahan", q.Command.Args)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	sc, err := h.scopeFor(ctx, q, unit)
+	sc, err := h.unitScope(ctx, q, "quahan", q.Command.Args)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -252,11 +256,7 @@ func (h *handlers) due(ctx context.Context, q *bot.Request) (bot.Reply, error) {
 			words = append(words, a)
 		}
 	}
-	unit, err := h.unitArg(ctx, "sapden", words)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	sc, err := h.scopeFor(ctx, q, unit)
+	sc, err := h.unitScope(ctx, q, "sapden", words)
 	if err != nil {
 		return bot.Reply{}, err
 	}

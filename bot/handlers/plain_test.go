@@ -12,6 +12,7 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/zalo"
+	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/notify"
 	"github.com/dondoc/dondoc/report"
@@ -91,7 +92,7 @@ func TestPlainTextOnZalo(t *testing.T) {
 	if rep := say("z1", "/maketnoi khong-co"); !strings.Contains(rep.Text, "Không có cán bộ mã khong-co") {
 		t.Errorf("/maketnoi unknown: %q", rep.Text)
 	}
-	goldenText(t, "zalo_secretariat_quahan.golden", say("z1", "/quahan").Text+"\n")
+	golden.Testdata(t, "zalo_secretariat_quahan.golden", say("z1", "/quahan").Text+"\n")
 }
 
 // TestRiskOff: with RISK_THRESHOLD=off (no Deps.Risks), /nguyco says so.

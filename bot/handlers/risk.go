@@ -24,11 +24,7 @@ func (h *handlers) risk(ctx context.Context, q *bot.Request) (bot.Reply, error) 
 	if h.Risks == nil {
 		return bot.Reply{}, &bot.UserError{Msg: "Chức năng cảnh báo sớm hồ sơ có nguy cơ trễ hạn chưa được bật."}
 	}
-	unit, err := h.unitArg(ctx, "nguyco", q.Command.Args)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	sc, err := h.scopeFor(ctx, q, unit)
+	sc, err := h.unitScope(ctx, q, "nguyco", q.Command.Args)
 	if err != nil {
 		return bot.Reply{}, err
 	}

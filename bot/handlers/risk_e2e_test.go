@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/models"
 )
 
@@ -117,7 +118,7 @@ func TestChatRiskEndToEnd(t *testing.T) {
 			t.Errorf("group /nguyco: %d of the unit, %d outside:\n%s", in, out, r.Text)
 		}
 		e.silent(group, uOther, "/nguyco") // a leader of another unit: nothing
-		goldenText(t, "risk.golden", b.String())
+		golden.Testdata(t, "risk.golden", b.String())
 		if n := e.risk.Fits(); n != 1 {
 			t.Errorf("%d fits for one day of questions, want 1", n)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/golden"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
@@ -18,8 +19,7 @@ var uploadLinkRE = regexp.MustCompile(`https://dondoc\.example\.gov\.vn/tai-len/
 // and an admin get a link bound to their chat; an officer, a leader and an
 // unlinked account are refused and no link is made.
 func TestUploadLinkCommand(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		e.uploadBase = "https://dondoc.example.gov.vn"
 		p := e.people()
@@ -59,6 +59,6 @@ func TestUploadLinkCommand(t *testing.T) {
 		if err := st.DB().Table("upload_tokens").Count(&n).Error; err != nil || n != 4 {
 			t.Errorf("%d tokens stored (%v), want 4: the refused users got none", n, err)
 		}
-		goldenText(t, "upload_link.golden", b.String())
+		golden.Testdata(t, "upload_link.golden", b.String())
 	})
 }

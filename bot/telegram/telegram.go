@@ -18,6 +18,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/internal/defaults"
 	"github.com/dondoc/dondoc/notify"
 )
 
@@ -70,15 +71,9 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if strings.Count(cfg.Endpoint, "%s") != 2 {
 		return nil, fmt.Errorf("telegram: endpoint %q must contain two %%s (token, method), like %q", cfg.Endpoint, tgbotapi.APIEndpoint)
 	}
-	if cfg.PollTimeout <= 0 {
-		cfg.PollTimeout = 50 * time.Second
-	}
-	if cfg.MaxRetryWait <= 0 {
-		cfg.MaxRetryWait = 30 * time.Second
-	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = 8
-	}
+	defaults.Positive(&cfg.PollTimeout, 50*time.Second)
+	defaults.Positive(&cfg.MaxRetryWait, 30*time.Second)
+	defaults.Positive(&cfg.Workers, 8)
 	if cfg.Backoff == nil {
 		cfg.Backoff = notify.PollBackoff
 	}

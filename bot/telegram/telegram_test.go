@@ -192,16 +192,7 @@ func TestWebhookSecretAndDuplicates(t *testing.T) {
 	update["update_id"] = 77
 	body, _ := json.Marshal(update)
 	post := func(secret string) int {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
-		if secret != "" {
-			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return bottest.PostUpdate(t, srv.URL, bottest.TelegramSecretHeader, secret, bytes.NewReader(body))
 	}
 	if c := post(""); c != 401 {
 		t.Errorf("no secret: %d", c)
@@ -409,14 +400,7 @@ func TestWebhookRejectsBadBody(t *testing.T) {
 	_, b, _ := setup(t, Config{WebhookURL: "https://x/tg", WebhookSecret: "abc"})
 	srv := httptest.NewServer(b.WebhookHandler(func(context.Context, bot.Update) { t.Error("handler called") }))
 	defer srv.Close()
-	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("<html>"))
-	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "abc")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("status %d", resp.StatusCode)
+	if c := bottest.PostUpdate(t, srv.URL, bottest.TelegramSecretHeader, "abc", strings.NewReader("<html>")); c != http.StatusBadRequest {
+		t.Errorf("status %d", c)
 	}
 }

@@ -1,11 +1,8 @@
 package zalo_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"testing"
 	"time"
@@ -19,12 +16,7 @@ import (
 // TestMain turns the test binary into a Zalo webhook load generator when
 // DONDOC_ZALO_LOADGEN_URL is set (BenchmarkWebhookThroughput runs it as a
 // second process).
-func TestMain(m *testing.M) {
-	if url := os.Getenv("DONDOC_ZALO_LOADGEN_URL"); url != "" {
-		os.Exit(zaloLoadgen(url))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { loadgen.TestMain(m, "DONDOC_ZALO_LOADGEN_URL", zaloLoadgen) }
 
 // loadCommands are what linked officers type, in turn (one message each).
 var loadCommands = []string{"/quahan", "sắp đến", "/hoso", "trợ giúp"}
@@ -35,18 +27,12 @@ func zaloLoadgen(url string) int {
 	count, _ := strconv.Atoi(os.Getenv("DONDOC_ZALO_LOADGEN_COUNT"))
 	users, _ := strconv.Atoi(os.Getenv("DONDOC_ZALO_LOADGEN_USERS"))
 	sent := time.Now() // the updates' date (a test file: the real clock is fine here)
-	res, err := loadgen.Run(context.Background(), loadgen.Options{
+	return loadgen.Main(loadgen.Options{
 		URL: url, Secret: os.Getenv("DONDOC_ZALO_LOADGEN_SECRET"), Count: count, Concurrency: 8, Zalo: true,
 		Update: func(i int) map[string]any {
 			return loadgen.ZaloMessage(sent, fmt.Sprintf("load%04d", i%users), fmt.Sprintf("load-%08d", i), loadCommands[i%len(loadCommands)])
 		},
 	})
-	_ = json.NewEncoder(os.Stdout).Encode(map[string]any{"posted": res.Posted, "failed": res.Failed, "seconds": res.Duration.Seconds()})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
 }
 
 // BenchmarkWebhookThroughput serves the Zalo webhook (the real adapter,
@@ -76,18 +62,9 @@ func BenchmarkWebhookThroughput(b *testing.B) {
 	for b.Loop() {
 		before := len(e.fake.SentBy("sendMessage"))
 		start := time.Now()
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "DONDOC_ZALO_LOADGEN_URL="+hook, "DONDOC_ZALO_LOADGEN_SECRET="+secret,
+		res, out, err := loadgen.Spawn("DONDOC_ZALO_LOADGEN_URL="+hook, "DONDOC_ZALO_LOADGEN_SECRET="+secret,
 			"DONDOC_ZALO_LOADGEN_COUNT="+strconv.Itoa(count), "DONDOC_ZALO_LOADGEN_USERS="+strconv.Itoa(users))
-		out, err := cmd.Output()
-		if err != nil {
-			b.Fatalf("load generator: %v", err)
-		}
-		var res struct {
-			Posted, Failed int
-			Seconds        float64
-		}
-		if err := json.Unmarshal(out, &res); err != nil || res.Failed != 0 {
+		if err != nil || res.Failed != 0 {
 			b.Fatalf("load generator said %s (%v)", out, err)
 		}
 		if !e.fake.WaitFor(2*time.Minute, func(s zalofake.State) bool { return len(s.Sent) >= before+count }) {

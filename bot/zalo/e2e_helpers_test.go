@@ -1,7 +1,6 @@
 package zalo_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/zalo"
+	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/zalofake"
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/report"
@@ -28,24 +28,6 @@ const wait = 10 * time.Second
 
 var ict = time.FixedZone("ICT", 7*3600)
 
-// logBuffer is a goroutine-safe log sink.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // zenv is the sample district in a store, the fake Zalo platform, dondoc's
 // webhook on a local HTTP server (as `dondoc serve` mounts it) and the
 // router with every handler.
@@ -56,7 +38,7 @@ type zenv struct {
 	data   *sample.Data
 	now    time.Time
 	router *bot.Router
-	logs   *logBuffer
+	logs   *bottest.Logs
 	hook   *httptest.Server
 
 	mu  sync.Mutex
@@ -66,7 +48,7 @@ type zenv struct {
 
 func newZEnv(t testing.TB, st *store.Store, opts zalofake.Options) *zenv {
 	t.Helper()
-	e := &zenv{t: t, st: st, logs: &logBuffer{}, now: time.Date(2026, 11, 27, 10, 0, 0, 0, ict)}
+	e := &zenv{t: t, st: st, logs: &bottest.Logs{}, now: time.Date(2026, 11, 27, 10, 0, 0, 0, ict)}
 	cal := models.NewVietnamCalendar(ict, 17, 0)
 	data, err := sample.District(e.now, cal)
 	if err != nil {

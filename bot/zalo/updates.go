@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -208,38 +207,6 @@ func updateID(messageID string) int64 {
 	return id
 }
 
-// recent remembers the last n message ids, to drop redeliveries when
-// there is no State (or it fails).
-type recent struct {
-	mu    sync.Mutex
-	seen  map[string]struct{}
-	order []string
-	next  int
-}
-
-func newRecent(n int) *recent {
-	return &recent{seen: map[string]struct{}{}, order: make([]string, n)}
-}
-
-// add reports whether id is new; the empty id always is.
-func (r *recent) add(id string) bool {
-	if id == "" {
-		return true
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, dup := r.seen[id]; dup {
-		return false
-	}
-	if old := r.order[r.next]; old != "" {
-		delete(r.seen, old)
-	}
-	r.order[r.next] = id
-	r.next = (r.next + 1) % len(r.order)
-	r.seen[id] = struct{}{}
-	return true
-}
-
 // maxKey bounds a message id kept for deduplication.
 const maxKey = 128
 
@@ -253,7 +220,7 @@ const (
 // freshInProcess reports whether this process has not seen message id
 // key yet (cheap, before the webhook answers).
 func (b *Bot) freshInProcess(key string) bool {
-	return key == "" || b.seen.add(truncate(key, maxKey))
+	return key == "" || b.seen.Add(truncate(key, maxKey))
 }
 
 // freshInState reports whether message id key is not recorded in State as

@@ -55,6 +55,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/dondoc/dondoc/bot"
+	"github.com/dondoc/dondoc/internal/defaults"
 	"github.com/dondoc/dondoc/notify"
 )
 
@@ -156,7 +157,7 @@ type Bot struct {
 	canJoin  bool // getMe's can_join_groups
 	secret   string
 	handlers *bot.Handlers // update handlers running
-	seen     *recent
+	seen     *bot.Recent
 	pages    *pageMemory
 	pace     *pacer
 	stopped  atomic.Bool  // a 401 was seen
@@ -193,24 +194,14 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("zalo: ZALO_API_BASE %q is not an http(s) URL like %q", cfg.BaseURL, DefaultBaseURL)
 	}
-	if cfg.PollTimeout <= 0 {
-		cfg.PollTimeout = 30 * time.Second
-	}
+	defaults.Positive(&cfg.PollTimeout, 30*time.Second)
 	if cfg.Clock == nil {
 		cfg.Clock = clockwork.NewRealClock()
 	}
-	if cfg.MaxRetryWait <= 0 {
-		cfg.MaxRetryWait = 30 * time.Second
-	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = 8
-	}
-	if cfg.QuotaRetry <= 0 {
-		cfg.QuotaRetry = defaultQuotaRetry
-	}
-	if cfg.RetryWait <= 0 {
-		cfg.RetryWait = 500 * time.Millisecond
-	}
+	defaults.Positive(&cfg.MaxRetryWait, 30*time.Second)
+	defaults.Positive(&cfg.Workers, 8)
+	defaults.Positive(&cfg.QuotaRetry, defaultQuotaRetry)
+	defaults.Positive(&cfg.RetryWait, 500*time.Millisecond)
 	if cfg.Backoff == nil {
 		cfg.Backoff = notify.PollBackoff
 	}
@@ -223,9 +214,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if cfg.RatePerSecond == 0 {
 		cfg.RatePerSecond = DefaultRatePerSecond
 	}
-	if cfg.RatePerChat <= 0 {
-		cfg.RatePerChat = DefaultRatePerChat
-	}
+	defaults.Positive(&cfg.RatePerChat, DefaultRatePerChat)
 	if cfg.WebhookURL != "" {
 		if err := CheckWebhookURL(cfg.WebhookURL); err != nil {
 			return nil, err
@@ -239,7 +228,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		client = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
 	}
 	b := &Bot{cfg: cfg, client: client, log: cfg.Logger, clock: cfg.Clock, handlers: bot.NewHandlers(cfg.Workers),
-		seen: newRecent(4096), pages: newPageMemory(4096, 30*time.Minute, cfg.Clock.Now),
+		seen: bot.NewRecent(4096), pages: newPageMemory(4096, 30*time.Minute, cfg.Clock.Now),
 		pace:     newPacer(cfg.Clock, cfg.RatePerSecond, cfg.RatePerChat, cfg.QuotaRetry),
 		progress: map[string]sendProgress{}, failing: map[string]bool{}}
 	var me struct {

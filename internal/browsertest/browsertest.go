@@ -43,6 +43,26 @@ const probe = `<script>addEventListener("load", function () {
   document.body.appendChild(o);
 });</script>`
 
+// Browser is headless Chromium with the DejaVu Sans font, keeping the
+// screenshots of its checks in a directory when asked.
+type Browser struct{ bin, keep string }
+
+// New finds Chromium and DejaVu Sans (skipping the test without them,
+// failing when CI is set); screenshots are kept in the directory named by
+// the environment variable keepEnv, when set.
+func New(t testing.TB, keepEnv string) *Browser {
+	t.Helper()
+	bin := Chromium(t)
+	RequireDejaVu(t)
+	return &Browser{bin: bin, keep: os.Getenv(keepEnv)}
+}
+
+// Check is Check with this browser.
+func (b *Browser) Check(t testing.TB, name string, page []byte, w, h int, visible ...string) {
+	t.Helper()
+	Check(t, b.bin, name, page, w, h, b.keep, visible...)
+}
+
 // Chromium finds the browser, or skips the test; when CI is set it fails
 // instead.
 func Chromium(t testing.TB) string {

@@ -48,3 +48,9 @@ func Text(t testing.TB, path string, got string) {
 	}
 	Check(t, path, []byte(got))
 }
+
+// Testdata is Text for the file name under the package's testdata/.
+func Testdata(t testing.TB, name string, got string) {
+	t.Helper()
+	Text(t, filepath.Join("testdata", name), got)
+}

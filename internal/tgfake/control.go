@@ -3,29 +3,15 @@ package tgfake
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dondoc/dondoc/internal/fakeserver"
 )
 
 // Fault is an injected failure of one call.
-type Fault struct {
-	Status      int // 0 with Delay: answer normally after the delay
-	Body        string
-	ContentType string
-	Delay       time.Duration
-}
-
-func (f Fault) write(w http.ResponseWriter) {
-	ct := f.ContentType
-	if ct == "" {
-		ct = "application/json"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.WriteHeader(f.Status)
-	_, _ = w.Write([]byte(f.Body))
-}
+type Fault = fakeserver.Fault
 
 func apiError(code int, desc string, params map[string]any) Fault {
 	body := map[string]any{"ok": false, "error_code": code, "description": desc}
@@ -42,10 +28,7 @@ func RateLimited(sec int) Fault {
 }
 
 // BadGateway is a proxy's 502 HTML page.
-func BadGateway() Fault {
-	return Fault{Status: 502, ContentType: "text/html",
-		Body: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"}
-}
+func BadGateway() Fault { return fakeserver.BadGateway() }
 
 // Blocked is a 403 for a user who blocked the bot.
 func Blocked() Fault { return apiError(403, "Forbidden: bot was blocked by the user", nil) }
@@ -62,7 +45,7 @@ func Migrated(newID int64) Fault {
 }
 
 // Delay answers normally after d (or not at all if the client gives up first).
-func Delay(d time.Duration) Fault { return Fault{Delay: d} }
+func Delay(d time.Duration) Fault { return fakeserver.Delay(d) }
 
 // FailNext makes the next n calls of method fail with f.
 func (s *Server) FailNext(method string, n int, f Fault) {
@@ -91,7 +74,7 @@ func (s *Server) Push(update map[string]any) int64 {
 	update["update_id"] = id
 	s.updates = append(s.updates, queued{id: id, raw: update})
 	s.history[id] = update
-	s.broadcast()
+	s.mu.Changed()
 	return id
 }
 
@@ -102,7 +85,7 @@ func (s *Server) PushDuplicate(id int64) {
 	if raw, ok := s.history[id]; ok {
 		s.updates = append(s.updates, queued{id: id, raw: raw})
 	}
-	s.broadcast()
+	s.mu.Changed()
 }
 
 // Update builds a message update without queueing it (for webhooks).
@@ -264,22 +247,9 @@ func (s *Server) Pending() int {
 // call other Server methods) holds or timeout passes; it reports whether
 // cond held.
 func (s *Server) WaitFor(timeout time.Duration, cond func(st State) bool) bool {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		ok := cond(State{Sent: s.sent, Calls: s.calls, Conflicts: s.conflicts, Pending: len(s.updates), Polling: s.polling})
-		ch := s.changed
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			return false
-		}
-	}
+	return s.mu.WaitFor(timeout, func() bool {
+		return cond(State{Sent: s.sent, Calls: s.calls, Conflicts: s.conflicts, Pending: len(s.updates), Polling: s.polling})
+	})
 }
 
 // State is what WaitFor's condition sees; do not keep it.

@@ -97,7 +97,7 @@ func (s *Server) send(w http.ResponseWriter, method string, p url.Values, files 
 func (s *Server) record(rec Sent) {
 	s.mu.Lock()
 	s.sent = append(s.sent, rec)
-	s.broadcast()
+	s.mu.Changed()
 	s.mu.Unlock()
 }
 

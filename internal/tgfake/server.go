@@ -15,9 +15,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/fakeserver"
 	"github.com/jonboulle/clockwork"
 )
 
@@ -68,8 +68,7 @@ type Server struct {
 	*httptest.Server
 	opts Options
 
-	mu            sync.Mutex
-	changed       chan struct{} // closed and replaced on every state change
+	mu            fakeserver.Guard
 	updates       []queued
 	history       map[int64]map[string]any
 	nextUpdate    int64
@@ -107,7 +106,6 @@ func New(opts Options) *Server {
 	}
 	s := &Server{
 		opts:        opts,
-		changed:     make(chan struct{}),
 		nextUpdate:  1,
 		nextMessage: 100,
 		calls:       map[string]int{},
@@ -130,12 +128,6 @@ func (s *Server) BotUsername() string { return s.opts.BotUsername }
 
 // Endpoint is the API endpoint format for tgbotapi.NewBotAPIWithClient.
 func (s *Server) Endpoint() string { return s.URL + "/bot%s/%s" }
-
-// broadcast wakes every waiter; callers hold s.mu.
-func (s *Server) broadcast() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
@@ -166,20 +158,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		fault = &f
 		s.faults[method] = q[1:]
 	}
-	s.broadcast()
+	s.mu.Changed()
 	s.mu.Unlock()
-	if fault != nil {
-		if fault.Delay > 0 {
-			select {
-			case <-time.After(fault.Delay):
-			case <-r.Context().Done():
-				return
-			}
-		}
-		if fault.Status != 0 {
-			fault.write(w)
-			return
-		}
+	if fault.Serve(w, r) {
+		return
 	}
 	switch method {
 	case "getMe":
@@ -195,13 +177,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "setWebhook":
 		s.mu.Lock()
 		s.webhook, s.webhookSecret = params.Get("url"), params.Get("secret_token")
-		s.broadcast()
+		s.mu.Changed()
 		s.mu.Unlock()
 		writeOK(w, true)
 	case "deleteWebhook":
 		s.mu.Lock()
 		s.webhook, s.webhookSecret = "", ""
-		s.broadcast()
+		s.mu.Changed()
 		s.mu.Unlock()
 		writeOK(w, true)
 	case "getWebhookInfo":
@@ -236,18 +218,18 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p url.Values
 	}
 	if s.polling > 0 {
 		s.conflicts++
-		s.broadcast()
+		s.mu.Changed()
 		s.mu.Unlock()
 		writeError(w, 409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", nil)
 		return
 	}
 	s.polling++
-	s.broadcast()
+	s.mu.Changed()
 	// done ends the poll before the reply is written, so that a client's
 	// next call never overlaps this one; callers hold s.mu.
 	done := func() {
 		s.polling--
-		s.broadcast()
+		s.mu.Changed()
 		s.mu.Unlock()
 	}
 	deadline := time.NewTimer(time.Duration(timeout) * time.Second)
@@ -275,18 +257,13 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p url.Values
 			writeOK(w, out)
 			return
 		}
-		ch := s.changed
-		s.mu.Unlock()
-		select {
-		case <-ch:
-		case <-deadline.C:
+		switch s.mu.Await(deadline.C, r.Context().Done()) {
+		case fakeserver.Deadline:
 			timeout = 0
-		case <-r.Context().Done():
-			s.mu.Lock()
+		case fakeserver.Cancelled:
 			done()
 			return
 		}
-		s.mu.Lock()
 	}
 }
 
@@ -315,7 +292,7 @@ func (s *Server) setMyCommands(w http.ResponseWriter, p url.Values) {
 	c.LanguageCode = p.Get("language_code")
 	s.mu.Lock()
 	s.commands = append(s.commands, c)
-	s.broadcast()
+	s.mu.Changed()
 	s.mu.Unlock()
 	writeOK(w, true)
 }

@@ -9,25 +9,12 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dondoc/dondoc/internal/fakeserver"
 )
 
 // Fault is an injected failure of one call.
-type Fault struct {
-	Status      int // 0 with Delay: answer normally after the delay
-	Body        string
-	ContentType string
-	Delay       time.Duration
-}
-
-func (f Fault) write(w http.ResponseWriter) {
-	ct := f.ContentType
-	if ct == "" {
-		ct = "application/json"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.WriteHeader(f.Status)
-	_, _ = w.Write([]byte(f.Body))
-}
+type Fault = fakeserver.Fault
 
 // APIError is a documented JSON error reply: HTTP status and error_code
 // code.
@@ -58,13 +45,10 @@ func InBody(f Fault) Fault {
 }
 
 // ProxyError is not Zalo's: a reverse proxy's 502 HTML page in front of it.
-func ProxyError() Fault {
-	return Fault{Status: 502, ContentType: "text/html",
-		Body: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"}
-}
+func ProxyError() Fault { return fakeserver.BadGateway() }
 
 // Delay answers normally after d (or not at all if the client gives up first).
-func Delay(d time.Duration) Fault { return Fault{Delay: d} }
+func Delay(d time.Duration) Fault { return fakeserver.Delay(d) }
 
 // FailNext makes the next n calls of method fail with f.
 func (s *Server) FailNext(method string, n int, f Fault) {
@@ -229,7 +213,7 @@ func (s *Server) Push(result map[string]any) string {
 	if id != "" {
 		s.history[id] = result
 	}
-	s.broadcast()
+	s.mu.Changed()
 	return id
 }
 
@@ -252,7 +236,7 @@ func (s *Server) PushDuplicate(id string) {
 	defer s.mu.Unlock()
 	if u, ok := s.history[id]; ok {
 		s.updates = append(s.updates, u)
-		s.broadcast()
+		s.mu.Changed()
 	}
 }
 
@@ -384,22 +368,9 @@ type State struct {
 // WaitFor blocks until cond (called with the server locked: it must not
 // call Server methods) holds or timeout passes; it reports whether cond held.
 func (s *Server) WaitFor(timeout time.Duration, cond func(st State) bool) bool {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		ok := cond(State{Sent: s.sent, Calls: s.calls, Pending: len(s.updates), Polling: s.polling})
-		ch := s.changed
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			return false
-		}
-	}
+	return s.mu.WaitFor(timeout, func() bool {
+		return cond(State{Sent: s.sent, Calls: s.calls, Pending: len(s.updates), Polling: s.polling})
+	})
 }
 
 // WaitSent waits until method was sent n times and returns those calls,

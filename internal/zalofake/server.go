@@ -40,9 +40,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/dondoc/dondoc/internal/fakeserver"
 	"github.com/jonboulle/clockwork"
 )
 
@@ -87,8 +87,7 @@ type Server struct {
 	opts   Options
 	client *http.Client
 
-	mu            sync.Mutex
-	changed       chan struct{} // closed and replaced on every state change
+	mu            fakeserver.Guard
 	updates       []map[string]any
 	history       map[string]map[string]any // message id → update (for redeliveries)
 	nextMessage   int
@@ -131,7 +130,6 @@ func New(opts Options) *Server {
 	s := &Server{
 		opts:       opts,
 		client:     &http.Client{Timeout: 10 * time.Second},
-		changed:    make(chan struct{}),
 		history:    map[string]map[string]any{},
 		calls:      map[string]int{},
 		faults:     map[string][]Fault{},
@@ -154,12 +152,6 @@ func (s *Server) BotID() string { return s.opts.BotID }
 
 // BotName is the account_name getMe reports.
 func (s *Server) BotName() string { return s.opts.BotName }
-
-// broadcast wakes every waiter; callers hold s.mu.
-func (s *Server) broadcast() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
 
 // fault picks the fault of this call, if any; callers hold s.mu.
 func (s *Server) fault(method, chatID string) *Fault {
@@ -208,22 +200,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		q := QuotaExceeded()
 		fault = &q
 	}
-	s.broadcast()
+	s.mu.Changed()
 	s.mu.Unlock()
-	if fault != nil {
-		if fault.Delay > 0 {
-			t := time.NewTimer(fault.Delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
-		}
-		if fault.Status != 0 {
-			fault.write(w)
-			return
-		}
+	if fault.Serve(w, r) {
+		return
 	}
 	switch method {
 	case "getMe":
@@ -237,7 +217,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "deleteWebhook":
 		s.mu.Lock()
 		s.webhook, s.webhookSecret = "", ""
-		s.broadcast()
+		s.mu.Changed()
 		s.mu.Unlock()
 		writeOK(w, map[string]any{"url": "", "updated_at": s.opts.Clock.Now().UnixMilli()})
 	case "getWebhookInfo":
@@ -301,7 +281,7 @@ func (s *Server) setWebhook(w http.ResponseWriter, p map[string]string) {
 	}
 	s.mu.Lock()
 	s.webhook, s.webhookSecret = raw, secret
-	s.broadcast()
+	s.mu.Changed()
 	s.mu.Unlock()
 	writeOK(w, map[string]any{"url": raw, "updated_at": s.opts.Clock.Now().UnixMilli()})
 }
@@ -327,10 +307,10 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string
 		return
 	}
 	s.polling++
-	s.broadcast()
+	s.mu.Changed()
 	done := func() { // callers hold s.mu
 		s.polling--
-		s.broadcast()
+		s.mu.Changed()
 		s.mu.Unlock()
 	}
 	deadline := time.NewTimer(time.Duration(timeout) * time.Second)
@@ -348,18 +328,13 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string
 			writeError(w, 408, "Request timeout")
 			return
 		}
-		ch := s.changed
-		s.mu.Unlock()
-		select {
-		case <-ch:
-		case <-deadline.C:
+		switch s.mu.Await(deadline.C, r.Context().Done()) {
+		case fakeserver.Deadline:
 			timeout = 0
-		case <-r.Context().Done():
-			s.mu.Lock()
+		case fakeserver.Cancelled:
 			done()
 			return
 		}
-		s.mu.Lock()
 	}
 }
 
@@ -412,7 +387,7 @@ func (s *Server) send(w http.ResponseWriter, method string, p map[string]string)
 func (s *Server) record(rec Sent) {
 	s.mu.Lock()
 	s.sent = append(s.sent, rec)
-	s.broadcast()
+	s.mu.Changed()
 	s.mu.Unlock()
 }
 

@@ -36,11 +36,24 @@ func Open(t testing.TB) []*store.Store {
 	return out
 }
 
+// Test is a test of one store; it may take the subtest's context (t.Context())
+// first.
+type Test interface {
+	func(t *testing.T, s *store.Store) | func(ctx context.Context, t *testing.T, s *store.Store)
+}
+
 // ForEach runs fn as a subtest named after each store's dialect.
-func ForEach(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+func ForEach[F Test](t *testing.T, fn F) {
 	t.Helper()
 	for _, s := range Open(t) {
-		t.Run(s.Dialect(), func(t *testing.T) { fn(t, s) })
+		t.Run(s.Dialect(), func(t *testing.T) {
+			switch fn := any(fn).(type) {
+			case func(*testing.T, *store.Store):
+				fn(t, s)
+			case func(context.Context, *testing.T, *store.Store):
+				fn(t.Context(), t, s)
+			}
+		})
 	}
 }
 

@@ -6,10 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dondoc/dondoc/store/storetest"
-	"github.com/dondoc/dondoc/web"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -28,14 +26,8 @@ func TestPublicFilesNeutraliseFormulas(t *testing.T) {
 		data.Units[i].Name = "=" + data.Units[i].Name
 	}
 	storetest.LoadSample(t, s, data)
-	h, err := New(Config{Source: s, Clock: func() time.Time { return now }, Place: "Bình Minh"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := web.New(web.Options{})
-	h.Mount(srv)
-
-	res := get(t, srv.Handler(), "/cong-khai/2026-10.csv")
+	root := site(t, s)
+	res := get(t, root, "/cong-khai/2026-10.csv")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("csv: status %d", res.StatusCode)
 	}
@@ -60,7 +52,7 @@ func TestPublicFilesNeutraliseFormulas(t *testing.T) {
 		t.Fatal("csv: no neutralised cell: the hostile names are not in the report")
 	}
 
-	res = get(t, srv.Handler(), "/cong-khai/2026-10.xlsx")
+	res = get(t, root, "/cong-khai/2026-10.xlsx")
 	f, err := excelize.OpenReader(bytes.NewReader([]byte(body(t, res))))
 	if err != nil {
 		t.Fatal(err)

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/dondoc/dondoc/web"
 )
 
 // TestPublicFilesShowNoAccountsAndJudgeTheRunningMonthAtNow (issue #11
@@ -18,13 +16,7 @@ import (
 // does not.
 func TestPublicFilesShowNoAccountsAndJudgeTheRunningMonthAtNow(t *testing.T) {
 	s, data := district(t)
-	h, err := New(Config{Source: s, Clock: func() time.Time { return now }, Place: "Bình Minh"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := web.New(web.Options{})
-	h.Mount(srv)
-	root := srv.Handler()
+	root := site(t, s)
 	running := now.In(time.FixedZone("ICT", 7*3600)).Format("2006-01")
 	for _, m := range []string{"2026-10", running} {
 		var all strings.Builder

@@ -27,6 +27,18 @@ func district(t *testing.T) (*store.Store, *sample.Data) {
 	return s, data
 }
 
+// site is the public pages of s (Bình Minh, at now) on the web server.
+func site(t *testing.T, s Source) http.Handler {
+	t.Helper()
+	h, err := New(Config{Source: s, Clock: func() time.Time { return now }, Place: "Bình Minh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := web.New(web.Options{})
+	h.Mount(srv)
+	return srv.Handler()
+}
+
 func get(t *testing.T, h http.Handler, path string, hdr ...string) *http.Response {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, path, nil)
@@ -49,13 +61,7 @@ func body(t *testing.T, res *http.Response) string {
 
 func TestPublicPages(t *testing.T) {
 	s, data := district(t)
-	h, err := New(Config{Source: s, Clock: func() time.Time { return now }, Place: "Bình Minh"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := web.New(web.Options{})
-	h.Mount(srv)
-	root := srv.Handler()
+	root := site(t, s)
 
 	t.Run("index", func(t *testing.T) {
 		res := get(t, root, "/cong-khai/")

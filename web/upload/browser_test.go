@@ -1,7 +1,6 @@
 package upload
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -14,10 +13,8 @@ import (
 // horizontal overflow, and the form, the kinds, the file input and the
 // button visible. Screenshots are kept in $UPLOAD_SCREENSHOT_DIR when set.
 func TestUploadPageInBrowser(t *testing.T) {
-	bin := browsertest.Chromium(t)
-	browsertest.RequireDejaVu(t)
+	browser := browsertest.New(t, "UPLOAD_SCREENSHOT_DIR")
 	f := newFixture(t, storetest.OpenSQLite(t), 0)
-	keep := os.Getenv("UPLOAD_SCREENSHOT_DIR")
 	tok := f.token("vp1", "zalo")
 
 	form := f.get(PathPrefix + tok)
@@ -25,18 +22,18 @@ func TestUploadPageInBrowser(t *testing.T) {
 		t.Fatalf("GET: %d", form.code)
 	}
 	formParts := []string{"form", "input[type=file]", "button[type=submit]", "input[value=dossiers]", "input[value=holidays]"}
-	browsertest.Check(t, bin, "upload-form", []byte(form.body), 390, 1000, keep, formParts...)
+	browser.Check(t, "upload-form", []byte(form.body), 390, 1000, formParts...)
 
 	refused := f.post(tok, "", "ngay-nghi.csv", []byte(holidaysCSV))
-	browsertest.Check(t, bin, "upload-form-refused", []byte(refused.body), 390, 1000, keep, append(formParts, ".problem")...)
+	browser.Check(t, "upload-form-refused", []byte(refused.body), 390, 1000, append(formParts, ".problem")...)
 
 	long := "Ngày,Loại,Tên\n" + strings.Repeat("31/02/2026,nghỉ,"+strings.Repeat("Tên-rất-dài-không-có-dấu-cách", 8)+"\n", 30)
 	res := f.post(tok, "holidays", strings.Repeat("ten-tep-rat-dai-", 8)+".csv", []byte(long))
 	if res.code != 200 || !strings.Contains(res.body, "Các dòng lỗi (30)") {
 		t.Fatalf("POST: %d %.300s", res.code, res.body)
 	}
-	browsertest.Check(t, bin, "upload-result", []byte(res.body), 390, 2400, keep, ".summary", "a.download")
+	browser.Check(t, "upload-result", []byte(res.body), 390, 2400, ".summary", "a.download")
 
 	gone := f.get(PathPrefix + tok)
-	browsertest.Check(t, bin, "upload-forbidden", []byte(gone.body), 390, 600, keep, "h1")
+	browser.Check(t, "upload-forbidden", []byte(gone.body), 390, 600, "h1")
 }
