@@ -315,22 +315,29 @@ func slowOfficers(in Input, t *tree, inScope map[string]bool) []OfficerRow {
 		}
 		out = append(out, row)
 	}
-	// The folded names are computed once, not in every comparison (a
+	// The sort keys are computed once, not in every comparison (a
 	// province has 20,000 officers).
-	folded := make(map[string]string, len(out))
-	for _, r := range out {
-		folded[r.Code] = models.Fold(r.Name)
+	type keyed struct {
+		late   int
+		folded string
+		row    OfficerRow
 	}
-	slices.SortFunc(out, func(a, b OfficerRow) int {
-		la, lb := a.Lateness(), b.Lateness()
-		if la != lb {
-			return lb - la
+	ks := make([]keyed, len(out))
+	for i, r := range out {
+		ks[i] = keyed{late: r.Lateness(), folded: models.Fold(r.Name), row: r}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.late != b.late {
+			return b.late - a.late
 		}
-		if c := strings.Compare(folded[a.Code], folded[b.Code]); c != 0 {
+		if c := strings.Compare(a.folded, b.folded); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Code, b.Code)
+		return strings.Compare(a.row.Code, b.row.Code)
 	})
+	for i := range ks {
+		out[i] = ks[i].row
+	}
 	return out
 }
 

@@ -110,9 +110,28 @@ func (s *Store) Officer(ctx context.Context, code string) (models.Officer, error
 	return r.model(), nil
 }
 
-// Officers returns every officer, by code.
+// Officers returns every officer, by code. A province has 20,000: the rows
+// are scanned directly (gorm's reflection took a quarter of a warm monthly
+// report).
 func (s *Store) Officers(ctx context.Context) ([]models.Officer, error) {
-	return allByCode[officerRow, models.Officer](ctx, s.db, "officers")
+	rs, err := s.db.WithContext(ctx).Raw(
+		"SELECT code, name, unit_code, position, role, phone, email, active FROM officers ORDER BY code").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: officers: %w", err)
+	}
+	defer rs.Close()
+	var out []models.Officer
+	for rs.Next() {
+		var r officerRow
+		if err := rs.Scan(&r.Code, &r.Name, &r.UnitCode, &r.Position, &r.Role, &r.Phone, &r.Email, &r.Active); err != nil {
+			return nil, fmt.Errorf("store: officers: %w", err)
+		}
+		out = append(out, r.model())
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("store: officers: %w", err)
+	}
+	return out, nil
 }
 
 // OfficersByCode returns the officers with the given codes, by code
