@@ -447,8 +447,7 @@ const defaultQuotaRetry = 2 * time.Second
 //     link is marked inactive) only when it repeats on three different days;
 //   - 400 (wrong method or path: dondoc's fault, not the chat's) → Retryable.
 func Classify(err error) *notify.SendError {
-	var se *notify.SendError
-	if errors.As(err, &se) {
+	if se, ok := notify.AsSendError(err); ok {
 		return se
 	}
 	var ae *APIError
