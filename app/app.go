@@ -160,13 +160,6 @@ type command struct {
 	run     func(ctx context.Context, a *app, args []string) error
 }
 
-// commands is the table of subcommands; each lives in its own file.
-var commands = map[string]command{}
-
-func register(name, summary string, run func(ctx context.Context, a *app, args []string) error) {
-	commands[name] = command{summary: summary, run: run}
-}
-
 // Run runs the subcommand args[0] with args[1:] and returns the exit
 // status: 0 done, 1 failure, 2 usage or configuration error (or the
 // subcommand's own status: 4 from remind and broadcast with messages still

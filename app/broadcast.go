@@ -15,10 +15,6 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-func init() {
-	register("broadcast", "gửi kết quả tháng tới các nhóm đơn vị (--month YYYY-MM, --wait 10m, --dry-run)", runBroadcast)
-}
-
 // runBroadcast is dondoc broadcast --month YYYY-MM [--wait D] [--dry-run]:
 // the month's results to every bound unit group (text, chart, workbook). A
 // month already broadcast to a group is not sent to it again. Like remind

@@ -9,10 +9,6 @@ import (
 	"github.com/dondoc/dondoc/models"
 )
 
-func init() {
-	register("calendar", "lịch ngày làm việc: ngày nghỉ, làm bù, cộng ngày làm việc, âm lịch", runCalendar)
-}
-
 const calendarUsage = `usage:
   dondoc calendar --year YYYY                  ngày nghỉ trong tuần và ngày làm bù của năm
   dondoc calendar add-workdays YYYY-MM-DD N    ngày làm việc thứ N sau ngày đã cho

@@ -13,10 +13,6 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-func init() {
-	register("console", "trò chuyện với bot ngay trên terminal: --as <mã cán bộ> [--group <mã đơn vị>]", runConsole)
-}
-
 // runConsole reads commands from stdin as the officer --as (in a group
 // bound to --group when given) and prints the bot's replies.
 func runConsole(ctx context.Context, a *app, args []string) error {

@@ -18,10 +18,6 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-func init() {
-	register("demo", "tạo tỉnh mẫu (2026) trong dondoc-demo.db (SQLite) và xem thử", runDemo)
-}
-
 // runDemo builds a fresh sample province slice in an embedded SQLite file
 // and prints what a provincial leader wants to see first: the dossiers
 // overdue now by level and unit, last month's two rankings (Sở, communes)

@@ -14,10 +14,6 @@ import (
 	"github.com/dondoc/dondoc/ingest"
 )
 
-func init() {
-	register("import", "nhập tệp xuất từ hệ thống một cửa: units|officers|procedures|dossiers|steps|holidays TỆP (.csv, .xlsx); portal TỆP.json --month YYYY-MM", runImport)
-}
-
 // exitRejected: some rows were rejected, the others stored.
 const exitRejected = 3
 

@@ -11,10 +11,6 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-func init() {
-	register("link", "tạo mã kết nối một lần cho cán bộ (hoặc --unit: gắn nhóm với đơn vị)", runLink)
-}
-
 // runLink creates a one-time link code: dondoc link <officer code>, or
 // dondoc link --unit <unit code> for a group. With TELEGRAM_BOT_TOKEN set
 // it prints the deep link https://t.me/<bot>?start=<code>.

@@ -9,10 +9,6 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-func init() {
-	register("migrate", "cập nhật lược đồ cơ sở dữ liệu (apply database migrations)", runMigrate)
-}
-
 // runMigrate applies the pending migrations and reports the version:
 // "schema: version N (applied: 1, 2)" or "schema: up to date (version N)".
 func runMigrate(ctx context.Context, a *app, args []string) error {

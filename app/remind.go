@@ -12,10 +12,6 @@ import (
 	"github.com/dondoc/dondoc/scheduler"
 )
 
-func init() {
-	register("remind", "chạy ngay việc nhắc hồ sơ buổi sáng (--date YYYY-MM-DD, --wait 10m, --dry-run để xem trước)", runRemind)
-}
-
 // runRemind is dondoc remind [--date YYYY-MM-DD] [--wait D] [--dry-run]:
 // the digest job once, for the day given (default today). It records the
 // run like the scheduler (a day already run is not run again), enqueues the

@@ -12,10 +12,6 @@ import (
 	"github.com/dondoc/dondoc/report"
 )
 
-func init() {
-	register("report", "lập báo cáo kết quả giải quyết hồ sơ của một tháng (text, json, csv, xlsx, html, png)", runReport)
-}
-
 // runReport writes a month's results:
 // dondoc report [--month YYYY-MM] [--unit CODE] [--format F] [-o FILE].
 func runReport(ctx context.Context, a *app, args []string) error {

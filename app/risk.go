@@ -14,10 +14,6 @@ import (
 	"github.com/dondoc/dondoc/store"
 )
 
-func init() {
-	register("risk", "dự báo nguy cơ trễ hạn của hồ sơ đang mở (risk eval: kiểm tra lại mô hình trên lịch sử)", runRisk)
-}
-
 // runRisk lists the open dossiers by risk of finishing late:
 // dondoc risk [--at RFC3339] [--unit CODE] [--format text|json] [--limit N],
 // or backtests the model: dondoc risk eval --from YYYY-MM --to YYYY-MM.

@@ -9,10 +9,6 @@ import (
 	"github.com/dondoc/dondoc/sample"
 )
 
-func init() {
-	register("sample", "ghi dữ liệu mẫu (tỉnh Phú Lâm, 2026, cùng lịch sử trước sắp xếp 2025) thành các tệp CSV xuất từ hệ thống một cửa", runSample)
-}
-
 // runSample writes the generated sample as the provincial system's CSV
 // exports: dondoc sample [--dossiers N] [--officers N] [--units N] [--seed S] [--months M] --out DIR.
 func runSample(ctx context.Context, a *app, args []string) error {

@@ -16,10 +16,6 @@ import (
 	"github.com/dondoc/dondoc/web/publish"
 )
 
-func init() {
-	register("serve", "chạy dịch vụ: máy chủ web, bot, nhắc việc theo lịch và gửi tin", runServe)
-}
-
 // serveListening is called once serve is set up and about to serve on
 // addr (tests wait on it).
 var serveListening = func(addr string) {}

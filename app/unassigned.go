@@ -6,10 +6,6 @@ import (
 	"text/tabwriter"
 )
 
-func init() {
-	register("unassigned", "liệt kê hồ sơ chưa phân công (cán bộ hoặc đơn vị xử lý chưa có trong danh sách)", runUnassigned)
-}
-
 // runUnassigned lists the dossiers flagged unassigned: dondoc unassigned
 // [--limit N]. The applicant's name is never shown.
 func runUnassigned(ctx context.Context, a *app, args []string) error {

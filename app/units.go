@@ -12,10 +12,6 @@ import (
 	"github.com/dondoc/dondoc/sample"
 )
 
-func init() {
-	register("units", "units template --out units.csv: tệp cơ cấu đơn vị của một tỉnh (cấp, các phòng chuẩn của xã) để điền và nhập", runUnits)
-}
-
 // runUnits is `dondoc units template --out FILE [--province NAME]
 // [--communes N] [--wards N] [--special-zones N] [--no-history] [--force]`:
 // it writes the units file a province fills in and imports with `dondoc

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+
+	"github.com/dondoc/dondoc/internal/hooksecret"
 )
 
 // Config is every setting dondoc reads. Load fills it; nothing else reads
@@ -395,7 +397,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if p := c.PublicURL; p != "" && !zaloWebhookURL(p) { // the same rule as Zalo's webhook
 		bad("PUBLIC_URL", p, "an https:// URL (plain http:// only to a loopback address): upload links (/tailen) carry a secret")
 	}
-	if s := c.ZaloWebhookSecret; s != "" && !validZaloSecret(s) {
+	if s := c.ZaloWebhookSecret; s != "" && !hooksecret.Zalo(s) {
 		bad("ZALO_WEBHOOK_SECRET", "(hidden)", "8–256 printable ASCII characters without spaces")
 	}
 	if c.ZaloOAAppID != "" || c.ZaloOASecretKey != "" || c.ZaloOARefreshToken != "" {
@@ -437,18 +439,6 @@ func zaloWebhookURL(w string) bool {
 	host := u.Hostname()
 	ip := net.ParseIP(host)
 	return u.Scheme == "http" && (ip != nil && ip.IsLoopback() || strings.EqualFold(host, "localhost"))
-}
-
-func validZaloSecret(s string) bool {
-	if len(s) < 8 || len(s) > 256 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] > '~' {
-			return false
-		}
-	}
-	return true
 }
 
 // ParseClock reads a time of day "HH:MM".

@@ -47,6 +47,30 @@ func period(d *jobs.Deps, now time.Time) scheduler.RunPeriod {
 	return p
 }
 
+// weeklyPeriod is the weekly job's period on Monday 30/11/2026 08:00, the
+// week's first working day.
+func weeklyPeriod(t *testing.T, d *jobs.Deps) scheduler.RunPeriod {
+	t.Helper()
+	monday := time.Date(2026, 11, 30, 8, 0, 0, 0, ict)
+	p, due := scheduler.PeriodFor(d.Rules.Cal, scheduler.WeeklyFirstWorkingDay, models.DateOf(monday, ict))
+	if !due {
+		t.Fatal("Monday 30/11 is not the weekly job's day")
+	}
+	p.Now = monday
+	return p
+}
+
+// escalate runs the escalation job on day1 and fails unless it enqueued
+// want messages (what names them).
+func escalate(ctx context.Context, t *testing.T, d *jobs.Deps, want int, what string) {
+	t.Helper()
+	n, err := d.RunEscalate(ctx, period(d, day1))
+	must(t, err)
+	if n != want {
+		t.Fatalf("day 1: %d escalations; want %s", n, what)
+	}
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -197,11 +221,7 @@ func TestEscalationRepeatSurvivesOutboxPruning(t *testing.T) {
 	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
 		small(t, s)
 		d := newDeps(s)
-		n, err := d.RunEscalate(ctx, period(d, day1))
-		must(t, err)
-		if n != 1 {
-			t.Fatalf("day 1: %d escalations; want 1", n)
-		}
+		escalate(ctx, t, d, 1, "1")
 		es, err := s.Outbox().Entries(ctx, "escalation/")
 		must(t, err)
 		must(t, s.Outbox().MarkSent(ctx, es[0].ID, day1))
@@ -274,19 +294,10 @@ func TestEscalationToGroupsAndWeekly(t *testing.T) {
 		must(t, s.UpsertChatGroups(ctx, []models.ChatGroup{{Platform: "telegram", ChatID: "-100777", UnitCode: "X", ThreadID: 5, Active: true, BoundAt: day1}}))
 		d := newDeps(s)
 		d.EscalateToGroups = true
-		n, err := d.RunEscalate(ctx, period(d, day1))
-		must(t, err)
-		if n != 2 {
-			t.Fatalf("%d escalations; want the leader's and the group's", n)
-		}
-		monday := time.Date(2026, 11, 30, 8, 0, 0, 0, ict)
-		p, due := scheduler.PeriodFor(d.Rules.Cal, scheduler.WeeklyFirstWorkingDay, models.DateOf(monday, ict))
-		p.Now = monday
-		if !due {
-			t.Fatal("Monday 30/11 is not the weekly job's day")
-		}
+		escalate(ctx, t, d, 2, "the leader's and the group's")
+		p := weeklyPeriod(t, d)
 		for _, want := range []int{1, 0} { // a rerun adds nothing
-			n, err = d.RunWeekly(ctx, p)
+			n, err := d.RunWeekly(ctx, p)
 			must(t, err)
 			if n != want {
 				t.Fatalf("weekly enqueued %d; want %d", n, want)

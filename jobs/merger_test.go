@@ -4,11 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dondoc/dondoc/jobs/jobstest"
 	"github.com/dondoc/dondoc/models"
-	"github.com/dondoc/dondoc/scheduler"
 	"github.com/dondoc/dondoc/store"
 	"github.com/dondoc/dondoc/store/storetest"
 )
@@ -29,12 +27,8 @@ func TestEscalationFollowsSuccessors(t *testing.T) {
 		must(t, s.UpsertChatGroups(ctx, []models.ChatGroup{{Platform: "telegram", ChatID: "-100771", UnitCode: "X1", Active: true, BoundAt: day1}}))
 		d := newDeps(s)
 		d.EscalateToGroups = true
-		n, err := d.RunEscalate(ctx, period(d, day1))
-		must(t, err)
 		// The leaders of X1 and X2 and X1's group; the Sở has nothing overdue.
-		if n != 3 {
-			t.Fatalf("%d escalations; want 3", n)
-		}
+		escalate(ctx, t, d, 3, "3")
 		es, err := s.Outbox().Entries(ctx, "escalat")
 		must(t, err)
 		byChat := map[string]string{}
@@ -55,10 +49,7 @@ func TestEscalationFollowsSuccessors(t *testing.T) {
 			t.Errorf("the Sở's leader got an escalation: %s", byChat[jobstest.ChatID(2)])
 		}
 
-		monday := time.Date(2026, 11, 30, 8, 0, 0, 0, ict)
-		p, _ := scheduler.PeriodFor(d.Rules.Cal, scheduler.WeeklyFirstWorkingDay, models.DateOf(monday, ict))
-		p.Now = monday
-		n, err = d.RunWeekly(ctx, p)
+		n, err := d.RunWeekly(ctx, weeklyPeriod(t, d))
 		must(t, err)
 		ws, err := s.Outbox().Entries(ctx, "weekly/")
 		must(t, err)

@@ -57,6 +57,13 @@ func (v *validator) add(field, value, reason string) {
 	v.errs = append(v.errs, &FieldError{Field: field, Value: value, Reason: reason})
 }
 
+// required records field as missing when value is blank.
+func (v *validator) required(field, value string) {
+	if strings.TrimSpace(value) == "" {
+		v.add(field, "", "is required")
+	}
+}
+
 func (v *validator) err(record string) error {
 	if len(v.errs) == 0 {
 		return nil

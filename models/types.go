@@ -1,7 +1,6 @@
 package models
 
 import (
-	"strings"
 	"time"
 )
 
@@ -29,12 +28,8 @@ func (u *Unit) ValidOn(d Date) bool {
 // Validate checks the fields a unit must have.
 func (u *Unit) Validate() error {
 	var v validator
-	if strings.TrimSpace(u.Code) == "" {
-		v.add("ma_don_vi", "", "is required")
-	}
-	if strings.TrimSpace(u.Name) == "" {
-		v.add("ten_don_vi", "", "is required")
-	}
+	v.required("ma_don_vi", u.Code)
+	v.required("ten_don_vi", u.Name)
 	if u.ParentCode != "" && u.ParentCode == u.Code {
 		v.add("ma_don_vi_cha", u.ParentCode, "is the unit itself")
 	}
@@ -60,12 +55,8 @@ type Officer struct {
 // Validate checks the fields an officer must have.
 func (o *Officer) Validate() error {
 	var v validator
-	if strings.TrimSpace(o.Code) == "" {
-		v.add("ma_can_bo", "", "is required")
-	}
-	if strings.TrimSpace(o.Name) == "" {
-		v.add("ho_ten", "", "is required")
-	}
+	v.required("ma_can_bo", o.Code)
+	v.required("ho_ten", o.Name)
 	if !o.Role.Valid() {
 		v.add("vai_tro", string(o.Role), "is not a role")
 	}
@@ -202,9 +193,7 @@ func (d *Dossier) SupplementRequests() int {
 // Validate checks the fields a dossier must have and their order.
 func (d *Dossier) Validate() error {
 	var v validator
-	if strings.TrimSpace(d.Code) == "" {
-		v.add("ma_ho_so", "", "is required")
-	}
+	v.required("ma_ho_so", d.Code)
 	if d.ReceivedAt.IsZero() {
 		v.add("ngay_tiep_nhan", "", "is required")
 	}
@@ -245,15 +234,11 @@ type Step struct {
 // Validate checks the fields a step must have.
 func (s *Step) Validate() error {
 	var v validator
-	if strings.TrimSpace(s.DossierCode) == "" {
-		v.add("ma_ho_so", "", "is required")
-	}
+	v.required("ma_ho_so", s.DossierCode)
 	if s.Seq <= 0 {
 		v.add("buoc", "", "must be a positive step number")
 	}
-	if strings.TrimSpace(s.OfficerCode) == "" {
-		v.add("ma_can_bo", "", "is required")
-	}
+	v.required("ma_can_bo", s.OfficerCode)
 	return v.err("bước xử lý")
 }
 

@@ -104,6 +104,14 @@ func (e *SendError) Error() string {
 
 func (e *SendError) Unwrap() error { return e.Err }
 
+// AsSendError returns the *SendError in err's chain, if any: a failure a
+// channel's Classify finds already classified is passed on as it is.
+func AsSendError(err error) (*SendError, bool) {
+	var se *SendError
+	ok := errors.As(err, &se)
+	return se, ok
+}
+
 // ErrNotNow, wrapped by a Permanent SendError, says the failure concerns
 // this message only: the platform will not deliver to the chat now (the
 // Zalo OA interaction window is closed), so the message moves on to the

@@ -12,6 +12,32 @@ import (
 	"github.com/dondoc/dondoc/store/storetest"
 )
 
+// seedStored stores units, officers, dossiers and steps, in that order.
+func seedStored(ctx context.Context, t *testing.T, s *store.Store, units []models.Unit, officers []models.Officer, ds []models.Dossier, steps []models.Step) {
+	t.Helper()
+	if err := s.UpsertUnits(ctx, units); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpsertOfficers(ctx, officers); err != nil {
+		t.Fatal(err)
+	}
+	if err := storetest.SeedDossiers(ctx, s, ds); err != nil {
+		t.Fatal(err)
+	}
+	if err := storetest.SeedSteps(ctx, s, steps); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stepsByDossier groups steps by their dossier's code, in their order.
+func stepsByDossier(steps []models.Step) map[string][]models.Step {
+	by := map[string][]models.Step{}
+	for _, st := range steps {
+		by[st.DossierCode] = append(by[st.DossierCode], st)
+	}
+	return by
+}
+
 // genStored makes n random dossiers (with steps) around February–May 2026
 // that the store can hold (a received and a due date; steps with a due
 // date): every field the rules read, instants often on exact boundaries,
@@ -189,26 +215,11 @@ func TestFiguresFromFactsEqualGo(t *testing.T) {
 			other = models.ClockPause
 		}
 		for seed := uint64(1); seed <= 5; seed++ {
-			rng := rand.New(rand.NewPCG(seed, 14))
-			ds, steps := genStored(rng, 600, unitCodes, officerCodes)
-			byDossier := map[string][]models.Step{}
-			for _, st := range steps {
-				byDossier[st.DossierCode] = append(byDossier[st.DossierCode], st)
-			}
+			ds, steps := genStored(rand.New(rand.NewPCG(seed, 14)), 600, unitCodes, officerCodes)
+			byDossier := stepsByDossier(steps)
 			t.Run(fmt.Sprintf("%s/seed%d", clock, seed), func(t *testing.T) {
 				storetest.ForEachWith(t, []store.Option{store.WithRules(clock, loc)}, func(t *testing.T, s *store.Store) {
-					if err := s.UpsertUnits(ctx, units); err != nil {
-						t.Fatal(err)
-					}
-					if err := s.UpsertOfficers(ctx, officers); err != nil {
-						t.Fatal(err)
-					}
-					if err := storetest.SeedDossiers(ctx, s, ds); err != nil {
-						t.Fatal(err)
-					}
-					if err := storetest.SeedSteps(ctx, s, steps); err != nil {
-						t.Fatal(err)
-					}
+					seedStored(ctx, t, s, units, officers, ds, steps)
 					rules := &models.Rules{Cal: models.NewCalendar(models.CalendarConfig{Location: loc}), Clock: clock}
 					check(t, s, rules, ds, byDossier)
 					if seed != 1 {
@@ -243,27 +254,12 @@ func TestFiguresFromFactsEqualGo(t *testing.T) {
 		// SUPPLEMENT_EXCESS=waiting (the formula text's reading): the same
 		// equality on two seeds, and the facts follow a switch of the rule.
 		for seed := uint64(6); seed <= 7; seed++ {
-			rng := rand.New(rand.NewPCG(seed, 14))
-			ds, steps := genStored(rng, 600, unitCodes, officerCodes)
-			byDossier := map[string][]models.Step{}
-			for _, st := range steps {
-				byDossier[st.DossierCode] = append(byDossier[st.DossierCode], st)
-			}
+			ds, steps := genStored(rand.New(rand.NewPCG(seed, 14)), 600, unitCodes, officerCodes)
+			byDossier := stepsByDossier(steps)
 			t.Run(fmt.Sprintf("%s/excess-waiting/seed%d", clock, seed), func(t *testing.T) {
 				opts := []store.Option{store.WithRules(clock, loc), store.WithExcess(models.ExcessWaiting)}
 				storetest.ForEachWith(t, opts, func(t *testing.T, s *store.Store) {
-					if err := s.UpsertUnits(ctx, units); err != nil {
-						t.Fatal(err)
-					}
-					if err := s.UpsertOfficers(ctx, officers); err != nil {
-						t.Fatal(err)
-					}
-					if err := storetest.SeedDossiers(ctx, s, ds); err != nil {
-						t.Fatal(err)
-					}
-					if err := storetest.SeedSteps(ctx, s, steps); err != nil {
-						t.Fatal(err)
-					}
+					seedStored(ctx, t, s, units, officers, ds, steps)
 					cal := models.NewCalendar(models.CalendarConfig{Location: loc})
 					waiting := &models.Rules{Cal: cal, Clock: clock, Excess: models.ExcessWaiting}
 					all := &models.Rules{Cal: cal, Clock: clock, Excess: models.ExcessAll}

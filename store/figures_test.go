@@ -286,18 +286,7 @@ func TestMonthFiguresEdgeCases(t *testing.T) {
 	ds, steps := edgeDossiers("U", "O1", "O2")
 	p := models.MonthPeriod(2026, time.October, loc)
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		if err := s.UpsertUnits(ctx, unitsList); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.UpsertOfficers(ctx, ofs); err != nil {
-			t.Fatal(err)
-		}
-		if err := storetest.SeedDossiers(ctx, s, ds); err != nil {
-			t.Fatal(err)
-		}
-		if err := storetest.SeedSteps(ctx, s, steps); err != nil {
-			t.Fatal(err)
-		}
+		seedStored(ctx, t, s, unitsList, ofs, ds, steps)
 		got, err := s.MonthFigures(ctx, models.FiguresQuery{Period: p, Location: loc})
 		if err != nil {
 			t.Fatal(err)

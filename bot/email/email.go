@@ -257,8 +257,7 @@ const reasonConfig = "SMTP server refused dondoc's login or sender"
 
 // Classify turns an error of go-mail into a *notify.SendError.
 func Classify(err error) *notify.SendError {
-	var se *notify.SendError
-	if errors.As(err, &se) {
+	if se, ok := notify.AsSendError(err); ok {
 		return se
 	}
 	var ge *gomail.SendError

@@ -14,6 +14,7 @@ import (
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/internal/bottest"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
@@ -28,7 +29,7 @@ const wait = 10 * time.Second
 // riskThreshold is RISK_THRESHOLD in the chat tests.
 const riskThreshold = 0.2
 
-var ict = time.FixedZone("ICT", 7*3600)
+var ict = bottest.ICT
 
 // env is the sample district in a store, the real Telegram adapter polling
 // a fake Bot API server, and the router with every handler.
@@ -93,13 +94,7 @@ func (e *env) setNow(t time.Time) {
 // seedDistrict stores the sample district as of 27/11/2026 10:00.
 func seedDistrict(tb testing.TB, st *store.Store) *env {
 	tb.Helper()
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, ict)
-	cal := models.NewVietnamCalendar(ict, 17, 0)
-	data, err := sample.District(now, cal)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	storetest.LoadSample(tb, st, data)
+	data, now, cal := bottest.District(tb, st)
 	tree, err := models.NewUnitTree(data.Units)
 	if err != nil {
 		tb.Fatal(err)
@@ -130,10 +125,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 		t.Fatal(err)
 	}
 	dir := st.ChatDirectory(time.Minute)
-	r := bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.DiscardHandler), NewErrorID: func() string { return "e0" },
-		// The "đang xử lý" notice has its own test (bot); here, under -race on a busy
-		// machine, it would add a reply and shift the transcript.
-		SlowAfter: time.Minute})
+	r := bottest.Router(dir, slog.New(slog.DiscardHandler))
 	e.risk = &jobs.RiskCache{History: st, Rules: e.rules, Threshold: riskThreshold}
 	handlers.Register(r, handlers.Deps{Store: st, Directory: dir, Rules: e.rules, Clock: e.clock,
 		BotUsername: tg.Username(), Import: e.doImport, Risks: e.risk, UploadLink: e.uploadLink,

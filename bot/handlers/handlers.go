@@ -130,17 +130,16 @@ func (f fmtr) esc(s string) string {
 }
 
 // b is a bold value (escaped).
-func (f fmtr) b(s string) string {
-	if f.html {
-		return "<b>" + html.EscapeString(s) + "</b>"
-	}
-	return s
-}
+func (f fmtr) b(s string) string { return f.tag("b", s) }
 
 // code is a dossier or link code (escaped, monospace on Telegram).
-func (f fmtr) code(s string) string {
+func (f fmtr) code(s string) string { return f.tag("code", s) }
+
+// tag is s escaped inside the HTML element name on Telegram, s as it is
+// elsewhere.
+func (f fmtr) tag(name, s string) string {
 	if f.html {
-		return "<code>" + html.EscapeString(s) + "</code>"
+		return "<" + name + ">" + html.EscapeString(s) + "</" + name + ">"
 	}
 	return s
 }
@@ -178,45 +177,46 @@ func (h *handlers) loc() *time.Location { return h.Rules.Cal.Location() }
 
 // unitName returns a unit's name from the cached tree, or its code.
 func (h *handlers) unitName(ctx context.Context, code string) string {
-	t, err := h.Directory.Tree(ctx)
-	if err != nil {
-		return code
-	}
-	return t.Name(code)
+	return h.nameFromTree(ctx, code, func(t *models.UnitTree) string { return t.Name(code) })
 }
 
 // currentUnitName names the unit a dossier is under today: a unit ended
 // in 2025 by the unit that took it in (UnitTree.Resolve), so that a list
 // never shows a unit that stopped existing as current.
 func (h *handlers) currentUnitName(ctx context.Context, code string) string {
-	t, err := h.Directory.Tree(ctx)
-	if err != nil {
-		return code
-	}
-	cur := t.Resolve(code, h.Rules.Cal.Today(h.Clock()))
-	if _, ok := t.Get(cur); !ok {
-		return code
-	}
-	return t.Name(cur)
+	return h.nameFromTree(ctx, code, func(t *models.UnitTree) string {
+		cur := t.Resolve(code, h.Rules.Cal.Today(h.Clock()))
+		if _, ok := t.Get(cur); !ok {
+			return code
+		}
+		return t.Name(cur)
+	})
 }
 
 // unitHistoryName names a dossier's unit in full: "UBND xã An (đến
 // 30/06/2025; nay: UBND xã Đông An)" for a unit ended and succeeded.
 func (h *handlers) unitHistoryName(ctx context.Context, code string) string {
+	return h.nameFromTree(ctx, code, func(t *models.UnitTree) string {
+		u, ok := t.Get(code)
+		if !ok {
+			return code
+		}
+		cur := t.Resolve(code, h.Rules.Cal.Today(h.Clock()))
+		if cur == code || u.ValidTo == models.NoDate {
+			return u.Name
+		}
+		return fmt.Sprintf("%s (đến %s; nay: %s)", u.Name, u.ValidTo.VN(), t.Name(cur))
+	})
+}
+
+// nameFromTree is name of the cached unit tree, or the unit's code when
+// the tree cannot be read: a name is never worth failing a reply for.
+func (h *handlers) nameFromTree(ctx context.Context, code string, name func(*models.UnitTree) string) string {
 	t, err := h.Directory.Tree(ctx)
 	if err != nil {
 		return code
 	}
-	u, ok := t.Get(code)
-	if !ok {
-		return code
-	}
-	today := h.Rules.Cal.Today(h.Clock())
-	cur := t.Resolve(code, today)
-	if cur == code || u.ValidTo == models.NoDate {
-		return u.Name
-	}
-	return fmt.Sprintf("%s (đến %s; nay: %s)", u.Name, u.ValidTo.VN(), t.Name(cur))
+	return name(t)
 }
 
 // parseMonth reads "YYYY-MM" or "MM/YYYY"; no argument is the month before

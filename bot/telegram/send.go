@@ -96,8 +96,7 @@ func (b *Bot) send(ctx context.Context, m notify.Message, edit int) (*tgbotapi.A
 // *notify.SendError, as platforms.md says. The library leaves Code at 0
 // for multipart uploads, so the description's prefix is read too.
 func Classify(err error) *notify.SendError {
-	var se *notify.SendError
-	if errors.As(err, &se) {
+	if se, ok := notify.AsSendError(err); ok {
 		return se
 	}
 	var te *tgbotapi.Error

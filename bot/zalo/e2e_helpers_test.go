@@ -21,12 +21,11 @@ import (
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
 const wait = 10 * time.Second
 
-var ict = time.FixedZone("ICT", 7*3600)
+var ict = bottest.ICT
 
 // zenv is the sample district in a store, the fake Zalo platform, dondoc's
 // webhook on a local HTTP server (as `dondoc serve` mounts it) and the
@@ -48,14 +47,9 @@ type zenv struct {
 
 func newZEnv(t testing.TB, st *store.Store, opts zalofake.Options) *zenv {
 	t.Helper()
-	e := &zenv{t: t, st: st, logs: &bottest.Logs{}, now: time.Date(2026, 11, 27, 10, 0, 0, 0, ict)}
-	cal := models.NewVietnamCalendar(ict, 17, 0)
-	data, err := sample.District(e.now, cal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.data = data
-	storetest.LoadSample(t, st, data)
+	e := &zenv{t: t, st: st, logs: &bottest.Logs{}}
+	var cal *models.Calendar
+	e.data, e.now, cal = bottest.District(t, st)
 	e.fake = zalofake.New(opts)
 	t.Cleanup(e.fake.Close)
 	e.hook = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -68,8 +62,7 @@ func newZEnv(t testing.TB, st *store.Store, opts zalofake.Options) *zenv {
 	dir := st.ChatDirectory(time.Minute)
 	clock := func() time.Time { return e.now }
 	rules := &models.Rules{Cal: cal, DueSoonDays: 2}
-	e.router = bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.NewTextHandler(e.logs, nil)),
-		NewErrorID: func() string { return "e0" }, SlowAfter: time.Minute})
+	e.router = bottest.Router(dir, slog.New(slog.NewTextHandler(e.logs, nil)))
 	handlers.Register(e.router, handlers.Deps{Store: st, Directory: dir, Rules: rules, Clock: clock,
 		Reports: &report.Reports{Store: st, Clock: clock, Options: report.Options{Location: ict}}})
 	e.start()

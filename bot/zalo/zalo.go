@@ -56,6 +56,7 @@ import (
 
 	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/internal/defaults"
+	"github.com/dondoc/dondoc/internal/hooksecret"
 	"github.com/dondoc/dondoc/notify"
 )
 
@@ -219,7 +220,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		if err := CheckWebhookURL(cfg.WebhookURL); err != nil {
 			return nil, err
 		}
-		if cfg.WebhookSecret != "" && !validSecret(cfg.WebhookSecret) {
+		if cfg.WebhookSecret != "" && !hooksecret.Zalo(cfg.WebhookSecret) {
 			return nil, errors.New("zalo: ZALO_WEBHOOK_SECRET must be 8–256 printable ASCII characters without spaces")
 		}
 	}
@@ -272,7 +273,7 @@ func (b *Bot) settleSecret(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("zalo: webhook secret: %w", err)
 	}
-	if !validSecret(v) {
+	if !hooksecret.Zalo(v) {
 		return errors.New("zalo: the stored webhook secret is not 8–256 printable characters")
 	}
 	b.secret = v
@@ -297,18 +298,6 @@ func CheckWebhookURL(raw string) error {
 		}
 	}
 	return fmt.Errorf("zalo: ZALO_WEBHOOK_URL %q must be HTTPS (plain HTTP only to a loopback address)", raw)
-}
-
-func validSecret(s string) bool {
-	if len(s) < 8 || len(s) > 256 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] > '~' {
-			return false
-		}
-	}
-	return true
 }
 
 // ID is the bot's id (getMe).
@@ -458,8 +447,7 @@ const defaultQuotaRetry = 2 * time.Second
 //     link is marked inactive) only when it repeats on three different days;
 //   - 400 (wrong method or path: dondoc's fault, not the chat's) → Retryable.
 func Classify(err error) *notify.SendError {
-	var se *notify.SendError
-	if errors.As(err, &se) {
+	if se, ok := notify.AsSendError(err); ok {
 		return se
 	}
 	var ae *APIError

@@ -24,10 +24,9 @@ import (
 	"github.com/dondoc/dondoc/report"
 	"github.com/dondoc/dondoc/sample"
 	"github.com/dondoc/dondoc/store"
-	"github.com/dondoc/dondoc/store/storetest"
 )
 
-var ict = time.FixedZone("ICT", 7*3600)
+var ict = bottest.ICT
 
 // oenv is the sample district in a store, the fake OA platform, the
 // adapter's webhook on a local HTTP server and the router with every
@@ -51,22 +50,16 @@ type oenv struct {
 
 func newOEnv(t testing.TB, st *store.Store) *oenv {
 	t.Helper()
-	e := &oenv{t: t, st: st, logs: &bottest.Logs{}, now: time.Date(2026, 11, 27, 10, 0, 0, 0, ict)}
+	e := &oenv{t: t, st: st, logs: &bottest.Logs{}}
+	var cal *models.Calendar
+	e.data, e.now, cal = bottest.District(t, st)
 	e.clock = clockwork.NewFakeClockAt(e.now)
-	cal := models.NewVietnamCalendar(ict, 17, 0)
-	data, err := sample.District(e.now, cal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.data = data
-	storetest.LoadSample(t, st, data)
 	e.fake = zalooafake.New(zalooafake.Options{})
 	t.Cleanup(e.fake.Close)
 	e.bot = e.newBot(st.OATokens())
 	dir := st.ChatDirectory(time.Minute)
 	now := func() time.Time { return e.now }
-	e.router = bot.NewRouter(bot.Config{Directory: dir, Logger: slog.New(slog.NewTextHandler(e.logs, nil)),
-		NewErrorID: func() string { return "e0" }, SlowAfter: time.Minute})
+	e.router = bottest.Router(dir, slog.New(slog.NewTextHandler(e.logs, nil)))
 	handlers.Register(e.router, handlers.Deps{Store: st, Directory: dir, Rules: &models.Rules{Cal: cal, DueSoonDays: 2}, Clock: now,
 		Reports:  &report.Reports{Store: st, Clock: now, Options: report.Options{Location: ict}},
 		Download: e.bot.Download, Import: e.doImport})

@@ -313,8 +313,7 @@ const stoppedRetry = 10 * time.Minute
 //     channel is stopped (Ready), messages stay pending, no link is touched;
 //   - everything else → Retryable (transport, 5xx, unknown codes).
 func Classify(err error) *notify.SendError {
-	var se *notify.SendError
-	if errors.As(err, &se) {
+	if se, ok := notify.AsSendError(err); ok {
 		return se
 	}
 	var ae *APIError

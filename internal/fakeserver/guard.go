@@ -1,7 +1,7 @@
 // Package fakeserver holds what the fake platform servers (tgfake,
 // zalofake) share beyond their wire formats: a lock whose holders announce
 // state changes, so that long polls and tests wait for a change instead of
-// sleeping.
+// sleeping; the log of the calls served and the faults queued for them.
 package fakeserver
 
 import (

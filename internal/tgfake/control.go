@@ -47,15 +47,6 @@ func Migrated(newID int64) Fault {
 // Delay answers normally after d (or not at all if the client gives up first).
 func Delay(d time.Duration) Fault { return fakeserver.Delay(d) }
 
-// FailNext makes the next n calls of method fail with f.
-func (s *Server) FailNext(method string, n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults[method] = append(s.faults[method], f)
-	}
-}
-
 // AddFile registers a downloadable file and returns its file_id.
 func (s *Server) AddFile(path string, data []byte) string {
 	s.mu.Lock()
@@ -174,42 +165,11 @@ func (s *Server) PushDocument(chatID, fromID int64, name, mimeType string, data 
 	return s.Push(map[string]any{"message": m})
 }
 
-// Sent returns every recorded send, in order.
-func (s *Server) Sent() []Sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Sent(nil), s.sent...)
-}
-
-// SentBy returns the recorded calls of one method.
-func (s *Server) SentBy(method string) []Sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return filter(s.sent, method)
-}
-
-func filter(all []Sent, method string) []Sent {
-	var out []Sent
-	for _, x := range all {
-		if x.Method == method {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // CommandsSet returns the recorded setMyCommands calls.
 func (s *Server) CommandsSet() []Commands {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Commands(nil), s.commands...)
-}
-
-// Calls returns how many times method was called (faults included).
-func (s *Server) Calls(method string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[method]
 }
 
 // Webhook returns the webhook URL and secret set.
@@ -248,7 +208,7 @@ func (s *Server) Pending() int {
 // cond held.
 func (s *Server) WaitFor(timeout time.Duration, cond func(st State) bool) bool {
 	return s.mu.WaitFor(timeout, func() bool {
-		return cond(State{Sent: s.sent, Calls: s.calls, Conflicts: s.conflicts, Pending: len(s.updates), Polling: s.polling})
+		return cond(State{Sent: s.Recorded(), Calls: s.CallCounts(), Conflicts: s.conflicts, Pending: len(s.updates), Polling: s.polling})
 	})
 }
 
@@ -259,14 +219,4 @@ type State struct {
 	Conflicts int
 	Pending   int
 	Polling   int // getUpdates calls waiting now
-}
-
-// WaitSent waits until method was sent n times and returns those calls, or
-// an error after timeout.
-func (s *Server) WaitSent(timeout time.Duration, method string, n int) ([]Sent, error) {
-	if !s.WaitFor(timeout, func(st State) bool { return len(filter(st.Sent, method)) >= n }) {
-		got := s.SentBy(method)
-		return got, fmt.Errorf("tgfake: %d %s calls after %v, want %d: %+v", len(got), method, timeout, n, got)
-	}
-	return s.SentBy(method), nil
 }

@@ -26,7 +26,7 @@ func (s *Server) send(w http.ResponseWriter, method string, p url.Values, files 
 			writeError(w, 400, "Bad Request: query is too old and response timeout expired or query ID is invalid", nil)
 			return
 		}
-		s.record(rec)
+		s.Record(rec)
 		writeOK(w, true)
 		return
 	case "sendDocument", "sendPhoto":
@@ -81,7 +81,7 @@ func (s *Server) send(w http.ResponseWriter, method string, p url.Values, files 
 		rec.MessageID = s.nextMessage
 		s.mu.Unlock()
 	}
-	s.record(rec)
+	s.Record(rec)
 	id, _ := strconv.ParseInt(rec.ChatID, 10, 64)
 	msg := map[string]any{"message_id": rec.MessageID, "date": s.opts.Clock.Now().Unix(),
 		"chat": map[string]any{"id": id, "type": chatType(rec.ChatID)}}
@@ -92,13 +92,6 @@ func (s *Server) send(w http.ResponseWriter, method string, p url.Values, files 
 		msg["document"] = map[string]any{"file_id": "sent" + strconv.Itoa(rec.MessageID), "file_unique_id": "us", "file_name": rec.FileName}
 	}
 	writeOK(w, msg)
-}
-
-func (s *Server) record(rec Sent) {
-	s.mu.Lock()
-	s.sent = append(s.sent, rec)
-	s.mu.Changed()
-	s.mu.Unlock()
 }
 
 // allowedTags are the tags Telegram's HTML parse mode accepts.

@@ -48,6 +48,9 @@ type Sent struct {
 	Params              url.Values
 }
 
+// APIMethod is the Bot API method called.
+func (x Sent) APIMethod() string { return x.Method }
+
 // Commands is one recorded setMyCommands call.
 type Commands struct {
 	Commands []struct {
@@ -68,16 +71,14 @@ type Server struct {
 	*httptest.Server
 	opts Options
 
-	mu            fakeserver.Guard
-	updates       []queued
-	history       map[int64]map[string]any
-	nextUpdate    int64
-	nextMessage   int
-	polling       int
-	sent          []Sent
+	mu          fakeserver.Guard
+	updates     []queued
+	history     map[int64]map[string]any
+	nextUpdate  int64
+	nextMessage int
+	polling     int
+	*fakeserver.Log[Sent]
 	commands      []Commands
-	calls         map[string]int
-	faults        map[string][]Fault
 	webhook       string
 	webhookSecret string
 	files         map[string]file
@@ -108,11 +109,10 @@ func New(opts Options) *Server {
 		opts:        opts,
 		nextUpdate:  1,
 		nextMessage: 100,
-		calls:       map[string]int{},
-		faults:      map[string][]Fault{},
 		files:       map[string]file{},
 		history:     map[int64]map[string]any{},
 	}
+	s.Log = fakeserver.NewLog[Sent](&s.mu, "tgfake")
 	if opts.Limits {
 		s.limiter = newLimiter()
 	}
@@ -151,13 +151,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.calls[method]++
-	var fault *Fault
-	if q := s.faults[method]; len(q) > 0 {
-		f := q[0]
-		fault = &f
-		s.faults[method] = q[1:]
-	}
+	s.Count(method)
+	fault := s.NextFault(method)
 	s.mu.Changed()
 	s.mu.Unlock()
 	if fault.Serve(w, r) {

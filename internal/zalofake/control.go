@@ -50,15 +50,6 @@ func ProxyError() Fault { return fakeserver.BadGateway() }
 // Delay answers normally after d (or not at all if the client gives up first).
 func Delay(d time.Duration) Fault { return fakeserver.Delay(d) }
 
-// FailNext makes the next n calls of method fail with f.
-func (s *Server) FailNext(method string, n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults[method] = append(s.faults[method], f)
-	}
-}
-
 // FailRandomly makes each later call of method fail, with probability
 // ratio, with one of faults picked at random (seeded by Options.Seed).
 // A ratio of 0 stops it.
@@ -301,20 +292,6 @@ func (s *Server) Dropped() int {
 	return s.dropped
 }
 
-// Sent returns every successful send, in order.
-func (s *Server) Sent() []Sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Sent(nil), s.sent...)
-}
-
-// SentBy returns the successful calls of one method.
-func (s *Server) SentBy(method string) []Sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return filter(s.sent, method)
-}
-
 // SentTo returns the messages (sendMessage) sent to chatID.
 func (s *Server) SentTo(chatID string) []Sent {
 	var out []Sent
@@ -324,23 +301,6 @@ func (s *Server) SentTo(chatID string) []Sent {
 		}
 	}
 	return out
-}
-
-func filter(all []Sent, method string) []Sent {
-	var out []Sent
-	for _, x := range all {
-		if x.Method == method {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// Calls returns how many times method was called (faults included).
-func (s *Server) Calls(method string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[method]
 }
 
 // WebhookSet returns the webhook URL and secret set.
@@ -369,18 +329,8 @@ type State struct {
 // call Server methods) holds or timeout passes; it reports whether cond held.
 func (s *Server) WaitFor(timeout time.Duration, cond func(st State) bool) bool {
 	return s.mu.WaitFor(timeout, func() bool {
-		return cond(State{Sent: s.sent, Calls: s.calls, Pending: len(s.updates), Polling: s.polling})
+		return cond(State{Sent: s.Recorded(), Calls: s.CallCounts(), Pending: len(s.updates), Polling: s.polling})
 	})
-}
-
-// WaitSent waits until method was sent n times and returns those calls,
-// or an error after timeout.
-func (s *Server) WaitSent(timeout time.Duration, method string, n int) ([]Sent, error) {
-	if !s.WaitFor(timeout, func(st State) bool { return len(filter(st.Sent, method)) >= n }) {
-		got := s.SentBy(method)
-		return got, fmt.Errorf("zalofake: %d %s calls after %v, want %d: %+v", len(got), method, timeout, n, got)
-	}
-	return s.SentBy(method), nil
 }
 
 // WaitPolling waits until a getUpdates call is waiting with an empty

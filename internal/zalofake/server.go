@@ -81,20 +81,21 @@ type Sent struct {
 	Params    map[string]string
 }
 
+// APIMethod is the Bot API method called.
+func (x Sent) APIMethod() string { return x.Method }
+
 // Server is the fake Bot Platform.
 type Server struct {
 	*httptest.Server
 	opts   Options
 	client *http.Client
 
-	mu            fakeserver.Guard
-	updates       []map[string]any
-	history       map[string]map[string]any // message id → update (for redeliveries)
-	nextMessage   int
-	polling       int
-	sent          []Sent
-	calls         map[string]int
-	faults        map[string][]Fault
+	mu          fakeserver.Guard
+	updates     []map[string]any
+	history     map[string]map[string]any // message id → update (for redeliveries)
+	nextMessage int
+	polling     int
+	*fakeserver.Log[Sent]
 	random        map[string]randomFaults
 	chatFaults    map[string]Fault
 	rng           *rand.Rand
@@ -131,12 +132,11 @@ func New(opts Options) *Server {
 		opts:       opts,
 		client:     &http.Client{Timeout: 10 * time.Second},
 		history:    map[string]map[string]any{},
-		calls:      map[string]int{},
-		faults:     map[string][]Fault{},
 		random:     map[string]randomFaults{},
 		chatFaults: map[string]Fault{},
 		rng:        rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
 	}
+	s.Log = fakeserver.NewLog[Sent](&s.mu, "zalofake")
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -155,10 +155,8 @@ func (s *Server) BotName() string { return s.opts.BotName }
 
 // fault picks the fault of this call, if any; callers hold s.mu.
 func (s *Server) fault(method, chatID string) *Fault {
-	if q := s.faults[method]; len(q) > 0 {
-		f := q[0]
-		s.faults[method] = q[1:]
-		return &f
+	if f := s.NextFault(method); f != nil {
+		return f
 	}
 	if f, ok := s.chatFaults[chatID]; ok && chatID != "" {
 		return &f
@@ -191,9 +189,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.calls[method]++
+	s.Count(method)
 	var fault *Fault
-	if method != "getMe" || len(s.faults[method]) > 0 {
+	if method != "getMe" || s.Queued(method) > 0 {
 		fault = s.fault(method, p["chat_id"])
 	}
 	if fault == nil && isSend(method) && !s.withinQuota() {
@@ -372,7 +370,7 @@ func (s *Server) send(w http.ResponseWriter, method string, p map[string]string)
 			writeError(w, 404, "Invalid request: unknown action")
 			return
 		}
-		s.record(rec)
+		s.Record(rec)
 		writeOK(w, true)
 		return
 	}
@@ -380,15 +378,8 @@ func (s *Server) send(w http.ResponseWriter, method string, p map[string]string)
 	s.nextMessage++
 	rec.MessageID = fmt.Sprintf("%020x", 0xa000+s.nextMessage)
 	s.mu.Unlock()
-	s.record(rec)
+	s.Record(rec)
 	writeOK(w, map[string]any{"message_id": rec.MessageID, "date": s.opts.Clock.Now().UnixMilli()})
-}
-
-func (s *Server) record(rec Sent) {
-	s.mu.Lock()
-	s.sent = append(s.sent, rec)
-	s.mu.Changed()
-	s.mu.Unlock()
 }
 
 // parseRequest reads the query, then a JSON object (numbers and booleans
