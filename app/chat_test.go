@@ -59,13 +59,17 @@ func TestConsoleCommand(t *testing.T) {
 	// The overdue list fits one page since reminders judge by the effective
 	// deadline; the due-soon list over 10 working days pages.
 	// The console shows replies as Zalo does: plain text, paged by typing.
-	code, out, errs := runStdin(t, env, "/quahan\n/sapden 10\n/sapden 10 trang 2\n/tra KHONG-CO\n/maketnoi x\n/nguyco\n", "console", "--as", leader)
+	code, out, errs := runStdin(t, env, "/quahan\n/sapden 10\n/sapden 10 trang 2\n/tra KHONG-CO\n/maketnoi x\n/nguyco\n/caidat\n", "console", "--as", leader)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	wantLines(t, "console output", out, "Hồ sơ quá hạn — UBND tỉnh Phú Lâm", "Trang 1/", "Gõ /sapden 10 trang 2 để xem trang sau.",
 		"Trang 2/", "Không tìm thấy hồ sơ KHONG-CO", "Lệnh /maketnoi không dành cho vai trò lãnh đạo",
-		"Hồ sơ có nguy cơ trễ hạn — UBND tỉnh Phú Lâm")
+		"Hồ sơ có nguy cơ trễ hạn — UBND tỉnh Phú Lâm",
+		"/caidat dùng được khi dondoc serve đang chạy") // no channel here: said plainly, not "đã có lỗi"
+	if strings.Contains(out, "đã có lỗi") {
+		t.Errorf("console output has an internal error:\n%s", out)
+	}
 	for _, m := range strings.Split(out, "\n\n") {
 		if n := len([]rune(m)); n > 2000 {
 			t.Errorf("a console message of %d characters, over Zalo's 2,000", n)

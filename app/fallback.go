@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dondoc/dondoc/bot"
 	"github.com/dondoc/dondoc/bot/email"
 	"github.com/dondoc/dondoc/bot/handlers"
 	"github.com/dondoc/dondoc/bot/zns"
@@ -87,8 +88,9 @@ type digestChannels struct{ a *app }
 
 func (c digestChannels) deps() (*jobs.Deps, error) {
 	d := c.a.digest.Load()
-	if d == nil {
-		return nil, errors.New("app: the jobs are not wired yet")
+	if d == nil { // the console, or serve before its jobs are up
+		return nil, &bot.UserError{Msg: "Chưa xem, đổi được kênh nhận bản tin ở đây: /caidat dùng được khi dondoc serve " +
+			"đang chạy với các kênh Zalo, Telegram, ZNS hoặc thư điện tử."}
 	}
 	return d, nil
 }

@@ -21,7 +21,9 @@ type RiskWarning struct {
 	RiskAssessment
 	ProcedureName string
 	HandlerCode   string
-	DueAt         time.Time
+	// DueAt is the effective deadline at the list's instant (supplement
+	// waits included), the date the lists and the digest show as "hạn".
+	DueAt time.Time
 }
 
 // RiskList is the early-warning list at one instant: the dossiers open,
@@ -57,10 +59,14 @@ func NewRiskList(rules *Rules, at time.Time, threshold float64, list []RiskAsses
 			continue
 		}
 		d, ok := dossier(a.Code)
-		if !ok || !IsRiskCandidate(rules.Classify(d, at)) {
+		if !ok {
 			continue
 		}
-		l.Items = append(l.Items, RiskWarning{RiskAssessment: *a, ProcedureName: d.ProcedureName, HandlerCode: d.HandlerCode, DueAt: d.DueAt})
+		c := rules.Classify(d, at)
+		if !IsRiskCandidate(c) {
+			continue
+		}
+		l.Items = append(l.Items, RiskWarning{RiskAssessment: *a, ProcedureName: d.ProcedureName, HandlerCode: d.HandlerCode, DueAt: c.Deadline})
 	}
 	slices.SortStableFunc(l.Items, func(a, b RiskWarning) int { return riskierFirst(a.RiskAssessment, b.RiskAssessment) })
 	for i := range l.Items {
