@@ -71,8 +71,13 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 		if rows, err = queryFigures(tx, sqlText, args); err != nil {
 			return err
 		}
-		// Kept only when no writer committed facts while the query ran:
+		// Kept only for a period judged at its end (a running month is
+		// judged at a new instant each time: kept, it would only pile up),
+		// and only when no writer committed facts while the query ran:
 		// then its snapshot is the state at gen.
+		if !end.Equal(p.End) {
+			return nil
+		}
 		if after, err := s.factsGeneration(tx); err == nil && after == gen {
 			keep = gen
 		}

@@ -56,6 +56,15 @@ func TestFiguresCacheFollowsEveryWrite(t *testing.T) {
 		if n := s.FiguresKept(ctx); n != 1 {
 			t.Fatalf("figures kept for %d periods, want 1", n)
 		}
+		// A running month is judged at a new instant each time: never kept.
+		for _, h := range []int{9, 10, 11} {
+			if _, err := s.MonthFigures(ctx, models.FiguresQuery{Period: oct, At: at(20, h)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := s.FiguresKept(ctx); n != 1 {
+			t.Fatalf("figures kept for %d periods after three provisional requests, want 1", n)
+		}
 
 		d.FinishedAt = at(12, 9) // now late
 		if err := storetest.SeedDossiers(ctx, s, []models.Dossier{d}); err != nil {
