@@ -46,7 +46,7 @@ func newJobDeps(ctx context.Context, a *app, st *store.Store, platforms []notify
 	d := &jobs.Deps{
 		Store: st, Rules: rules, Calendar: cal,
 		Clock: a.clock().Now, Location: cal.Location(), Platforms: platforms,
-		RepeatDays: a.cfg.EscalateRepeatDays, EscalateToGroups: a.cfg.EscalateToGroups,
+		RepeatDays: a.cfg.EscalateRepeatDays, PublicURL: a.cfg.PublicURL, EscalateToGroups: a.cfg.EscalateToGroups,
 		Monthly: monthlySource(a, st), Logger: a.log, DryRun: out != nil, Out: out,
 	}
 	if rs := riskSource(a, st, rules); rs != nil {

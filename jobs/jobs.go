@@ -57,9 +57,14 @@ type Deps struct {
 	// ZNSPlatform and ZNSPriceVND, when set, add the month's count and
 	// estimated cost of template messages to the secretariat's notes on
 	// the first working day of the next month.
-	ZNSPlatform      string
-	ZNSPriceVND      int
-	RepeatDays       int  // ESCALATE_REPEAT_DAYS (≤ 0: digest.DefaultRepeatDays)
+	ZNSPlatform string
+	ZNSPriceVND int
+	RepeatDays  int // ESCALATE_REPEAT_DAYS (≤ 0: digest.DefaultRepeatDays)
+	// PublicURL is PUBLIC_URL: where the public page (/cong-khai/) is
+	// reached. A platform that cannot carry the monthly chart or workbook
+	// gets their addresses there instead ("" : a note that the file is not
+	// attached).
+	PublicURL        string
 	EscalateToGroups bool // ESCALATE_TO_GROUPS: escalations also go to the units' bound groups
 	Monthly          MonthlySource
 	// Risks gives the early-warning list (RISK_THRESHOLD): the digest's

@@ -101,13 +101,14 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 				Message: msg(notify.Message{Text: chunk, Format: f})})
 		}
 		fs := files[g.UnitCode]
-		caption := clipRunes("Biểu đồ tỷ lệ giải quyết đúng hạn — "+rep.MonthTitle(), d.caption(g.Platform))
-		entries = append(entries,
-			notify.Entry{Key: key("chart"), Message: msg(notify.Message{Text: caption, Format: notify.FormatPlain,
-				Photo: &notify.File{Name: "bieu-do-" + rep.MonthKey() + ".png", MIME: "image/png", Data: fs[0]}})},
-			notify.Entry{Key: key("xlsx"), Message: msg(notify.Message{Text: clipRunes(rep.MonthTitle(), d.caption(g.Platform)),
-				Format: notify.FormatPlain, Document: &notify.File{Name: report.FileName(year, month, "xlsx"),
-					MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: fs[1]}})})
+		if desc := d.platform(g.Platform); (!desc.Photos || !desc.Files) && d.PublicURL != "" {
+			// Zalo's Bot Platform carries neither: the public page has the
+			// chart and the workbook of the month.
+			entries = append(entries, notify.Entry{Key: key("link"), Message: msg(notify.Message{Format: notify.FormatPlain,
+				Text: publicLinks(d.PublicURL, rep.MonthKey(), rep.MonthTitle())})})
+		} else {
+			entries = appendFiles(entries, key, msg, rep, fs, d.caption(g.Platform), year, month)
+		}
 		for i := range entries {
 			entries[i].Job, entries[i].Recipient, entries[i].Period = models.JobMonthly, recipient, period
 			entries[i].Message.Silent = true
@@ -125,6 +126,24 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 	}
 	d.added(total)
 	return total, nil
+}
+
+// appendFiles adds the month's chart and workbook to entries.
+func appendFiles(entries []notify.Entry, key func(string) string, msg func(notify.Message) notify.Message, rep *report.Report,
+	fs [2][]byte, caption int, year int, month time.Month) []notify.Entry {
+	return append(entries,
+		notify.Entry{Key: key("chart"), Message: msg(notify.Message{Text: clipRunes("Biểu đồ tỷ lệ giải quyết đúng hạn — "+rep.MonthTitle(), caption),
+			Format: notify.FormatPlain, Photo: &notify.File{Name: "bieu-do-" + rep.MonthKey() + ".png", MIME: "image/png", Data: fs[0]}})},
+		notify.Entry{Key: key("xlsx"), Message: msg(notify.Message{Text: clipRunes(rep.MonthTitle(), caption),
+			Format: notify.FormatPlain, Document: &notify.File{Name: report.FileName(year, month, "xlsx"),
+				MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: fs[1]}})})
+}
+
+// publicLinks is the message that replaces the chart and the workbook on a
+// platform that cannot carry them: their addresses on the public page.
+func publicLinks(base, monthKey, title string) string {
+	u := base + "/cong-khai/" + monthKey
+	return "Biểu đồ và bảng tính Excel " + title + " (công khai):\n" + u + "\n" + u + ".png\n" + u + ".xlsx"
 }
 
 func clipRunes(s string, max int) string {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dondoc/dondoc/bot/telegram"
+	"github.com/dondoc/dondoc/bot/zalo"
 	"github.com/dondoc/dondoc/internal/tgfake"
 	"github.com/dondoc/dondoc/jobs"
 	"github.com/dondoc/dondoc/models"
@@ -93,6 +94,42 @@ func TestBroadcastRefusesRunningMonths(t *testing.T) {
 		}
 		if c, _ := s.OutboxCounts(ctx); len(c) != 0 {
 			t.Errorf("outbox after refused broadcasts: %v", c)
+		}
+	})
+}
+
+// TestMonthlyBroadcastOnZaloLinksThePublicPage: Zalo's Bot Platform carries
+// no photo and no file, so a group there gets the month's text and the
+// addresses of the chart and the workbook on the public page (PUBLIC_URL),
+// not a note that the files could not be attached.
+func TestMonthlyBroadcastOnZaloLinksThePublicPage(t *testing.T) {
+	storetest.ForEach(t, func(ctx context.Context, t *testing.T, s *store.Store) {
+		units := []models.Unit{{Code: "H", Name: "UBND huyện Bình Minh"},
+			{Code: "X1", Name: "UBND xã An Bình", ParentCode: "H"}, {Code: "X2", Name: "UBND xã Tân Lập", ParentCode: "H"}}
+		must(t, s.UpsertUnits(ctx, units))
+		must(t, s.UpsertChatGroups(ctx, []models.ChatGroup{{Platform: zalo.Platform, ChatID: "g-zalo", UnitCode: "H", Active: true, BoundAt: day1}}))
+		d := newDeps(s)
+		d.Monthly = fakeMonthly{units: units}
+		d.Platforms = []notify.Platform{zalo.Description(true, zalo.Limits())}
+		d.PublicURL = "https://dondoc.phulam.gov.vn"
+		if _, err := d.Broadcast(ctx, 2026, time.October, ""); err != nil {
+			t.Fatal(err)
+		}
+		entries, err := s.Outbox().Claim(ctx, day1.AddDate(0, 1, 0), time.Minute, 100)
+		must(t, err)
+		var link string
+		for _, e := range entries {
+			if e.Message.Photo != nil || e.Message.Document != nil {
+				t.Errorf("a file queued for Zalo: %s", e.Key)
+			}
+			if strings.HasSuffix(e.Key, "/link") {
+				link = e.Message.Text
+			}
+		}
+		for _, want := range []string{"https://dondoc.phulam.gov.vn/cong-khai/2026-10.png", "https://dondoc.phulam.gov.vn/cong-khai/2026-10.xlsx"} {
+			if !strings.Contains(link, want) {
+				t.Errorf("the link message %q lacks %s", link, want)
+			}
 		}
 	})
 }
