@@ -107,7 +107,13 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 			entries = append(entries, notify.Entry{Key: key("link"), Message: msg(notify.Message{Format: notify.FormatPlain,
 				Text: publicLinks(d.PublicURL, rep.MonthKey(), rep.MonthTitle())})})
 		} else {
-			entries = appendFiles(entries, key, msg, rep, fs, d.caption(g.Platform), year, month)
+			caption := d.caption(g.Platform)
+			entries = append(entries,
+				notify.Entry{Key: key("chart"), Message: msg(notify.Message{Text: clipRunes("Biểu đồ tỷ lệ giải quyết đúng hạn — "+rep.MonthTitle(), caption),
+					Format: notify.FormatPlain, Photo: &notify.File{Name: "bieu-do-" + rep.MonthKey() + ".png", MIME: "image/png", Data: fs[0]}})},
+				notify.Entry{Key: key("xlsx"), Message: msg(notify.Message{Text: clipRunes(rep.MonthTitle(), caption),
+					Format: notify.FormatPlain, Document: &notify.File{Name: report.FileName(year, month, "xlsx"),
+						MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: fs[1]}})})
 		}
 		for i := range entries {
 			entries[i].Job, entries[i].Recipient, entries[i].Period = models.JobMonthly, recipient, period
@@ -126,17 +132,6 @@ func (d *Deps) Broadcast(ctx context.Context, year int, month time.Month, period
 	}
 	d.added(total)
 	return total, nil
-}
-
-// appendFiles adds the month's chart and workbook to entries.
-func appendFiles(entries []notify.Entry, key func(string) string, msg func(notify.Message) notify.Message, rep *report.Report,
-	fs [2][]byte, caption int, year int, month time.Month) []notify.Entry {
-	return append(entries,
-		notify.Entry{Key: key("chart"), Message: msg(notify.Message{Text: clipRunes("Biểu đồ tỷ lệ giải quyết đúng hạn — "+rep.MonthTitle(), caption),
-			Format: notify.FormatPlain, Photo: &notify.File{Name: "bieu-do-" + rep.MonthKey() + ".png", MIME: "image/png", Data: fs[0]}})},
-		notify.Entry{Key: key("xlsx"), Message: msg(notify.Message{Text: clipRunes(rep.MonthTitle(), caption),
-			Format: notify.FormatPlain, Document: &notify.File{Name: report.FileName(year, month, "xlsx"),
-				MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: fs[1]}})})
 }
 
 // publicLinks is the message that replaces the chart and the workbook on a
