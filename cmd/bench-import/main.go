@@ -46,7 +46,9 @@ func run(args []string, clock clockwork.Clock) error {
 	return errors.New("usage: bench-import typed IN OUT | change IN OUT PERCENT")
 }
 
-// typed writes the dossiers in the dossiers table's column order, as
+// typed writes the dossiers in the dossiers table's column order (that of
+// the import's staging table: every column but those added for other
+// purposes, with their defaults), as
 // Postgres CSV: text always quoted (so that empty is the empty string), absent instants empty
 // (NULL), instants in RFC 3339 UTC.
 func typed(in, out string, clock clockwork.Clock) error {
@@ -72,6 +74,7 @@ func typed(in, out string, clock clockwork.Clock) error {
 		w.WriteByte(',')
 	}
 	now := clock.Now()
+	rules := &models.Rules{Cal: models.NewCalendar(models.CalendarConfig{Location: models.DefaultLocation()}), Clock: models.ClockPause}
 	for row, err := range r.Rows() {
 		if err != nil {
 			return err
@@ -101,6 +104,12 @@ func typed(in, out string, clock clockwork.Clock) error {
 		w.WriteString("false,")
 		q(store.DossierHash(d))
 		w.WriteString(now.UTC().Format(time.RFC3339Nano))
+		w.WriteByte(',')
+		ts(d.OriginalDueAt)
+		ts(d.ExtendedDueAt)
+		w.WriteString(strconv.Itoa(d.ExtensionCount))
+		w.WriteByte(',')
+		w.WriteString(rules.Deadline(d).UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano))
 		w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {
