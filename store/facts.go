@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -172,6 +173,13 @@ func (fs *factSet) subset(r *models.Rules, idx []int, stored []models.Dossier, s
 		out.waitEnd = append(out.waitEnd, len(out.waits))
 	}
 	return out
+}
+
+// grow makes room for n more dossiers (and as many waits).
+func (fs *factSet) grow(n int) {
+	fs.codes = slices.Grow(fs.codes, n)
+	fs.rows = slices.Grow(fs.rows, n)
+	fs.waitEnd = slices.Grow(fs.waitEnd, n)
 }
 
 // add computes the facts of d (as stored) with its steps.

@@ -26,6 +26,8 @@ type pgImport struct {
 	tx     pgx.Tx // atomic: the whole import
 	// newShare is the share of new or changed rows in the last batch.
 	newShare float64
+	bulk     *pgBulk // a first import into empty tables (in tx)
+	buf      copyBuf
 }
 
 const pgStage = "dondoc_import_dossiers"
@@ -35,7 +37,7 @@ var pgStageColumns = []string{"code", "procedure_code", "procedure_name", "field
 	"supplement_count", "supplement_requested_at", "supplement_done_at", "applicant_name", "unassigned",
 	"row_hash", "updated_at", "original_due_at", "extended_due_at", "extension_count", "deadline"}
 
-func (s *Store) beginPgImport(ctx context.Context, atomic bool) (*pgImport, error) {
+func (s *Store) beginPgImport(ctx context.Context, atomic, bulk bool) (*pgImport, error) {
 	conn, err := s.pinnedConn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("connection: %w", err)
@@ -53,8 +55,15 @@ func (s *Store) beginPgImport(ctx context.Context, atomic bool) (*pgImport, erro
 		_, err = p.pgc.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+pgStage+
 			" (LIKE dossiers INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
 	}
-	if err == nil && atomic {
+	if err == nil && (atomic || bulk) {
 		p.tx, err = p.pgc.Begin(ctx)
+	}
+	if err == nil && bulk {
+		p.bulk, err = beginPgBulk(ctx, p.tx, "dossiers", "dossier_facts", "dossier_fact_waits", "step_facts")
+		if err == nil && p.bulk == nil && !atomic {
+			err = p.tx.Rollback(ctx)
+			p.tx = nil
+		}
 	}
 	if err != nil {
 		conn.Close()
@@ -66,8 +75,13 @@ func (s *Store) beginPgImport(ctx context.Context, atomic bool) (*pgImport, erro
 func (p *pgImport) end(ctx context.Context, commit bool) error {
 	var err error
 	if p.tx != nil {
-		if commit {
+		if commit && p.bulk != nil {
+			err = p.bulk.finish(ctx, p.tx)
+		}
+		if commit && err == nil {
 			err = p.tx.Commit(ctx)
+		} else if commit {
+			err = errors.Join(err, p.tx.Rollback(context.WithoutCancel(ctx)))
 		} else {
 			err = p.tx.Rollback(context.WithoutCancel(ctx))
 		}
@@ -104,7 +118,6 @@ var pgUpsertSQL = func() string {
 
 func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rules) (models.ImportCounts, error) {
 	var c models.ImportCounts
-	rows := b.rows
 	tx := p.tx
 	if tx == nil {
 		var err error
@@ -115,93 +128,29 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 	} else if _, err := tx.Exec(ctx, "TRUNCATE "+pgStage); err != nil {
 		return c, err
 	}
-	todo := rows
-	var todoIdx []int // indices in rows of todo; nil: all
-	if p.newShare < 0.5 {
-		codes := make([]string, len(rows))
-		hashes := make([]string, len(rows))
-		flags := make([]bool, len(rows))
-		for i := range rows {
-			codes[i], hashes[i], flags[i] = rows[i].Code, rows[i].RowHash, rows[i].Unassigned
-		}
-		changed, err := pgCollect(ctx, tx, pgChangedSQL, codes, hashes, flags)
-		if err != nil {
+	var sel []int // indices in b.rows still to write; nil: all
+	if p.bulk != nil {
+		fresh, again := p.bulk.fresh(len(b.rows), func(i int) string { return b.rows[i].Code })
+		if err := pgCopyDossiers(ctx, tx, &p.buf, "dossiers", b.rows, fresh); err != nil {
 			return c, err
 		}
-		if len(changed) < len(rows) {
-			set := make(map[string]bool, len(changed))
-			for _, code := range changed {
-				set[code] = true
-			}
-			todo = make([]dossierRow, 0, len(changed))
-			todoIdx = make([]int, 0, len(changed))
-			for i := range rows {
-				if set[rows[i].Code] {
-					todo = append(todo, rows[i])
-					todoIdx = append(todoIdx, i)
-				}
-			}
-		}
-	}
-	p.newShare = float64(len(todo)) / float64(len(rows))
-	if len(todo) > 0 {
-		src := pgx.CopyFromSlice(len(todo), func(i int) ([]any, error) {
-			r := &todo[i]
-			return []any{r.Code, r.ProcedureCode, r.ProcedureName, r.Field, r.UnitCode, r.HandlerCode,
-				pgTime(r.ReceivedAt), pgTime(r.DueAt), pgTime(r.FinishedAt), pgTime(r.SystemFinishedAt), pgTime(r.ReturnedAt),
-				r.Status, r.Channel, int32(r.SupplementCount), pgTime(r.SupplementRequestedAt), pgTime(r.SupplementDoneAt),
-				r.ApplicantName, r.Unassigned, r.RowHash, pgTime(r.UpdatedAt), pgTime(r.OriginalDueAt), pgTime(r.ExtendedDueAt),
-				int32(r.ExtensionCount), pgTime(r.Deadline)}, nil
-		})
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{pgStage}, pgStageColumns, src); err != nil {
-			return c, fmt.Errorf("copy: %w", err)
-		}
-		res, err := tx.Query(ctx, pgUpsertSQL)
-		if err != nil {
-			return c, err
-		}
-		var updated []string
-		written := make(map[string]bool, len(todo))
-		for res.Next() {
-			var code string
-			var inserted bool
-			if err := res.Scan(&code, &inserted); err != nil {
-				res.Close()
-				return c, err
-			}
-			written[code] = true
-			if inserted {
-				c.Inserted++
-			} else {
-				c.Updated++
-				updated = append(updated, code)
-			}
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
-			return c, err
-		}
-		var idx []int
-		for k := range todo {
-			i := k
-			if todoIdx != nil {
-				i = todoIdx[k]
-			}
-			if written[rows[i].Code] {
-				idx = append(idx, i)
-			}
-		}
-		if err := pgWriteFacts(ctx, tx, b, idx, updated, rules); err != nil {
+		if err := pgWriteFacts(ctx, tx, &p.buf, b, fresh, nil, rules); err != nil {
 			return c, fmt.Errorf("facts: %w", err)
 		}
-		if c.Updated > 0 {
-			_, err := tx.Exec(ctx, "DELETE FROM dossier_supplements x USING "+pgStage+" s WHERE x.dossier_code = s.code")
-			if err != nil {
-				return c, err
-			}
+		c.Inserted = len(fresh)
+		if sel = again; len(sel) == 0 {
+			return c, nil
+		}
+		if err := p.bulk.restoreKeys(ctx, tx); err != nil {
+			return c, err
 		}
 	}
-	c.Unchanged = len(rows) - c.Inserted - c.Updated
+	n, err := p.upsert(ctx, tx, b, sel, rules)
+	if err != nil {
+		return c, err
+	}
+	c.Add(n)
+	c.Unchanged = len(b.rows) - c.Inserted - c.Updated
 	if p.tx == nil {
 		if err := tx.Commit(ctx); err != nil {
 			return models.ImportCounts{}, err
@@ -210,9 +159,131 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 	return c, nil
 }
 
+// upsert writes the rows of b at indices sel (nil: all) that are new or
+// changed through the staging table, and their facts.
+func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel []int, rules *models.Rules) (models.ImportCounts, error) {
+	var c models.ImportCounts
+	if sel == nil {
+		sel = make([]int, len(b.rows))
+		for i := range sel {
+			sel[i] = i
+		}
+	}
+	todo := sel
+	if p.newShare < 0.5 || p.bulk != nil {
+		codes := make([]string, len(sel))
+		hashes := make([]string, len(sel))
+		flags := make([]bool, len(sel))
+		for k, i := range sel {
+			r := &b.rows[i]
+			codes[k], hashes[k], flags[k] = r.Code, r.RowHash, r.Unassigned
+		}
+		changed, err := pgCollect(ctx, tx, pgChangedSQL, codes, hashes, flags)
+		if err != nil {
+			return c, err
+		}
+		if len(changed) < len(sel) {
+			set := make(map[string]bool, len(changed))
+			for _, code := range changed {
+				set[code] = true
+			}
+			todo = make([]int, 0, len(changed))
+			for _, i := range sel {
+				if set[b.rows[i].Code] {
+					todo = append(todo, i)
+				}
+			}
+		}
+	}
+	p.newShare = float64(len(todo)) / float64(len(sel))
+	if len(todo) == 0 {
+		return c, nil
+	}
+	if err := pgCopyDossiers(ctx, tx, &p.buf, pgStage, b.rows, todo); err != nil {
+		return c, err
+	}
+	res, err := tx.Query(ctx, pgUpsertSQL)
+	if err != nil {
+		return c, err
+	}
+	var updated []string
+	written := make(map[string]bool, len(todo))
+	for res.Next() {
+		var code string
+		var inserted bool
+		if err := res.Scan(&code, &inserted); err != nil {
+			res.Close()
+			return c, err
+		}
+		written[code] = true
+		if inserted {
+			c.Inserted++
+		} else {
+			c.Updated++
+			updated = append(updated, code)
+		}
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return c, err
+	}
+	var idx []int
+	for _, i := range todo {
+		if written[b.rows[i].Code] {
+			idx = append(idx, i)
+		}
+	}
+	if err := pgWriteFacts(ctx, tx, &p.buf, b, idx, updated, rules); err != nil {
+		return c, fmt.Errorf("facts: %w", err)
+	}
+	if c.Updated > 0 {
+		_, err := tx.Exec(ctx, "DELETE FROM dossier_supplements x USING "+pgStage+" s WHERE x.dossier_code = s.code")
+		if err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// pgCopyDossiers copies the rows at indices idx into table (dossiers or
+// the staging table), in pgStageColumns.
+func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, rows []dossierRow, idx []int) error {
+	if len(idx) == 0 {
+		return nil
+	}
+	buf.start()
+	for _, i := range idx {
+		r := &rows[i]
+		buf.row(len(pgStageColumns))
+		for _, t := range [...]string{r.Code, r.ProcedureCode, r.ProcedureName, r.Field, r.UnitCode, r.HandlerCode} {
+			buf.text(t)
+		}
+		for _, t := range [...]tstamp{r.ReceivedAt, r.DueAt, r.FinishedAt, r.SystemFinishedAt, r.ReturnedAt} {
+			buf.tstamp(t)
+		}
+		buf.int16(r.Status)
+		buf.text(r.Channel)
+		buf.int32(int32(r.SupplementCount))
+		buf.tstamp(r.SupplementRequestedAt)
+		buf.tstamp(r.SupplementDoneAt)
+		buf.text(r.ApplicantName)
+		buf.boolean(r.Unassigned)
+		buf.text(r.RowHash)
+		for _, t := range [...]tstamp{r.UpdatedAt, r.OriginalDueAt, r.ExtendedDueAt} {
+			buf.tstamp(t)
+		}
+		buf.int32(int32(r.ExtensionCount))
+		buf.tstamp(r.Deadline)
+	}
+	if err := buf.send(ctx, tx, table, pgStageColumns); err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	return nil
+}
+
 // pgWriteFacts writes the facts of the rows of b at indices idx in tx,
 // replacing those of the dossiers updated (whose steps are read back).
-func pgWriteFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, idx []int, updated []string, rules *models.Rules) error {
+func pgWriteFacts(ctx context.Context, tx pgx.Tx, buf *copyBuf, b *DossierBatch, idx []int, updated []string, rules *models.Rules) error {
 	steps := map[string][]models.Step{}
 	if len(updated) > 0 {
 		for _, t := range []string{"dossier_facts", "dossier_fact_waits", "step_facts"} {
@@ -248,33 +319,63 @@ func pgWriteFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, idx []int, up
 	}
 	fs := b.facts.subset(rules, idx, b.stored, steps)
 	if len(fs.rows) > 0 {
-		src := pgx.CopyFromSlice(len(fs.rows), func(i int) ([]any, error) {
+		buf.start()
+		for i := range fs.rows {
 			r := &fs.rows[i]
-			return []any{r.Code, r.UnitCode, r.HandlerCode, r.Unassigned, r.InScope, pgTime(r.ReceivedAt), r.Closed,
-				pgTime(r.StopAt), r.Class, r.LateOnSystem, r.EndedOnTime, r.Closed766, r.ClosedExcess,
-				pgInstant(r.Deadline), pgInstant(r.Deadline766), pgInstant(r.SecondRequestAt), r.Paused,
-				pgInstant(r.PausedFrom), r.SecondExtension, int32(r.Waits), int32(r.Steps)}, nil
-		})
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"dossier_facts"}, factsColumns, src); err != nil {
+			buf.row(len(factsColumns))
+			buf.text(r.Code)
+			buf.text(r.UnitCode)
+			buf.text(r.HandlerCode)
+			buf.boolean(r.Unassigned)
+			buf.boolean(r.InScope)
+			buf.tstamp(r.ReceivedAt)
+			buf.boolean(r.Closed)
+			buf.tstamp(r.StopAt)
+			buf.text(r.Class)
+			for _, v := range [...]bool{r.LateOnSystem, r.EndedOnTime, r.Closed766, r.ClosedExcess} {
+				buf.boolean(v)
+			}
+			buf.instant(time.Time(r.Deadline))
+			buf.instant(time.Time(r.Deadline766))
+			buf.instant(time.Time(r.SecondRequestAt))
+			buf.boolean(r.Paused)
+			buf.instant(time.Time(r.PausedFrom))
+			buf.boolean(r.SecondExtension)
+			buf.int32(int32(r.Waits))
+			buf.int32(int32(r.Steps))
+		}
+		if err := buf.send(ctx, tx, "dossier_facts", factsColumns); err != nil {
 			return err
 		}
 	}
 	if len(fs.waits) > 0 {
-		src := pgx.CopyFromSlice(len(fs.waits), func(i int) ([]any, error) {
+		buf.start()
+		for i := range fs.waits {
 			w := &fs.waits[i]
-			return []any{w.Code, int32(w.Seq), pgInstant(w.StartAt), pgInstant(w.EndAt)}, nil
-		})
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"dossier_fact_waits"}, []string{"code", "seq", "start_at", "end_at"}, src); err != nil {
+			buf.row(4)
+			buf.text(w.Code)
+			buf.int32(int32(w.Seq))
+			buf.instant(time.Time(w.StartAt))
+			buf.instant(time.Time(w.EndAt))
+		}
+		if err := buf.send(ctx, tx, "dossier_fact_waits", []string{"code", "seq", "start_at", "end_at"}); err != nil {
 			return err
 		}
 	}
 	if len(fs.steps) > 0 {
-		src := pgx.CopyFromSlice(len(fs.steps), func(i int) ([]any, error) {
+		buf.start()
+		for i := range fs.steps {
 			st := &fs.steps[i]
-			return []any{st.Code, int32(st.Seq), st.OfficerCode, pgInstant(st.StartAt), pgTime(st.EndAt), pgInstant(st.Deadline), st.Last}, nil
-		})
-		cols := []string{"code", "seq", "officer_code", "start_at", "end_at", "deadline", "last"}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"step_facts"}, cols, src); err != nil {
+			buf.row(len(stepFactsColumns))
+			buf.text(st.Code)
+			buf.int32(int32(st.Seq))
+			buf.text(st.OfficerCode)
+			buf.instant(time.Time(st.StartAt))
+			buf.tstamp(st.EndAt)
+			buf.instant(time.Time(st.Deadline))
+			buf.boolean(st.Last)
+		}
+		if err := buf.send(ctx, tx, "step_facts", stepFactsColumns); err != nil {
 			return err
 		}
 	}
@@ -286,8 +387,8 @@ var factsColumns = []string{"code", "unit_code", "handler_code", "unassigned", "
 	"stop_at", "class", "late_on_system", "ended_on_time", "closed_766", "closed_excess", "deadline", "deadline_766",
 	"second_request_at", "paused", "paused_from", "second_extension", "waits", "steps"}
 
-// pgInstant is an instant for COPY, the zero time as 0001-01-01.
-func pgInstant(t instant) any { return time.Time(t).UTC().Truncate(time.Microsecond) }
+// stepFactsColumns are the step_facts columns in COPY order.
+var stepFactsColumns = []string{"code", "seq", "officer_code", "start_at", "end_at", "deadline", "last"}
 
 func pgCollect(ctx context.Context, tx pgx.Tx, q string, args ...any) ([]string, error) {
 	rows, err := tx.Query(ctx, q, args...)
@@ -295,13 +396,4 @@ func pgCollect(ctx context.Context, tx pgx.Tx, q string, args ...any) ([]string,
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[string])
-}
-
-// pgTime is an instant for COPY: nil when absent.
-func pgTime(t tstamp) any {
-	tt := time.Time(t)
-	if tt.IsZero() {
-		return nil
-	}
-	return tt.UTC().Truncate(time.Microsecond)
 }
