@@ -80,6 +80,9 @@ type Sink[B any] interface {
 	WriteSteps(ctx context.Context, steps []models.Step) (c models.ImportCounts, missing []int, err error)
 	OfficerKnown(code string) bool
 	UnitKnown(code string) bool
+	// Kept reports whether the batches written so far stay stored whatever
+	// ends the session (false when Rollback would undo them).
+	Kept() bool
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
 }
@@ -113,7 +116,8 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = defaultBatch(kind)
 	}
-	im, err := s.BeginImport(ctx, models.ImportOptions{Atomic: opt.Atomic || opt.DryRun, Now: opt.Now})
+	// A file holds one kind: a first import of it may go in bulk.
+	im, err := s.BeginImport(ctx, models.ImportOptions{Atomic: opt.Atomic || opt.DryRun, Bulk: true, Now: opt.Now})
 	if err != nil {
 		return res, err
 	}
@@ -185,9 +189,10 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 	}
 	res.Warnings = res.Warnings[:min(len(res.Warnings), MaxWarnings)]
 	res.Summary.Warnings += r.WarningCount()
-	// Outside an atomic session every batch written is committed already:
-	// whatever ends the import, Stored says whether any was.
-	written := !(opt.Atomic || opt.DryRun) && res.Inserted+res.Updated+res.Unchanged > 0
+	// Outside an atomic or bulk session every batch written is committed
+	// already: whatever ends the import, Stored says whether any was.
+	some := res.Inserted+res.Updated+res.Unchanged > 0
+	written := im.Kept() && some
 	switch {
 	case werr != nil:
 		_ = im.Rollback(ctx)
@@ -202,7 +207,7 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 			res.Stored = written
 			return res, cerr
 		}
-		res.Stored = written
+		res.Stored = some
 		return res, rerr
 	case opt.DryRun || (opt.Atomic && res.Rejected > 0):
 		return res, nil

@@ -23,6 +23,14 @@ type ImportOptions struct {
 	// Atomic runs the whole import in one transaction: Commit stores
 	// everything, Rollback nothing. Otherwise each batch commits on its own.
 	Atomic bool
+	// Bulk lets a first import take the fast path on Postgres: when the
+	// table it fills (dossiers, or steps) is empty, the whole import is one
+	// transaction that drops the table's secondary indexes, copies the rows
+	// straight in and rebuilds the indexes before it commits; other
+	// sessions wait for it to end. Only for a session that writes one kind
+	// through WriteDossiers or WriteSteps (a file import), since its other
+	// writes would wait for the bulk transaction.
+	Bulk bool
 	// Now stamps updated_at (nil: time.Now).
 	Now func() time.Time
 }

@@ -104,6 +104,16 @@ func (im *Import) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return fn(im.tx.WithContext(ctx))
 }
 
+// Kept reports whether every batch written so far is stored already,
+// whatever ends the session: false in an Atomic session, and in a bulk one
+// (see models.ImportOptions.Bulk), which Rollback undoes whole.
+func (im *Import) Kept() bool {
+	if im.pg != nil {
+		return im.pg.tx == nil
+	}
+	return !im.opt.Atomic
+}
+
 // OfficerKnown reports whether the officer existed when the session began.
 func (im *Import) OfficerKnown(code string) bool { _, ok := im.officers[models.NFC(code)]; return ok }
 
@@ -134,6 +144,7 @@ func (b *DossierBatch) Len() int { return len(b.rows) }
 func (im *Import) PrepareDossiers(ds []*models.Dossier) *DossierBatch {
 	now := im.opt.Now()
 	b := &DossierBatch{rows: make([]dossierRow, len(ds)), stored: make([]models.Dossier, len(ds))}
+	b.facts.grow(len(ds))
 	for i, d := range ds {
 		r := dossierToRowNFC(d, now, asIs)
 		_, okO := im.officers[r.HandlerCode]
@@ -164,7 +175,7 @@ func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (models.Im
 	}
 	if im.s.dialect == DialectPostgres {
 		if im.pg == nil {
-			pg, err := im.s.beginPgImport(ctx, im.opt.Atomic)
+			pg, err := im.s.beginPgImport(ctx, im.opt.Atomic, im.opt.Bulk)
 			if err != nil {
 				return c, err
 			}
