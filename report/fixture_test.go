@@ -84,18 +84,32 @@ func withNulls(in Input) Input {
 }
 
 // fixtureNulls is the fixture withNulls.
-func fixtureNulls(t *testing.T) *Report {
-	t.Helper()
-	r, err := Build(withNulls(fixtureInput()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+func fixtureNulls(t *testing.T) *Report { return mustBuild(t, withNulls(fixtureInput())) }
+
+func fixture(t *testing.T) *Report { return mustBuild(t, fixtureInput()) }
+
+// provisionalInput is the fixture withNulls as a running month: December
+// 2026 judged at 09:05 on the 2nd, with no previous month.
+func provisionalInput() Input {
+	in := withNulls(fixtureInput())
+	in.Month, in.Year = time.December, 2026
+	in.JudgedAt, in.Provisional = time.Date(2026, 12, 2, 9, 5, 0, 0, vn), true
+	in.GeneratedAt, in.PrevOwn = in.JudgedAt, nil
+	return in
 }
 
-func fixture(t *testing.T) *Report {
+// emptyInput is the fixture's units and officers in a month without any
+// dossier.
+func emptyInput() Input {
+	in := fixtureInput()
+	in.Own, in.PrevOwn, in.OfficerCounts = nil, nil, nil
+	return in
+}
+
+// mustBuild builds the report of in, failing the test on an error.
+func mustBuild(t *testing.T, in Input) *Report {
 	t.Helper()
-	r, err := Build(fixtureInput())
+	r, err := Build(in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,11 +31,7 @@ func hostileReport(t *testing.T) *Report {
 	for i := range in.Officers {
 		in.Officers[i].Name = hostile[i%len(hostile)]
 	}
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return mustBuild(t, in)
 }
 
 // The CSV neutralises the text cells and keeps figures numbers; the XLSX

@@ -31,10 +31,7 @@ func TestPeersNeverMixSoAndXa(t *testing.T) {
 	in := mergedInput(time.August, 2025, map[string]models.Counts{
 		"S1": c(10, 9), "S2": c(10, 10), "X1.KT": c(10, 10), "X1.VH": c(10, 5), "P1": c(20, 20),
 	})
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustBuild(t, in)
 	var got []string
 	for _, g := range r.Groups {
 		for _, u := range g.Rows {
@@ -70,10 +67,7 @@ func TestScopeOfASuccessorBeforeTheMerger(t *testing.T) {
 	// commune's scope shows them (its predecessors), ranked with each other.
 	in := mergedInput(time.June, 2025, map[string]models.Counts{"XA": c(10, 8), "XB": c(10, 9), "S1": c(5, 5)})
 	in.Scope = "X1"
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustBuild(t, in)
 	var got []string
 	for _, u := range r.Units {
 		got = append(got, u.RankLabel()+" "+u.Code)
@@ -87,9 +81,7 @@ func TestScopeOfASuccessorBeforeTheMerger(t *testing.T) {
 	// August: the successor alone carries them.
 	in = mergedInput(time.August, 2025, map[string]models.Counts{"X1": c(20, 17)})
 	in.Scope = "X1"
-	if r, err = Build(in); err != nil {
-		t.Fatal(err)
-	}
+	r = mustBuild(t, in)
 	if len(r.Units) != 3 || r.Units[0].Code != "X1" || r.Total().InScope != 20 || r.Units[1].Rank != 0 {
 		t.Errorf("August scope X1 = %+v", r.Units)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"time"
 )
 
 // drawn renders r as PNG and returns every text the chart drew.
@@ -44,23 +43,11 @@ func TestPNGShowsTheSameNumbersAndNulls(t *testing.T) {
 		t.Errorf("a unit with nothing in scope is charted:\n%s", got)
 	}
 
-	in := withNulls(fixtureInput())
-	in.Month, in.Year = time.December, 2026
-	in.JudgedAt, in.Provisional = time.Date(2026, 12, 2, 9, 5, 0, 0, vn), true
-	in.GeneratedAt, in.PrevOwn = in.JudgedAt, nil
-	prov, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	prov := mustBuild(t, provisionalInput())
 	if got := strings.Join(drawn(t, prov), "\n"); !strings.Contains(got, "tạm tính đến 09:05 02/12/2026") {
 		t.Errorf("a running month's chart lacks tạm tính:\n%s", got)
 	}
-	empty := fixtureInput()
-	empty.Own, empty.PrevOwn, empty.OfficerCounts = nil, nil, nil
-	none, err := Build(empty)
-	if err != nil {
-		t.Fatal(err)
-	}
+	none := mustBuild(t, emptyInput())
 	if got := strings.Join(drawn(t, none), "\n"); !strings.Contains(got, NoData) {
 		t.Errorf("an empty month's chart lacks %q:\n%s", NoData, got)
 	}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/dondoc/dondoc/models"
@@ -73,11 +72,7 @@ func bigReport(t *testing.T, n int) *Report {
 		in.Officers = append(in.Officers, models.Officer{Code: oc, Name: "Nguyễn Thị Hồng <Nhung> " + code, UnitCode: code})
 		in.OfficerCounts[oc] = models.OfficerCounts{Handled: 9, Late: 1 + i%3}
 	}
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return mustBuild(t, in)
 }
 
 func TestTextChunks(t *testing.T) {
@@ -358,14 +353,7 @@ func TestRenderHTMLIsSelfContained(t *testing.T) {
 // any dossier says "chưa có dữ liệu" instead of a perfect ranking, and its
 // rates and scores are null.
 func TestProvisionalAndNoData(t *testing.T) {
-	in := withNulls(fixtureInput())
-	in.Month, in.Year = time.December, 2026
-	in.JudgedAt, in.Provisional = time.Date(2026, 12, 2, 9, 5, 0, 0, vn), true
-	in.GeneratedAt, in.PrevOwn = in.JudgedAt, nil
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustBuild(t, provisionalInput())
 	const note = "tạm tính đến 09:05 02/12/2026"
 	for _, f := range []string{"text", "csv", "html"} {
 		out := string(render(t, func(b *bytes.Buffer) error { return Render(b, r, f) }))
@@ -395,12 +383,7 @@ func TestProvisionalAndNoData(t *testing.T) {
 		t.Errorf("XLSX month line = %q", v)
 	}
 
-	empty := fixtureInput()
-	empty.Own, empty.PrevOwn, empty.OfficerCounts = nil, nil, nil
-	r, err = Build(empty)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r = mustBuild(t, emptyInput())
 	if !r.NoData() || len(r.Ranked()) != 0 {
 		t.Fatalf("NoData = %v, ranked %d", r.NoData(), len(r.Ranked()))
 	}

@@ -47,10 +47,7 @@ func TestBuildRollsUpAndOrdersTheTree(t *testing.T) {
 func TestBuildWithoutScopeRanksTheRoots(t *testing.T) {
 	in := fixtureInput()
 	in.Scope = ""
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustBuild(t, in)
 	var ranked []string
 	for _, u := range r.Ranked() {
 		ranked = append(ranked, u.Code)
@@ -68,10 +65,7 @@ func TestBuildWithoutScopeRanksTheRoots(t *testing.T) {
 func TestBuildScopeToOneCommune(t *testing.T) {
 	in := fixtureInput()
 	in.Scope = "X01"
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustBuild(t, in)
 	if len(r.Units) != 1 || r.Units[0].Rank != 1 {
 		t.Fatalf("units = %+v", r.Units)
 	}
@@ -136,10 +130,7 @@ func TestRankingTies(t *testing.T) {
 				in.Units = append(in.Units, models.Unit{Code: name, Name: name, ParentCode: "R"})
 				in.Own[name] = cnt
 			}
-			r, err := Build(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := mustBuild(t, in)
 			var got []string
 			for _, u := range r.Ranked() {
 				got = append(got, strings.Join([]string{u.RankLabel(), u.Name}, " "))
@@ -201,10 +192,7 @@ func TestUnknownOfficerListedByCode(t *testing.T) {
 	in := fixtureInput()
 	in.Scope = ""
 	in.OfficerCounts["CB77"] = models.OfficerCounts{Handled: 1, OverdueOpen: 1}
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustBuild(t, in)
 	found := false
 	for _, o := range r.Officers {
 		if o.Code == "CB77" && o.Name == "tài khoản chưa khai báo (CB77)" && o.Unknown && o.PublicName() == "tài khoản chưa khai báo" {

@@ -39,6 +39,22 @@ func setupWith(t *testing.T, opts zalofake.Options, cfg Config) (*zalofake.Serve
 // directory: Zalo user u2 leads unit P1; group g100 is bound to P1.
 func directory() *bot.MemDirectory { return bottest.Directory(Platform, "u2", "g100") }
 
+// repliesOnceIdle waits for n sendMessage calls, then for the loop to be
+// back in an empty long poll and b's handlers to end: after it, a reply
+// beyond the n would have been sent already.
+func repliesOnceIdle(t *testing.T, fake *zalofake.Server, b *Bot, n int) []zalofake.Sent {
+	t.Helper()
+	sent, err := fake.WaitSent(bottest.Wait, "sendMessage", n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fake.WaitPolling(bottest.Wait) {
+		t.Fatal("the loop did not come back to polling")
+	}
+	b.Wait()
+	return sent
+}
+
 func TestStartUp(t *testing.T) {
 	fake, b, _ := setup(t, Config{})
 	if b.ID() != fake.BotID() || b.Name() != fake.BotName() || fake.Calls("getMe") != 1 {
@@ -123,17 +139,10 @@ func TestPollingSurvivesErrorsAndDropsDuplicates(t *testing.T) {
 	id := fake.PushText("u2", "/start")
 	fake.PushDuplicate(id)
 	fake.PushText("u2", "/start")
-	sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sent := repliesOnceIdle(t, fake, b, 2)
 	if !strings.HasPrefix(sent[0].Text, "Xin chào Trần Thị Bình") {
 		t.Errorf("reply %q", sent[0].Text)
 	}
-	if !fake.WaitPolling(bottest.Wait) {
-		t.Fatal("the loop did not come back to polling")
-	}
-	b.Wait()
 	if n := len(fake.SentBy("sendMessage")); n != 2 {
 		t.Errorf("%d replies, want 2 (the redelivered message must be dropped)", n)
 	}
@@ -159,14 +168,7 @@ func TestGroupsBehindSetting(t *testing.T) {
 		bottest.Run(t, b, r)
 		fake.PushGroupText("g100", "u2", "@dondoc /quahan")
 		fake.PushText("u2", "/quahan")
-		sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !fake.WaitPolling(bottest.Wait) {
-			t.Fatal("not polling")
-		}
-		b.Wait()
+		sent := repliesOnceIdle(t, fake, b, 1)
 		if all := fake.SentBy("sendMessage"); len(all) != 1 || sent[0].ChatID != "u2" {
 			t.Errorf("sends %+v: the group message must be ignored", all)
 		}
@@ -183,14 +185,7 @@ func TestGroupsBehindSetting(t *testing.T) {
 			fake.PushGroupText("g100", "u2", text)
 		}
 		fake.Push(fake.Update(zalofake.Message{ChatID: "g100", FromID: "u2", Group: true, Text: "qua han", ReplyToBot: true}))
-		sent, err := fake.WaitSent(bottest.Wait, "sendMessage", 4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !fake.WaitPolling(bottest.Wait) {
-			t.Fatal("not polling")
-		}
-		b.Wait()
+		sent := repliesOnceIdle(t, fake, b, 4)
 		if n := len(fake.SentBy("sendMessage")); n != 4 {
 			t.Errorf("%d replies, want 4 (two messages were not addressed to the bot)", n)
 		}
