@@ -229,7 +229,7 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 }
 
 func defaultBatch(kind Kind) int {
-	if kind == KindDossiers {
+	if kind == KindDossiers || kind == KindSteps {
 		return 10000 // Postgres: a COPY and an upsert each; SQLite: one transaction each
 	}
 	return 2000

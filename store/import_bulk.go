@@ -13,7 +13,7 @@ import (
 
 // pgBulk is a first import into empty tables on Postgres (issue #14 item
 // 2): the import is one transaction that takes the tables, drops their
-// keys, their other indexes and the foreign keys that point at them,
+// keys, their other indexes and the foreign keys from and to them,
 // copies the rows straight in (no staging table, no ON CONFLICT) and
 // rebuilds all of it, each index by one sort, just before it commits. A
 // crash or an error rolls everything back — the tables empty, every index
@@ -22,7 +22,7 @@ import (
 type pgBulk struct {
 	tables []string
 	keys   []tableDDL // primary keys and unique constraints of tables
-	fkeys  []tableDDL // foreign keys that reference tables
+	fkeys  []tableDDL // foreign keys of tables and that reference them
 	// indexes are the CREATE INDEX statements of the other indexes.
 	indexes []string
 	// keyless is true while the keys are dropped; a key seen again (a
@@ -74,7 +74,7 @@ const (
 	bulkKeysSQL = `SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
 WHERE conrelid = ANY($1::regclass[]) AND contype IN ('p', 'u') ORDER BY 1, 2`
 	bulkForeignSQL = `SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-WHERE confrelid = ANY($1::regclass[]) AND contype = 'f' ORDER BY 1, 2`
+WHERE (confrelid = ANY($1::regclass[]) OR conrelid = ANY($1::regclass[])) AND contype = 'f' ORDER BY 1, 2`
 	bulkIndexesSQL = `SELECT i.oid::regclass::text, pg_get_indexdef(i.oid) FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 WHERE x.indrelid = ANY($1::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)

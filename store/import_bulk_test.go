@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/dondoc/dondoc/models"
 	"github.com/dondoc/dondoc/store"
@@ -141,5 +142,69 @@ WHERE relation = 'dossiers'::regclass AND mode = 'AccessExclusiveLock' AND pid <
 	}
 	if after := schema(t, s); !slices.Equal(after, before) {
 		t.Errorf("indexes and constraints after the import:\n%q\nbefore:\n%q", after, before)
+	}
+}
+
+// TestBulkStepsImport: a first steps import copies the steps straight in,
+// computes the step facts of every dossier once at the end — the same a
+// recomputation gives — and leaves every index and constraint as it found
+// them; steps of unknown dossiers are reported, a repeated step is an
+// update.
+func TestBulkStepsImport(t *testing.T) {
+	s := bulkStore(t)
+	ctx := context.Background()
+	importDossiers(t, s, models.ImportOptions{}, testDossiers(10), true)
+	before := schema(t, s)
+	step := func(code string, seq int, name string) models.Step {
+		at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC).Add(time.Duration(seq) * 24 * time.Hour)
+		return models.Step{DossierCode: code, Seq: seq, Name: name, OfficerCode: "cv.a", StartedAt: at,
+			DueAt: at.Add(48 * time.Hour), FinishedAt: at.Add(24 * time.Hour)}
+	}
+	batches := [][]models.Step{
+		{step("H001", 1, "Tiếp nhận"), step("H001", 2, "Thẩm định"), step("H002", 1, "Tiếp nhận"), step("X404", 1, "Tiếp nhận")},
+		{step("H001", 2, "Thẩm định lại"), step("H003", 1, "Tiếp nhận"), step("H003", 2, "Phê duyệt")},
+	}
+	im, err := s.BeginImport(ctx, models.ImportOptions{Bulk: true})
+	must(t, err)
+	var total models.ImportCounts
+	var missing []int
+	for _, b := range batches {
+		c, miss, err := im.WriteSteps(ctx, b)
+		must(t, err)
+		total.Add(c)
+		missing = append(missing, miss...)
+	}
+	must(t, im.Commit(ctx))
+	if want := (models.ImportCounts{Inserted: 5, Updated: 1}); total != want || !slices.Equal(missing, []int{3}) {
+		t.Errorf("counts %+v, missing %v; want %+v, [3]", total, missing, want)
+	}
+	if after := schema(t, s); !slices.Equal(after, before) {
+		t.Errorf("indexes and constraints after the bulk import:\n%q\nbefore:\n%q", after, before)
+	}
+	steps, err := s.Steps(ctx, "H001")
+	if err != nil || len(steps) != 2 || steps[1].Name != "Thẩm định lại" {
+		t.Errorf("H001's steps = %+v, %v", steps, err)
+	}
+	const q = `SELECT f::text FROM step_facts f ORDER BY code, seq`
+	const qc = `SELECT code || ' ' || steps FROM dossier_facts ORDER BY code`
+	var facts, counts, recomputed, recounted []string
+	must(t, s.DB().Raw(q).Scan(&facts).Error)
+	must(t, s.DB().Raw(qc).Scan(&counts).Error)
+	if _, err := s.RecomputeFacts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	must(t, s.DB().Raw(q).Scan(&recomputed).Error)
+	must(t, s.DB().Raw(qc).Scan(&recounted).Error)
+	if len(facts) != 5 || !slices.Equal(facts, recomputed) || !slices.Equal(counts, recounted) {
+		t.Errorf("step facts of the bulk import:\n%q\n%q\nrecomputed:\n%q\n%q", facts, counts, recomputed, recounted)
+	}
+	// Not empty any more: the same steps again change nothing.
+	im, err = s.BeginImport(ctx, models.ImportOptions{Bulk: true})
+	must(t, err)
+	c, _, err := im.WriteSteps(ctx, append(batches[0][:2:2], batches[1]...))
+	must(t, err)
+	must(t, im.Commit(ctx))
+	if want := (models.ImportCounts{Unchanged: 4}); c != want { // H001 step 2: the last row wins
+		t.Errorf("second import: %+v, want %+v", c, want)
 	}
 }

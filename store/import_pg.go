@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -27,6 +30,10 @@ type pgImport struct {
 	// newShare is the share of new or changed rows in the last batch.
 	newShare float64
 	bulk     *pgBulk // a first import into empty tables (in tx)
+	rules    *models.Rules
+	log      *slog.Logger
+	clock    clockwork.Clock
+	began    time.Time
 	buf      copyBuf
 }
 
@@ -37,12 +44,12 @@ var pgStageColumns = []string{"code", "procedure_code", "procedure_name", "field
 	"supplement_count", "supplement_requested_at", "supplement_done_at", "applicant_name", "unassigned",
 	"row_hash", "updated_at", "original_due_at", "extended_due_at", "extension_count", "deadline"}
 
-func (s *Store) beginPgImport(ctx context.Context, atomic, bulk bool) (*pgImport, error) {
+func (s *Store) beginPgImport(ctx context.Context, atomic bool, bulk []string) (*pgImport, error) {
 	conn, err := s.pinnedConn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("connection: %w", err)
 	}
-	p := &pgImport{conn: conn, atomic: atomic}
+	p := &pgImport{conn: conn, atomic: atomic, rules: s.rules, log: s.log, clock: s.clock, began: s.clock.Now()}
 	err = conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
@@ -55,11 +62,11 @@ func (s *Store) beginPgImport(ctx context.Context, atomic, bulk bool) (*pgImport
 		_, err = p.pgc.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+pgStage+
 			" (LIKE dossiers INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
 	}
-	if err == nil && (atomic || bulk) {
+	if err == nil && (atomic || bulk != nil) {
 		p.tx, err = p.pgc.Begin(ctx)
 	}
-	if err == nil && bulk {
-		p.bulk, err = beginPgBulk(ctx, p.tx, "dossiers", "dossier_facts", "dossier_fact_waits", "step_facts")
+	if err == nil && bulk != nil {
+		p.bulk, err = beginPgBulk(ctx, p.tx, bulk...)
 		if err == nil && p.bulk == nil && !atomic {
 			err = p.tx.Rollback(ctx)
 			p.tx = nil
@@ -76,7 +83,14 @@ func (p *pgImport) end(ctx context.Context, commit bool) error {
 	var err error
 	if p.tx != nil {
 		if commit && p.bulk != nil {
+			t0 := p.clock.Now()
 			err = p.bulk.finish(ctx, p.tx)
+			t1 := p.clock.Now()
+			if err == nil && p.bulkOf("steps") != nil {
+				err = p.finishSteps(ctx, p.tx, p.rules)
+			}
+			p.log.Info("store: bulk import", "tables", p.bulk.tables, "rows", len(p.bulk.seen),
+				"copy", t0.Sub(p.began), "indexes", t1.Sub(t0), "facts", p.clock.Since(t1), "err", err)
 		}
 		if commit && err == nil {
 			err = p.tx.Commit(ctx)
@@ -90,6 +104,15 @@ func (p *pgImport) end(ctx context.Context, commit bool) error {
 		err = cerr
 	}
 	return err
+}
+
+// bulkOf returns the session's bulk state when it is a bulk import of
+// table (its first table), else nil.
+func (p *pgImport) bulkOf(table string) *pgBulk {
+	if p.bulk != nil && p.bulk.tables[0] == table {
+		return p.bulk
+	}
+	return nil
 }
 
 const pgChangedSQL = `SELECT s.code FROM unnest($1::text[], $2::text[], $3::bool[]) AS s(code, row_hash, unassigned)
@@ -129,8 +152,8 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 		return c, err
 	}
 	var sel []int // indices in b.rows still to write; nil: all
-	if p.bulk != nil {
-		fresh, again := p.bulk.fresh(len(b.rows), func(i int) string { return b.rows[i].Code })
+	if bulk := p.bulkOf("dossiers"); bulk != nil {
+		fresh, again := bulk.fresh(len(b.rows), func(i int) string { return b.rows[i].Code })
 		if err := pgCopyDossiers(ctx, tx, &p.buf, "dossiers", b.rows, fresh); err != nil {
 			return c, err
 		}
@@ -141,7 +164,7 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 		if sel = again; len(sel) == 0 {
 			return c, nil
 		}
-		if err := p.bulk.restoreKeys(ctx, tx); err != nil {
+		if err := bulk.restoreKeys(ctx, tx); err != nil {
 			return c, err
 		}
 	}
@@ -170,7 +193,7 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 		}
 	}
 	todo := sel
-	if p.newShare < 0.5 || p.bulk != nil {
+	if p.newShare < 0.5 || p.bulkOf("dossiers") != nil {
 		codes := make([]string, len(sel))
 		hashes := make([]string, len(sel))
 		flags := make([]bool, len(sel))

@@ -175,7 +175,7 @@ func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (models.Im
 	}
 	if im.s.dialect == DialectPostgres {
 		if im.pg == nil {
-			pg, err := im.s.beginPgImport(ctx, im.opt.Atomic, im.opt.Bulk)
+			pg, err := im.s.beginPgImport(ctx, im.opt.Atomic, im.bulkTables("dossiers"))
 			if err != nil {
 				return c, err
 			}
@@ -452,6 +452,18 @@ func (im *Import) WriteHolidays(ctx context.Context, hs []models.Holiday) (model
 // store does not have are not written: their indices in steps are returned
 // in missing.
 func (im *Import) WriteSteps(ctx context.Context, steps []models.Step) (c models.ImportCounts, missing []int, err error) {
+	if im.s.dialect == DialectPostgres {
+		if im.pg == nil {
+			if im.pg, err = im.s.beginPgImport(ctx, im.opt.Atomic, im.bulkTables("steps")); err != nil {
+				return c, nil, fmt.Errorf("store: import steps: %w", err)
+			}
+		}
+		c, missing, err = im.pg.writeSteps(ctx, steps, im.s.rules)
+		if err != nil {
+			return c, missing, fmt.Errorf("store: import steps: %w", err)
+		}
+		return c, missing, nil
+	}
 	codes := make([]string, 0, len(steps))
 	for _, st := range steps {
 		codes = append(codes, models.NFC(st.DossierCode))
@@ -472,23 +484,10 @@ func (im *Import) WriteSteps(ctx context.Context, steps []models.Step) (c models
 	if err != nil {
 		return c, nil, fmt.Errorf("store: import steps: %w", err)
 	}
-	rows := make([]stepRow, 0, len(steps))
-	for i, st := range steps {
-		if !known[codes[i]] {
-			missing = append(missing, i)
-			continue
-		}
-		rows = append(rows, stepRow{DossierCode: codes[i], Seq: st.Seq, Name: models.NFC(st.Name),
-			OfficerCode: models.NFC(st.OfficerCode), StartedAt: tstamp(utcMicro(st.StartedAt)), DueAt: tstamp(utcMicro(st.DueAt)),
-			FinishedAt: tstamp(utcMicro(st.FinishedAt))})
-	}
-	type key struct {
-		code string
-		seq  int
-	}
-	c, err = writeChanged(ctx, im, "steps", rows, func(r *stepRow) key { return key{r.DossierCode, r.Seq} },
+	rows, missing := stepRowsOf(steps, codes, known)
+	c, err = writeChanged(ctx, im, "steps", rows, func(r *stepRow) stepKey { return stepKey{r.DossierCode, r.Seq} },
 		[]string{"dossier_code", "seq"},
-		func(tx *gorm.DB, keys []key) (out []stepRow, err error) {
+		func(tx *gorm.DB, keys []stepKey) (out []stepRow, err error) {
 			byCode := map[string]bool{}
 			var cs []string
 			for _, k := range keys {
@@ -499,27 +498,50 @@ func (im *Import) WriteSteps(ctx context.Context, steps []models.Step) (c models
 			}
 			return out, tx.Where("dossier_code IN ?", cs).Find(&out).Error
 		},
-		func(a, b *stepRow) bool {
-			return a.Name == b.Name && a.OfficerCode == b.OfficerCode && sameTime(a.StartedAt, b.StartedAt) &&
-				sameTime(a.DueAt, b.DueAt) && sameTime(a.FinishedAt, b.FinishedAt)
-		},
-		[]string{"name", "officer_code", "started_at", "due_at", "finished_at"})
+		sameStep, []string{"name", "officer_code", "started_at", "due_at", "finished_at"})
 	if err != nil || c.Inserted+c.Updated == 0 {
 		return c, missing, err
 	}
 	// The steps' facts (and so their dossiers') follow the steps.
-	var touched []string
-	seen := map[string]bool{}
-	for i := range rows {
-		if code := rows[i].DossierCode; !seen[code] {
-			seen[code] = true
-			touched = append(touched, code)
-		}
-	}
-	if err := im.inTx(ctx, func(tx *gorm.DB) error { return im.s.refreshStepFacts(tx, touched) }); err != nil {
+	if err := im.inTx(ctx, func(tx *gorm.DB) error { return im.s.refreshStepFacts(tx, distinctCodes(rows)) }); err != nil {
 		return c, missing, fmt.Errorf("store: import steps: %w", err)
 	}
 	return c, missing, nil
+}
+
+// stepKey is a step's key: its dossier and number.
+type stepKey struct {
+	code string
+	seq  int
+}
+
+// stepRowsOf converts the steps whose dossier (codes[i], NFC) is known,
+// one per (dossier, step number): the last wins. It returns the indices of
+// the others in missing.
+func stepRowsOf(steps []models.Step, codes []string, known map[string]bool) (rows []stepRow, missing []int) {
+	rows = make([]stepRow, 0, len(steps))
+	for i, st := range steps {
+		if !known[codes[i]] {
+			missing = append(missing, i)
+			continue
+		}
+		rows = append(rows, stepRow{DossierCode: codes[i], Seq: st.Seq, Name: models.NFC(st.Name),
+			OfficerCode: models.NFC(st.OfficerCode), StartedAt: tstamp(utcMicro(st.StartedAt)), DueAt: tstamp(utcMicro(st.DueAt)),
+			FinishedAt: tstamp(utcMicro(st.FinishedAt))})
+	}
+	return dedupe(rows, func(r *stepRow) stepKey { return stepKey{r.DossierCode, r.Seq} }), missing
+}
+
+// bulkTables returns the tables a bulk session for kind takes (see
+// models.ImportOptions.Bulk), nil when the session is not one.
+func (im *Import) bulkTables(kind string) []string {
+	if !im.opt.Bulk {
+		return nil
+	}
+	if kind == "steps" {
+		return []string{"steps"}
+	}
+	return []string{"dossiers", "dossier_facts", "dossier_fact_waits", "step_facts"}
 }
 
 func utcMicro(t time.Time) time.Time {
