@@ -132,8 +132,10 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// Three stages, so that both cores work while the database waits:
-	// read and parse → prepare (hash; dossiers only) → write.
-	read := make(chan batch[B], 1)
+	// read and parse → prepare (hash; dossiers only) → write. The channels
+	// hold no batch: one more batch in flight per stage kept the heap at
+	// the import's memory limit, and the collector took a third of the CPU.
+	read := make(chan batch[B])
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(read)
@@ -151,7 +153,7 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 			return nil
 		})
 	}()
-	batches := make(chan batch[B], 1)
+	batches := make(chan batch[B])
 	go func() {
 		defer close(batches)
 		for b := range read {
