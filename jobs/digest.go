@@ -92,9 +92,25 @@ func (d *Deps) PlanDigests(ctx context.Context, now time.Time, emit func(notify.
 // for the first channel that reaches them (channels.go), to emit.
 func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) error) (DigestStats, error) {
 	var st DigestStats
-	reach, err := d.reachAll(ctx)
-	if err != nil {
-		return st, err
+	// Who each channel reaches is read while the database sorts the open
+	// dossiers: the first row waits for it (on the province, a fifth of
+	// the planning).
+	var (
+		reach    map[string]*reach
+		reachErr error
+	)
+	ready := make(chan struct{})
+	go func() {
+		defer close(ready)
+		reach, reachErr = d.reachAll(ctx)
+	}()
+	waited := false
+	wait := func() error {
+		if !waited {
+			waited = true
+			<-ready
+		}
+		return reachErr
 	}
 	planner := digest.NewPlanner(d.Rules, now, func(dg *digest.Digest) error {
 		e, ok := d.digestEntry(dg, reach[dg.OfficerCode])
@@ -106,12 +122,18 @@ func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) 
 		return emit(e)
 	})
 	planner.Risks = d.risks(ctx, now)
-	err = d.Store.EachOfficerOpenDossier(ctx, "", func(x *models.Dossier, _ string) error {
+	err := d.Store.EachOfficerOpenDossier(ctx, "", func(x *models.Dossier, _ string) error {
+		if err := wait(); err != nil {
+			return err
+		}
 		if reach[x.HandlerCode] == nil {
 			return nil
 		}
 		return planner.Add(x.HandlerCode, x)
 	})
+	if rerr := wait(); err == nil {
+		err = rerr
+	}
 	if err == nil {
 		err = planner.Flush()
 	}

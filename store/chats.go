@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,7 +55,9 @@ const accountSelect = `SELECT a.platform, a.user_id, a.chat_id, a.officer_code, 
 	FROM chat_accounts a LEFT JOIN officers o ON o.code = a.officer_code`
 
 func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]models.ChatAccount, error) {
-	rows, err := s.db.WithContext(ctx).Raw(accountSelect+" WHERE "+where+" ORDER BY a.officer_code, a.platform, a.user_id", args...).Rows()
+	// Sorted here, by bytes: Postgres sorting 20,000 accounts under a libc
+	// collation took longer than reading them.
+	rows, err := s.db.WithContext(ctx).Raw(accountSelect+" WHERE "+where, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: chat accounts: %w", err)
 	}
@@ -72,6 +77,10 @@ func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]mode
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: chat accounts: %w", err)
 	}
+	slices.SortFunc(out, func(a, b models.ChatAccount) int {
+		return cmp.Or(strings.Compare(a.OfficerCode, b.OfficerCode), strings.Compare(a.Platform, b.Platform),
+			strings.Compare(a.UserID, b.UserID))
+	})
 	return out, nil
 }
 

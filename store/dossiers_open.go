@@ -221,6 +221,7 @@ func (s *Store) EachLinkedOpenDossier(ctx context.Context, platforms []string, f
 	return nil
 }
 
-// LinkedOpenQuery returns the SQL EachLinkedOpenDossier runs for any
-// platform, for benchmarks that time the bare query.
-func LinkedOpenQuery() string { return fmt.Sprintf(linkedOpenQuery, "") }
+// OfficerOpenQuery returns the SQL EachOfficerOpenDossier runs for every
+// officer (the morning digests' select), for benchmarks that time the bare
+// query.
+func OfficerOpenQuery() string { return fmt.Sprintf(officerOpenQuery, "") }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/dondoc/dondoc/models"
 )
@@ -110,12 +112,13 @@ func (s *Store) Officer(ctx context.Context, code string) (models.Officer, error
 	return r.model(), nil
 }
 
-// Officers returns every officer, by code. A province has 20,000: the rows
-// are scanned directly (gorm's reflection took a quarter of a warm monthly
-// report).
+// Officers returns every officer, by code (byte order). A province has
+// 20,000: the rows are scanned directly (gorm's reflection took a quarter
+// of a warm monthly report) and sorted here (Postgres sorting them under a
+// libc collation took twenty times as long as reading them).
 func (s *Store) Officers(ctx context.Context) ([]models.Officer, error) {
 	rs, err := s.db.WithContext(ctx).Raw(
-		"SELECT code, name, unit_code, position, role, phone, email, active FROM officers ORDER BY code").Rows()
+		"SELECT code, name, unit_code, position, role, phone, email, active FROM officers").Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: officers: %w", err)
 	}
@@ -131,6 +134,7 @@ func (s *Store) Officers(ctx context.Context) ([]models.Officer, error) {
 	if err := rs.Err(); err != nil {
 		return nil, fmt.Errorf("store: officers: %w", err)
 	}
+	slices.SortFunc(out, func(a, b models.Officer) int { return strings.Compare(a.Code, b.Code) })
 	return out, nil
 }
 
