@@ -15,16 +15,19 @@ ci:
 lint:
 	bash .ci/lint
 
-# The benchmarks behind docs/BENCHMARKS.md: the rules in memory, then the
-# province suite on Postgres (it rewrites its section of docs/BENCHMARKS.md).
-bench: bench-models bench-province
+# The benchmarks behind docs/BENCHMARKS.md: the rules in memory, import
+# against Postgres' \copy floors, then the province suite on Postgres (the
+# last two rewrite their sections of docs/BENCHMARKS.md).
+bench: bench-models bench-import bench-province
 
 # The pure rules in memory (1M dossiers; seconds). BENCHTIME=3x by default.
 bench-models:
 	bash scripts/bench-models.sh $(BENCHTIME)
 
-# dondoc import against Postgres' \copy: 1M rows by default, minutes, creates and
-# drops its own databases. Smaller: make bench-import N=100000 SQLITE_N=10000.
+# dondoc import (dossiers and steps; first, 10% changed, unchanged) against
+# Postgres' \copy into the indexed table and into an unindexed text table:
+# 1M rows by default, minutes, creates and drops its own databases.
+# Smaller: make bench-import N=100000 SQLITE_N=10000.
 bench-import:
 	N=$(or $(N),1000000) SQLITE_N=$(or $(SQLITE_N),100000) bash scripts/bench-import.sh
 

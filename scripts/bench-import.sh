@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Measures `dondoc import dossiers` against Postgres' own bulk path (psql
-# \copy) on the same rows, and prints each figure with its ratio:
-#   baseline   \copy of the rows, already in the table's column types, into
-#              an empty copy of the dossiers table with all its indexes
-#   reference  \copy of the same file into an unindexed table of text columns
-#   first      dondoc import of the export into an empty database   (target ≤ 1.5× baseline)
-#   changed    the export again with 10% of the rows changed         (target ≤ 1×)
-#   unchanged  that export once more                                 (target ≤ 0.5×)
-#   RSS        peak memory of each dondoc import                     (target ≤ 200 MB)
-#   SQLite     first import of a 100k-row export                     (target < 10 s)
+# Import against Postgres' own bulk path (issue #14 items 1 and 2): every
+# figure beside its baselines, measured in the same run, then the "Import"
+# section of docs/BENCHMARKS.md rewritten with them.
+#   baseline   psql \copy of the dossiers, already in the table's column
+#              types, into an empty copy of dossiers with all its indexes
+#   reference  \copy of the same file into an unindexed table of text
+#              columns (the floor: target first import ≤ 3×)
+#   first      dondoc import dossiers into an empty database (the bulk path)
+#   changed    the export again with 10% of the rows changed  (≤ 0.5× baseline)
+#   unchanged  that export once more                           (≤ 0.3× baseline)
+#   steps      dondoc import steps, first and unchanged, beside \copy of
+#              the steps file into an unindexed text table
+#   RSS        peak memory of each dondoc import                (≤ 200 MB)
+#   SQLite     first import of a 100k-row export                (< 10 s)
 # It creates and drops its own databases (dondoc_bench_import_*) and is
 # safe to rerun. Not part of go test.
 #
 # Usage: scripts/bench-import.sh   (env: N=1000000 SQLITE_N=100000
-#        PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres, trust or PGPASSWORD)
+#        PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres, trust or PGPASSWORD;
+#        WRITE=0 prints without rewriting docs/BENCHMARKS.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,35 +42,45 @@ dropdb --if-exists "$BASE_DB" >/dev/null 2>&1 || true
 dropdb --if-exists "$RUN_DB" >/dev/null 2>&1 || true
 
 export DONDOC_ENV_FILE=/nonexistent LOG_LEVEL=warn
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%s)
 echo "building…" >&2
 go build -o "$WORK/dondoc" ./cmd/dondoc
 go build -o "$WORK/bench-import" ./cmd/bench-import
 D="$WORK/dondoc"
 
 echo "generating $N dossiers…" >&2
-"$D" sample --dossiers "$N" --officers 20000 --out "$WORK/data" >/dev/null
+"$D" sample --dossiers "$N" --officers $((N / 50)) --out "$WORK/data" >/dev/null
 "$WORK/bench-import" typed "$WORK/data/dossiers.csv" "$WORK/typed.csv"
 "$WORK/bench-import" change "$WORK/data/dossiers.csv" "$WORK/changed.csv" 10
 
-# timed FILE CMD…: runs CMD under GNU time; FILE gets "seconds maxrss_kb".
+# timed NAME CMD…: runs CMD under GNU time; $WORK/t_NAME gets "seconds maxrss_kb".
 timed() {
-	local out=$1
+	local name=$1
 	shift
-	"$TIME" -f "%e %M" -o "$out" "$@"
+	"$TIME" -f "%e %M" -o "$WORK/t_$name" "$@"
 }
-secs() { cut -d' ' -f1 "$1"; }
-rss_mb() { awk '{printf "%.0f", $2/1024}' "$1"; }
+secs() { cut -d' ' -f1 "$WORK/t_$1"; }
+rss_mb() { awk '{printf "%.0f", $2/1024}' "$WORK/t_$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+text_table() { # text_table NAME N: an unindexed table of N text columns
+	psql -q -d "$BASE_DB" -c "CREATE TABLE $1 ($(seq -s, -f "c%g text" 1 "$2"))"
+}
+checkpoint() { psql -q -d "$1" -c "CHECKPOINT"; }
 
-echo "baseline: psql \\copy…" >&2
+echo "baselines: psql \\copy…" >&2
 createdb "$BASE_DB"
 DATABASE_URL="$PGURL/$BASE_DB?sslmode=disable" "$D" migrate >/dev/null
-cols=$(seq -s, -f "c%g text" 1 20)
-psql -q -d "$BASE_DB" -c "CREATE TABLE bench_typed (LIKE dossiers INCLUDING ALL); CREATE TABLE bench_text ($cols);"
-psql -q -d "$BASE_DB" -c "CHECKPOINT"
-timed "$WORK/t_copy" psql -q -d "$BASE_DB" -c "\\copy bench_typed FROM '$WORK/typed.csv' CSV"
-psql -q -d "$BASE_DB" -c "CHECKPOINT"
-timed "$WORK/t_text" psql -q -d "$BASE_DB" -c "\\copy bench_text FROM '$WORK/typed.csv' CSV"
+ncols=$(psql -d "$BASE_DB" -tAc "SELECT count(*) FROM information_schema.columns WHERE table_name = 'dossiers'")
+psql -q -d "$BASE_DB" -c "CREATE TABLE bench_typed (LIKE dossiers INCLUDING ALL)"
+text_table bench_text "$ncols"
+text_table bench_steps 7
+checkpoint "$BASE_DB"
+timed copy psql -q -d "$BASE_DB" -c "\\copy bench_typed FROM '$WORK/typed.csv' CSV"
+checkpoint "$BASE_DB"
+timed text psql -q -d "$BASE_DB" -c "\\copy bench_text FROM '$WORK/typed.csv' CSV"
+checkpoint "$BASE_DB"
+timed steps_text psql -q -d "$BASE_DB" -c "\\copy bench_steps FROM '$WORK/data/steps.csv' CSV HEADER"
 dropdb "$BASE_DB"
 
 echo "dondoc import on Postgres…" >&2
@@ -74,12 +89,15 @@ export DATABASE_URL="$PGURL/$RUN_DB?sslmode=disable"
 "$D" migrate >/dev/null
 "$D" import units "$WORK/data/units.csv" >/dev/null
 "$D" import officers "$WORK/data/officers.csv" >/dev/null
-psql -q -d "$RUN_DB" -c "CHECKPOINT"
-timed "$WORK/t_first" "$D" import dossiers "$WORK/data/dossiers.csv" >"$WORK/o_first" 2>/dev/null
-psql -q -d "$RUN_DB" -c "CHECKPOINT"
-timed "$WORK/t_changed" "$D" import dossiers "$WORK/changed.csv" >"$WORK/o_changed" 2>/dev/null
-psql -q -d "$RUN_DB" -c "CHECKPOINT"
-timed "$WORK/t_unchanged" "$D" import dossiers "$WORK/changed.csv" >"$WORK/o_unchanged" 2>/dev/null
+run() { # run NAME FILE KIND
+	checkpoint "$RUN_DB"
+	timed "$1" "$D" import "$3" "$2" >"$WORK/o_$1" 2>/dev/null
+}
+run first "$WORK/data/dossiers.csv" dossiers
+run steps_first "$WORK/data/steps.csv" steps
+run changed "$WORK/changed.csv" dossiers
+run unchanged "$WORK/changed.csv" dossiers
+run steps_unchanged "$WORK/data/steps.csv" steps
 dropdb "$RUN_DB"
 
 echo "dondoc import on SQLite ($SQLITE_N)…" >&2
@@ -88,28 +106,59 @@ export DATABASE_URL="$WORK/bench.db"
 "$D" migrate >/dev/null
 "$D" import units "$WORK/small/units.csv" >/dev/null
 "$D" import officers "$WORK/small/officers.csv" >/dev/null
-timed "$WORK/t_sqlite" "$D" import dossiers "$WORK/small/dossiers.csv" >"$WORK/o_sqlite" 2>/dev/null
-timed "$WORK/t_sqlite2" "$D" import dossiers "$WORK/small/dossiers.csv" >"$WORK/o_sqlite2" 2>/dev/null
+timed sqlite "$D" import dossiers "$WORK/small/dossiers.csv" >"$WORK/o_sqlite" 2>/dev/null
+timed sqlite2 "$D" import dossiers "$WORK/small/dossiers.csv" >"$WORK/o_sqlite2" 2>/dev/null
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-base=$(secs "$WORK/t_copy")
-summary() { head -1 "$1"; }
-echo
-echo "Import of $N dossiers ($(du -m "$WORK/data/dossiers.csv" | cut -f1) MB CSV), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
-printf "%-44s %8s %8s %8s  %s\n" "run" "seconds" "ratio" "RSS MB" "result"
-printf "%-44s %8s %8s %8s\n" "baseline: \\copy into typed table + indexes" "$base" "1.00" "-"
-printf "%-44s %8s %8s %8s\n" "reference: \\copy into text table, no index" "$(secs "$WORK/t_text")" "$(ratio "$(secs "$WORK/t_text")" "$base")" "-"
-for run in first changed unchanged; do
-	t=$(secs "$WORK/t_$run")
-	case $run in
-	first) label="dondoc import, empty database (≤ 1.5×)" ;;
-	changed) label="dondoc import, 10% changed (≤ 1×)" ;;
-	unchanged) label="dondoc import, unchanged (≤ 0.5×)" ;;
-	esac
-	printf "%-44s %8s %8s %8s  %s\n" "$label" "$t" "$(ratio "$t" "$base")" "$(rss_mb "$WORK/t_$run")" "$(summary "$WORK/o_$run")"
-done
-for run in first changed unchanged; do
-	t=$(secs "$WORK/t_$run")
-	printf "  %s vs text reference: %s×\n" "$run" "$(ratio "$t" "$(secs "$WORK/t_text")")"
-done
-printf "%-44s %8s %8s %8s  %s\n" "SQLite $SQLITE_N dossiers, first (< 10 s)" "$(secs "$WORK/t_sqlite")" "-" "$(rss_mb "$WORK/t_sqlite")" "$(summary "$WORK/o_sqlite")"
-printf "%-44s %8s %8s %8s  %s\n" "SQLite $SQLITE_N dossiers, unchanged" "$(secs "$WORK/t_sqlite2")" "-" "$(rss_mb "$WORK/t_sqlite2")" "$(summary "$WORK/o_sqlite2")"
+base=$(secs copy)
+text=$(secs text)
+stext=$(secs steps_text)
+summary() { head -1 "$WORK/o_$1"; }
+row() { # row LABEL NAME FLOOR TARGET
+	local t
+	t=$(secs "$2")
+	printf '| %s | %s | %s | %s | %s | %s MB | %s |\n' "$1" "$t" "$(ratio "$t" "$base")" "$(ratio "$t" "$3")" "$4" "$(rss_mb "$2")" "$(summary "$2")"
+}
+section=$(
+	cat <<EOF2
+<!-- bench-import:begin (written by scripts/bench-import.sh; do not edit by hand) -->
+## Import (\`make bench-import\`)
+
+Run of $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(go version | cut -d' ' -f3), Postgres $(psql -d postgres -tAc 'SHOW server_version' | cut -d' ' -f1);
+$N dossiers ($(du -m "$WORK/data/dossiers.csv" | cut -f1) MB CSV) and $(($(wc -l <"$WORK/data/steps.csv") - 1)) steps ($(du -m "$WORK/data/steps.csv" | cut -f1) MB) from \`dondoc sample\`;
+load average $load_before before, $load_after after; the run took $(($(date -u +%s) - started)) s.
+Each figure is beside its baselines from the same run: **baseline** is \`psql \\copy\` of the dossiers,
+already in the table's column types, into a copy of \`dossiers\` with all its indexes
+(${base} s); **floor** is \`\\copy\` of the same file into an unindexed table of $ncols text columns (${text} s;
+for steps, of steps.csv into 7 text columns: ${stext} s). RSS is the peak of the \`dondoc import\` process.
+
+| run | seconds | to baseline | to floor | target | peak RSS | result |
+|---|---:|---:|---:|---|---:|---|
+$(row "dossiers, empty database (bulk)" first "$text" "≤ 3× floor")
+$(row "dossiers, 10% changed" changed "$text" "≤ 0.5× baseline")
+$(row "dossiers, unchanged" unchanged "$text" "≤ 0.3× baseline")
+$(row "steps, empty table (bulk)" steps_first "$stext" "")
+$(row "steps, unchanged" steps_unchanged "$stext" "")
+
+SQLite, $SQLITE_N dossiers: first import $(secs sqlite) s (target < 10 s), $(rss_mb sqlite) MB peak RSS;
+unchanged re-import $(secs sqlite2) s.
+<!-- bench-import:end -->
+EOF2
+)
+printf '%s\n' "$section"
+if [ "${WRITE:-1}" = 1 ]; then
+	python3 - docs/BENCHMARKS.md "$section" <<'PY'
+import sys
+path, section = sys.argv[1], sys.argv[2]
+text = open(path, encoding="utf-8").read()
+b, e = "<!-- bench-import:begin", "<!-- bench-import:end -->"
+if b in text and e in text:
+    i, j = text.index(b), text.index(e) + len(e)
+    text = text[:i] + section + text[j:]
+else:
+    k = text.index("\n## Import\n")
+    text = text[:k] + "\n" + section + "\n" + text[k:]
+open(path, "w", encoding="utf-8").write(text)
+PY
+	echo "wrote the Import section of docs/BENCHMARKS.md" >&2
+fi
