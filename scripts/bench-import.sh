@@ -147,18 +147,6 @@ EOF2
 )
 printf '%s\n' "$section"
 if [ "${WRITE:-1}" = 1 ]; then
-	python3 - docs/BENCHMARKS.md "$section" <<'PY'
-import sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-b, e = "<!-- bench-import:begin", "<!-- bench-import:end -->"
-if b in text and e in text:
-    i, j = text.index(b), text.index(e) + len(e)
-    text = text[:i] + section + text[j:]
-else:
-    k = text.index("\n## Import\n")
-    text = text[:k] + "\n" + section + "\n" + text[k:]
-open(path, "w", encoding="utf-8").write(text)
-PY
+	python3 scripts/section.py docs/BENCHMARKS.md bench-import "$section"
 	echo "wrote the Import section of docs/BENCHMARKS.md" >&2
 fi

@@ -128,18 +128,6 @@ $(awk '{ printf "| %s | %s s, %d MB |\n", $1, $2, $3 / 1024 }' "$work/times")
 <!-- bench-province:end -->
 EOF
 )
-python3 - "$out" "$section" <<'PY'
-import sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-b, e = "<!-- bench-province:begin", "<!-- bench-province:end -->"
-if b in text and e in text:
-    i, j = text.index(b), text.index(e) + len(e)
-    text = text[:i] + section + text[j:]
-else:
-    k = text.index("\n## ")
-    text = text[:k] + "\n\n" + section + "\n" + text[k:]
-open(path, "w", encoding="utf-8").write(text)
-PY
+python3 scripts/section.py "$out" bench-province "$section"
 log "wrote the Province suite section of $out"
 printf '%s\n' "$section"

@@ -173,11 +173,12 @@ func (p *pgImport) copySteps(ctx context.Context, tx pgx.Tx, table string, rows 
 		buf.row(len(stepColumns))
 		buf.text(r.DossierCode)
 		buf.int32(int32(r.Seq))
-		buf.text(r.Name)
-		buf.text(r.OfficerCode)
-		buf.tstamp(r.StartedAt)
-		buf.tstamp(r.DueAt)
-		buf.tstamp(r.FinishedAt)
+		for _, t := range [...]string{r.Name, r.OfficerCode} {
+			buf.text(t)
+		}
+		for _, t := range [...]tstamp{r.StartedAt, r.DueAt, r.FinishedAt} {
+			buf.tstamp(t)
+		}
 	}
 	if err := buf.send(ctx, tx, table, stepColumns); err != nil {
 		return fmt.Errorf("copy steps: %w", err)

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -131,4 +133,201 @@ func TestImportSessionReference(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// bulkStore is a fresh Postgres store with the units and officer of
+// testDossiers; the bulk path exists on Postgres only.
+func bulkStore(t *testing.T) *store.Store {
+	t.Helper()
+	if os.Getenv(storetest.EnvURL) == "" {
+		t.Skip(storetest.EnvURL + " is not set: the bulk import is Postgres only")
+	}
+	s := storetest.OpenPostgres(t)
+	ctx := context.Background()
+	must(t, s.UpsertUnits(ctx, []models.Unit{{Code: "U1", Name: "Xã Một"}}))
+	must(t, s.UpsertOfficers(ctx, []models.Officer{{Code: "cv.a", Name: "A", UnitCode: "U1", Active: true}}))
+	return s
+}
+
+// schema lists every index and constraint of the database, with its
+// definition.
+func schema(t *testing.T, s *store.Store) []string {
+	t.Helper()
+	var defs []string
+	must(t, s.DB().Raw(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
+UNION ALL SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+WHERE connamespace = 'public'::regnamespace`).Scan(&defs).Error)
+	slices.Sort(defs)
+	return defs
+}
+
+func count(t *testing.T, s *store.Store, table string) int {
+	t.Helper()
+	var n int
+	must(t, s.DB().Raw("SELECT COUNT(*) FROM "+table).Scan(&n).Error)
+	return n
+}
+
+// TestBulkFirstImport (issue #14 item 2): a first import into empty tables
+// copies the rows straight in and leaves every index and constraint as it
+// found them; a code repeated in a later batch is an update, as on the
+// ordinary path; the facts are those the rules compute.
+func TestBulkFirstImport(t *testing.T) {
+	s := bulkStore(t)
+	ctx := context.Background()
+	before := schema(t, s)
+	ds := testDossiers(10)
+	again := *ds[2]
+	again.Status = models.Status(4)
+	batches := [][]*models.Dossier{ds[:5], append([]*models.Dossier{&again}, ds[5:]...)}
+	im, err := s.BeginImport(ctx, models.ImportOptions{Bulk: true})
+	must(t, err)
+	var total models.ImportCounts
+	for _, b := range batches {
+		c, err := im.WriteDossiers(ctx, im.PrepareDossiers(b))
+		must(t, err)
+		total.Add(c)
+	}
+	if im.Kept() {
+		t.Error("a bulk session says its batches are kept before Commit")
+	}
+	must(t, im.Commit(ctx))
+	if want := (models.ImportCounts{Inserted: 10, Updated: 1, Unassigned: 1}); total != want {
+		t.Errorf("counts %+v, want %+v", total, want)
+	}
+	if after := schema(t, s); !slices.Equal(after, before) {
+		t.Errorf("indexes and constraints after the bulk import:\n%q\nbefore:\n%q", after, before)
+	}
+	got, err := s.Dossier(ctx, "H002")
+	if err != nil || got.Status != 4 {
+		t.Errorf("H002 = %+v, %v; want the later row (status 4)", got, err)
+	}
+	if n := count(t, s, "dossiers"); n != 10 {
+		t.Errorf("%d dossiers, want 10", n)
+	}
+	// The facts the import wrote are those a recomputation writes.
+	var facts, recomputed []string
+	const q = "SELECT f::text FROM dossier_facts f ORDER BY code"
+	must(t, s.DB().Raw(q).Scan(&facts).Error)
+	if _, err := s.RecomputeFacts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	must(t, s.DB().Raw(q).Scan(&recomputed).Error)
+	if !slices.Equal(facts, recomputed) || len(facts) != 10 {
+		t.Errorf("facts of the bulk import:\n%q\nrecomputed:\n%q", facts, recomputed)
+	}
+	// The tables hold rows now: the next import is an ordinary one.
+	c := importDossiers(t, s, models.ImportOptions{Bulk: true}, testDossiers(10), true)
+	if want := (models.ImportCounts{Updated: 1, Unchanged: 9, Unassigned: 1}); c != want {
+		t.Errorf("second import: %+v, want %+v", c, want)
+	}
+}
+
+// TestBulkImportInterrupted: a bulk import that fails halfway — rolled
+// back, or its connection killed as when the process dies — leaves the
+// tables empty and every index as it was, and the next import completes.
+func TestBulkImportInterrupted(t *testing.T) {
+	s := bulkStore(t)
+	ctx := context.Background()
+	before := schema(t, s)
+	ds := testDossiers(10)
+	for _, how := range []string{"rollback", "killed"} {
+		im, err := s.BeginImport(ctx, models.ImportOptions{Bulk: true})
+		must(t, err)
+		_, err = im.WriteDossiers(ctx, im.PrepareDossiers(ds[:5]))
+		must(t, err)
+		switch how {
+		case "rollback":
+			must(t, im.Rollback(ctx))
+		case "killed":
+			// The import's backend is the one that holds the dossiers.
+			must(t, s.DB().Exec(`SELECT pg_terminate_backend(pid) FROM pg_locks
+WHERE relation = 'dossiers'::regclass AND mode = 'AccessExclusiveLock' AND pid <> pg_backend_pid()`).Error)
+			_, err = im.WriteDossiers(ctx, im.PrepareDossiers(ds[5:]))
+			if err == nil {
+				err = im.Commit(ctx)
+			}
+			if err == nil {
+				t.Fatal("the killed import went on")
+			}
+			_ = im.Rollback(ctx)
+		}
+		if n := count(t, s, "dossiers") + count(t, s, "dossier_facts"); n != 0 {
+			t.Errorf("%s: %d rows left", how, n)
+		}
+		if after := schema(t, s); !slices.Equal(after, before) {
+			t.Errorf("%s: indexes and constraints:\n%q\nbefore:\n%q", how, after, before)
+		}
+	}
+	c := importDossiers(t, s, models.ImportOptions{Bulk: true}, ds, true)
+	if want := (models.ImportCounts{Inserted: 10, Unassigned: 1}); c != want {
+		t.Errorf("import after the failures: %+v, want %+v", c, want)
+	}
+	if after := schema(t, s); !slices.Equal(after, before) {
+		t.Errorf("indexes and constraints after the import:\n%q\nbefore:\n%q", after, before)
+	}
+}
+
+// TestBulkStepsImport: a first steps import copies the steps straight in,
+// computes the step facts of every dossier once at the end — the same a
+// recomputation gives — and leaves every index and constraint as it found
+// them; steps of unknown dossiers are reported, a repeated step is an
+// update.
+func TestBulkStepsImport(t *testing.T) {
+	s := bulkStore(t)
+	ctx := context.Background()
+	importDossiers(t, s, models.ImportOptions{}, testDossiers(10), true)
+	before := schema(t, s)
+	step := func(code string, seq int, name string) models.Step {
+		at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC).Add(time.Duration(seq) * 24 * time.Hour)
+		return models.Step{DossierCode: code, Seq: seq, Name: name, OfficerCode: "cv.a", StartedAt: at,
+			DueAt: at.Add(48 * time.Hour), FinishedAt: at.Add(24 * time.Hour)}
+	}
+	batches := [][]models.Step{
+		{step("H001", 1, "Tiếp nhận"), step("H001", 2, "Thẩm định"), step("H002", 1, "Tiếp nhận"), step("X404", 1, "Tiếp nhận")},
+		{step("H001", 2, "Thẩm định lại"), step("H003", 1, "Tiếp nhận"), step("H003", 2, "Phê duyệt")},
+	}
+	im, err := s.BeginImport(ctx, models.ImportOptions{Bulk: true})
+	must(t, err)
+	var total models.ImportCounts
+	var missing []int
+	for _, b := range batches {
+		c, miss, err := im.WriteSteps(ctx, b)
+		must(t, err)
+		total.Add(c)
+		missing = append(missing, miss...)
+	}
+	must(t, im.Commit(ctx))
+	if want := (models.ImportCounts{Inserted: 5, Updated: 1}); total != want || !slices.Equal(missing, []int{3}) {
+		t.Errorf("counts %+v, missing %v; want %+v, [3]", total, missing, want)
+	}
+	if after := schema(t, s); !slices.Equal(after, before) {
+		t.Errorf("indexes and constraints after the bulk import:\n%q\nbefore:\n%q", after, before)
+	}
+	steps, err := s.Steps(ctx, "H001")
+	if err != nil || len(steps) != 2 || steps[1].Name != "Thẩm định lại" {
+		t.Errorf("H001's steps = %+v, %v", steps, err)
+	}
+	const q = `SELECT f::text FROM step_facts f ORDER BY code, seq`
+	const qc = `SELECT code || ' ' || steps FROM dossier_facts ORDER BY code`
+	var facts, counts, recomputed, recounted []string
+	must(t, s.DB().Raw(q).Scan(&facts).Error)
+	must(t, s.DB().Raw(qc).Scan(&counts).Error)
+	if _, err := s.RecomputeFacts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	must(t, s.DB().Raw(q).Scan(&recomputed).Error)
+	must(t, s.DB().Raw(qc).Scan(&recounted).Error)
+	if len(facts) != 5 || !slices.Equal(facts, recomputed) || !slices.Equal(counts, recounted) {
+		t.Errorf("step facts of the bulk import:\n%q\n%q\nrecomputed:\n%q\n%q", facts, counts, recomputed, recounted)
+	}
+	// Not empty any more: the same steps again change nothing.
+	im, err = s.BeginImport(ctx, models.ImportOptions{Bulk: true})
+	must(t, err)
+	c, _, err := im.WriteSteps(ctx, append(batches[0][:2:2], batches[1]...))
+	must(t, err)
+	must(t, im.Commit(ctx))
+	if want := (models.ImportCounts{Unchanged: 4}); c != want { // H001 step 2: the last row wins
+		t.Errorf("second import: %+v, want %+v", c, want)
+	}
 }
