@@ -1,6 +1,6 @@
 # Entry points for dondoc. CI runs `make ci` (.ci/run).
 
-.PHONY: test ci lint bench bench-models bench-import bench-province
+.PHONY: test ci lint bench bench-models bench-import bench-province bench-scale
 
 # Every test; store tests also run on Postgres when DONDOC_TEST_DATABASE_URL is set.
 test:
@@ -37,3 +37,11 @@ bench-import:
 # each beside its baseline. Smaller: make bench-province N=200000 OFFICERS=4000.
 bench-province:
 	N=$(or $(N),1000000) OFFICERS=$(or $(OFFICERS),20000) bash scripts/bench-province.sh
+
+# Past one province (issue #14 item 6): the province at 1M and 5M dossiers,
+# each in its own database dondoc_scale_N (kept; REBUILD=1 rebuilds), import,
+# report and digest planning at each size with their growth, then a copy of
+# the largest partitioned by month. Minutes to build, ~5 GB per 5M database.
+# Other sizes: make bench-scale SIZES="200000 1000000".
+bench-scale:
+	SIZES="$(or $(SIZES),1000000 5000000)" bash scripts/bench-scale.sh

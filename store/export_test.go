@@ -30,3 +30,7 @@ var (
 // SetExcess changes the excess rule of s as WithExcess would, for a test of
 // EnsureFacts.
 func SetExcess(s *Store, e models.ExcessRule) { WithExcess(e)(s) }
+
+// FiguresSQLForTest exposes MonthFigures' statement to the partition
+// benchmark, which runs it on a partitioned copy of the facts.
+var FiguresSQLForTest = figuresSQL
