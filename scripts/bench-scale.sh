@@ -252,18 +252,6 @@ $parts
 <!-- bench-scale:end -->
 EOF
 )
-python3 - "$out" "$section" <<'PY'
-import sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-b, e = "<!-- bench-scale:begin", "<!-- bench-scale:end -->"
-if b in text and e in text:
-    i, j = text.index(b), text.index(e) + len(e)
-    text = text[:i] + section + text[j:]
-else:
-    k = text.index("<!-- bench-province:end -->") + len("<!-- bench-province:end -->")
-    text = text[:k] + "\n\n" + section + text[k:]
-open(path, "w", encoding="utf-8").write(text)
-PY
+python3 scripts/section.py "$out" bench-scale "$section"
 log "wrote the Past one province section of $out"
 printf '%s\n' "$section"

@@ -58,7 +58,7 @@ func BenchmarkPartitionedScale(b *testing.B) {
 		{"the report's statement for one month (`figuresSQL`: units and officers)", store.FiguresSQLForTest(store.DialectPostgres), true},
 		{"received in the month, by unit (a query pruning can serve)",
 			`SELECT unit_code, COUNT(*) FROM dossier_facts WHERE received_at >= @s AND received_at < @e GROUP BY unit_code`, false},
-		{"digest planning's select (`store.LinkedOpenQuery()`)", store.LinkedOpenQuery(), false},
+		{"digest planning's select (`store.OfficerOpenQuery()`)", store.OfficerOpenQuery(), false},
 	}
 	partitioned := func(q string) string { return partitionedTables.ReplaceAllString(q, "${1}_p") }
 	run := func(q string, tuned bool, explain bool) (n int, plan []string, err error) {
