@@ -17,8 +17,14 @@ import (
 // exitRejected: some rows were rejected, the others stored.
 const exitRejected = 3
 
-// importMemoryLimit is the Go heap's soft limit during an import.
-const importMemoryLimit = 128 << 20
+// importMemoryLimit is the Go heap's soft limit at the start of an
+// import; it grows by importKeptPerRow for each row read (the reader's
+// index of the keys seen: a 5M-row file kept the collector busy for
+// most of the import under a fixed 128 MiB).
+const (
+	importMemoryLimit = 128 << 20
+	importKeptPerRow  = 32
+)
 
 // maxPrintedErrors is how many row errors dondoc import prints.
 const maxPrintedErrors = 50
@@ -92,7 +98,8 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		return usagef("--sheet applies to .xlsx files only")
 	}
 
-	if a.getenv("GOMEMLIMIT") == "" {
+	limited := a.getenv("GOMEMLIMIT") == ""
+	if limited {
 		// Imports stream; a soft limit keeps the heap's garbage in check
 		// when the machine has little memory to spare.
 		debug.SetMemoryLimit(importMemoryLimit)
@@ -124,7 +131,16 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	defer r.Close()
 
 	res, err := ingest.Run(ctx, s, r, ingest.RunOptions{
-		Atomic: *atomic, DryRun: *dryRun, BatchSize: *batch, Now: a.clock().Now, Progress: prog.update, Log: a.log,
+		Atomic: *atomic, DryRun: *dryRun, BatchSize: *batch, Now: a.clock().Now, Log: a.log,
+		Progress: func(n int) {
+			prog.update(n)
+			if limited {
+				// The reader keeps every key it has read (duplicates are
+				// warned about): the limit grows with it, or the collector
+				// would run without pause once those keys fill it.
+				debug.SetMemoryLimit(importMemoryLimit + int64(n)*importKeptPerRow)
+			}
+		},
 	})
 	prog.finish()
 	if len(res.Errors) > 0 {

@@ -382,7 +382,7 @@ func TestNDJSON(t *testing.T) {
 func TestReadBatches(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả,Trạng thái\n")
-	for _, code := range []string{"A", "B", "A", "C", "D", "bad", "D", "E"} {
+	for _, code := range []string{"A", "B", "A", "C", "D", "bad", "D", "E", "A", "A"} {
 		due := "05/03/2026"
 		if code == "bad" {
 			due = "x"
@@ -397,9 +397,12 @@ func TestReadBatches(t *testing.T) {
 	err = ReadBatches(context.Background(), r, 4, func(batch []Row) error {
 		var s []string
 		for _, row := range batch {
-			if row.OK() {
+			switch {
+			case row.OK() && row.Again:
+				s = append(s, row.Key+"*")
+			case row.OK():
 				s = append(s, row.Key)
-			} else {
+			default:
 				s = append(s, "!")
 			}
 		}
@@ -409,11 +412,13 @@ func TestReadBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// the second A replaces the first inside the first batch; D repeats in the second
-	if want := "BACD|!DE"; strings.Join(got, "|") != want {
+	// The second A replaces the first inside the first batch; D and A
+	// repeat in the second (*: Again, the key came in an earlier batch),
+	// and A once more in the third, replacing the one of the second.
+	if want := "BACD|!D*EA*|A*"; strings.Join(got, "|") != want {
 		t.Errorf("batches %q, want %q", got, want)
 	}
-	if r.WarningCount() != 2 {
+	if r.WarningCount() != 4 {
 		t.Errorf("warnings %q", r.Warnings())
 	}
 }

@@ -75,6 +75,10 @@ type Row struct {
 	Key    string      // the record's key (ma_ho_so, ...); empty when rejected
 	Record any         // *models.Dossier, *models.Unit, *models.Officer, *models.Step, *models.Holiday; nil when rejected
 	Errors []*RowError // every problem found in the row
+	// Again is set by ReadBatches on a valid row whose key came in an
+	// earlier batch (this row replaces it: the later row wins).
+	Again bool
+	prev  int // the line of the last earlier valid row with the same key; 0: none
 }
 
 // OK reports whether the row holds a valid record.
@@ -442,6 +446,7 @@ func (r *Reader) Next() (Row, error) {
 	h := maphash.String(r.seed, key)
 	if prev, ok := r.seen[h]; ok {
 		r.warn("%s:%d: %s %q also on line %d: the later row wins", r.opt.Name, line, r.fields[0].Name, key, prev)
+		row.prev = prev
 	}
 	r.seen[h] = line
 	return row, nil
@@ -498,13 +503,15 @@ func (r *Reader) fieldIndex(name string) int {
 // ReadBatches reads r to the end and hands rows to fn in batches of size
 // (valid and rejected rows alike, in file order). Inside a batch a key
 // appears once: a later row with the same key replaces the earlier one, so
-// an upsert never touches a row twice. fn may keep the batch.
+// an upsert never touches a row twice; a row whose key came in an earlier
+// batch has Again set. fn may keep the batch.
 func ReadBatches(ctx context.Context, r *Reader, size int, fn func(batch []Row) error) error {
 	if size <= 0 {
 		size = 1000
 	}
 	batch := make([]Row, 0, size)
 	pos := make(map[string]int, size)
+	first := 0 // the line of the batch's first row
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -528,8 +535,13 @@ func ReadBatches(ctx context.Context, r *Reader, size int, fn func(batch []Row) 
 			}
 			return err
 		}
+		if len(batch) == 0 {
+			first = row.Line
+		}
 		if row.OK() {
+			row.Again = row.prev > 0 && row.prev < first
 			if i, ok := pos[row.Key]; ok {
+				row.Again = row.Again || batch[i].Again
 				batch = append(batch[:i], batch[i+1:]...)
 				for k, j := range pos {
 					if j > i {

@@ -69,7 +69,9 @@ func (e *ReadError) Unwrap() error { return e.Err }
 // its prepared dossier batch (*store.DossierBatch). PrepareDossiers may run
 // in another goroutine than the writes.
 type Sink[B any] interface {
-	PrepareDossiers(ds []*models.Dossier) B
+	// PrepareDossiers converts a batch; again[i] says whether ds[i]'s key
+	// came in an earlier batch of the session (nil: not known).
+	PrepareDossiers(ds []*models.Dossier, again []bool) B
 	WriteDossiers(ctx context.Context, b B) (models.ImportCounts, error)
 	WriteUnits(ctx context.Context, units []models.Unit) (models.ImportCounts, error)
 	WriteOfficers(ctx context.Context, officers []models.Officer) (models.ImportCounts, error)
@@ -159,12 +161,14 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 		for b := range read {
 			if kind == KindDossiers && ctx.Err() == nil {
 				ds := make([]*models.Dossier, 0, len(b.rows))
+				again := make([]bool, 0, len(b.rows))
 				for _, row := range b.rows {
 					if row.OK() {
 						ds = append(ds, row.Record.(*models.Dossier))
+						again = append(again, row.Again)
 					}
 				}
-				b.dossiers = im.PrepareDossiers(ds)
+				b.dossiers = im.PrepareDossiers(ds, again)
 			}
 			select {
 			case batches <- b:

@@ -29,7 +29,8 @@ type pgBulk struct {
 	// row repeated in a later batch, or a hash collision) restores them,
 	// and it goes through the upsert.
 	keyless bool
-	seen    map[uint64]struct{} // hashes of the keys copied so far
+	seen    map[uint64]struct{} // hashes of the keys copied so far (see split)
+	rows    int                 // rows copied
 	seed    maphash.Seed
 }
 
@@ -96,7 +97,7 @@ func prepareBulk(ctx context.Context, tx pgx.Tx, tables []string) (*pgBulk, erro
 	if err := tx.QueryRow(ctx, "SELECT "+strings.Join(q, " AND ")).Scan(&empty); err != nil || !empty {
 		return nil, err
 	}
-	b := &pgBulk{tables: tables, keyless: true, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+	b := &pgBulk{tables: tables, keyless: true, seed: maphash.MakeSeed()}
 	var err error
 	if b.keys, err = collectDDL(ctx, tx, bulkKeysSQL, tables); err != nil {
 		return nil, err
@@ -151,9 +152,32 @@ func collectDDL(ctx context.Context, tx pgx.Tx, sql string, tables []string) ([]
 	})
 }
 
+// split splits the rows at indices 0..n-1 into those whose key is new to
+// the import and the others: by seen, when the caller knows (ingest's
+// reader keeps every key of the file already), else by the hashes of the
+// keys copied so far (key(i)).
+func (b *pgBulk) split(seen []bool, n int, key func(i int) string) (fresh, again []int) {
+	if seen == nil {
+		return b.fresh(n, key)
+	}
+	fresh = make([]int, 0, n)
+	for i := range n {
+		if seen[i] {
+			again = append(again, i)
+		} else {
+			fresh = append(fresh, i)
+		}
+	}
+	b.rows += len(fresh)
+	return fresh, again
+}
+
 // fresh splits the keys at indices 0..n-1 (key(i)) into those not seen
 // before in this import, which it records, and the others.
 func (b *pgBulk) fresh(n int, key func(i int) string) (fresh, again []int) {
+	if b.seen == nil {
+		b.seen = map[uint64]struct{}{}
+	}
 	fresh = make([]int, 0, n)
 	for i := range n {
 		h := maphash.String(b.seed, key(i))
@@ -164,6 +188,7 @@ func (b *pgBulk) fresh(n int, key func(i int) string) (fresh, again []int) {
 		b.seen[h] = struct{}{}
 		fresh = append(fresh, i)
 	}
+	b.rows += len(fresh)
 	return fresh, again
 }
 

@@ -89,7 +89,7 @@ func (p *pgImport) end(ctx context.Context, commit bool) error {
 			if err == nil && p.bulkOf("steps") != nil {
 				err = p.finishSteps(ctx, p.tx, p.rules)
 			}
-			p.log.Info("store: bulk import", "tables", p.bulk.tables, "rows", len(p.bulk.seen),
+			p.log.Info("store: bulk import", "tables", p.bulk.tables, "rows", p.bulk.rows,
 				"copy", t0.Sub(p.began), "indexes", t1.Sub(t0), "facts", p.clock.Since(t1), "err", err)
 		}
 		if commit && err == nil {
@@ -153,7 +153,7 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 	}
 	var sel []int // indices in b.rows still to write; nil: all
 	if bulk := p.bulkOf("dossiers"); bulk != nil {
-		fresh, again := bulk.fresh(len(b.rows), func(i int) string { return b.rows[i].Code })
+		fresh, again := bulk.split(b.again, len(b.rows), func(i int) string { return b.rows[i].Code })
 		if err := pgCopyDossiers(ctx, tx, &p.buf, "dossiers", b.rows, fresh); err != nil {
 			return c, err
 		}

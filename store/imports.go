@@ -130,20 +130,25 @@ type DossierBatch struct {
 	// WriteDossiers writes.
 	stored []models.Dossier
 	facts  factSet
+	// again[i] tells whether rows[i]'s code came in an earlier batch of the
+	// session (ingest.ReadBatches knows it); nil: not known. A session
+	// gives it for every batch or for none.
+	again []bool
 }
 
 // Len returns the number of dossiers in the batch.
 func (b *DossierBatch) Len() int { return len(b.rows) }
 
-// PrepareDossiers converts a batch for WriteDossiers: DossierHash, and the
+// PrepareDossiers converts a batch for WriteDossiers (again: see
+// DossierBatch): DossierHash, and the
 // unassigned flag from the officers and units known when the session
 // began. The codes must be unique within the batch and the text NFC, as
 // ingest.ReadBatches hands them over (text is not normalised again: that
 // scan was a quarter of an import's CPU). It may run in another goroutine
 // than the writes, so that parsing and writing overlap.
-func (im *Import) PrepareDossiers(ds []*models.Dossier) *DossierBatch {
+func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBatch {
 	now := im.opt.Now()
-	b := &DossierBatch{rows: make([]dossierRow, len(ds)), stored: make([]models.Dossier, len(ds))}
+	b := &DossierBatch{rows: make([]dossierRow, len(ds)), stored: make([]models.Dossier, len(ds)), again: again}
 	b.facts.grow(len(ds))
 	for i, d := range ds {
 		r := dossierToRowNFC(d, now, asIs)

@@ -33,7 +33,7 @@ func SeedDossiers(ctx context.Context, s *store.Store, ds []models.Dossier) erro
 		ptrs = append(ptrs, &d)
 	}
 	return seed(ctx, s, func(im *store.Import) error {
-		if _, err := im.WriteDossiers(ctx, im.PrepareDossiers(ptrs)); err != nil {
+		if _, err := im.WriteDossiers(ctx, im.PrepareDossiers(ptrs, nil)); err != nil {
 			return err
 		}
 		_, err := im.WriteSupplementWaits(ctx, ptrs)
