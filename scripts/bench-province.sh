@@ -77,6 +77,9 @@ bench() { # bench NAME PACKAGE PATTERN [ENV=VALUE...]: one package's benchmarks,
 	read -r wall rss <"$work/t.$name"
 	printf '%s %s %s\n' "bench_$name" "$wall" "$rss" >>"$work/times"
 }
+# One report first, so that the figures kept are there when a fresh province
+# is timed (the first iteration would otherwise be a cold report).
+BENCHTIME=1x bench warmup store '^BenchmarkMonthlyReport1M$' DONDOC_BENCH_DATABASE_URL="$URL"
 bench report store 'MonthlyReport1M|MonthlyReportCold1M|BareAggregate1M' DONDOC_BENCH_DATABASE_URL="$URL"
 bench digest jobs 'PlanDigests1M' DONDOC_BENCH_DATABASE_URL="$URL"
 BENCHTIME=20x bench chat bot/handlers 'ProvinceLeader' DONDOC_BENCH_PROVINCE_URL="$URL" DONDOC_BENCH_NOW="$NOW"
@@ -95,6 +98,7 @@ warm=$(metric report BenchmarkMonthlyReport1M ns/op)
 cold=$(metric report BenchmarkMonthlyReportCold1M ns/op)
 bare=$(metric report BenchmarkBareAggregate1M ns/op)
 query=$(metric digest BenchmarkPlanDigests1M query-s)
+selects=$(metric digest BenchmarkPlanDigests1M selects-s)
 plan=$(metric digest BenchmarkPlanDigests1M plan-s)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 elapsed=$(($(date -u +%s) - started))
@@ -113,7 +117,8 @@ machine raises every wall time); the suite took $elapsed s. Ratios are against t
 |---|---:|---:|---:|---|
 | month's report, both months, figures kept (\`BenchmarkMonthlyReport1M\`) | $(ms "$warm") ms | bare aggregate $(ms "$bare") ms | $(ratio "$warm" "$bare") | ≤ 1 s, ≤ 2× |
 | month's report, first after an import (\`BenchmarkMonthlyReportCold1M\`) | $(ms "$cold") ms | bare aggregate $(ms "$bare") ms | $(ratio "$cold" "$bare") | |
-| digest planning (\`BenchmarkPlanDigests1M\`) | ${plan:-—} s | SQL select ${query:-—} s | $(ratio "$plan" "$query") | ≤ 3 s, ≤ 1.5× |
+| digest planning (\`BenchmarkPlanDigests1M\`) | ${plan:-—} s | its select of open dossiers ${query:-—} s | $(ratio "$plan" "$query") | ≤ 3 s, ≤ 1.5× |
+| digest planning, against all its selects (open dossiers, officers, accounts) | ${plan:-—} s | ${selects:-—} s | $(ratio "$plan" "$selects") | |
 | \`/quahan\` of the province's leader (\`BenchmarkProvinceLeader/quahan\`) | p50 $(metric chat BenchmarkProvinceLeader/quahan p50-ms) ms, p99 $(metric chat BenchmarkProvinceLeader/quahan p99-ms) ms | | | ≤ 1 s |
 | \`/xephang\` of the province's leader (\`BenchmarkProvinceLeader/xephang\`) | p50 $(metric chat BenchmarkProvinceLeader/xephang p50-ms) ms, p99 $(metric chat BenchmarkProvinceLeader/xephang p99-ms) ms | | | ≤ 1 s |
 | Telegram webhook, second process (\`app BenchmarkWebhookThroughput\`) | $(metric webhook_telegram BenchmarkWebhookThroughput updates/s) updates/s | | | ≥ 300/s |
