@@ -271,13 +271,8 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 // pgCopyDossiers copies the rows at indices idx into table (dossiers or
 // the staging table), in pgStageColumns.
 func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, rows []dossierRow, idx []int) error {
-	if len(idx) == 0 {
-		return nil
-	}
-	buf.start()
-	for _, i := range idx {
-		r := &rows[i]
-		buf.row(len(pgStageColumns))
+	err := buf.copyRows(ctx, tx, table, pgStageColumns, len(idx), func(k int) {
+		r := &rows[idx[k]]
 		for _, t := range [...]string{r.Code, r.ProcedureCode, r.ProcedureName, r.Field, r.UnitCode, r.HandlerCode} {
 			buf.text(t)
 		}
@@ -297,8 +292,8 @@ func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, 
 		}
 		buf.int32(int32(r.ExtensionCount))
 		buf.tstamp(r.Deadline)
-	}
-	if err := buf.send(ctx, tx, table, pgStageColumns); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
 	return nil
@@ -307,89 +302,54 @@ func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, 
 // pgWriteFacts writes the facts of the rows of b at indices idx in tx,
 // replacing those of the dossiers updated (whose steps are read back).
 func pgWriteFacts(ctx context.Context, tx pgx.Tx, buf *copyBuf, b *DossierBatch, idx []int, updated []string, rules *models.Rules) error {
-	steps := map[string][]models.Step{}
+	var steps map[string][]models.Step
 	if len(updated) > 0 {
 		for _, t := range []string{"dossier_facts", "dossier_fact_waits", "step_facts"} {
 			if _, err := tx.Exec(ctx, "DELETE FROM "+t+" WHERE code = ANY($1)", updated); err != nil {
 				return err
 			}
 		}
-		res, err := tx.Query(ctx, "SELECT dossier_code, seq, officer_code, started_at, due_at, finished_at FROM steps WHERE dossier_code = ANY($1) ORDER BY dossier_code, seq", updated)
-		if err != nil {
-			return err
-		}
-		for res.Next() {
-			var st models.Step
-			var start, due, fin *time.Time
-			if err := res.Scan(&st.DossierCode, &st.Seq, &st.OfficerCode, &start, &due, &fin); err != nil {
-				res.Close()
-				return err
-			}
-			for _, x := range []struct {
-				p   *time.Time
-				dst *time.Time
-			}{{start, &st.StartedAt}, {due, &st.DueAt}, {fin, &st.FinishedAt}} {
-				if x.p != nil {
-					*x.dst = x.p.UTC()
-				}
-			}
-			steps[st.DossierCode] = append(steps[st.DossierCode], st)
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
+		var err error
+		if steps, err = pgLoadSteps(ctx, tx, updated); err != nil {
 			return err
 		}
 	}
 	fs := b.facts.subset(rules, idx, b.stored, steps)
-	if len(fs.rows) > 0 {
-		buf.start()
-		for i := range fs.rows {
-			r := &fs.rows[i]
-			buf.row(len(factsColumns))
-			buf.text(r.Code)
-			buf.text(r.UnitCode)
-			buf.text(r.HandlerCode)
-			buf.boolean(r.Unassigned)
-			buf.boolean(r.InScope)
-			buf.tstamp(r.ReceivedAt)
-			buf.boolean(r.Closed)
-			buf.tstamp(r.StopAt)
-			buf.text(r.Class)
-			for _, v := range [...]bool{r.LateOnSystem, r.EndedOnTime, r.Closed766, r.ClosedExcess} {
-				buf.boolean(v)
-			}
-			buf.instant(time.Time(r.Deadline))
-			buf.instant(time.Time(r.Deadline766))
-			buf.instant(time.Time(r.SecondRequestAt))
-			buf.boolean(r.Paused)
-			buf.instant(time.Time(r.PausedFrom))
-			buf.boolean(r.SecondExtension)
-			buf.int32(int32(r.Waits))
-			buf.int32(int32(r.Steps))
+	err := buf.copyRows(ctx, tx, "dossier_facts", factsColumns, len(fs.rows), func(i int) {
+		r := &fs.rows[i]
+		for _, t := range [...]string{r.Code, r.UnitCode, r.HandlerCode} {
+			buf.text(t)
 		}
-		if err := buf.send(ctx, tx, "dossier_facts", factsColumns); err != nil {
-			return err
+		buf.boolean(r.Unassigned)
+		buf.boolean(r.InScope)
+		buf.tstamp(r.ReceivedAt)
+		buf.boolean(r.Closed)
+		buf.tstamp(r.StopAt)
+		buf.text(r.Class)
+		for _, v := range [...]bool{r.LateOnSystem, r.EndedOnTime, r.Closed766, r.ClosedExcess} {
+			buf.boolean(v)
 		}
-	}
-	if len(fs.waits) > 0 {
-		buf.start()
-		for i := range fs.waits {
+		for _, t := range [...]instant{r.Deadline, r.Deadline766, r.SecondRequestAt} {
+			buf.instant(time.Time(t))
+		}
+		buf.boolean(r.Paused)
+		buf.instant(time.Time(r.PausedFrom))
+		buf.boolean(r.SecondExtension)
+		buf.int32(int32(r.Waits))
+		buf.int32(int32(r.Steps))
+	})
+	if err == nil {
+		err = buf.copyRows(ctx, tx, "dossier_fact_waits", factWaitColumns, len(fs.waits), func(i int) {
 			w := &fs.waits[i]
-			buf.row(4)
 			buf.text(w.Code)
 			buf.int32(int32(w.Seq))
 			buf.instant(time.Time(w.StartAt))
 			buf.instant(time.Time(w.EndAt))
-		}
-		if err := buf.send(ctx, tx, "dossier_fact_waits", []string{"code", "seq", "start_at", "end_at"}); err != nil {
-			return err
-		}
+		})
 	}
-	if len(fs.steps) > 0 {
-		buf.start()
-		for i := range fs.steps {
+	if err == nil {
+		err = buf.copyRows(ctx, tx, "step_facts", stepFactsColumns, len(fs.steps), func(i int) {
 			st := &fs.steps[i]
-			buf.row(len(stepFactsColumns))
 			buf.text(st.Code)
 			buf.int32(int32(st.Seq))
 			buf.text(st.OfficerCode)
@@ -397,18 +357,18 @@ func pgWriteFacts(ctx context.Context, tx pgx.Tx, buf *copyBuf, b *DossierBatch,
 			buf.tstamp(st.EndAt)
 			buf.instant(time.Time(st.Deadline))
 			buf.boolean(st.Last)
-		}
-		if err := buf.send(ctx, tx, "step_facts", stepFactsColumns); err != nil {
-			return err
-		}
+		})
 	}
-	return nil
+	return err
 }
 
 // factsColumns are the dossier_facts columns in COPY order.
 var factsColumns = []string{"code", "unit_code", "handler_code", "unassigned", "in_scope", "received_at", "closed",
 	"stop_at", "class", "late_on_system", "ended_on_time", "closed_766", "closed_excess", "deadline", "deadline_766",
 	"second_request_at", "paused", "paused_from", "second_extension", "waits", "steps"}
+
+// factWaitColumns are the dossier_fact_waits columns in COPY order.
+var factWaitColumns = []string{"code", "seq", "start_at", "end_at"}
 
 // stepFactsColumns are the step_facts columns in COPY order.
 var stepFactsColumns = []string{"code", "seq", "officer_code", "start_at", "end_at", "deadline", "last"}

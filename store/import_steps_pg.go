@@ -163,14 +163,9 @@ func sameStep(a, b *stepRow) bool {
 
 // copySteps copies the rows at indices idx into table, in stepColumns.
 func (p *pgImport) copySteps(ctx context.Context, tx pgx.Tx, table string, rows []stepRow, idx []int) error {
-	if len(idx) == 0 {
-		return nil
-	}
 	buf := &p.buf
-	buf.start()
-	for _, i := range idx {
-		r := &rows[i]
-		buf.row(len(stepColumns))
+	err := buf.copyRows(ctx, tx, table, stepColumns, len(idx), func(k int) {
+		r := &rows[idx[k]]
 		buf.text(r.DossierCode)
 		buf.int32(int32(r.Seq))
 		for _, t := range [...]string{r.Name, r.OfficerCode} {
@@ -179,8 +174,8 @@ func (p *pgImport) copySteps(ctx context.Context, tx pgx.Tx, table string, rows 
 		for _, t := range [...]tstamp{r.StartedAt, r.DueAt, r.FinishedAt} {
 			buf.tstamp(t)
 		}
-	}
-	if err := buf.send(ctx, tx, table, stepColumns); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("copy steps: %w", err)
 	}
 	return nil
@@ -209,21 +204,8 @@ func (p *pgImport) refreshStepFacts(ctx context.Context, tx pgx.Tx, codes []stri
 	if err != nil {
 		return err
 	}
-	steps := map[string][]models.Step{}
-	res, err := tx.Query(ctx, "SELECT "+strings.Join(stepColumns, ", ")+" FROM steps WHERE dossier_code = ANY($1) ORDER BY dossier_code, seq", codes)
+	steps, err := pgLoadSteps(ctx, tx, codes)
 	if err != nil {
-		return err
-	}
-	for res.Next() {
-		var r stepRow
-		if err := res.Scan(&r.DossierCode, &r.Seq, &r.Name, &r.OfficerCode, &r.StartedAt, &r.DueAt, &r.FinishedAt); err != nil {
-			res.Close()
-			return err
-		}
-		steps[r.DossierCode] = append(steps[r.DossierCode], r.model())
-	}
-	res.Close()
-	if err := res.Err(); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, "DELETE FROM step_facts WHERE code = ANY($1)", codes); err != nil {
@@ -258,6 +240,24 @@ func (p *pgImport) refreshStepFacts(ctx context.Context, tx pgx.Tx, codes []stri
 	_, err = tx.Exec(ctx, `UPDATE dossier_facts f SET steps = c.n FROM unnest($1::text[], $2::int[]) AS c(code, n)
 WHERE f.code = c.code AND f.steps <> c.n`, dcodes, counts)
 	return err
+}
+
+// pgLoadSteps reads the steps of the dossiers with codes, in order.
+func pgLoadSteps(ctx context.Context, tx pgx.Tx, codes []string) (map[string][]models.Step, error) {
+	res, err := tx.Query(ctx, "SELECT "+strings.Join(stepColumns, ", ")+" FROM steps WHERE dossier_code = ANY($1) ORDER BY dossier_code, seq", codes)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	steps := map[string][]models.Step{}
+	for res.Next() {
+		var r stepRow
+		if err := res.Scan(&r.DossierCode, &r.Seq, &r.Name, &r.OfficerCode, &r.StartedAt, &r.DueAt, &r.FinishedAt); err != nil {
+			return nil, err
+		}
+		steps[r.DossierCode] = append(steps[r.DossierCode], r.model())
+	}
+	return steps, res.Err()
 }
 
 // pgLoadDossiers reads the dossiers with codes as stored (every supplement

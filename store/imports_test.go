@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -139,10 +138,7 @@ func TestImportSessionReference(t *testing.T) {
 // testDossiers; the bulk path exists on Postgres only.
 func bulkStore(t *testing.T) *store.Store {
 	t.Helper()
-	if os.Getenv(storetest.EnvURL) == "" {
-		t.Skip(storetest.EnvURL + " is not set: the bulk import is Postgres only")
-	}
-	s := storetest.OpenPostgres(t)
+	s := storetest.OpenPostgresOrSkip(t)
 	ctx := context.Background()
 	must(t, s.UpsertUnits(ctx, []models.Unit{{Code: "U1", Name: "Xã Một"}}))
 	must(t, s.UpsertOfficers(ctx, []models.Officer{{Code: "cv.a", Name: "A", UnitCode: "U1", Active: true}}))

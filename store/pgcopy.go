@@ -73,6 +73,20 @@ func (c *copyBuf) tstamp(t tstamp) {
 	c.instant(time.Time(t))
 }
 
+// copyRows copies n rows into table's cols in tx, in one stream; row(i)
+// writes the fields of row i.
+func (c *copyBuf) copyRows(ctx context.Context, tx pgx.Tx, table string, cols []string, n int, row func(i int)) error {
+	if n == 0 {
+		return nil
+	}
+	c.start()
+	for i := range n {
+		c.row(len(cols))
+		row(i)
+	}
+	return c.send(ctx, tx, table, cols)
+}
+
 // send ends the stream and copies it into table's columns in tx.
 func (c *copyBuf) send(ctx context.Context, tx pgx.Tx, table string, cols []string) error {
 	c.b = append(c.b, 0xff, 0xff)

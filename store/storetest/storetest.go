@@ -100,6 +100,16 @@ func OpenPostgres(t testing.TB) *store.Store {
 	return openMigrated(t, dbURL)
 }
 
+// OpenPostgresOrSkip is OpenPostgres, or skips the test when EnvURL is
+// unset (a test of what only Postgres does).
+func OpenPostgresOrSkip(t testing.TB) *store.Store {
+	t.Helper()
+	if os.Getenv(EnvURL) == "" {
+		t.Skip(EnvURL + " is not set: a Postgres-only test")
+	}
+	return OpenPostgres(t)
+}
+
 // CreateDatabase creates a uniquely named empty database on the server of
 // serverURL, drops it at cleanup, and returns its URL.
 func CreateDatabase(t testing.TB, serverURL string) string {
