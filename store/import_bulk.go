@@ -34,7 +34,7 @@ type pgBulk struct {
 	seed    maphash.Seed
 }
 
-// tableDDL is a constraint of a table, to drop and add back.
+// tableDDL is a constraint or an index of a table, to drop and add back.
 type tableDDL struct{ table, name, def string }
 
 func (d tableDDL) drop() string {
@@ -76,7 +76,7 @@ const (
 WHERE conrelid = ANY($1::regclass[]) AND contype IN ('p', 'u') ORDER BY 1, 2`
 	bulkForeignSQL = `SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
 WHERE (confrelid = ANY($1::regclass[]) OR conrelid = ANY($1::regclass[])) AND contype = 'f' ORDER BY 1, 2`
-	bulkIndexesSQL = `SELECT i.oid::regclass::text, pg_get_indexdef(i.oid) FROM pg_index x
+	bulkIndexesSQL = `SELECT x.indrelid::regclass::text, i.relname, pg_get_indexdef(i.oid) FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 WHERE x.indrelid = ANY($1::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
 ORDER BY 1`
@@ -121,34 +121,24 @@ func prepareBulk(ctx context.Context, tx pgx.Tx, tables []string) (*pgBulk, erro
 		}
 	}
 	for _, d := range idx {
-		if _, err := tx.Exec(ctx, "DROP INDEX "+d.table); err != nil {
+		if _, err := tx.Exec(ctx, "DROP INDEX "+pgx.Identifier{d.name}.Sanitize()); err != nil {
 			return nil, err
 		}
-		b.indexes = append(b.indexes, d.name)
+		b.indexes = append(b.indexes, d.def)
 	}
 	_, err = tx.Exec(ctx, "SET LOCAL lock_timeout = DEFAULT")
 	return b, err
 }
 
-// collectDDL reads rows of three text columns (for indexes: the index's
-// name and its definition, into table and name).
+// collectDDL reads the table, name and definition of constraints or
+// indexes (sql selects them for tables).
 func collectDDL(ctx context.Context, tx pgx.Tx, sql string, tables []string) ([]tableDDL, error) {
 	rows, err := tx.Query(ctx, sql, tables)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (tableDDL, error) {
-		var d tableDDL
-		vals, err := r.Values()
-		if err != nil {
-			return d, err
-		}
-		d.table, _ = vals[0].(string)
-		d.name, _ = vals[1].(string)
-		if len(vals) > 2 {
-			d.def, _ = vals[2].(string)
-		}
-		return d, nil
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (d tableDDL, err error) {
+		return d, r.Scan(&d.table, &d.name, &d.def)
 	})
 }
 
