@@ -26,6 +26,11 @@ const (
 	importKeptPerRow  = 32
 )
 
+// csvBytesPerRow estimates the rows of a CSV file from its size (see
+// ingest.RunOptions.Rows): a dossier of the portal's export takes 300–350
+// bytes; guessing long rows errs toward fewer.
+const csvBytesPerRow = 400
+
 // maxPrintedErrors is how many row errors dondoc import prints.
 const maxPrintedErrors = 50
 
@@ -132,6 +137,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 
 	res, err := ingest.Run(ctx, s, r, ingest.RunOptions{
 		Atomic: *atomic, DryRun: *dryRun, BatchSize: *batch, Now: a.clock().Now, Log: a.log,
+		Rows: prog.total / csvBytesPerRow,
 		Progress: func(n int) {
 			prog.update(n)
 			if limited {

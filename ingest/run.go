@@ -29,6 +29,9 @@ type RunOptions struct {
 	BatchSize int
 	// Now stamps the rows' updated_at (nil: time.Now).
 	Now func() time.Time
+	// Rows is how many rows the input is expected to hold (0: not known;
+	// see models.ImportOptions.Rows).
+	Rows int64
 	// Progress, when set, is called after each batch is read with the rows
 	// read so far (from the reading goroutine).
 	Progress func(rows int)
@@ -119,7 +122,7 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 		opt.BatchSize = defaultBatch(kind)
 	}
 	// A file holds one kind: a first import of it may go in bulk.
-	im, err := s.BeginImport(ctx, models.ImportOptions{Atomic: opt.Atomic || opt.DryRun, Bulk: true, Now: opt.Now})
+	im, err := s.BeginImport(ctx, models.ImportOptions{Atomic: opt.Atomic || opt.DryRun, Bulk: true, Rows: opt.Rows, Now: opt.Now})
 	if err != nil {
 		return res, err
 	}

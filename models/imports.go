@@ -31,6 +31,11 @@ type ImportOptions struct {
 	// through WriteDossiers or WriteSteps (a file import), since its other
 	// writes would wait for the bulk transaction.
 	Bulk bool
+	// Rows is how many rows the import expects (0: not known), an
+	// estimate from the file's size: a re-import of a large file into a
+	// large table reads the stored rows' hashes at once rather than batch
+	// by batch.
+	Rows int64
 	// Now stamps updated_at (nil: time.Now).
 	Now func() time.Time
 }

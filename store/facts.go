@@ -182,6 +182,14 @@ func (fs *factSet) grow(n int) {
 	fs.waitEnd = slices.Grow(fs.waitEnd, n)
 }
 
+// none holds the place of a dossier whose facts are not needed (see
+// DossierBatch.seen): no facts, no waits.
+func (fs *factSet) none(code string) {
+	fs.codes = append(fs.codes, code)
+	fs.rows = append(fs.rows, factsRow{Code: code})
+	fs.waitEnd = append(fs.waitEnd, len(fs.waits))
+}
+
 // add computes the facts of d (as stored) with its steps.
 func (fs *factSet) add(r *models.Rules, d *models.Dossier, steps []models.Step, unassigned bool) {
 	f := r.FactsOf(d)

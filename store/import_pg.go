@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -29,12 +31,19 @@ type pgImport struct {
 	tx     pgx.Tx // atomic: the whole import
 	// newShare is the share of new or changed rows in the last batch.
 	newShare float64
-	bulk     *pgBulk // a first import into empty tables (in tx)
-	rules    *models.Rules
-	log      *slog.Logger
-	clock    clockwork.Clock
-	began    time.Time
-	buf      copyBuf
+	// known holds the stored rows once their scan pays (see knownRows);
+	// seen counts the rows compared so far, stored estimates the table's.
+	known  *knownRows
+	seen   int64
+	stored int64
+	rows   int64   // expected (models.ImportOptions.Rows)
+	staged bool    // the facts' staging tables exist
+	bulk   *pgBulk // a first import into empty tables (in tx)
+	rules  *models.Rules
+	log    *slog.Logger
+	clock  clockwork.Clock
+	began  time.Time
+	buf    copyBuf
 }
 
 const pgStage = "dondoc_import_dossiers"
@@ -44,12 +53,12 @@ var pgStageColumns = []string{"code", "procedure_code", "procedure_name", "field
 	"supplement_count", "supplement_requested_at", "supplement_done_at", "applicant_name", "unassigned",
 	"row_hash", "updated_at", "original_due_at", "extended_due_at", "extension_count", "deadline"}
 
-func (s *Store) beginPgImport(ctx context.Context, atomic bool, bulk []string) (*pgImport, error) {
+func (s *Store) beginPgImport(ctx context.Context, atomic bool, rows int64, bulk []string) (*pgImport, error) {
 	conn, err := s.pinnedConn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("connection: %w", err)
 	}
-	p := &pgImport{conn: conn, atomic: atomic, rules: s.rules, log: s.log, clock: s.clock, began: s.clock.Now()}
+	p := &pgImport{conn: conn, atomic: atomic, stored: -1, rows: rows, rules: s.rules, log: s.log, clock: s.clock, began: s.clock.Now()}
 	err = conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
@@ -148,8 +157,6 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 			return c, err
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx))
-	} else if _, err := tx.Exec(ctx, "TRUNCATE "+pgStage); err != nil {
-		return c, err
 	}
 	var sel []int // indices in b.rows still to write; nil: all
 	if bulk := p.bulkOf("dossiers"); bulk != nil {
@@ -157,7 +164,7 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 		if err := pgCopyDossiers(ctx, tx, &p.buf, "dossiers", b.rows, fresh); err != nil {
 			return c, err
 		}
-		if err := pgWriteFacts(ctx, tx, &p.buf, b, fresh, nil, rules); err != nil {
+		if err := p.writeFacts(ctx, tx, b, fresh, nil, rules); err != nil {
 			return c, fmt.Errorf("facts: %w", err)
 		}
 		c.Inserted = len(fresh)
@@ -193,7 +200,21 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 		}
 	}
 	todo := sel
-	if p.newShare < 0.5 || p.bulkOf("dossiers") != nil {
+	if err := p.loadKnown(ctx, tx, len(sel)); err != nil {
+		return c, fmt.Errorf("stored rows: %w", err)
+	}
+	switch {
+	case p.known != nil:
+		todo = make([]int, 0, len(sel))
+		for _, i := range sel {
+			if b.seen != nil && b.seen[i] {
+				continue // found unchanged by PrepareDossiers
+			}
+			if r := &b.rows[i]; !p.known.unchanged(r.Code, r.RowHash, r.Unassigned) {
+				todo = append(todo, i)
+			}
+		}
+	case p.newShare < 0.5 || p.bulkOf("dossiers") != nil:
 		codes := make([]string, len(sel))
 		hashes := make([]string, len(sel))
 		flags := make([]bool, len(sel))
@@ -221,6 +242,12 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	p.newShare = float64(len(todo)) / float64(len(sel))
 	if len(todo) == 0 {
 		return c, nil
+	}
+	b.needFacts(rules, todo)
+	if p.tx != nil { // the staging table empties at commit only
+		if _, err := tx.Exec(ctx, "DELETE FROM "+pgStage); err != nil {
+			return c, err
+		}
 	}
 	if err := pgCopyDossiers(ctx, tx, &p.buf, pgStage, b.rows, todo); err != nil {
 		return c, err
@@ -252,20 +279,47 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	}
 	var idx []int
 	for _, i := range todo {
-		if written[b.rows[i].Code] {
+		if r := &b.rows[i]; written[r.Code] {
 			idx = append(idx, i)
+			if p.known != nil {
+				p.known.wrote(r.Code, r.RowHash, r.Unassigned)
+			}
 		}
 	}
-	if err := pgWriteFacts(ctx, tx, &p.buf, b, idx, updated, rules); err != nil {
+	if err := p.writeFacts(ctx, tx, b, idx, updated, rules); err != nil {
 		return c, fmt.Errorf("facts: %w", err)
 	}
-	if c.Updated > 0 {
-		_, err := tx.Exec(ctx, "DELETE FROM dossier_supplements x USING "+pgStage+" s WHERE x.dossier_code = s.code")
+	return c, nil
+}
+
+// loadKnown scans the stored rows (see knownRows) once a session that is
+// not a bulk one has compared enough rows for it to pay, n more now.
+func (p *pgImport) loadKnown(ctx context.Context, tx pgx.Tx, n int) error {
+	p.seen += int64(n)
+	if p.known != nil || p.bulk != nil {
+		return nil
+	}
+	if p.stored < 0 {
+		// The planner's estimate; a table never analysed (-1) is counted.
+		err := tx.QueryRow(ctx, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'dossiers'::regclass").Scan(&p.stored)
+		if err == nil && p.stored < 0 {
+			err = tx.QueryRow(ctx, "SELECT count(*) FROM dossiers").Scan(&p.stored)
+		}
 		if err != nil {
-			return c, err
+			return err
 		}
 	}
-	return c, nil
+	if !knownPays(p.stored, p.seen, p.rows) {
+		return nil
+	}
+	t0 := p.clock.Now()
+	k, err := loadKnownRows(ctx, tx, p.stored)
+	if err != nil {
+		return err
+	}
+	p.known = k
+	p.log.Debug("store: import: stored rows scanned", "rows", len(k.ents), "took", p.clock.Since(t0))
+	return nil
 }
 
 // pgCopyDossiers copies the rows at indices idx into table (dossiers or
@@ -299,23 +353,31 @@ func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, 
 	return nil
 }
 
-// pgWriteFacts writes the facts of the rows of b at indices idx in tx,
-// replacing those of the dossiers updated (whose steps are read back).
-func pgWriteFacts(ctx context.Context, tx pgx.Tx, buf *copyBuf, b *DossierBatch, idx []int, updated []string, rules *models.Rules) error {
+// writeFacts writes the facts of the rows of b at indices idx in tx.
+// Those of the dossiers updated (whose steps are read back) replace the
+// stored ones through staging tables, where only the facts that differ are
+// rewritten: most changes of an export (a field, a name) leave a dossier's
+// facts as they were, and rewriting them all was a third of a re-import.
+// The updated dossiers' supplement waits are reset with them (see
+// WriteDossiers).
+func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, idx []int, updated []string, rules *models.Rules) error {
+	buf := &p.buf
 	var steps map[string][]models.Step
 	if len(updated) > 0 {
-		for _, t := range []string{"dossier_facts", "dossier_fact_waits", "step_facts"} {
-			if _, err := tx.Exec(ctx, "DELETE FROM "+t+" WHERE code = ANY($1)", updated); err != nil {
-				return err
-			}
-		}
 		var err error
 		if steps, err = pgLoadSteps(ctx, tx, updated); err != nil {
 			return err
 		}
 	}
 	fs := b.facts.subset(rules, idx, b.stored, steps)
-	err := buf.copyRows(ctx, tx, "dossier_facts", factsColumns, len(fs.rows), func(i int) {
+	tables := factTables
+	if len(updated) > 0 {
+		tables = stagedFactTables
+		if err := p.prepareFactStages(ctx, tx); err != nil {
+			return err
+		}
+	}
+	err := buf.copyRows(ctx, tx, tables[0], factsColumns, len(fs.rows), func(i int) {
 		r := &fs.rows[i]
 		for _, t := range [...]string{r.Code, r.UnitCode, r.HandlerCode} {
 			buf.text(t)
@@ -339,7 +401,7 @@ func pgWriteFacts(ctx context.Context, tx pgx.Tx, buf *copyBuf, b *DossierBatch,
 		buf.int32(int32(r.Steps))
 	})
 	if err == nil {
-		err = buf.copyRows(ctx, tx, "dossier_fact_waits", factWaitColumns, len(fs.waits), func(i int) {
+		err = buf.copyRows(ctx, tx, tables[1], factWaitColumns, len(fs.waits), func(i int) {
 			w := &fs.waits[i]
 			buf.text(w.Code)
 			buf.int32(int32(w.Seq))
@@ -348,7 +410,7 @@ func pgWriteFacts(ctx context.Context, tx pgx.Tx, buf *copyBuf, b *DossierBatch,
 		})
 	}
 	if err == nil {
-		err = buf.copyRows(ctx, tx, "step_facts", stepFactsColumns, len(fs.steps), func(i int) {
+		err = buf.copyRows(ctx, tx, tables[2], stepFactsColumns, len(fs.steps), func(i int) {
 			st := &fs.steps[i]
 			buf.text(st.Code)
 			buf.int32(int32(st.Seq))
@@ -359,8 +421,91 @@ func pgWriteFacts(ctx context.Context, tx pgx.Tx, buf *copyBuf, b *DossierBatch,
 			buf.boolean(st.Last)
 		})
 	}
-	return err
+	if err != nil || len(updated) == 0 {
+		return err
+	}
+	// One round trip: each is a wait for the network.
+	var batch pgx.Batch
+	for _, q := range factMergeSQL {
+		var args []any
+		if q.codes {
+			args = append(args, updated)
+		}
+		batch.Queue(q.sql, args...)
+	}
+	batch.Queue("DELETE FROM dossier_supplements WHERE dossier_code = ANY($1)", updated)
+	return tx.SendBatch(ctx, &batch).Close()
 }
+
+// factTables are the facts tables, in pgWriteFacts' order; their staging
+// tables (temporary, emptied at commit) are named after them.
+var factTables = [...]string{"dossier_facts", "dossier_fact_waits", "step_facts"}
+
+var stagedFactTables = func() (t [len(factTables)]string) {
+	for i, name := range factTables {
+		t[i] = "dondoc_stage_" + name
+	}
+	return t
+}()
+
+// prepareFactStages creates the staging tables of the facts (once a
+// session) and, in an atomic or bulk import (one transaction, in which
+// they serve batch after batch), empties them.
+func (p *pgImport) prepareFactStages(ctx context.Context, tx pgx.Tx) error {
+	for i, t := range factTables {
+		if p.staged {
+			break
+		}
+		if _, err := tx.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+stagedFactTables[i]+" (LIKE "+t+") ON COMMIT DELETE ROWS"); err != nil {
+			return err
+		}
+	}
+	p.staged = true
+	if p.tx == nil {
+		return nil
+	}
+	var batch pgx.Batch // one round trip
+	for _, t := range stagedFactTables {
+		batch.Queue("DELETE FROM " + t)
+	}
+	return tx.SendBatch(ctx, &batch).Close()
+}
+
+// factMerge is a statement of factMergeSQL.
+type factMerge struct {
+	sql   string
+	codes bool
+}
+
+// factMergeSQL merge the staged facts of the dossiers updated (all their
+// facts): the waits and step facts they no longer have deleted (codes:
+// the statement takes the dossiers' codes as $1), then each row inserted,
+// or updated when it differs.
+var factMergeSQL = func() []factMerge {
+	cols := [...][]string{factsColumns, factWaitColumns, stepFactsColumns}
+	keys := [...][]string{{"code"}, {"code", "seq"}, {"code", "seq"}}
+	var out []factMerge
+	for i, t := range factTables {
+		stage := stagedFactTables[i]
+		if len(keys[i]) > 1 {
+			out = append(out, factMerge{"DELETE FROM " + t + " t WHERE t.code = ANY($1) AND NOT EXISTS (SELECT 1 FROM " + stage +
+				" s WHERE s.code = t.code AND s.seq = t.seq)", true})
+		}
+		var sets, olds, news []string
+		for _, c := range cols[i] {
+			if !slices.Contains(keys[i], c) {
+				sets = append(sets, c+" = excluded."+c)
+				olds = append(olds, t+"."+c)
+				news = append(news, "excluded."+c)
+			}
+		}
+		list := strings.Join(cols[i], ", ")
+		out = append(out, factMerge{sql: "INSERT INTO " + t + " (" + list + ") SELECT " + list + " FROM " + stage +
+			" ON CONFLICT (" + strings.Join(keys[i], ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ") +
+			" WHERE (" + strings.Join(olds, ", ") + ") IS DISTINCT FROM (" + strings.Join(news, ", ") + ")"})
+	}
+	return out
+}()
 
 // factsColumns are the dossier_facts columns in COPY order.
 var factsColumns = []string{"code", "unit_code", "handler_code", "unassigned", "in_scope", "received_at", "closed",

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -26,7 +29,10 @@ type Import struct {
 	officers map[string]struct{}
 	units    map[string]struct{}
 	pg       *pgImport // dossiers on Postgres
-	done     bool
+	// known is pg's scan of the stored rows once made (see knownRows),
+	// for PrepareDossiers.
+	known atomic.Pointer[knownRows]
+	done  bool
 }
 
 // BeginImport starts an import session. Close it with Commit or Rollback.
@@ -134,6 +140,10 @@ type DossierBatch struct {
 	// session (ingest.ReadBatches knows it); nil: not known. A session
 	// gives it for every batch or for none.
 	again []bool
+	// seen[i] is true when rows[i] was found unchanged by the session's
+	// scan of the stored rows, and neither stored nor facts were computed
+	// for it (see needFacts).
+	seen []bool
 }
 
 // Len returns the number of dossiers in the batch.
@@ -150,11 +160,27 @@ func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBa
 	now := im.opt.Now()
 	b := &DossierBatch{rows: make([]dossierRow, len(ds)), stored: make([]models.Dossier, len(ds)), again: again}
 	b.facts.grow(len(ds))
+	known := im.known.Load()
 	for i, d := range ds {
+		if i%256 == 255 {
+			runtime.Gosched() // as ingest.ReadBatches: let the writes in
+		}
 		r := dossierToRowNFC(d, now, asIs)
 		_, okO := im.officers[r.HandlerCode]
 		_, okU := im.units[r.UnitCode]
 		r.Unassigned = r.HandlerCode == "" || r.UnitCode == "" || !okO || !okU
+		// A row stored as it is, whose code the session has not written
+		// (it did not come before in the file), will not be written:
+		// its facts are not needed.
+		if known != nil && again != nil && !again[i] && known.scanned(r.Code, r.RowHash, r.Unassigned) {
+			if b.seen == nil {
+				b.seen = make([]bool, len(ds))
+			}
+			b.seen[i] = true
+			b.facts.none(r.Code)
+			b.rows[i] = r
+			continue
+		}
 		b.stored[i] = r.model()
 		b.facts.add(im.s.rules, &b.stored[i], nil, r.Unassigned)
 		r.Deadline = tstamp(time.Time(b.facts.rows[i].Deadline))
@@ -164,6 +190,25 @@ func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBa
 }
 
 func asIs(s string) string { return s }
+
+// needFacts makes sure the rows at indices idx have their facts (see
+// DossierBatch.seen): a row the scan found unchanged is written only if
+// the session wrote its code since, which again rules out, so this
+// recomputation is a safeguard that does not run.
+func (b *DossierBatch) needFacts(rules *models.Rules, idx []int) {
+	if !slices.ContainsFunc(idx, func(i int) bool { return b.seen != nil && b.seen[i] }) {
+		return
+	}
+	fs := factSet{}
+	fs.grow(len(b.rows))
+	for i := range b.rows {
+		r := &b.rows[i]
+		b.stored[i] = r.model()
+		fs.add(rules, &b.stored[i], nil, r.Unassigned)
+		r.Deadline = tstamp(time.Time(fs.rows[i].Deadline))
+	}
+	b.facts, b.seen = fs, nil
+}
 
 // WriteDossiers stores a prepared batch: new dossiers are inserted, changed
 // ones (another hash or unassigned flag) replaced with their supplement
@@ -180,7 +225,7 @@ func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (models.Im
 	}
 	if im.s.dialect == DialectPostgres {
 		if im.pg == nil {
-			pg, err := im.s.beginPgImport(ctx, im.opt.Atomic, im.bulkTables("dossiers"))
+			pg, err := im.s.beginPgImport(ctx, im.opt.Atomic, im.opt.Rows, im.bulkTables("dossiers"))
 			if err != nil {
 				return c, err
 			}
@@ -189,6 +234,9 @@ func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (models.Im
 		n, err := im.pg.write(ctx, b, im.s.rules)
 		if err != nil {
 			return c, fmt.Errorf("store: import dossiers: %w", err)
+		}
+		if im.pg.known != nil && im.known.Load() == nil {
+			im.known.Store(im.pg.known)
 		}
 		n.Unassigned = c.Unassigned
 		return n, nil
@@ -459,7 +507,7 @@ func (im *Import) WriteHolidays(ctx context.Context, hs []models.Holiday) (model
 func (im *Import) WriteSteps(ctx context.Context, steps []models.Step) (c models.ImportCounts, missing []int, err error) {
 	if im.s.dialect == DialectPostgres {
 		if im.pg == nil {
-			if im.pg, err = im.s.beginPgImport(ctx, im.opt.Atomic, im.bulkTables("steps")); err != nil {
+			if im.pg, err = im.s.beginPgImport(ctx, im.opt.Atomic, im.opt.Rows, im.bulkTables("steps")); err != nil {
 				return c, nil, fmt.Errorf("store: import steps: %w", err)
 			}
 		}

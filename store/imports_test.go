@@ -332,3 +332,57 @@ func TestBulkStepsImport(t *testing.T) {
 		t.Errorf("second import: %+v, want %+v", c, want)
 	}
 }
+
+// TestReimportThroughTheScan: a re-import large enough to read the stored
+// rows' hashes at once (models.ImportOptions.Rows) counts and stores as the
+// lookups batch by batch did: a changed row updated, an unassigned flag
+// turned, a code that comes back later in the file with the content it had
+// before the import (A, B, then A again) stored as the file ends, and the
+// facts of what it rewrote equal a recomputation.
+func TestReimportThroughTheScan(t *testing.T) {
+	s := bulkStore(t)
+	ctx := context.Background()
+	importDossiers(t, s, models.ImportOptions{}, testDossiers(40), true)
+
+	file := testDossiers(40)
+	changed := *file[3]
+	changed.Status = models.Status(4)
+	file[12].HandlerCode = "cv.gone"
+	batches := [][]*models.Dossier{
+		append(append([]*models.Dossier{}, file[:3]...), append([]*models.Dossier{&changed}, file[4:10]...)...),
+		file[10:20],
+		{file[3]}, // H003 as it was stored before this import
+		file[20:],
+	}
+	im, err := s.BeginImport(ctx, models.ImportOptions{Rows: 41})
+	must(t, err)
+	var total models.ImportCounts
+	for i, b := range batches {
+		again := make([]bool, len(b))
+		again[0] = i == 2
+		c, err := im.WriteDossiers(ctx, im.PrepareDossiers(b, again))
+		must(t, err)
+		total.Add(c)
+	}
+	must(t, im.Commit(ctx))
+	if want := (models.ImportCounts{Updated: 3, Unchanged: 38, Unassigned: 2}); total != want {
+		t.Errorf("counts %+v, want %+v", total, want)
+	}
+	if got, err := s.Dossier(ctx, "H003"); err != nil || got.Status != 2 {
+		t.Errorf("H003 = %+v, %v; want the file's last row (status 2)", got, err)
+	}
+	var facts, recomputed []string
+	const q = "SELECT f::text FROM dossier_facts f ORDER BY code"
+	must(t, s.DB().Raw(q).Scan(&facts).Error)
+	if _, err := s.RecomputeFacts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	must(t, s.DB().Raw(q).Scan(&recomputed).Error)
+	if !slices.Equal(facts, recomputed) || len(facts) != 40 {
+		t.Errorf("facts after the re-import:\n%q\nrecomputed:\n%q", facts, recomputed)
+	}
+	list, n, err := s.UnassignedDossiers(ctx, 0)
+	if err != nil || n != 2 || len(list) != 2 || list[0].Code != "H012" {
+		t.Errorf("UnassignedDossiers = %+v, %d, %v", list, n, err)
+	}
+}
