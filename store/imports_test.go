@@ -157,6 +157,22 @@ WHERE connamespace = 'public'::regnamespace`).Scan(&defs).Error)
 	return defs
 }
 
+// factsAsRecomputed checks that the n dossiers' facts (Postgres) are
+// those a recomputation writes.
+func factsAsRecomputed(t *testing.T, s *store.Store, n int) {
+	t.Helper()
+	var facts, recomputed []string
+	const q = "SELECT f::text FROM dossier_facts f ORDER BY code"
+	must(t, s.DB().Raw(q).Scan(&facts).Error)
+	if _, err := s.RecomputeFacts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	must(t, s.DB().Raw(q).Scan(&recomputed).Error)
+	if !slices.Equal(facts, recomputed) || len(facts) != n {
+		t.Errorf("facts as imported:\n%q\nrecomputed:\n%q", facts, recomputed)
+	}
+}
+
 func count(t *testing.T, s *store.Store, table string) int {
 	t.Helper()
 	var n int
@@ -207,16 +223,7 @@ func TestBulkFirstImport(t *testing.T) {
 		t.Errorf("%d dossiers, want 10", n)
 	}
 	// The facts the import wrote are those a recomputation writes.
-	var facts, recomputed []string
-	const q = "SELECT f::text FROM dossier_facts f ORDER BY code"
-	must(t, s.DB().Raw(q).Scan(&facts).Error)
-	if _, err := s.RecomputeFacts(ctx); err != nil {
-		t.Fatal(err)
-	}
-	must(t, s.DB().Raw(q).Scan(&recomputed).Error)
-	if !slices.Equal(facts, recomputed) || len(facts) != 10 {
-		t.Errorf("facts of the bulk import:\n%q\nrecomputed:\n%q", facts, recomputed)
-	}
+	factsAsRecomputed(t, s, 10)
 	// The tables hold rows now: the next import is an ordinary one.
 	c := importDossiers(t, s, models.ImportOptions{Bulk: true}, testDossiers(10), true)
 	if want := (models.ImportCounts{Updated: 1, Unchanged: 9, Unassigned: 1}); c != want {
@@ -371,16 +378,7 @@ func TestReimportThroughTheScan(t *testing.T) {
 	if got, err := s.Dossier(ctx, "H003"); err != nil || got.Status != 2 {
 		t.Errorf("H003 = %+v, %v; want the file's last row (status 2)", got, err)
 	}
-	var facts, recomputed []string
-	const q = "SELECT f::text FROM dossier_facts f ORDER BY code"
-	must(t, s.DB().Raw(q).Scan(&facts).Error)
-	if _, err := s.RecomputeFacts(ctx); err != nil {
-		t.Fatal(err)
-	}
-	must(t, s.DB().Raw(q).Scan(&recomputed).Error)
-	if !slices.Equal(facts, recomputed) || len(facts) != 40 {
-		t.Errorf("facts after the re-import:\n%q\nrecomputed:\n%q", facts, recomputed)
-	}
+	factsAsRecomputed(t, s, 40)
 	list, n, err := s.UnassignedDossiers(ctx, 0)
 	if err != nil || n != 2 || len(list) != 2 || list[0].Code != "H012" {
 		t.Errorf("UnassignedDossiers = %+v, %d, %v", list, n, err)
