@@ -347,6 +347,12 @@ func TestBulkStepsImport(t *testing.T) {
 // before the import (A, B, then A again) stored as the file ends, and the
 // facts of what it rewrote equal a recomputation.
 func TestReimportThroughTheScan(t *testing.T) {
+	for _, atomic := range []bool{false, true} {
+		t.Run(fmt.Sprintf("atomic=%v", atomic), func(t *testing.T) { reimportThroughTheScan(t, atomic) })
+	}
+}
+
+func reimportThroughTheScan(t *testing.T, atomic bool) {
 	s := bulkStore(t)
 	ctx := context.Background()
 	importDossiers(t, s, models.ImportOptions{}, testDossiers(40), true)
@@ -361,7 +367,7 @@ func TestReimportThroughTheScan(t *testing.T) {
 		{file[3]}, // H003 as it was stored before this import
 		file[20:],
 	}
-	im, err := s.BeginImport(ctx, models.ImportOptions{Rows: 41})
+	im, err := s.BeginImport(ctx, models.ImportOptions{Atomic: atomic, Rows: 41})
 	must(t, err)
 	var total models.ImportCounts
 	for i, b := range batches {
