@@ -484,15 +484,6 @@ func (c cellLimit) next() ([]string, int, error) {
 	return cells, line, err
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
 func (r *Reader) fieldIndex(name string) int {
 	for i, f := range r.fields {
 		if f.Name == name {
