@@ -12,7 +12,7 @@ import (
 
 // knownRows is what an import session on Postgres knows of the stored
 // dossiers: for each code, its row hash and unassigned flag, as 64-bit
-// hashes (16 bytes a dossier), read by one scan of the table once the
+// hashes (16 bytes a dossier, and a byte of index), read by one scan of the table once the
 // session has read enough rows for the scan to pay (see knownPays). A row
 // of a later batch whose code and hashes it holds is unchanged: it is
 // neither sent to Postgres nor written, where each batch would otherwise
@@ -30,7 +30,7 @@ type knownRows struct {
 	seed maphash.Seed
 	ents []knownEnt // sorted by key
 	// dir[b] is the first entry whose key's top bits (key >> shift) are
-	// b or more: a bucket per entry or so (4 bytes each).
+	// b or more: a bucket per four entries or so (a byte an entry).
 	dir     []uint32
 	shift   uint
 	written map[uint64]knownEnt // by code (key without its flag)
@@ -45,8 +45,15 @@ type knownEnt struct{ key, val uint64 }
 // costs about as much as looking up a ninth of its rows by code, batch by
 // batch (measured on the 1M province), so it pays once the file has shown
 // or is expected to hold an eighth as many rows — a file of a few thousand
-// rows into a large table never scans it.
-func knownPays(stored, seen, rows int64) bool { return stored > 0 && max(seen, rows)*8 >= stored }
+// rows into a large table never scans it, nor does a session into a table
+// of more than knownMaxRows.
+func knownPays(stored, seen, rows int64) bool {
+	return stored > 0 && stored <= knownMaxRows && max(seen, rows)*8 >= stored
+}
+
+// knownMaxRows bounds the scan (17 bytes a stored dossier: 136 MB at the
+// bound); a larger table is compared batch by batch in Postgres.
+const knownMaxRows = 8 << 20
 
 func (k *knownRows) ent(code, hash string, unassigned bool) knownEnt {
 	e := knownEnt{key: maphash.String(k.seed, code) &^ 1, val: maphash.String(k.seed, hash)}
@@ -74,7 +81,8 @@ func (k *knownRows) scanned(code, hash string, unassigned bool) bool {
 }
 
 // has looks e up: the keys are hashes, spread evenly, so the directory's
-// bucket of the key's top bits holds it among one or two others.
+// bucket of the key's top bits holds it among three or four others (one
+// or two cache lines).
 func (k *knownRows) has(e knownEnt) bool {
 	if len(k.ents) == 0 {
 		return false
@@ -124,7 +132,7 @@ func loadKnownRows(ctx context.Context, q interface {
 
 // index builds the directory of the sorted entries.
 func (k *knownRows) index() {
-	k.shift = uint(64 - bits.Len(uint(len(k.ents))))
+	k.shift = uint(64 - max(bits.Len(uint(len(k.ents)))-2, 0))
 	k.dir = make([]uint32, 1<<(64-k.shift)+1)
 	i := 0
 	for b := range k.dir {
