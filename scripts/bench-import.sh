@@ -2,7 +2,7 @@
 # Import against Postgres' own bulk path (issue #14 items 1 and 2): every
 # figure beside its baselines, measured in the same run, then the "Import"
 # section of docs/BENCHMARKS.md rewritten with them.
-#   baseline   psql \copy of the dossiers, already in the table's column
+#   baseline   psql \copy (median of three) of the dossiers, already in the table's column
 #              types, into an empty copy of dossiers with all its indexes
 #   reference  \copy of the same file into an unindexed table of text
 #              columns (the floor: target first import ≤ 3×)
@@ -75,12 +75,21 @@ ncols=$(psql -d "$BASE_DB" -tAc "SELECT count(*) FROM information_schema.columns
 psql -q -d "$BASE_DB" -c "CREATE TABLE bench_typed (LIKE dossiers INCLUDING ALL)"
 text_table bench_text "$ncols"
 text_table bench_steps 7
-checkpoint "$BASE_DB"
-timed copy psql -q -d "$BASE_DB" -c "\\copy bench_typed FROM '$WORK/typed.csv' CSV"
-checkpoint "$BASE_DB"
-timed text psql -q -d "$BASE_DB" -c "\\copy bench_text FROM '$WORK/typed.csv' CSV"
-checkpoint "$BASE_DB"
-timed steps_text psql -q -d "$BASE_DB" -c "\\copy bench_steps FROM '$WORK/data/steps.csv' CSV HEADER"
+# baseline NAME TABLE COPYARGS: \copy into the emptied TABLE three times;
+# t_NAME gets the median, $WORK/all_NAME the three.
+baseline() {
+	local name=$1 table=$2 args=$3 i
+	for i in 1 2 3; do
+		psql -q -d "$BASE_DB" -c "TRUNCATE $table"
+		checkpoint "$BASE_DB"
+		timed "${name}_$i" psql -q -d "$BASE_DB" -c "\\copy $table FROM $args"
+	done
+	for i in 1 2 3; do secs "${name}_$i"; done | sort -n | sed -n 2p | sed 's/$/ 0/' >"$WORK/t_$name"
+	for i in 1 2 3; do secs "${name}_$i"; done | paste -sd' ' >"$WORK/all_$name"
+}
+baseline copy bench_typed "'$WORK/typed.csv' CSV"
+baseline text bench_text "'$WORK/typed.csv' CSV"
+baseline steps_text bench_steps "'$WORK/data/steps.csv' CSV HEADER"
 dropdb "$BASE_DB"
 
 echo "dondoc import on Postgres…" >&2
@@ -132,7 +141,7 @@ $N dossiers ($(du -m "$WORK/data/dossiers.csv" | cut -f1) MB CSV) and $(($(wc -l
 load average $load_before before, $load_after after; the run took $(($(date -u +%s) - started)) s.
 Each figure is beside its baselines from the same run: **baseline** is \`psql \\copy\` of the dossiers,
 already in the table's column types, into a copy of \`dossiers\` with all its indexes
-(${base} s); **floor** is \`\\copy\` of the same file into an unindexed table of $ncols text columns (${text} s;
+(${base} s, the median of $(cat "$WORK/all_copy") s); **floor** is \`\\copy\` of the same file into an unindexed table of $ncols text columns (${text} s, of $(cat "$WORK/all_text");
 for steps, of steps.csv into 7 text columns: ${stext} s). RSS is the peak of the \`dondoc import\` process.
 Each dondoc import starts on vacuumed tables (\`VACUUM (ANALYZE)\`, then \`CHECKPOINT\`): what the import before
 it left to autovacuum is not charged to it (run back to back, an unchanged import after a changed one took 1 s more).
