@@ -437,7 +437,7 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 	return tx.SendBatch(ctx, &batch).Close()
 }
 
-// factTables are the facts tables, in pgWriteFacts' order; their staging
+// factTables are the facts tables, in writeFacts' order; their staging
 // tables (temporary, emptied at commit) are named after them.
 var factTables = [...]string{"dossier_facts", "dossier_fact_waits", "step_facts"}
 
