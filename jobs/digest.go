@@ -104,14 +104,7 @@ func (d *Deps) plan(ctx context.Context, now time.Time, emit func(notify.Entry) 
 		defer close(ready)
 		reach, reachErr = d.reachAll(ctx)
 	}()
-	waited := false
-	wait := func() error {
-		if !waited {
-			waited = true
-			<-ready
-		}
-		return reachErr
-	}
+	wait := func() error { <-ready; return reachErr } // at once once closed
 	planner := digest.NewPlanner(d.Rules, now, func(dg *digest.Digest) error {
 		e, ok := d.digestEntry(dg, reach[dg.OfficerCode])
 		if !ok {

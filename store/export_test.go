@@ -1,10 +1,19 @@
 package store
 
 import (
+	"context"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/dondoc/dondoc/models"
 )
+
+// FiguresTx runs fn with the settings of the figures' query (figuresTx),
+// for benchmarks that time queries as the report runs them.
+func (s *Store) FiguresTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.figuresTx(ctx, fn)
+}
 
 // SetEachBatch sets EachDossier's batch size for a test and returns a
 // function restoring it.

@@ -136,6 +136,12 @@ type stepFactRow struct {
 
 func (stepFactRow) TableName() string { return "step_facts" }
 
+// stepFactRowOf is the row of dossier code's step facts s.
+func stepFactRowOf(code string, s *models.StepFacts) stepFactRow {
+	return stepFactRow{Code: code, Seq: s.Seq, OfficerCode: s.OfficerCode, StartAt: instant(s.Start),
+		EndAt: tstamp(s.End), Deadline: instant(s.Deadline), Last: s.Last}
+}
+
 // factSet is the facts of some dossiers, ready to be written.
 type factSet struct {
 	codes []string
@@ -164,8 +170,7 @@ func (fs *factSet) subset(r *models.Rules, idx []int, stored []models.Dossier, s
 			sf := r.StepFactsOf(&stored[i], st)
 			row.Steps = len(sf)
 			for _, s := range sf {
-				out.steps = append(out.steps, stepFactRow{Code: row.Code, Seq: s.Seq, OfficerCode: s.OfficerCode,
-					StartAt: instant(s.Start), EndAt: tstamp(s.End), Deadline: instant(s.Deadline), Last: s.Last})
+				out.steps = append(out.steps, stepFactRowOf(row.Code, &s))
 			}
 		}
 		out.codes = append(out.codes, row.Code)
@@ -208,8 +213,7 @@ func (fs *factSet) add(r *models.Rules, d *models.Dossier, steps []models.Step, 
 	}
 	fs.waitEnd = append(fs.waitEnd, len(fs.waits))
 	for _, s := range sf {
-		fs.steps = append(fs.steps, stepFactRow{Code: d.Code, Seq: s.Seq, OfficerCode: s.OfficerCode,
-			StartAt: instant(s.Start), EndAt: tstamp(s.End), Deadline: instant(s.Deadline), Last: s.Last})
+		fs.steps = append(fs.steps, stepFactRowOf(d.Code, &s))
 	}
 }
 
@@ -346,8 +350,7 @@ func (s *Store) refreshStepFacts(tx *gorm.DB, codes []string) error {
 	var rows []stepFactRow
 	for i := range ds {
 		for _, sf := range s.rules.StepFactsOf(&ds[i], steps[ds[i].Code]) {
-			rows = append(rows, stepFactRow{Code: ds[i].Code, Seq: sf.Seq, OfficerCode: sf.OfficerCode,
-				StartAt: instant(sf.Start), EndAt: tstamp(sf.End), Deadline: instant(sf.Deadline), Last: sf.Last})
+			rows = append(rows, stepFactRowOf(ds[i].Code, &sf))
 		}
 	}
 	for _, chunk := range chunks(codes, s.maxParams()) {

@@ -83,25 +83,7 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 		}
 		return nil
 	}
-	var err error
-	if s.dialect == DialectPostgres {
-		// JIT compiling takes longer than running the plan: off for this
-		// query; the sorts and hashes of a province fit in 64 MB, not in
-		// the default 4 MB (they spilled to disk).
-		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
-				return err
-			}
-			if err := tx.Exec("SET LOCAL work_mem = '64MB'").Error; err != nil {
-				return err
-			}
-			return query(tx)
-		}, &sql.TxOptions{ReadOnly: true})
-	} else {
-		// No transaction: SQLite's begin immediately would hold off writers.
-		err = query(s.db.WithContext(ctx))
-	}
-	if err != nil {
+	if err := s.figuresTx(ctx, query); err != nil {
 		return nil, fmt.Errorf("store: figures %s: %w", p.Label(), err)
 	}
 	if keep >= 0 {
@@ -109,6 +91,27 @@ func (s *Store) MonthFigures(ctx context.Context, q models.FiguresQuery) (*model
 	}
 	addFigures(f, rows, tree, last)
 	return f, nil
+}
+
+// figuresTx runs fn as the figures' query runs: on Postgres in a read-only
+// transaction with JIT off (compiling took longer than running the plan)
+// and 64 MB of work_mem (the sorts and hashes of a province spilled to disk
+// under the default 4 MB); on SQLite without a transaction (its begin
+// immediately would hold off writers).
+func (s *Store) figuresTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	db := s.db.WithContext(ctx)
+	if s.dialect != DialectPostgres {
+		return fn(db)
+	}
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
+			return err
+		}
+		if err := tx.Exec("SET LOCAL work_mem = '64MB'").Error; err != nil {
+			return err
+		}
+		return fn(tx)
+	}, &sql.TxOptions{ReadOnly: true})
 }
 
 // unassignedCodes fills f.UnassignedCodes with the codes of at most limit

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"hash/maphash"
 	"slices"
@@ -19,14 +20,7 @@ func TestKnownRows(t *testing.T) {
 		if n > 0 {
 			k.ents = append(k.ents, knownEnt{key: k.ents[0].key, val: 42}) // a colliding key
 		}
-		slices.SortFunc(k.ents, func(a, b knownEnt) int {
-			if a.key < b.key {
-				return -1
-			} else if a.key > b.key {
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(k.ents, func(a, b knownEnt) int { return cmp.Compare(a.key, b.key) })
 		k.index()
 		for i := range n {
 			code, hash := fmt.Sprint("H", i), fmt.Sprint("hash", i)

@@ -37,7 +37,6 @@ type pgImport struct {
 	seen   int64
 	stored int64
 	rows   int64   // expected (models.ImportOptions.Rows)
-	staged bool    // the facts' staging tables exist
 	bulk   *pgBulk // a first import into empty tables (in tx)
 	rules  *models.Rules
 	log    *slog.Logger
@@ -67,9 +66,10 @@ func (s *Store) beginPgImport(ctx context.Context, atomic bool, rows int64, bulk
 		p.pgc = sc.Conn()
 		return nil
 	})
-	if err == nil {
-		_, err = p.pgc.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+pgStage+
-			" (LIKE dossiers INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+	for _, st := range pgStages {
+		if err == nil {
+			_, err = p.pgc.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+st.name+" (LIKE "+st.like+" INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+		}
 	}
 	if err == nil && (atomic || bulk != nil) {
 		p.tx, err = p.pgc.Begin(ctx)
@@ -243,11 +243,8 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	if len(todo) == 0 {
 		return c, nil
 	}
-	b.needFacts(rules, todo)
-	if p.tx != nil { // the staging table empties at commit only
-		if _, err := tx.Exec(ctx, "DELETE FROM "+pgStage); err != nil {
-			return c, err
-		}
+	if err := p.emptyStages(ctx, tx, pgStage); err != nil {
+		return c, err
 	}
 	if err := pgCopyDossiers(ctx, tx, &p.buf, pgStage, b.rows, todo); err != nil {
 		return c, err
@@ -373,7 +370,7 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 	tables := factTables
 	if len(updated) > 0 {
 		tables = stagedFactTables
-		if err := p.prepareFactStages(ctx, tx); err != nil {
+		if err := p.emptyStages(ctx, tx, stagedFactTables[:]...); err != nil {
 			return err
 		}
 	}
@@ -410,16 +407,7 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 		})
 	}
 	if err == nil {
-		err = buf.copyRows(ctx, tx, tables[2], stepFactsColumns, len(fs.steps), func(i int) {
-			st := &fs.steps[i]
-			buf.text(st.Code)
-			buf.int32(int32(st.Seq))
-			buf.text(st.OfficerCode)
-			buf.instant(time.Time(st.StartAt))
-			buf.tstamp(st.EndAt)
-			buf.instant(time.Time(st.Deadline))
-			buf.boolean(st.Last)
-		})
+		err = buf.copyRows(ctx, tx, tables[2], stepFactsColumns, len(fs.steps), func(i int) { buf.stepFact(&fs.steps[i]) })
 	}
 	if err != nil || len(updated) == 0 {
 		return err
@@ -448,24 +436,26 @@ var stagedFactTables = func() (t [len(factTables)]string) {
 	return t
 }()
 
-// prepareFactStages creates the staging tables of the facts (once a
-// session) and, in an atomic or bulk import (one transaction, in which
-// they serve batch after batch), empties them.
-func (p *pgImport) prepareFactStages(ctx context.Context, tx pgx.Tx) error {
+// pgStages are the staging tables of an import session: temporary, made
+// once a connection, emptied at each commit.
+var pgStages = func() []struct{ name, like string } {
+	out := []struct{ name, like string }{{pgStage, "dossiers"}, {pgStepStage, "steps"}}
 	for i, t := range factTables {
-		if p.staged {
-			break
-		}
-		if _, err := tx.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+stagedFactTables[i]+" (LIKE "+t+") ON COMMIT DELETE ROWS"); err != nil {
-			return err
-		}
+		out = append(out, struct{ name, like string }{stagedFactTables[i], t})
 	}
-	p.staged = true
+	return out
+}()
+
+// emptyStages empties staging tables before a batch uses them. Each batch
+// of an ordinary session commits, which empties them; an atomic or bulk
+// session is one transaction, in which they serve batch after batch (a
+// DELETE, in one round trip: a TRUNCATE a batch cost more than the rows).
+func (p *pgImport) emptyStages(ctx context.Context, tx pgx.Tx, names ...string) error {
 	if p.tx == nil {
 		return nil
 	}
-	var batch pgx.Batch // one round trip
-	for _, t := range stagedFactTables {
+	var batch pgx.Batch
+	for _, t := range names {
 		batch.Queue("DELETE FROM " + t)
 	}
 	return tx.SendBatch(ctx, &batch).Close()
@@ -514,6 +504,17 @@ var factsColumns = []string{"code", "unit_code", "handler_code", "unassigned", "
 
 // factWaitColumns are the dossier_fact_waits columns in COPY order.
 var factWaitColumns = []string{"code", "seq", "start_at", "end_at"}
+
+// stepFact writes the fields of a step_facts row, in stepFactsColumns.
+func (c *copyBuf) stepFact(st *stepFactRow) {
+	c.text(st.Code)
+	c.int32(int32(st.Seq))
+	c.text(st.OfficerCode)
+	c.instant(time.Time(st.StartAt))
+	c.tstamp(st.EndAt)
+	c.instant(time.Time(st.Deadline))
+	c.boolean(st.Last)
+}
 
 // stepFactsColumns are the step_facts columns in COPY order.
 var stepFactsColumns = []string{"code", "seq", "officer_code", "start_at", "end_at", "deadline", "last"}

@@ -106,8 +106,8 @@ func (p *pgImport) upsertSteps(ctx context.Context, tx pgx.Tx, rows []stepRow) (
 	}
 	have := map[stepKey]stepRow{}
 	for stored.Next() {
-		var r stepRow
-		if err := stored.Scan(&r.DossierCode, &r.Seq, &r.Name, &r.OfficerCode, &r.StartedAt, &r.DueAt, &r.FinishedAt); err != nil {
+		r, err := scanStep(stored)
+		if err != nil {
 			stored.Close()
 			return c, nil, err
 		}
@@ -141,10 +141,7 @@ func (p *pgImport) upsertSteps(ctx context.Context, tx pgx.Tx, rows []stepRow) (
 	if len(write) == 0 {
 		return c, nil, nil
 	}
-	if _, err := tx.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+pgStepStage+" (LIKE steps INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"); err != nil {
-		return c, nil, err
-	}
-	if _, err := tx.Exec(ctx, "TRUNCATE "+pgStepStage); err != nil {
+	if err := p.emptyStages(ctx, tx, pgStepStage); err != nil {
 		return c, nil, err
 	}
 	if err := p.copySteps(ctx, tx, pgStepStage, rows, write); err != nil {
@@ -221,13 +218,8 @@ func (p *pgImport) refreshStepFacts(ctx context.Context, tx pgx.Tx, codes []stri
 		dcodes[i] = d.Code
 		for _, sf := range rules.StepFactsOf(d, steps[d.Code]) {
 			buf.row(len(stepFactsColumns))
-			buf.text(d.Code)
-			buf.int32(int32(sf.Seq))
-			buf.text(sf.OfficerCode)
-			buf.instant(sf.Start)
-			buf.tstamp(tstamp(sf.End))
-			buf.instant(sf.Deadline)
-			buf.boolean(sf.Last)
+			row := stepFactRowOf(d.Code, &sf)
+			buf.stepFact(&row)
 			counts[i]++
 			n++
 		}
@@ -251,13 +243,19 @@ func pgLoadSteps(ctx context.Context, tx pgx.Tx, codes []string) (map[string][]m
 	defer res.Close()
 	steps := map[string][]models.Step{}
 	for res.Next() {
-		var r stepRow
-		if err := res.Scan(&r.DossierCode, &r.Seq, &r.Name, &r.OfficerCode, &r.StartedAt, &r.DueAt, &r.FinishedAt); err != nil {
+		r, err := scanStep(res)
+		if err != nil {
 			return nil, err
 		}
 		steps[r.DossierCode] = append(steps[r.DossierCode], r.model())
 	}
 	return steps, res.Err()
+}
+
+// scanStep reads a row of stepColumns.
+func scanStep(rows pgx.Rows) (r stepRow, err error) {
+	err = rows.Scan(&r.DossierCode, &r.Seq, &r.Name, &r.OfficerCode, &r.StartedAt, &r.DueAt, &r.FinishedAt)
+	return r, err
 }
 
 // pgLoadDossiers reads the dossiers with codes as stored (every supplement

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -141,8 +140,9 @@ type DossierBatch struct {
 	// gives it for every batch or for none.
 	again []bool
 	// seen[i] is true when rows[i] was found unchanged by the session's
-	// scan of the stored rows, and neither stored nor facts were computed
-	// for it (see needFacts).
+	// scan of the stored rows (and its code did not come before in the
+	// file): neither stored nor facts were computed for it, and the writes
+	// skip it.
 	seen []bool
 }
 
@@ -190,25 +190,6 @@ func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBa
 }
 
 func asIs(s string) string { return s }
-
-// needFacts makes sure the rows at indices idx have their facts (see
-// DossierBatch.seen): a row the scan found unchanged is written only if
-// the session wrote its code since, which again rules out, so this
-// recomputation is a safeguard that does not run.
-func (b *DossierBatch) needFacts(rules *models.Rules, idx []int) {
-	if !slices.ContainsFunc(idx, func(i int) bool { return b.seen != nil && b.seen[i] }) {
-		return
-	}
-	fs := factSet{}
-	fs.grow(len(b.rows))
-	for i := range b.rows {
-		r := &b.rows[i]
-		b.stored[i] = r.model()
-		fs.add(rules, &b.stored[i], nil, r.Unassigned)
-		r.Deadline = tstamp(time.Time(fs.rows[i].Deadline))
-	}
-	b.facts, b.seen = fs, nil
-}
 
 // WriteDossiers stores a prepared batch: new dossiers are inserted, changed
 // ones (another hash or unassigned flag) replaced with their supplement

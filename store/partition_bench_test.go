@@ -91,19 +91,10 @@ func BenchmarkPartitionedScale(b *testing.B) {
 			}
 			return rows.Err()
 		}
-		db := s.DB().WithContext(ctx)
 		if !tuned {
-			return n, plan, do(db)
+			return n, plan, do(s.DB().WithContext(ctx))
 		}
-		return n, plan, db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
-				return err
-			}
-			if err := tx.Exec("SET LOCAL work_mem = '64MB'").Error; err != nil {
-				return err
-			}
-			return do(tx)
-		}, &sql.TxOptions{ReadOnly: true})
+		return n, plan, s.FiguresTx(ctx, do)
 	}
 	times := make([][2][]time.Duration, len(queries))
 	rowsOf := make([][2]int, len(queries))
