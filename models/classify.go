@@ -288,24 +288,20 @@ func (r *Rules) Responsible(d *Dossier, steps []Step, now time.Time) []Responsib
 // stepDue is the due date s is judged against: its own, or the dossier's
 // when the export gave the step none.
 func stepDue(d *Dossier, s *Step) time.Time {
-	if s.DueAt.IsZero() {
-		return d.DueAt
-	}
-	return s.DueAt
+	c := stepContext{dueAt: d.DueAt}
+	return c.due(s)
 }
 
 // stepOf reports whether s belongs to d.
-func stepOf(d *Dossier, s *Step) bool { return s.DossierCode == "" || s.DossierCode == d.Code }
+func stepOf(d *Dossier, s *Step) bool {
+	c := stepContext{code: d.Code}
+	return c.owns(s)
+}
 
 // lastStep returns the index of d's step with the highest Seq, or -1.
 func lastStep(d *Dossier, steps []Step) int {
-	last := -1
-	for i := range steps {
-		if stepOf(d, &steps[i]) && (last < 0 || steps[i].Seq > steps[last].Seq) {
-			last = i
-		}
-	}
-	return last
+	c := stepContext{code: d.Code}
+	return c.last(steps)
 }
 
 // stepEnd returns when s finished: its own finished time, else the
@@ -314,8 +310,6 @@ func stepEnd(d *Dossier, s *Step) time.Time {
 	if !s.FinishedAt.IsZero() {
 		return s.FinishedAt
 	}
-	if closed(d) {
-		return StopAt(d)
-	}
-	return time.Time{}
+	c := stepContextOf(d)
+	return c.end(s)
 }

@@ -124,6 +124,12 @@ func (d *Dossier) SecondExtension() bool {
 // due today, due soon, working days left or overdue), steps, reminders,
 // escalations and the officer list. It does not allocate.
 func (r *Rules) EffectiveDeadline(d *Dossier, base time.Time) time.Time {
+	return r.effectiveDeadline(d.Supplements, base)
+}
+
+// effectiveDeadline is EffectiveDeadline of a dossier whose supplement
+// waits are ws.
+func (r *Rules) effectiveDeadline(ws []Interval, base time.Time) time.Time {
 	if base.IsZero() {
 		return Forever
 	}
@@ -131,7 +137,7 @@ func (r *Rules) EffectiveDeadline(d *Dossier, base time.Time) time.Time {
 		return base
 	}
 	dl := base
-	eachWait(d.Supplements, func(s, e time.Time) bool {
+	eachWait(ws, func(s, e time.Time) bool {
 		if !s.Before(dl) {
 			return false
 		}

@@ -198,25 +198,95 @@ func secondRequestAt(d *Dossier) time.Time {
 
 // StepFactsOf computes the facts of d's steps (those whose DossierCode is
 // d's, or empty), in the order given. Steps without an officer are kept
-// (they make the dossier one with steps) but never counted.
+// (they make the dossier one with steps) but never counted. Of d it reads
+// only its step context (see SameStepFacts).
 func (r *Rules) StepFactsOf(d *Dossier, steps []Step) []StepFacts {
-	last := lastStep(d, steps)
+	c := stepContextOf(d)
+	last := c.last(steps)
 	var out []StepFacts
 	for i := range steps {
 		s := &steps[i]
-		if !stepOf(d, s) {
+		if !c.owns(s) {
 			continue
 		}
 		start := s.StartedAt
 		if start.IsZero() {
-			start = d.ReceivedAt
+			start = c.received
 		}
 		out = append(out, StepFacts{
-			OfficerCode: s.OfficerCode, Seq: s.Seq, Start: start, End: stepEnd(d, s),
-			Deadline: r.EffectiveDeadline(d, stepDue(d, s)), Last: i == last,
+			OfficerCode: s.OfficerCode, Seq: s.Seq, Start: start, End: c.end(s),
+			Deadline: r.effectiveDeadline(c.waits, c.due(s)), Last: i == last,
 		})
 	}
 	return out
+}
+
+// stepContext is what the facts of a dossier's steps read of the dossier.
+type stepContext struct {
+	code     string
+	received time.Time
+	stop     time.Time // when it closed (StopAt); zero while open
+	dueAt    time.Time
+	waits    []Interval
+}
+
+func stepContextOf(d *Dossier) stepContext {
+	c := stepContext{code: d.Code, received: d.ReceivedAt, dueAt: d.DueAt, waits: d.Supplements}
+	if closed(d) {
+		c.stop = StopAt(d)
+	}
+	return c
+}
+
+// owns reports whether s belongs to the dossier.
+func (c *stepContext) owns(s *Step) bool { return s.DossierCode == "" || s.DossierCode == c.code }
+
+// last returns the index of the dossier's step with the highest Seq, or -1.
+func (c *stepContext) last(steps []Step) int {
+	last := -1
+	for i := range steps {
+		if c.owns(&steps[i]) && (last < 0 || steps[i].Seq > steps[last].Seq) {
+			last = i
+		}
+	}
+	return last
+}
+
+// end returns when s finished: its own finished time, else the dossier's
+// stop time when the dossier is closed; zero while open.
+func (c *stepContext) end(s *Step) time.Time {
+	if !s.FinishedAt.IsZero() {
+		return s.FinishedAt
+	}
+	return c.stop
+}
+
+// due is the due date s is judged against: its own, or the dossier's when
+// the export gave the step none.
+func (c *stepContext) due(s *Step) time.Time {
+	if s.DueAt.IsZero() {
+		return c.dueAt
+	}
+	return s.DueAt
+}
+
+// SameStepFacts reports whether a and b give their steps the same facts:
+// StepFactsOf(a, steps) equals StepFactsOf(b, steps) whatever the steps
+// and the rules, because StepFactsOf reads nothing else of a dossier than
+// what is compared here. An import that changes a dossier without changing
+// this need not read its steps back.
+func SameStepFacts(a, b *Dossier) bool {
+	x, y := stepContextOf(a), stepContextOf(b)
+	if x.code != y.code || !x.received.Equal(y.received) || !x.stop.Equal(y.stop) || !x.dueAt.Equal(y.dueAt) ||
+		len(x.waits) != len(y.waits) {
+		return false
+	}
+	for i := range x.waits {
+		if !x.waits[i].Start.Equal(y.waits[i].Start) || !x.waits[i].End.Equal(y.waits[i].End) {
+			return false
+		}
+	}
+	return true
 }
 
 // pausedAt reports whether the dossier was waiting on the applicant at j.

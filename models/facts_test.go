@@ -3,6 +3,8 @@ package models
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -232,4 +234,93 @@ func BenchmarkFactsTally1M(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ds)), "ns/dossier")
 	b.ReportMetric(float64(total.InScope), "in_scope")
+}
+
+// TestSameStepFacts: a change that leaves a dossier's step context as it
+// was gives its steps the same facts (the import then does not read them
+// back), and each change of that context is seen.
+func TestSameStepFacts(t *testing.T) {
+	loc := DefaultLocation()
+	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, loc) }
+	base := Dossier{Code: "H01.X01-261102-000001", ProcedureName: "Cấp bản sao trích lục hộ tịch", Field: "Hộ tịch",
+		UnitCode: "H01.X01", HandlerCode: "an.nv", Status: StatusAccepted, ReceivedAt: at(2, 9), DueAt: at(6, 17),
+		Supplements: []Interval{{Start: at(3, 9), End: at(4, 9)}}}
+	steps := []Step{
+		{Seq: 1, OfficerCode: "an.nv", StartedAt: at(2, 9), DueAt: at(3, 17), FinishedAt: at(3, 10)},
+		{Seq: 2, OfficerCode: "binh.tt"},                  // no start, no due, not finished: the dossier's
+		{Seq: 3, OfficerCode: "chi.lt", DueAt: at(9, 17)}, // not finished: ends when the dossier closes
+		{Seq: 4, DossierCode: "H01.X99-261102-000009"},    // another dossier's
+	}
+	cases := []struct {
+		name   string
+		change func(d *Dossier)
+		same   bool
+	}{
+		{"labels", func(d *Dossier) {
+			d.ProcedureName, d.Field, d.ApplicantName, d.Channel = "Khác", "Chứng thực", "Lê Văn Bình", ChannelOnline
+		}, true},
+		{"handler and unit", func(d *Dossier) { d.HandlerCode, d.UnitCode = "binh.tt", "H01.X02" }, true},
+		{"open to processing", func(d *Dossier) { d.Status = StatusProcessing }, true},
+		{"extension count", func(d *Dossier) { d.ExtensionCount = 1 }, true},
+		{"finished", func(d *Dossier) { d.Status, d.FinishedAt = StatusFinished, at(5, 10) }, false},
+		{"finished at another time", func(d *Dossier) { d.Status, d.FinishedAt = StatusFinished, at(5, 11) }, false},
+		{"due date", func(d *Dossier) { d.DueAt = at(7, 17) }, false},
+		{"received", func(d *Dossier) { d.ReceivedAt = at(2, 10) }, false},
+		{"supplement answered later", func(d *Dossier) { d.Supplements = []Interval{{Start: at(3, 9), End: at(5, 9)}} }, false},
+		{"second supplement", func(d *Dossier) { d.Supplements = append(slices.Clone(d.Supplements), Interval{Start: at(5, 9)}) }, false},
+		{"another code", func(d *Dossier) { d.Code = "H01.X99-261102-000009" }, false},
+	}
+	for _, clock := range []SupplementClock{ClockPause, ClockReset} {
+		r := &Rules{Cal: NewCalendar(CalendarConfig{Location: loc}), Clock: clock}
+		for _, tc := range cases {
+			d := base
+			tc.change(&d)
+			if got := SameStepFacts(&base, &d); got != tc.same {
+				t.Errorf("%s: SameStepFacts = %v, want %v", tc.name, got, tc.same)
+			}
+			if tc.same && !reflect.DeepEqual(r.StepFactsOf(&base, steps), r.StepFactsOf(&d, steps)) {
+				t.Errorf("%s (%s): same step context, other step facts:\n%+v\n%+v", tc.name, clock, r.StepFactsOf(&base, steps), r.StepFactsOf(&d, steps))
+			}
+		}
+	}
+	// Times are compared as instants: the same wait read back in UTC.
+	d := base
+	d.ReceivedAt, d.DueAt = base.ReceivedAt.UTC(), base.DueAt.UTC()
+	d.Supplements = []Interval{{Start: at(3, 9).UTC(), End: at(4, 9).UTC()}}
+	if !SameStepFacts(&base, &d) {
+		t.Error("the same instants in another location are another step context")
+	}
+}
+
+// TestSameStepFactsRandom: dossiers made of two random ones, field by
+// field (every field of Dossier, those added later too), give their steps
+// the same facts whenever SameStepFacts says so.
+func TestSameStepFactsRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	rules := []*Rules{{Cal: NewCalendar(CalendarConfig{Location: testLoc}), Clock: ClockPause},
+		{Cal: NewCalendar(CalendarConfig{Location: testLoc}), Clock: ClockReset}}
+	same := 0
+	for i := range 4000 {
+		a, steps := genDossier(rng, i)
+		b := a
+		other, _ := genDossier(rng, i)
+		va, vo := reflect.ValueOf(&b).Elem(), reflect.ValueOf(other)
+		for f := range va.NumField() {
+			if rng.IntN(8) == 0 {
+				va.Field(f).Set(vo.Field(f))
+			}
+		}
+		if !SameStepFacts(&a, &b) {
+			continue
+		}
+		same++
+		for _, r := range rules {
+			if x, y := r.StepFactsOf(&a, steps), r.StepFactsOf(&b, steps); !reflect.DeepEqual(x, y) {
+				t.Fatalf("dossier %d: same step context, other step facts (%s):\n%+v\n%+v\n%+v\n%+v", i, r.Clock, a, b, x, y)
+			}
+		}
+	}
+	if same < 500 {
+		t.Fatalf("only %d of 4000 pairs kept their step context: the test compares too little", same)
+	}
 }
