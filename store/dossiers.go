@@ -100,20 +100,22 @@ func dossierHash(d *models.Dossier, nfc func(string) string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// dossierToRowNFC maps a dossier to its row, with nfc applied to the text.
+// dossierToRowNFC maps a dossier to its row, with nfc applied to the text
+// and the instants as stored (to the microsecond), so that the row's
+// model is the dossier as stored: what its facts are computed from.
 func dossierToRowNFC(d *models.Dossier, now time.Time, nfc func(string) string) dossierRow {
 	r := dossierRow{
 		Code: nfc(d.Code), ProcedureCode: nfc(d.ProcedureCode), ProcedureName: nfc(d.ProcedureName),
 		Field: nfc(d.Field), UnitCode: nfc(d.UnitCode), HandlerCode: nfc(d.HandlerCode),
-		ReceivedAt: tstamp(d.ReceivedAt), DueAt: tstamp(d.DueAt), FinishedAt: tstamp(d.FinishedAt),
-		SystemFinishedAt: tstamp(d.SystemFinishedAt), ReturnedAt: tstamp(d.ReturnedAt),
+		ReceivedAt: usTstamp(d.ReceivedAt), DueAt: usTstamp(d.DueAt), FinishedAt: usTstamp(d.FinishedAt),
+		SystemFinishedAt: usTstamp(d.SystemFinishedAt), ReturnedAt: usTstamp(d.ReturnedAt),
 		Status: int16(d.Status), Channel: string(d.Channel), SupplementCount: d.SupplementCount,
 		ApplicantName: nfc(d.ApplicantName), RowHash: dossierHash(d, nfc), UpdatedAt: tstamp(now),
 		Unassigned:    d.HandlerCode == "" || d.UnitCode == "",
-		OriginalDueAt: tstamp(d.OriginalDueAt), ExtendedDueAt: tstamp(d.ExtendedDueAt), ExtensionCount: d.ExtensionCount,
+		OriginalDueAt: usTstamp(d.OriginalDueAt), ExtendedDueAt: usTstamp(d.ExtendedDueAt), ExtensionCount: d.ExtensionCount,
 	}
 	if len(d.Supplements) > 0 {
-		r.SupplementRequestedAt, r.SupplementDoneAt = tstamp(d.Supplements[0].Start), tstamp(d.Supplements[0].End)
+		r.SupplementRequestedAt, r.SupplementDoneAt = usTstamp(d.Supplements[0].Start), usTstamp(d.Supplements[0].End)
 	}
 	return r
 }
@@ -132,6 +134,9 @@ func (r *dossierRow) model() models.Dossier {
 	}
 	return d
 }
+
+// usTstamp is t as the store keeps it: to the microsecond.
+func usTstamp(t time.Time) tstamp { return tstamp(t.Truncate(time.Microsecond)) }
 
 // unassignedExpr is true for a dossier whose handler or unit is empty or
 // unknown. Updates compare it with the stored flag so that unchanged rows

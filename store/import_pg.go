@@ -1,12 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +45,9 @@ type pgImport struct {
 	clock  clockwork.Clock
 	began  time.Time
 	buf    copyBuf
+	// cmpOld, cmpA and cmpB are sameFacts' scratch space.
+	cmpOld     factSet
+	cmpA, cmpB copyBuf
 }
 
 const pgStage = "dondoc_import_dossiers"
@@ -164,7 +169,7 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 		if err := pgCopyDossiers(ctx, tx, &p.buf, "dossiers", b.rows, fresh); err != nil {
 			return c, err
 		}
-		if err := p.writeFacts(ctx, tx, b, fresh, nil, rules); err != nil {
+		if err := p.writeFacts(ctx, tx, b, fresh, nil, nil, rules); err != nil {
 			return c, fmt.Errorf("facts: %w", err)
 		}
 		c.Inserted = len(fresh)
@@ -249,6 +254,20 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	if err := pgCopyDossiers(ctx, tx, &p.buf, pgStage, b.rows, todo); err != nil {
 		return c, err
 	}
+	// The stored versions of the rows about to replace them: what their
+	// facts were computed from (see writeFacts).
+	codes := make([]string, len(todo))
+	for k, i := range todo {
+		codes[k] = b.rows[i].Code
+	}
+	ods, oflags, err := pgLoadDossiers(ctx, tx, codes)
+	if err != nil {
+		return c, fmt.Errorf("stored versions: %w", err)
+	}
+	old := make(map[string]storedDossier, len(ods))
+	for i := range ods {
+		old[ods[i].Code] = storedDossier{&ods[i], oflags[i]}
+	}
 	res, err := tx.Query(ctx, pgUpsertSQL)
 	if err != nil {
 		return c, err
@@ -283,10 +302,17 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 			}
 		}
 	}
-	if err := p.writeFacts(ctx, tx, b, idx, updated, rules); err != nil {
+	if err := p.writeFacts(ctx, tx, b, idx, updated, old, rules); err != nil {
 		return c, fmt.Errorf("facts: %w", err)
 	}
 	return c, nil
+}
+
+// storedDossier is a dossier as stored before a batch replaced it, with
+// its unassigned flag.
+type storedDossier struct {
+	d          *models.Dossier
+	unassigned bool
 }
 
 // loadKnown scans the stored rows (see knownRows) once a session that is
@@ -351,60 +377,79 @@ func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, 
 }
 
 // writeFacts writes the facts of the rows of b at indices idx in tx.
-// Those of the dossiers updated (whose steps are read back) replace the
-// stored ones through staging tables, where only the facts that differ are
-// rewritten: most changes of an export (a field, a name) leave a dossier's
-// facts as they were, and rewriting them all was a third of a re-import.
-// The updated dossiers' supplement waits are reset with them (see
-// WriteDossiers).
-func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, idx []int, updated []string, rules *models.Rules) error {
+// Those of the dossiers updated (codes updated; old holds their stored
+// versions) are compared first with the facts of their stored versions,
+// which the stored facts were computed from: a dossier whose facts and
+// step context (models.SameStepFacts) did not change is not written at
+// all, and its steps are read back only when its step context changed.
+// Most changes of an export leave one or both as they were (a field, a
+// name, a handler, a status from received to processing), and writing
+// the facts of every updated dossier was half of a re-import. What is
+// written replaces the stored facts through staging tables, where only the
+// rows that differ are rewritten. The updated dossiers' supplement waits
+// are reset with them (see WriteDossiers).
+func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, idx []int, updated []string, old map[string]storedDossier, rules *models.Rules) error {
 	buf := &p.buf
-	var steps map[string][]models.Step
+	// Of the updated dossiers: factCodes have other facts, stepCodes
+	// another step context (their steps are read back); keep are those
+	// whose step facts, and step count, stay as stored.
+	var factCodes, stepCodes []string
+	var keep map[string]bool
 	if len(updated) > 0 {
+		upd := make(map[string]bool, len(updated))
+		for _, code := range updated {
+			upd[code] = true
+		}
+		keep = map[string]bool{}
+		kept := idx[:0:0]
+		for _, i := range idx {
+			code := b.rows[i].Code
+			if !upd[code] {
+				kept = append(kept, i) // inserted
+				continue
+			}
+			o, ok := old[code]
+			sameSteps := ok && models.SameStepFacts(o.d, &b.stored[i])
+			sameFacts := ok && p.sameFacts(rules, o, &b.facts, i)
+			if sameSteps && sameFacts {
+				continue
+			}
+			kept = append(kept, i)
+			if !sameFacts {
+				factCodes = append(factCodes, code)
+			}
+			if sameSteps {
+				keep[code] = true
+			} else {
+				stepCodes = append(stepCodes, code)
+			}
+		}
+		idx = kept
+	}
+	var steps map[string][]models.Step
+	if len(stepCodes) > 0 {
 		var err error
-		if steps, err = pgLoadSteps(ctx, tx, updated); err != nil {
+		if steps, err = pgLoadSteps(ctx, tx, stepCodes); err != nil {
 			return err
 		}
 	}
 	fs := b.facts.subset(rules, idx, b.stored, steps)
+	for k := range fs.rows {
+		if keep[fs.rows[k].Code] {
+			fs.rows[k].Steps = keepSteps
+		}
+	}
+	merge := len(factCodes)+len(stepCodes) > 0
 	tables := factTables
-	if len(updated) > 0 {
+	if merge {
 		tables = stagedFactTables
 		if err := p.emptyStages(ctx, tx, stagedFactTables[:]...); err != nil {
 			return err
 		}
 	}
-	err := buf.copyRows(ctx, tx, tables[0], factsColumns, len(fs.rows), func(i int) {
-		r := &fs.rows[i]
-		for _, t := range [...]string{r.Code, r.UnitCode, r.HandlerCode} {
-			buf.text(t)
-		}
-		buf.boolean(r.Unassigned)
-		buf.boolean(r.InScope)
-		buf.tstamp(r.ReceivedAt)
-		buf.boolean(r.Closed)
-		buf.tstamp(r.StopAt)
-		buf.text(r.Class)
-		for _, v := range [...]bool{r.LateOnSystem, r.EndedOnTime, r.Closed766, r.ClosedExcess} {
-			buf.boolean(v)
-		}
-		for _, t := range [...]instant{r.Deadline, r.Deadline766, r.SecondRequestAt} {
-			buf.instant(time.Time(t))
-		}
-		buf.boolean(r.Paused)
-		buf.instant(time.Time(r.PausedFrom))
-		buf.boolean(r.SecondExtension)
-		buf.int32(int32(r.Waits))
-		buf.int32(int32(r.Steps))
-	})
+	err := buf.copyRows(ctx, tx, tables[0], factsColumns, len(fs.rows), func(i int) { buf.factsRow(&fs.rows[i]) })
 	if err == nil {
-		err = buf.copyRows(ctx, tx, tables[1], factWaitColumns, len(fs.waits), func(i int) {
-			w := &fs.waits[i]
-			buf.text(w.Code)
-			buf.int32(int32(w.Seq))
-			buf.instant(time.Time(w.StartAt))
-			buf.instant(time.Time(w.EndAt))
-		})
+		err = buf.copyRows(ctx, tx, tables[1], factWaitColumns, len(fs.waits), func(i int) { buf.factWait(&fs.waits[i]) })
 	}
 	if err == nil {
 		err = buf.copyRows(ctx, tx, tables[2], stepFactsColumns, len(fs.steps), func(i int) { buf.stepFact(&fs.steps[i]) })
@@ -414,15 +459,88 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 	}
 	// One round trip: each is a wait for the network.
 	var batch pgx.Batch
-	for _, q := range factMergeSQL {
-		var args []any
-		if q.codes {
-			args = append(args, updated)
+	if merge {
+		for _, q := range factMergeSQL {
+			switch q.codes {
+			case codesNone:
+				batch.Queue(q.sql)
+			case codesFacts:
+				if len(factCodes) > 0 {
+					batch.Queue(q.sql, factCodes)
+				}
+			case codesSteps:
+				if len(stepCodes) > 0 {
+					batch.Queue(q.sql, stepCodes)
+				}
+			}
 		}
-		batch.Queue(q.sql, args...)
 	}
 	batch.Queue("DELETE FROM dossier_supplements WHERE dossier_code = ANY($1)", updated)
 	return tx.SendBatch(ctx, &batch).Close()
+}
+
+// keepSteps in a staged dossier_facts row keeps the stored step count
+// (its step facts were not recomputed).
+const keepSteps = -1
+
+// sameFacts reports whether the facts of b's dossier at i (without its
+// step count) are those of its stored version o: compared as they would
+// be copied to Postgres, so that every column counts.
+func (p *pgImport) sameFacts(rules *models.Rules, o storedDossier, fs *factSet, i int) bool {
+	p.cmpOld.rows, p.cmpOld.waits, p.cmpOld.steps = p.cmpOld.rows[:0], p.cmpOld.waits[:0], p.cmpOld.steps[:0]
+	p.cmpOld.codes, p.cmpOld.waitEnd = p.cmpOld.codes[:0], p.cmpOld.waitEnd[:0]
+	p.cmpOld.add(rules, o.d, nil, o.unassigned)
+	x, y := p.cmpOld.rows[0], fs.rows[i]
+	x.Steps, y.Steps = 0, 0
+	start := 0
+	if i > 0 {
+		start = fs.waitEnd[i-1]
+	}
+	waits := fs.waits[start:fs.waitEnd[i]]
+	if len(waits) != len(p.cmpOld.waits) {
+		return false
+	}
+	a, bb := &p.cmpA, &p.cmpB
+	a.b, bb.b = a.b[:0], bb.b[:0]
+	a.factsRow(&x)
+	bb.factsRow(&y)
+	for k := range waits {
+		a.factWait(&p.cmpOld.waits[k])
+		bb.factWait(&waits[k])
+	}
+	return bytes.Equal(a.b, bb.b)
+}
+
+// factsRow writes the fields of a dossier_facts row, in factsColumns.
+func (c *copyBuf) factsRow(r *factsRow) {
+	for _, t := range [...]string{r.Code, r.UnitCode, r.HandlerCode} {
+		c.text(t)
+	}
+	c.boolean(r.Unassigned)
+	c.boolean(r.InScope)
+	c.tstamp(r.ReceivedAt)
+	c.boolean(r.Closed)
+	c.tstamp(r.StopAt)
+	c.text(r.Class)
+	for _, v := range [...]bool{r.LateOnSystem, r.EndedOnTime, r.Closed766, r.ClosedExcess} {
+		c.boolean(v)
+	}
+	for _, t := range [...]instant{r.Deadline, r.Deadline766, r.SecondRequestAt} {
+		c.instant(time.Time(t))
+	}
+	c.boolean(r.Paused)
+	c.instant(time.Time(r.PausedFrom))
+	c.boolean(r.SecondExtension)
+	c.int32(int32(r.Waits))
+	c.int32(int32(r.Steps))
+}
+
+// factWait writes the fields of a dossier_fact_waits row, in factWaitColumns.
+func (c *copyBuf) factWait(w *factWaitRow) {
+	c.text(w.Code)
+	c.int32(int32(w.Seq))
+	c.instant(time.Time(w.StartAt))
+	c.instant(time.Time(w.EndAt))
 }
 
 // factTables are the facts tables, in writeFacts' order; their staging
@@ -464,30 +582,46 @@ func (p *pgImport) emptyStages(ctx context.Context, tx pgx.Tx, names ...string) 
 // factMerge is a statement of factMergeSQL.
 type factMerge struct {
 	sql   string
-	codes bool
+	codes mergeCodes
 }
 
-// factMergeSQL merge the staged facts of the dossiers updated (all their
-// facts): the waits and step facts they no longer have deleted (codes:
-// the statement takes the dossiers' codes as $1), then each row inserted,
-// or updated when it differs.
+// mergeCodes says which dossiers' codes a factMerge statement takes as $1.
+type mergeCodes int
+
+const (
+	codesNone  mergeCodes = iota
+	codesFacts            // those whose facts changed (their waits)
+	codesSteps            // those whose step facts were recomputed
+)
+
+// factMergeSQL merge the staged facts of the dossiers written: the waits
+// and step facts they no longer have deleted (the statement takes the
+// codes of the dossiers whose facts, or step facts, were recomputed as $1),
+// then each row inserted, or updated when it differs. A staged
+// dossier_facts row whose steps is keepSteps keeps the stored count.
 var factMergeSQL = func() []factMerge {
 	cols := [...][]string{factsColumns, factWaitColumns, stepFactsColumns}
 	keys := [...][]string{{"code"}, {"code", "seq"}, {"code", "seq"}}
+	codes := [...]mergeCodes{codesNone, codesFacts, codesSteps}
 	var out []factMerge
 	for i, t := range factTables {
 		stage := stagedFactTables[i]
 		if len(keys[i]) > 1 {
 			out = append(out, factMerge{"DELETE FROM " + t + " t WHERE t.code = ANY($1) AND NOT EXISTS (SELECT 1 FROM " + stage +
-				" s WHERE s.code = t.code AND s.seq = t.seq)", true})
+				" s WHERE s.code = t.code AND s.seq = t.seq)", codes[i]})
 		}
 		var sets, olds, news []string
 		for _, c := range cols[i] {
-			if !slices.Contains(keys[i], c) {
-				sets = append(sets, c+" = excluded."+c)
-				olds = append(olds, t+"."+c)
-				news = append(news, "excluded."+c)
+			if slices.Contains(keys[i], c) {
+				continue
 			}
+			v := "excluded." + c
+			if t == "dossier_facts" && c == "steps" {
+				v = "CASE WHEN excluded.steps = " + strconv.Itoa(keepSteps) + " THEN " + t + ".steps ELSE excluded.steps END"
+			}
+			sets = append(sets, c+" = "+v)
+			olds = append(olds, t+"."+c)
+			news = append(news, v)
 		}
 		list := strings.Join(cols[i], ", ")
 		out = append(out, factMerge{sql: "INSERT INTO " + t + " (" + list + ") SELECT " + list + " FROM " + stage +

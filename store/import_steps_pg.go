@@ -197,7 +197,7 @@ func (p *pgImport) refreshStepFacts(ctx context.Context, tx pgx.Tx, codes []stri
 	if len(codes) == 0 {
 		return nil
 	}
-	ds, err := pgLoadDossiers(ctx, tx, codes)
+	ds, _, err := pgLoadDossiers(ctx, tx, codes)
 	if err != nil {
 		return err
 	}
@@ -259,13 +259,14 @@ func scanStep(rows pgx.Rows) (r stepRow, err error) {
 }
 
 // pgLoadDossiers reads the dossiers with codes as stored (every supplement
-// wait), for their facts.
-func pgLoadDossiers(ctx context.Context, tx pgx.Tx, codes []string) ([]models.Dossier, error) {
+// wait), for their facts, and their unassigned flags.
+func pgLoadDossiers(ctx context.Context, tx pgx.Tx, codes []string) ([]models.Dossier, []bool, error) {
 	res, err := tx.Query(ctx, "SELECT "+strings.Join(pgStageColumns, ", ")+" FROM dossiers WHERE code = ANY($1) ORDER BY code", codes)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var ds []models.Dossier
+	var flags []bool
 	idx := map[string]int{}
 	for res.Next() {
 		var r dossierRow
@@ -274,31 +275,32 @@ func pgLoadDossiers(ctx context.Context, tx pgx.Tx, codes []string) ([]models.Do
 			&r.SupplementCount, &r.SupplementRequestedAt, &r.SupplementDoneAt, &r.ApplicantName, &r.Unassigned,
 			&r.RowHash, &r.UpdatedAt, &r.OriginalDueAt, &r.ExtendedDueAt, &r.ExtensionCount, &r.Deadline); err != nil {
 			res.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		idx[r.Code] = len(ds)
 		ds = append(ds, r.model())
+		flags = append(flags, r.Unassigned)
 	}
 	res.Close()
 	if err := res.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sups, err := tx.Query(ctx, "SELECT dossier_code, requested_at, done_at FROM dossier_supplements WHERE dossier_code = ANY($1) ORDER BY dossier_code, seq", codes)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer sups.Close()
 	for sups.Next() {
 		var code string
 		var req, done tstamp
 		if err := sups.Scan(&code, &req, &done); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if i, ok := idx[code]; ok {
 			ds[i].Supplements = append(ds[i].Supplements, models.Interval{Start: req.time(), End: done.time()})
 		}
 	}
-	return ds, sups.Err()
+	return ds, flags, sups.Err()
 }
 
 // finishSteps computes, at the end of a bulk steps import (keys rebuilt),

@@ -161,14 +161,15 @@ WHERE connamespace = 'public'::regnamespace`).Scan(&defs).Error)
 // those a recomputation writes.
 func factsAsRecomputed(t *testing.T, s *store.Store, n int) {
 	t.Helper()
+	const q = `SELECT f::text FROM dossier_facts f UNION ALL SELECT w::text FROM dossier_fact_waits w
+UNION ALL SELECT x::text FROM step_facts x ORDER BY 1`
 	var facts, recomputed []string
-	const q = "SELECT f::text FROM dossier_facts f ORDER BY code"
 	must(t, s.DB().Raw(q).Scan(&facts).Error)
 	if _, err := s.RecomputeFacts(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	must(t, s.DB().Raw(q).Scan(&recomputed).Error)
-	if !slices.Equal(facts, recomputed) || len(facts) != n {
+	if !slices.Equal(facts, recomputed) || count(t, s, "dossier_facts") != n {
 		t.Errorf("facts as imported:\n%q\nrecomputed:\n%q", facts, recomputed)
 	}
 }
@@ -389,4 +390,86 @@ func reimportThroughTheScan(t *testing.T, atomic bool) {
 	if err != nil || n != 2 || len(list) != 2 || list[0].Code != "H012" {
 		t.Errorf("UnassignedDossiers = %+v, %d, %v", list, n, err)
 	}
+}
+
+// TestReimportWritesChangedFacts (issue #14 item 2): a re-import compares
+// each updated dossier's facts and step context with those of its stored
+// version and writes only what changed — and what it leaves is what the
+// rules compute: a label, a handler, a status within the open ones, a
+// closing, a due date, an answered supplement, a dossier whose extra
+// supplement waits the update resets.
+func TestReimportWritesChangedFacts(t *testing.T) {
+	s := bulkStore(t)
+	ctx := context.Background()
+	must(t, s.UpsertOfficers(ctx, []models.Officer{{Code: "cv.b", Name: "B", UnitCode: "U1", Active: true}}))
+	ds := testDossiers(10)
+	importDossiers(t, s, models.ImportOptions{}, ds, true)
+	var steps []models.Step
+	for _, d := range ds {
+		steps = append(steps,
+			models.Step{DossierCode: d.Code, Seq: 1, OfficerCode: "cv.a", StartedAt: d.ReceivedAt, DueAt: d.ReceivedAt.Add(24 * time.Hour),
+				FinishedAt: d.ReceivedAt.Add(20 * time.Hour)},
+			models.Step{DossierCode: d.Code, Seq: 2, OfficerCode: "cv.a"}) // the dossier's start, due and end
+	}
+	im, err := s.BeginImport(ctx, models.ImportOptions{})
+	must(t, err)
+	_, _, err = im.WriteSteps(ctx, steps)
+	must(t, err)
+	extra := *ds[5]
+	extra.Supplements = append(slices.Clone(extra.Supplements), models.Interval{Start: extra.ReceivedAt.Add(72 * time.Hour), End: extra.ReceivedAt.Add(96 * time.Hour)})
+	_, err = im.WriteSupplementWaits(ctx, []*models.Dossier{&extra})
+	must(t, err)
+	must(t, im.Commit(ctx))
+	factsAsRecomputed(t, s, 10)
+
+	file := testDossiers(10)
+	file[0].Field = "Hộ tịch"                                                          // a label: nothing else changes
+	file[1].HandlerCode = "cv.b"                                                       // the facts, not the steps'
+	file[2].Status = models.Status(4)                                                  // open to processing: neither
+	file[3].Status, file[3].FinishedAt = models.Status(9), ds[3].DueAt.Add(-time.Hour) // closed: both
+	file[4].DueAt = ds[4].DueAt.Add(48 * time.Hour)                                    // both
+	file[6].Supplements = []models.Interval{{Start: ds[6].Supplements[0].Start, End: ds[6].Supplements[0].End.Add(time.Hour)}}
+	file[5].Field = "Chứng thực" // a label, but its extra wait is reset with the update
+	before := factVersions(t, s)
+	im, err = s.BeginImport(ctx, models.ImportOptions{})
+	must(t, err)
+	c, err := im.WriteDossiers(ctx, im.PrepareDossiers(file, nil))
+	must(t, err)
+	must(t, im.Commit(ctx))
+	if want := (models.ImportCounts{Updated: 7, Unchanged: 3, Unassigned: 1}); c != want {
+		t.Errorf("counts %+v, want %+v", c, want)
+	}
+	var waits int
+	must(t, s.DB().Raw("SELECT COUNT(*) FROM dossier_fact_waits WHERE code = 'H005'").Scan(&waits).Error)
+	if waits != 1 {
+		t.Errorf("H005 keeps %d waits after its update, want 1 (the extra one reset)", waits)
+	}
+	// What was rewritten: a row version (xmin) changes only when written.
+	after := factVersions(t, s)
+	var rewrote []string
+	for k, v := range after {
+		if before[k] != v {
+			rewrote = append(rewrote, k)
+		}
+	}
+	slices.Sort(rewrote)
+	want := []string{"facts H001", "facts H003", "facts H004", "facts H005", "facts H006", "steps H003", "steps H004", "steps H005", "steps H006"}
+	if !slices.Equal(rewrote, want) {
+		t.Errorf("rewrote %q, want %q", rewrote, want)
+	}
+	factsAsRecomputed(t, s, 10)
+}
+
+// factVersions maps "facts CODE" and "steps CODE" to the row versions
+// (xmin) of each dossier's facts and step facts (Postgres).
+func factVersions(t *testing.T, s *store.Store) map[string]string {
+	t.Helper()
+	var rows []struct{ K, V string }
+	must(t, s.DB().Raw(`SELECT 'facts ' || code AS k, xmin::text AS v FROM dossier_facts
+UNION ALL SELECT 'steps ' || code, string_agg(xmin::text, ',' ORDER BY seq) FROM step_facts GROUP BY code`).Scan(&rows).Error)
+	out := map[string]string{}
+	for _, r := range rows {
+		out[r.K] = r.V
+	}
+	return out
 }
