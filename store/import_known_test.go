@@ -1,10 +1,8 @@
 package store
 
 import (
-	"cmp"
 	"fmt"
 	"hash/maphash"
-	"slices"
 	"testing"
 )
 
@@ -20,23 +18,38 @@ func TestKnownRows(t *testing.T) {
 		if n > 0 {
 			k.ents = append(k.ents, knownEnt{key: k.ents[0].key, val: 42}) // a colliding key
 		}
-		slices.SortFunc(k.ents, func(a, b knownEnt) int { return cmp.Compare(a.key, b.key) })
 		k.index()
-		for i := range n {
-			code, hash := fmt.Sprint("H", i), fmt.Sprint("hash", i)
-			if !k.unchanged(code, hash, i%7 == 0) || !k.scanned(code, hash, i%7 == 0) {
-				t.Fatalf("n=%d: %s not found", n, code)
-			}
-			if k.unchanged(code, hash+"x", i%7 == 0) || k.unchanged(code, hash, i%7 != 0) {
-				t.Fatalf("n=%d: %s found with another hash or flag", n, code)
+		// In the scan's order (the cursor finds each next), backwards
+		// (never), and with every other row changed.
+		for _, order := range []string{"forwards", "backwards", "changed"} {
+			var cur, other knownCursor
+			for j := range n {
+				i := j
+				if order == "backwards" {
+					i = n - 1 - j
+				}
+				code, hash := fmt.Sprint("H", i), fmt.Sprint("hash", i)
+				if order == "changed" && i%2 == 1 {
+					hash += "x"
+				}
+				if want := order != "changed" || i%2 == 0; k.unchanged(&cur, code, hash, i%7 == 0) != want || k.scanned(&other, code, hash, i%7 == 0) != want {
+					t.Fatalf("n=%d, %s: %s found: %v, want %v", n, order, code, !want, want)
+				}
+				if k.unchanged(&cur, code, hash+"y", i%7 == 0) || k.unchanged(&cur, code, hash, i%7 != 0) {
+					t.Fatalf("n=%d, %s: %s found with another hash or flag", n, order, code)
+				}
 			}
 		}
-		if k.unchanged("H-none", "hash0", false) {
+		var cur knownCursor
+		if k.unchanged(&cur, "H-none", "hash0", false) {
 			t.Fatalf("n=%d: an unknown code found", n)
 		}
 		if n > 0 {
+			if !k.unchanged(&cur, "H0", "hash0", true) || k.ents[cur.next-1] != k.ent("H0", "hash0", true) {
+				t.Fatalf("n=%d: the cursor is not after H0 once found", n)
+			}
 			k.wrote("H0", "new", false)
-			if k.unchanged("H0", "hash0", true) || !k.unchanged("H0", "new", false) || !k.scanned("H0", "hash0", true) {
+			if k.unchanged(&cur, "H0", "hash0", true) || !k.unchanged(&cur, "H0", "new", false) || !k.scanned(&cur, "H0", "hash0", true) {
 				t.Fatalf("n=%d: the session's write does not win over the scan (or changed the scan)", n)
 			}
 		}

@@ -36,6 +36,7 @@ type pgImport struct {
 	// known holds the stored rows once their scan pays (see knownRows);
 	// seen counts the rows compared so far, stored estimates the table's.
 	known  *knownRows
+	cur    knownCursor // the writes' place in known
 	seen   int64
 	stored int64
 	rows   int64   // expected (models.ImportOptions.Rows)
@@ -215,7 +216,7 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 			if b.seen != nil && b.seen[i] {
 				continue // found unchanged by PrepareDossiers
 			}
-			if r := &b.rows[i]; !p.known.unchanged(r.Code, r.RowHash, r.Unassigned) {
+			if r := &b.rows[i]; !p.known.unchanged(&p.cur, r.Code, r.RowHash, r.Unassigned) {
 				todo = append(todo, i)
 			}
 		}

@@ -31,6 +31,7 @@ type Import struct {
 	// known is pg's scan of the stored rows once made (see knownRows),
 	// for PrepareDossiers.
 	known atomic.Pointer[knownRows]
+	cur   knownCursor // PrepareDossiers' place in known
 	done  bool
 }
 
@@ -172,7 +173,7 @@ func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBa
 		// A row stored as it is, whose code the session has not written
 		// (it did not come before in the file), will not be written:
 		// its facts are not needed.
-		if known != nil && again != nil && !again[i] && known.scanned(r.Code, r.RowHash, r.Unassigned) {
+		if known != nil && again != nil && !again[i] && known.scanned(&im.cur, r.Code, r.RowHash, r.Unassigned) {
 			if b.seen == nil {
 				b.seen = make([]bool, len(ds))
 			}
