@@ -261,37 +261,13 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	for k, i := range todo {
 		codes[k] = b.rows[i].Code
 	}
-	ods, oflags, err := pgLoadDossiers(ctx, tx, codes)
-	if err != nil {
-		return c, fmt.Errorf("stored versions: %w", err)
-	}
-	old := make(map[string]storedDossier, len(ods))
-	for i := range ods {
-		old[ods[i].Code] = storedDossier{&ods[i], oflags[i]}
-	}
-	res, err := tx.Query(ctx, pgUpsertSQL)
-	if err != nil {
-		return c, err
-	}
-	var updated []string
-	written := make(map[string]bool, len(todo))
-	for res.Next() {
-		var code string
-		var inserted bool
-		if err := res.Scan(&code, &inserted); err != nil {
-			res.Close()
-			return c, err
-		}
-		written[code] = true
-		if inserted {
-			c.Inserted++
-		} else {
-			c.Updated++
-			updated = append(updated, code)
-		}
-	}
-	res.Close()
-	if err := res.Err(); err != nil {
+	// One round trip for the stored versions and the upsert.
+	var batch pgx.Batch
+	queueLoadDossiers(&batch, codes)
+	batch.Queue(pgUpsertSQL)
+	br := tx.SendBatch(ctx, &batch)
+	old, updated, written, err := readUpsert(br, &c, len(todo))
+	if err = errors.Join(err, br.Close()); err != nil {
 		return c, err
 	}
 	var idx []int
@@ -307,6 +283,40 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 		return c, fmt.Errorf("facts: %w", err)
 	}
 	return c, nil
+}
+
+// readUpsert reads the results of upsert's batch: the stored versions of
+// the rows (by code), then the codes the upsert wrote, counted in c.
+func readUpsert(br pgx.BatchResults, c *models.ImportCounts, n int) (old map[string]storedDossier, updated []string, written map[string]bool, err error) {
+	ods, oflags, err := readLoadDossiers(br)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("stored versions: %w", err)
+	}
+	old = make(map[string]storedDossier, len(ods))
+	for i := range ods {
+		old[ods[i].Code] = storedDossier{&ods[i], oflags[i]}
+	}
+	res, err := br.Query()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer res.Close()
+	written = make(map[string]bool, n)
+	for res.Next() {
+		var code string
+		var inserted bool
+		if err := res.Scan(&code, &inserted); err != nil {
+			return nil, nil, nil, err
+		}
+		written[code] = true
+		if inserted {
+			c.Inserted++
+		} else {
+			c.Updated++
+			updated = append(updated, code)
+		}
+	}
+	return old, updated, written, res.Err()
 }
 
 // storedDossier is a dossier as stored before a batch replaced it, with

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -261,7 +262,22 @@ func scanStep(rows pgx.Rows) (r stepRow, err error) {
 // pgLoadDossiers reads the dossiers with codes as stored (every supplement
 // wait), for their facts, and their unassigned flags.
 func pgLoadDossiers(ctx context.Context, tx pgx.Tx, codes []string) ([]models.Dossier, []bool, error) {
-	res, err := tx.Query(ctx, "SELECT "+strings.Join(pgStageColumns, ", ")+" FROM dossiers WHERE code = ANY($1) ORDER BY code", codes)
+	var batch pgx.Batch
+	queueLoadDossiers(&batch, codes)
+	br := tx.SendBatch(ctx, &batch)
+	ds, flags, err := readLoadDossiers(br)
+	return ds, flags, errors.Join(err, br.Close())
+}
+
+// queueLoadDossiers queues pgLoadDossiers' queries, whose results
+// readLoadDossiers reads.
+func queueLoadDossiers(batch *pgx.Batch, codes []string) {
+	batch.Queue("SELECT "+strings.Join(pgStageColumns, ", ")+" FROM dossiers WHERE code = ANY($1) ORDER BY code", codes)
+	batch.Queue("SELECT dossier_code, requested_at, done_at FROM dossier_supplements WHERE dossier_code = ANY($1) ORDER BY dossier_code, seq", codes)
+}
+
+func readLoadDossiers(br pgx.BatchResults) ([]models.Dossier, []bool, error) {
+	res, err := br.Query()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -285,7 +301,7 @@ func pgLoadDossiers(ctx context.Context, tx pgx.Tx, codes []string) ([]models.Do
 	if err := res.Err(); err != nil {
 		return nil, nil, err
 	}
-	sups, err := tx.Query(ctx, "SELECT dossier_code, requested_at, done_at FROM dossier_supplements WHERE dossier_code = ANY($1) ORDER BY dossier_code, seq", codes)
+	sups, err := br.Query()
 	if err != nil {
 		return nil, nil, err
 	}
