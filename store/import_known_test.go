@@ -45,7 +45,7 @@ func TestKnownRows(t *testing.T) {
 			t.Fatalf("n=%d: an unknown code found", n)
 		}
 		if n > 0 {
-			if !k.unchanged(&cur, "H0", "hash0", true) || k.ents[cur.next-1] != k.ent("H0", "hash0", true) {
+			if !k.unchanged(&cur, "H0", "hash0", true) || k.ents[cur.alt-1] != k.ent("H0", "hash0", true) {
 				t.Fatalf("n=%d: the cursor is not after H0 once found", n)
 			}
 			k.wrote("H0", "new", false)

@@ -261,9 +261,12 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	for k, i := range todo {
 		codes[k] = b.rows[i].Code
 	}
-	// One round trip for the stored versions and the upsert.
+	// One round trip for the stored versions and the upsert. The stored
+	// versions are locked as they are read: the facts of a dossier another
+	// writer changed between the two would otherwise be compared with
+	// those of a version no longer stored (see writeFacts).
 	var batch pgx.Batch
-	queueLoadDossiers(&batch, codes)
+	queueLoadDossiers(&batch, codes, true)
 	batch.Queue(pgUpsertSQL)
 	br := tx.SendBatch(ctx, &batch)
 	old, updated, written, err := readUpsert(br, &c, len(todo))

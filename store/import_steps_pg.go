@@ -263,16 +263,21 @@ func scanStep(rows pgx.Rows) (r stepRow, err error) {
 // wait), for their facts, and their unassigned flags.
 func pgLoadDossiers(ctx context.Context, tx pgx.Tx, codes []string) ([]models.Dossier, []bool, error) {
 	var batch pgx.Batch
-	queueLoadDossiers(&batch, codes)
+	queueLoadDossiers(&batch, codes, false)
 	br := tx.SendBatch(ctx, &batch)
 	ds, flags, err := readLoadDossiers(br)
 	return ds, flags, errors.Join(err, br.Close())
 }
 
 // queueLoadDossiers queues pgLoadDossiers' queries, whose results
-// readLoadDossiers reads.
-func queueLoadDossiers(batch *pgx.Batch, codes []string) {
-	batch.Queue("SELECT "+strings.Join(pgStageColumns, ", ")+" FROM dossiers WHERE code = ANY($1) ORDER BY code", codes)
+// readLoadDossiers reads; with lock, the dossiers are locked as an update
+// would (no other writer changes them before the transaction ends).
+func queueLoadDossiers(batch *pgx.Batch, codes []string, lock bool) {
+	q := "SELECT " + strings.Join(pgStageColumns, ", ") + " FROM dossiers WHERE code = ANY($1) ORDER BY code"
+	if lock {
+		q += " FOR NO KEY UPDATE"
+	}
+	batch.Queue(q, codes)
 	batch.Queue("SELECT dossier_code, requested_at, done_at FROM dossier_supplements WHERE dossier_code = ANY($1) ORDER BY dossier_code, seq", codes)
 }
 
