@@ -43,3 +43,14 @@ func SetExcess(s *Store, e models.ExcessRule) { WithExcess(e)(s) }
 // FiguresSQLForTest exposes MonthFigures' statement to the partition
 // benchmark, which runs it on a partitioned copy of the facts.
 var FiguresSQLForTest = figuresSQL
+
+// AfterStoredRead runs fn (once) between an import's read of the stored
+// versions of the rows it replaces and its writes, for a test of a writer
+// changing a dossier in between; it returns a function removing it.
+func AfterStoredRead(fn func()) (remove func()) {
+	afterStoredRead = func() {
+		afterStoredRead = nil
+		fn()
+	}
+	return func() { afterStoredRead = nil }
+}

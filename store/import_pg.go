@@ -269,6 +269,9 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	queueLoadDossiers(&batch, codes, true)
 	batch.Queue(pgUpsertSQL)
 	br := tx.SendBatch(ctx, &batch)
+	if afterStoredRead != nil {
+		afterStoredRead()
+	}
 	old, updated, written, err := readUpsert(br, &c, len(todo))
 	if err = errors.Join(err, br.Close()); err != nil {
 		return c, err
@@ -287,6 +290,10 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	}
 	return c, nil
 }
+
+// afterStoredRead, when set (tests), runs once upsert has sent its batch
+// (the stored versions read and locked, the upsert perhaps not yet run).
+var afterStoredRead func()
 
 // readUpsert reads the results of upsert's batch: the stored versions of
 // the rows (by code), then the codes the upsert wrote, counted in c.

@@ -473,3 +473,47 @@ UNION ALL SELECT 'steps ' || code, string_agg(xmin::text, ',' ORDER BY seq) FROM
 	}
 	return out
 }
+
+// TestReimportRaceWithAnotherWriter: another writer changing a dossier
+// (here closing it, which changes its facts) once the import has read its
+// stored version waits for the import (the version read is locked, then
+// replaced): the other writer's version comes after the import's, with
+// its facts, as the rules compute them.
+func TestReimportRaceWithAnotherWriter(t *testing.T) {
+	s := bulkStore(t)
+	ctx := context.Background()
+	ds := testDossiers(4)
+	importDossiers(t, s, models.ImportOptions{}, ds, true)
+	file := testDossiers(4)
+	file[1].Field = "Hộ tịch" // a label: compared with the version read, its facts stay
+	other := make(chan models.ImportCounts)
+	defer store.AfterStoredRead(func() {
+		go func() {
+			closed := testDossiers(4)[1:2]
+			closed[0].Field = "Hộ tịch"
+			closed[0].Status, closed[0].FinishedAt = models.Status(9), closed[0].ReceivedAt.Add(time.Hour)
+			other <- importDossiers(t, s, models.ImportOptions{}, closed, true)
+		}()
+		time.Sleep(200 * time.Millisecond) // the other writer reaches the locked row
+	})()
+	im, err := s.BeginImport(ctx, models.ImportOptions{})
+	must(t, err)
+	c, err := im.WriteDossiers(ctx, im.PrepareDossiers(file, nil))
+	must(t, err)
+	select {
+	case c := <-other:
+		t.Fatalf("the other writer did not wait for the import (counts %+v)", c)
+	default:
+	}
+	must(t, im.Commit(ctx))
+	if want := (models.ImportCounts{Updated: 1, Unchanged: 3, Unassigned: 1}); c != want {
+		t.Errorf("counts %+v, want %+v", c, want)
+	}
+	if c := <-other; c.Updated != 1 {
+		t.Errorf("the other writer's counts %+v", c)
+	}
+	if d, err := s.Dossier(ctx, "H001"); err != nil || d.Status != 9 {
+		t.Errorf("H001 = %+v, %v; want the other writer's version", d, err)
+	}
+	factsAsRecomputed(t, s, 4)
+}
