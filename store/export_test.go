@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -53,4 +54,25 @@ func AfterStoredRead(fn func()) (remove func()) {
 		fn()
 	}
 	return func() { afterStoredRead = nil }
+}
+
+// HoldEarlyScans holds the scans import sessions begin with until release
+// is called, for a test of the batches written before the scan is there.
+func HoldEarlyScans() (release func()) {
+	gate := make(chan struct{})
+	earlyScanGate = gate
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			earlyScanGate = nil
+			close(gate)
+		})
+	}
+}
+
+// WaitEarlyScan waits for the scan im began with, if one runs.
+func WaitEarlyScan(im *Import) {
+	if im.pg != nil && im.pg.scan != nil {
+		<-im.pg.scan.done
+	}
 }

@@ -121,8 +121,11 @@ func (k *knownRows) wrote(code, hash string, unassigned bool) {
 }
 
 // loadKnownRows scans the stored dossiers' codes, row hashes and
-// unassigned flags in tx; the table holds about stored rows.
-func loadKnownRows(ctx context.Context, tx pgx.Tx, stored int64) (*knownRows, error) {
+// unassigned flags in tx (or on a connection); the table holds about
+// stored rows.
+func loadKnownRows(ctx context.Context, tx interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, stored int64) (*knownRows, error) {
 	k := &knownRows{seed: maphash.MakeSeed(), written: make(map[uint64]knownEnt)}
 	k.ents = make([]knownEnt, 0, stored+stored/8)
 	rows, err := tx.Query(ctx, "SELECT code, row_hash, unassigned FROM dossiers")

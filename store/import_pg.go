@@ -35,8 +35,13 @@ type pgImport struct {
 	newShare float64
 	// known holds the stored rows once their scan pays (see knownRows);
 	// seen counts the rows compared so far, stored estimates the table's.
-	known  *knownRows
-	cur    knownCursor // the writes' place in known
+	known *knownRows
+	cur   knownCursor // the writes' place in known
+	// scan is the scan begun with the session on a connection of its own
+	// (see scanEarly), until known takes its result; early are the rows
+	// written meanwhile, which the scan may not see.
+	scan   *earlyScan
+	early  []knownWrite
 	seen   int64
 	stored int64
 	rows   int64   // expected (models.ImportOptions.Rows)
@@ -91,10 +96,102 @@ func (s *Store) beginPgImport(ctx context.Context, atomic bool, rows int64, bulk
 		conn.Close()
 		return nil, fmt.Errorf("staging: %w", err)
 	}
+	if p.bulk == nil {
+		p.scanEarly(ctx, s)
+	}
 	return p, nil
 }
 
+// earlyScanGate, when set (tests), holds the early scans until closed.
+var earlyScanGate chan struct{}
+
+// earlyScan is a scan of the stored rows running beside the first batches.
+type earlyScan struct {
+	done   chan struct{}
+	known  *knownRows
+	err    error
+	cancel context.CancelFunc
+}
+
+// knownWrite is a row written before the session took the scan's result.
+type knownWrite struct {
+	code, hash string
+	unassigned bool
+}
+
+// scanEarly begins the scan of the stored rows (see knownRows) at once, on
+// another connection, when the file is expected to be large enough for it
+// to pay: the batches written meanwhile are compared in Postgres, and the
+// file's reading goes on, where the first batch used to wait a second for
+// the scan.
+func (p *pgImport) scanEarly(ctx context.Context, s *Store) {
+	if p.rows <= 0 {
+		return
+	}
+	err := p.pgc.QueryRow(ctx, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'dossiers'::regclass").Scan(&p.stored)
+	if err != nil || !knownPays(p.stored, 0, p.rows) {
+		return
+	}
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	sc := &earlyScan{done: make(chan struct{}), cancel: cancel}
+	p.scan = sc
+	gate := earlyScanGate
+	go func() {
+		defer close(sc.done)
+		if gate != nil {
+			<-gate
+		}
+		conn, err := s.pinnedConn(sctx)
+		if err != nil {
+			sc.err = err
+			return
+		}
+		defer conn.Close()
+		sc.err = conn.Raw(func(dc any) error {
+			pc, ok := dc.(*stdlib.Conn)
+			if !ok {
+				return fmt.Errorf("unexpected driver connection %T", dc)
+			}
+			sc.known, err = loadKnownRows(sctx, pc.Conn(), p.stored)
+			return err
+		})
+	}()
+}
+
+// takeScan makes the early scan's result the session's once it is done;
+// wait waits for it.
+func (p *pgImport) takeScan(wait bool) {
+	if p.scan == nil {
+		return
+	}
+	if !wait {
+		select {
+		case <-p.scan.done:
+		default:
+			return
+		}
+	}
+	<-p.scan.done
+	sc := p.scan
+	p.scan = nil
+	sc.cancel()
+	if sc.err != nil {
+		p.log.Warn("store: import: scan of stored rows", "err", sc.err)
+		return
+	}
+	for _, w := range p.early {
+		sc.known.wrote(w.code, w.hash, w.unassigned)
+	}
+	p.known, p.early = sc.known, nil
+	p.log.Debug("store: import: stored rows scanned beside the first batches", "rows", len(sc.known.ents))
+}
+
 func (p *pgImport) end(ctx context.Context, commit bool) error {
+	if p.scan != nil {
+		p.scan.cancel()
+		<-p.scan.done
+		p.scan = nil
+	}
 	var err error
 	if p.tx != nil {
 		if commit && p.bulk != nil {
@@ -282,6 +379,8 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 			idx = append(idx, i)
 			if p.known != nil {
 				p.known.wrote(r.Code, r.RowHash, r.Unassigned)
+			} else if p.scan != nil {
+				p.early = append(p.early, knownWrite{r.Code, r.RowHash, r.Unassigned})
 			}
 		}
 	}
@@ -340,7 +439,8 @@ type storedDossier struct {
 // not a bulk one has compared enough rows for it to pay, n more now.
 func (p *pgImport) loadKnown(ctx context.Context, tx pgx.Tx, n int) error {
 	p.seen += int64(n)
-	if p.known != nil || p.bulk != nil {
+	p.takeScan(false)
+	if p.known != nil || p.bulk != nil || p.scan != nil {
 		return nil
 	}
 	if p.stored < 0 {

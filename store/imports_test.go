@@ -349,14 +349,25 @@ func TestBulkStepsImport(t *testing.T) {
 // facts of what it rewrote equal a recomputation.
 func TestReimportThroughTheScan(t *testing.T) {
 	for _, atomic := range []bool{false, true} {
-		t.Run(fmt.Sprintf("atomic=%v", atomic), func(t *testing.T) { reimportThroughTheScan(t, atomic) })
+		for _, early := range []bool{false, true} {
+			t.Run(fmt.Sprintf("atomic=%v,early=%v", atomic, early), func(t *testing.T) { reimportThroughTheScan(t, atomic, early) })
+		}
 	}
 }
 
-func reimportThroughTheScan(t *testing.T, atomic bool) {
+// reimportThroughTheScan; with early, the session begins the scan beside
+// its first batch (the table's size is known), which is written before
+// the scan is there.
+func reimportThroughTheScan(t *testing.T, atomic, early bool) {
 	s := bulkStore(t)
 	ctx := context.Background()
 	importDossiers(t, s, models.ImportOptions{}, testDossiers(40), true)
+	release := func() {}
+	if early {
+		must(t, s.DB().Exec("ANALYZE dossiers").Error)
+		release = store.HoldEarlyScans()
+		defer release()
+	}
 
 	file := testDossiers(40)
 	changed := *file[3]
@@ -377,6 +388,10 @@ func reimportThroughTheScan(t *testing.T, atomic bool) {
 		c, err := im.WriteDossiers(ctx, im.PrepareDossiers(b, again))
 		must(t, err)
 		total.Add(c)
+		if early && i == 0 {
+			release() // the scan runs now, after the first batch's writes
+			store.WaitEarlyScan(im)
+		}
 	}
 	must(t, im.Commit(ctx))
 	if want := (models.ImportCounts{Updated: 3, Unchanged: 38, Unassigned: 2}); total != want {
