@@ -1,7 +1,10 @@
 // Command bench-import prepares the inputs of scripts/bench-import.sh:
 //
 //	bench-import typed dossiers.csv typed.csv     the dossiers as the dossiers table's columns (for psql \copy)
-//	bench-import change dossiers.csv changed.csv P  a copy where P% of the rows changed (the field column)
+//	bench-import change dossiers.csv changed.csv P [field|due]
+//	    a copy where P% of the rows changed: their field (Lĩnh vực, a label:
+//	    the dossiers' facts stay as they were), or with due their due date
+//	    (Ngày hẹn trả) a day later (their facts and their steps' change)
 //
 // It is a benchmark helper, not part of dondoc.
 package main
@@ -36,14 +39,21 @@ func run(args []string, clock clockwork.Clock) error {
 	switch {
 	case len(args) == 3 && args[0] == "typed":
 		return typed(args[1], args[2], clock)
-	case len(args) == 4 && args[0] == "change":
+	case (len(args) == 4 || len(args) == 5) && args[0] == "change":
 		p, err := strconv.Atoi(args[3])
 		if err != nil || p <= 0 || p > 100 {
 			return fmt.Errorf("percent %q: expected 1–100", args[3])
 		}
-		return change(args[1], args[2], p)
+		what := "field"
+		if len(args) == 5 {
+			what = args[4]
+		}
+		if what != "field" && what != "due" {
+			return fmt.Errorf("change %q: expected field or due", what)
+		}
+		return change(args[1], args[2], p, what == "due")
 	}
-	return errors.New("usage: bench-import typed IN OUT | change IN OUT PERCENT")
+	return errors.New("usage: bench-import typed IN OUT | change IN OUT PERCENT [field|due]")
 }
 
 // typed writes the dossiers in the dossiers table's column order (that of
@@ -118,9 +128,10 @@ func typed(in, out string, clock clockwork.Clock) error {
 	return f.Close()
 }
 
-// change copies the export, changing the field (Lĩnh vực, the fourth
-// column) of one row in every 100/percent.
-func change(in, out string, percent int) error {
+// change copies the export, changing one row in 100/percent: its field
+// (Lĩnh vực, the fourth column), or with due its due date (Ngày hẹn trả,
+// the eighth) a day later.
+func change(in, out string, percent int, due bool) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return err
@@ -144,7 +155,13 @@ func change(in, out string, percent int) error {
 		if err != nil {
 			return err
 		}
-		if i > 0 && i%every == 0 && len(rec) > 3 {
+		switch {
+		case i == 0 || i%every != 0 || len(rec) <= 7:
+		case due:
+			if t, err := time.Parse("02/01/2006 15:04:05", rec[7]); err == nil {
+				rec[7] = t.AddDate(0, 0, 1).Format("02/01/2006 15:04:05")
+			}
+		default:
 			rec[3] += " (sửa)"
 		}
 		if err := cw.Write(rec); err != nil {
