@@ -180,6 +180,24 @@ func (fs *factSet) subset(r *models.Rules, idx []int, stored []models.Dossier, s
 	return out
 }
 
+// without returns fs without the facts rows and waits of the dossiers in
+// codes (their step facts stay).
+func (fs *factSet) without(codes map[string]bool) *factSet {
+	out := &factSet{steps: fs.steps}
+	start := 0
+	for i, row := range fs.rows {
+		end := fs.waitEnd[i]
+		if !codes[row.Code] {
+			out.codes = append(out.codes, row.Code)
+			out.rows = append(out.rows, row)
+			out.waits = append(out.waits, fs.waits[start:end]...)
+			out.waitEnd = append(out.waitEnd, len(out.waits))
+		}
+		start = end
+	}
+	return out
+}
+
 // grow makes room for n more dossiers (and as many waits).
 func (fs *factSet) grow(n int) {
 	fs.codes = slices.Grow(fs.codes, n)

@@ -548,9 +548,10 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 		idx = kept
 	}
 	var steps map[string][]models.Step
+	var stepFacts map[stepKey]stepFactRow
 	if len(stepCodes) > 0 {
 		var err error
-		if steps, err = pgLoadSteps(ctx, tx, stepCodes); err != nil {
+		if steps, stepFacts, err = pgLoadStepsAndFacts(ctx, tx, stepCodes); err != nil {
 			return err
 		}
 	}
@@ -559,6 +560,30 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 		if keep[fs.rows[k].Code] {
 			fs.rows[k].Steps = keepSteps
 		}
+	}
+	if len(stepCodes) > len(factCodes) {
+		// Those whose facts are the same need no facts row: their step
+		// count is that of their stored steps, as before.
+		same := make(map[string]bool, len(stepCodes))
+		for _, code := range stepCodes {
+			same[code] = true
+		}
+		for _, code := range factCodes {
+			delete(same, code)
+		}
+		fs = fs.without(same)
+	}
+	if len(stepFacts) > 0 {
+		// The step facts recomputed of updated dossiers are those of all
+		// their stored steps, which had theirs: only those that differ are
+		// written, and none is left to delete.
+		kept := fs.steps[:0]
+		for _, st := range fs.steps {
+			if old, ok := stepFacts[stepKey{st.Code, st.Seq}]; !ok || !p.sameStepFact(&old, &st) {
+				kept = append(kept, st)
+			}
+		}
+		fs.steps = kept
 	}
 	merge := len(factCodes)+len(stepCodes) > 0
 	tables := factTables
@@ -589,15 +614,21 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 				if len(factCodes) > 0 {
 					batch.Queue(q.sql, factCodes)
 				}
-			case codesSteps:
-				if len(stepCodes) > 0 {
-					batch.Queue(q.sql, stepCodes)
-				}
 			}
 		}
 	}
 	batch.Queue("DELETE FROM dossier_supplements WHERE dossier_code = ANY($1)", updated)
 	return tx.SendBatch(ctx, &batch).Close()
+}
+
+// sameStepFact reports whether two step facts rows would be copied the
+// same.
+func (p *pgImport) sameStepFact(x, y *stepFactRow) bool {
+	a, b := &p.cmpA, &p.cmpB
+	a.b, b.b = a.b[:0], b.b[:0]
+	a.stepFact(x)
+	b.stepFact(y)
+	return bytes.Equal(a.b, b.b)
 }
 
 // keepSteps in a staged dossier_facts row keeps the stored step count
@@ -712,22 +743,23 @@ type mergeCodes int
 const (
 	codesNone  mergeCodes = iota
 	codesFacts            // those whose facts changed (their waits)
-	codesSteps            // those whose step facts were recomputed
 )
 
 // factMergeSQL merge the staged facts of the dossiers written: the waits
-// and step facts they no longer have deleted (the statement takes the
-// codes of the dossiers whose facts, or step facts, were recomputed as $1),
-// then each row inserted, or updated when it differs. A staged
-// dossier_facts row whose steps is keepSteps keeps the stored count.
+// they no longer have deleted (the statement takes the codes of the
+// dossiers whose facts changed as $1), then each row inserted, or updated
+// when it differs. Step facts are never left to delete: those staged are
+// among the recomputed ones of all the dossier's steps (see writeFacts).
+// A staged dossier_facts row whose steps is keepSteps keeps the stored
+// count.
 var factMergeSQL = func() []factMerge {
 	cols := [...][]string{factsColumns, factWaitColumns, stepFactsColumns}
 	keys := [...][]string{{"code"}, {"code", "seq"}, {"code", "seq"}}
-	codes := [...]mergeCodes{codesNone, codesFacts, codesSteps}
+	codes := [...]mergeCodes{codesNone, codesFacts, codesNone}
 	var out []factMerge
 	for i, t := range factTables {
 		stage := stagedFactTables[i]
-		if len(keys[i]) > 1 {
+		if codes[i] != codesNone {
 			out = append(out, factMerge{"DELETE FROM " + t + " t WHERE t.code = ANY($1) AND NOT EXISTS (SELECT 1 FROM " + stage +
 				" s WHERE s.code = t.code AND s.seq = t.seq)", codes[i]})
 		}

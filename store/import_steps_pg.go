@@ -253,6 +253,40 @@ func pgLoadSteps(ctx context.Context, tx pgx.Tx, codes []string) (map[string][]m
 	return steps, res.Err()
 }
 
+// pgLoadStepsAndFacts reads the steps of the dossiers with codes, in
+// order, and the stored facts of each step (the step facts of a dossier
+// are those of its stored steps: steps are never deleted but with their
+// dossier, and each has its facts), by dossier code and seq.
+func pgLoadStepsAndFacts(ctx context.Context, tx pgx.Tx, codes []string) (map[string][]models.Step, map[stepKey]stepFactRow, error) {
+	cols := "s." + strings.Join(stepColumns, ", s.")
+	res, err := tx.Query(ctx, "SELECT "+cols+", f.seq IS NOT NULL, f.officer_code, f.start_at, f.end_at, f.deadline, f.last"+
+		" FROM steps s LEFT JOIN step_facts f ON f.code = s.dossier_code AND f.seq = s.seq"+
+		" WHERE s.dossier_code = ANY($1) ORDER BY s.dossier_code, s.seq", codes)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer res.Close()
+	steps := map[string][]models.Step{}
+	facts := map[stepKey]stepFactRow{}
+	for res.Next() {
+		var r stepRow
+		var has bool
+		var officer *string
+		var last *bool
+		var f stepFactRow
+		if err := res.Scan(&r.DossierCode, &r.Seq, &r.Name, &r.OfficerCode, &r.StartedAt, &r.DueAt, &r.FinishedAt,
+			&has, &officer, &f.StartAt, &f.EndAt, &f.Deadline, &last); err != nil {
+			return nil, nil, err
+		}
+		steps[r.DossierCode] = append(steps[r.DossierCode], r.model())
+		if has {
+			f.Code, f.Seq, f.OfficerCode, f.Last = r.DossierCode, r.Seq, *officer, *last
+			facts[stepKey{r.DossierCode, r.Seq}] = f
+		}
+	}
+	return steps, facts, res.Err()
+}
+
 // scanStep reads a row of stepColumns.
 func scanStep(rows pgx.Rows) (r stepRow, err error) {
 	err = rows.Scan(&r.DossierCode, &r.Seq, &r.Name, &r.OfficerCode, &r.StartedAt, &r.DueAt, &r.FinishedAt)
