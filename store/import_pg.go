@@ -561,16 +561,16 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 			fs.rows[k].Steps = keepSteps
 		}
 	}
-	if len(stepCodes) > len(factCodes) {
-		// Those whose facts are the same need no facts row: their step
-		// count is that of their stored steps, as before.
-		same := make(map[string]bool, len(stepCodes))
-		for _, code := range stepCodes {
-			same[code] = true
-		}
-		for _, code := range factCodes {
-			delete(same, code)
-		}
+	// Those whose step context changed but not their facts need no facts
+	// row: their step count is that of their stored steps, as before.
+	same := make(map[string]bool, len(stepCodes))
+	for _, code := range stepCodes {
+		same[code] = true
+	}
+	for _, code := range factCodes {
+		delete(same, code)
+	}
+	if len(same) > 0 {
 		fs = fs.without(same)
 	}
 	if len(stepFacts) > 0 {
