@@ -198,6 +198,11 @@ func (fs *factSet) without(codes map[string]bool) *factSet {
 	return out
 }
 
+// reset empties fs, keeping its arrays.
+func (fs *factSet) reset() {
+	fs.codes, fs.rows, fs.waits, fs.steps, fs.waitEnd = fs.codes[:0], fs.rows[:0], fs.waits[:0], fs.steps[:0], fs.waitEnd[:0]
+}
+
 // grow makes room for n more dossiers (and as many waits).
 func (fs *factSet) grow(n int) {
 	fs.codes = slices.Grow(fs.codes, n)

@@ -102,6 +102,10 @@ func (s *Store) beginPgImport(ctx context.Context, atomic bool, rows int64, bulk
 	return p, nil
 }
 
+// pgStoredEstimateSQL is the planner's estimate of the stored dossiers
+// (-1: the table was never analysed).
+const pgStoredEstimateSQL = "SELECT reltuples::bigint FROM pg_class WHERE oid = 'dossiers'::regclass"
+
 // earlyScanGate, when set (tests), holds the early scans until closed.
 var earlyScanGate chan struct{}
 
@@ -128,7 +132,7 @@ func (p *pgImport) scanEarly(ctx context.Context, s *Store) {
 	if p.rows <= 0 {
 		return
 	}
-	err := p.pgc.QueryRow(ctx, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'dossiers'::regclass").Scan(&p.stored)
+	err := p.pgc.QueryRow(ctx, pgStoredEstimateSQL).Scan(&p.stored)
 	if err != nil || !knownPays(p.stored, 0, p.rows) {
 		return
 	}
@@ -158,20 +162,16 @@ func (p *pgImport) scanEarly(ctx context.Context, s *Store) {
 	}()
 }
 
-// takeScan makes the early scan's result the session's once it is done;
-// wait waits for it.
-func (p *pgImport) takeScan(wait bool) {
+// takeScan makes the early scan's result the session's if it is done.
+func (p *pgImport) takeScan() {
 	if p.scan == nil {
 		return
 	}
-	if !wait {
-		select {
-		case <-p.scan.done:
-		default:
-			return
-		}
+	select {
+	case <-p.scan.done:
+	default:
+		return
 	}
-	<-p.scan.done
 	sc := p.scan
 	p.scan = nil
 	sc.cancel()
@@ -439,13 +439,13 @@ type storedDossier struct {
 // not a bulk one has compared enough rows for it to pay, n more now.
 func (p *pgImport) loadKnown(ctx context.Context, tx pgx.Tx, n int) error {
 	p.seen += int64(n)
-	p.takeScan(false)
+	p.takeScan()
 	if p.known != nil || p.bulk != nil || p.scan != nil {
 		return nil
 	}
 	if p.stored < 0 {
 		// The planner's estimate; a table never analysed (-1) is counted.
-		err := tx.QueryRow(ctx, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'dossiers'::regclass").Scan(&p.stored)
+		err := tx.QueryRow(ctx, pgStoredEstimateSQL).Scan(&p.stored)
 		if err == nil && p.stored < 0 {
 			err = tx.QueryRow(ctx, "SELECT count(*) FROM dossiers").Scan(&p.stored)
 		}
@@ -607,13 +607,11 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 	var batch pgx.Batch
 	if merge {
 		for _, q := range factMergeSQL {
-			switch q.codes {
-			case codesNone:
+			switch {
+			case !q.codes:
 				batch.Queue(q.sql)
-			case codesFacts:
-				if len(factCodes) > 0 {
-					batch.Queue(q.sql, factCodes)
-				}
+			case len(factCodes) > 0:
+				batch.Queue(q.sql, factCodes)
 			}
 		}
 	}
@@ -639,8 +637,7 @@ const keepSteps = -1
 // step count) are those of its stored version o: compared as they would
 // be copied to Postgres, so that every column counts.
 func (p *pgImport) sameFacts(rules *models.Rules, o storedDossier, fs *factSet, i int) bool {
-	p.cmpOld.rows, p.cmpOld.waits, p.cmpOld.steps = p.cmpOld.rows[:0], p.cmpOld.waits[:0], p.cmpOld.steps[:0]
-	p.cmpOld.codes, p.cmpOld.waitEnd = p.cmpOld.codes[:0], p.cmpOld.waitEnd[:0]
+	p.cmpOld.reset()
 	p.cmpOld.add(rules, o.d, nil, o.unassigned)
 	x, y := p.cmpOld.rows[0], fs.rows[i]
 	x.Steps, y.Steps = 0, 0
@@ -731,19 +728,12 @@ func (p *pgImport) emptyStages(ctx context.Context, tx pgx.Tx, names ...string) 
 	return tx.SendBatch(ctx, &batch).Close()
 }
 
-// factMerge is a statement of factMergeSQL.
+// factMerge is a statement of factMergeSQL; with codes, it takes the codes
+// of the dossiers whose facts changed as $1.
 type factMerge struct {
 	sql   string
-	codes mergeCodes
+	codes bool
 }
-
-// mergeCodes says which dossiers' codes a factMerge statement takes as $1.
-type mergeCodes int
-
-const (
-	codesNone  mergeCodes = iota
-	codesFacts            // those whose facts changed (their waits)
-)
 
 // factMergeSQL merge the staged facts of the dossiers written: the waits
 // they no longer have deleted (the statement takes the codes of the
@@ -755,13 +745,12 @@ const (
 var factMergeSQL = func() []factMerge {
 	cols := [...][]string{factsColumns, factWaitColumns, stepFactsColumns}
 	keys := [...][]string{{"code"}, {"code", "seq"}, {"code", "seq"}}
-	codes := [...]mergeCodes{codesNone, codesFacts, codesNone}
 	var out []factMerge
 	for i, t := range factTables {
 		stage := stagedFactTables[i]
-		if codes[i] != codesNone {
+		if t == "dossier_fact_waits" {
 			out = append(out, factMerge{"DELETE FROM " + t + " t WHERE t.code = ANY($1) AND NOT EXISTS (SELECT 1 FROM " + stage +
-				" s WHERE s.code = t.code AND s.seq = t.seq)", codes[i]})
+				" s WHERE s.code = t.code AND s.seq = t.seq)", true})
 		}
 		var sets, olds, news []string
 		for _, c := range cols[i] {

@@ -198,7 +198,7 @@ func (p *pgImport) refreshStepFacts(ctx context.Context, tx pgx.Tx, codes []stri
 	if len(codes) == 0 {
 		return nil
 	}
-	ds, _, err := pgLoadDossiers(ctx, tx, codes)
+	ds, err := pgLoadDossiers(ctx, tx, codes)
 	if err != nil {
 		return err
 	}
@@ -294,13 +294,13 @@ func scanStep(rows pgx.Rows) (r stepRow, err error) {
 }
 
 // pgLoadDossiers reads the dossiers with codes as stored (every supplement
-// wait), for their facts, and their unassigned flags.
-func pgLoadDossiers(ctx context.Context, tx pgx.Tx, codes []string) ([]models.Dossier, []bool, error) {
+// wait), for their facts.
+func pgLoadDossiers(ctx context.Context, tx pgx.Tx, codes []string) ([]models.Dossier, error) {
 	var batch pgx.Batch
 	queueLoadDossiers(&batch, codes, false)
 	br := tx.SendBatch(ctx, &batch)
-	ds, flags, err := readLoadDossiers(br)
-	return ds, flags, errors.Join(err, br.Close())
+	ds, _, err := readLoadDossiers(br)
+	return ds, errors.Join(err, br.Close())
 }
 
 // queueLoadDossiers queues pgLoadDossiers' queries, whose results
@@ -315,6 +315,8 @@ func queueLoadDossiers(batch *pgx.Batch, codes []string, lock bool) {
 	batch.Queue("SELECT dossier_code, requested_at, done_at FROM dossier_supplements WHERE dossier_code = ANY($1) ORDER BY dossier_code, seq", codes)
 }
 
+// readLoadDossiers reads the results of queueLoadDossiers: the dossiers
+// and their unassigned flags.
 func readLoadDossiers(br pgx.BatchResults) ([]models.Dossier, []bool, error) {
 	res, err := br.Query()
 	if err != nil {
