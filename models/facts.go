@@ -277,8 +277,27 @@ func (c *stepContext) due(s *Step) time.Time {
 // this need not read its steps back.
 func SameStepFacts(a, b *Dossier) bool {
 	x, y := stepContextOf(a), stepContextOf(b)
-	if x.code != y.code || !x.received.Equal(y.received) || !x.stop.Equal(y.stop) || !x.dueAt.Equal(y.dueAt) ||
-		len(x.waits) != len(y.waits) {
+	return x.dueAt.Equal(y.dueAt) && x.sameButDue(&y)
+}
+
+// SameStepFactsButDue reports whether a and b give their steps the same
+// facts but for the Deadline of the steps without a due date of their own
+// (Step.DueAt zero), which are judged against the dossier's: their step
+// contexts differ at most in the dossier's due date. Then StepFactsOf(a,
+// steps) and StepFactsOf(b, steps) list the same steps with the same
+// officer, start, end and Last, whatever the steps and the rules, and
+// StepFactsOf of a dossier's steps without a due date of their own gives
+// their facts but for Last (which the highest Seq of all its steps
+// decides). An import that changes only a dossier's due date reads back
+// only those steps.
+func SameStepFactsButDue(a, b *Dossier) bool {
+	x, y := stepContextOf(a), stepContextOf(b)
+	return x.sameButDue(&y)
+}
+
+// sameButDue compares two step contexts but for their due dates.
+func (x *stepContext) sameButDue(y *stepContext) bool {
+	if x.code != y.code || !x.received.Equal(y.received) || !x.stop.Equal(y.stop) || len(x.waits) != len(y.waits) {
 		return false
 	}
 	for i := range x.waits {

@@ -324,3 +324,72 @@ func TestSameStepFactsRandom(t *testing.T) {
 		t.Fatalf("only %d of 4000 pairs kept their step context: the test compares too little", same)
 	}
 }
+
+// TestSameStepFactsButDueRandom: for pairs of dossiers whose step contexts
+// differ at most in the due date, the step facts are the same but for the
+// Deadline of the steps without their own due date; and those steps alone
+// give their facts but for Last.
+func TestSameStepFactsButDueRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	rules := []*Rules{{Cal: NewCalendar(CalendarConfig{Location: testLoc}), Clock: ClockPause},
+		{Cal: NewCalendar(CalendarConfig{Location: testLoc}), Clock: ClockReset}}
+	dueOnly := 0
+	for i := range 4000 {
+		a, steps := genDossier(rng, i)
+		for k := range steps {
+			if rng.IntN(2) == 0 {
+				steps[k].DueAt = time.Time{} // judged against the dossier's due date
+			}
+		}
+		b := a
+		other, _ := genDossier(rng, i)
+		va, vo := reflect.ValueOf(&b).Elem(), reflect.ValueOf(other)
+		for f := range va.NumField() {
+			if rng.IntN(8) == 0 {
+				va.Field(f).Set(vo.Field(f))
+			}
+		}
+		if rng.IntN(2) == 0 {
+			b.DueAt = other.DueAt
+		}
+		if !SameStepFactsButDue(&a, &b) {
+			continue
+		}
+		if !SameStepFacts(&a, &b) {
+			dueOnly++
+		}
+		var own []Step // the steps without a due date of their own
+		for _, s := range steps {
+			if s.DueAt.IsZero() {
+				own = append(own, s)
+			}
+		}
+		for _, r := range rules {
+			x, y := r.StepFactsOf(&a, steps), r.StepFactsOf(&b, steps)
+			if len(x) != len(y) {
+				t.Fatalf("dossier %d: %d step facts, then %d", i, len(x), len(y))
+			}
+			byseq := map[int]StepFacts{}
+			for k := range x {
+				xd, yd := x[k], y[k]
+				byseq[yd.Seq] = yd
+				if steps[k].DueAt.IsZero() {
+					xd.Deadline, yd.Deadline = time.Time{}, time.Time{}
+				}
+				if !reflect.DeepEqual(xd, yd) {
+					t.Fatalf("dossier %d step %d (%s): %+v, then %+v", i, k, r.Clock, x[k], y[k])
+				}
+			}
+			for _, f := range r.StepFactsOf(&b, own) {
+				want := byseq[f.Seq]
+				f.Last = want.Last
+				if !reflect.DeepEqual(f, want) {
+					t.Fatalf("dossier %d: step %d alone %+v, among all %+v", i, f.Seq, f, want)
+				}
+			}
+		}
+	}
+	if dueOnly < 300 {
+		t.Fatalf("only %d of 4000 pairs changed only their due date: the test compares too little", dueOnly)
+	}
+}

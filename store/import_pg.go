@@ -512,9 +512,10 @@ func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, 
 func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, idx []int, updated []string, old map[string]storedDossier, rules *models.Rules) error {
 	buf := &p.buf
 	// Of the updated dossiers: factCodes have other facts, stepCodes
-	// another step context (their steps are read back); keep are those
-	// whose step facts, and step count, stay as stored.
-	var factCodes, stepCodes []string
+	// another step context (their steps are read back), dueCodes only
+	// another due date (their steps without a due date of their own are
+	// read back); keep are those whose step count stays as stored.
+	var factCodes, stepCodes, dueCodes []string
 	var keep map[string]bool
 	if len(updated) > 0 {
 		upd := make(map[string]bool, len(updated))
@@ -539,9 +540,13 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 			if !sameFacts {
 				factCodes = append(factCodes, code)
 			}
-			if sameSteps {
+			switch {
+			case sameSteps:
 				keep[code] = true
-			} else {
+			case ok && models.SameStepFactsButDue(o.d, &b.stored[i]):
+				keep[code] = true
+				dueCodes = append(dueCodes, code)
+			default:
 				stepCodes = append(stepCodes, code)
 			}
 		}
@@ -549,9 +554,9 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 	}
 	var steps map[string][]models.Step
 	var stepFacts map[stepKey]stepFactRow
-	if len(stepCodes) > 0 {
+	if len(stepCodes)+len(dueCodes) > 0 {
 		var err error
-		if steps, stepFacts, err = pgLoadStepsAndFacts(ctx, tx, stepCodes); err != nil {
+		if steps, stepFacts, err = pgLoadStepsAndFacts(ctx, tx, stepCodes, dueCodes); err != nil {
 			return err
 		}
 	}
@@ -563,8 +568,8 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 	}
 	// Those whose step context changed but not their facts need no facts
 	// row: their step count is that of their stored steps, as before.
-	same := make(map[string]bool, len(stepCodes))
-	for _, code := range stepCodes {
+	same := make(map[string]bool, len(stepCodes)+len(dueCodes))
+	for _, code := range slices.Concat(stepCodes, dueCodes) {
 		same[code] = true
 	}
 	for _, code := range factCodes {
@@ -575,11 +580,17 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 	}
 	if len(stepFacts) > 0 {
 		// The step facts recomputed of updated dossiers are those of all
-		// their stored steps, which had theirs: only those that differ are
-		// written, and none is left to delete.
+		// their stored steps, which had theirs, or of those of dueCodes'
+		// steps that have no due date of their own, whose Last (decided by
+		// all the steps, which did not change) stays: only those that
+		// differ are written, and none is left to delete.
 		kept := fs.steps[:0]
 		for _, st := range fs.steps {
-			if old, ok := stepFacts[stepKey{st.Code, st.Seq}]; !ok || !p.sameStepFact(&old, &st) {
+			old, ok := stepFacts[stepKey{st.Code, st.Seq}]
+			if ok && keep[st.Code] {
+				st.Last = old.Last
+			}
+			if !ok || !p.sameStepFact(&old, &st) {
 				kept = append(kept, st)
 			}
 		}

@@ -253,15 +253,17 @@ func pgLoadSteps(ctx context.Context, tx pgx.Tx, codes []string) (map[string][]m
 	return steps, res.Err()
 }
 
-// pgLoadStepsAndFacts reads the steps of the dossiers with codes, in
+// pgLoadStepsAndFacts reads the steps of the dossiers with codes, and
+// those without a due date of their own of the dossiers with dueCodes, in
 // order, and the stored facts of each step (the step facts of a dossier
 // are those of its stored steps: steps are never deleted but with their
 // dossier, and each has its facts), by dossier code and seq.
-func pgLoadStepsAndFacts(ctx context.Context, tx pgx.Tx, codes []string) (map[string][]models.Step, map[stepKey]stepFactRow, error) {
+func pgLoadStepsAndFacts(ctx context.Context, tx pgx.Tx, codes, dueCodes []string) (map[string][]models.Step, map[stepKey]stepFactRow, error) {
 	cols := "s." + strings.Join(stepColumns, ", s.")
 	res, err := tx.Query(ctx, "SELECT "+cols+", f.seq IS NOT NULL, f.officer_code, f.start_at, f.end_at, f.deadline, f.last"+
 		" FROM steps s LEFT JOIN step_facts f ON f.code = s.dossier_code AND f.seq = s.seq"+
-		" WHERE s.dossier_code = ANY($1) ORDER BY s.dossier_code, s.seq", codes)
+		" WHERE s.dossier_code = ANY($1) OR (s.dossier_code = ANY($2) AND s.due_at IS NULL)"+
+		" ORDER BY s.dossier_code, s.seq", codes, dueCodes)
 	if err != nil {
 		return nil, nil, err
 	}

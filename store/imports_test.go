@@ -420,11 +420,15 @@ func TestReimportWritesChangedFacts(t *testing.T) {
 	ds := testDossiers(10)
 	importDossiers(t, s, models.ImportOptions{}, ds, true)
 	var steps []models.Step
-	for _, d := range ds {
-		steps = append(steps,
-			models.Step{DossierCode: d.Code, Seq: 1, OfficerCode: "cv.a", StartedAt: d.ReceivedAt, DueAt: d.ReceivedAt.Add(24 * time.Hour),
-				FinishedAt: d.ReceivedAt.Add(20 * time.Hour)},
-			models.Step{DossierCode: d.Code, Seq: 2, OfficerCode: "cv.a"}) // the dossier's start, due and end
+	for k, d := range ds {
+		own := models.Step{DossierCode: d.Code, OfficerCode: "cv.a", StartedAt: d.ReceivedAt, DueAt: d.ReceivedAt.Add(24 * time.Hour),
+			FinishedAt: d.ReceivedAt.Add(20 * time.Hour)}
+		dossiers := models.Step{DossierCode: d.Code, OfficerCode: "cv.a"} // the dossier's start, due and end
+		own.Seq, dossiers.Seq = 1, 2
+		if k == 7 { // the step judged by the dossier's due date is not the last
+			dossiers.Seq, own.Seq = 1, 2
+		}
+		steps = append(steps, own, dossiers)
 	}
 	im, err := s.BeginImport(ctx, models.ImportOptions{})
 	must(t, err)
@@ -445,13 +449,14 @@ func TestReimportWritesChangedFacts(t *testing.T) {
 	file[4].DueAt = ds[4].DueAt.Add(48 * time.Hour)                                    // both
 	file[6].Supplements = []models.Interval{{Start: ds[6].Supplements[0].Start, End: ds[6].Supplements[0].End.Add(time.Hour)}}
 	file[5].Field = "Chứng thực" // a label, but its extra wait is reset with the update
+	file[7].DueAt = ds[7].DueAt.Add(24 * time.Hour) // both, only seq 1's step facts
 	before := factVersions(t, s)
 	im, err = s.BeginImport(ctx, models.ImportOptions{})
 	must(t, err)
 	c, err := im.WriteDossiers(ctx, im.PrepareDossiers(file, nil))
 	must(t, err)
 	must(t, im.Commit(ctx))
-	if want := (models.ImportCounts{Updated: 7, Unchanged: 3, Unassigned: 1}); c != want {
+	if want := (models.ImportCounts{Updated: 8, Unchanged: 2, Unassigned: 1}); c != want {
 		t.Errorf("counts %+v, want %+v", c, want)
 	}
 	var waits int
@@ -468,20 +473,21 @@ func TestReimportWritesChangedFacts(t *testing.T) {
 		}
 	}
 	slices.Sort(rewrote)
-	want := []string{"facts H001", "facts H003", "facts H004", "facts H005", "facts H006", "steps H003", "steps H004", "steps H005", "steps H006"}
+	want := []string{"facts H001", "facts H003", "facts H004", "facts H005", "facts H006", "facts H007",
+		"steps H003 2", "steps H004 2", "steps H005 2", "steps H006 1", "steps H006 2", "steps H007 1"}
 	if !slices.Equal(rewrote, want) {
 		t.Errorf("rewrote %q, want %q", rewrote, want)
 	}
 	factsAsRecomputed(t, s, 10)
 }
 
-// factVersions maps "facts CODE" and "steps CODE" to the row versions
+// factVersions maps "facts CODE" and "steps CODE SEQ" to the row versions
 // (xmin) of each dossier's facts and step facts (Postgres).
 func factVersions(t *testing.T, s *store.Store) map[string]string {
 	t.Helper()
 	var rows []struct{ K, V string }
 	must(t, s.DB().Raw(`SELECT 'facts ' || code AS k, xmin::text AS v FROM dossier_facts
-UNION ALL SELECT 'steps ' || code, string_agg(xmin::text, ',' ORDER BY seq) FROM step_facts GROUP BY code`).Scan(&rows).Error)
+UNION ALL SELECT 'steps ' || code || ' ' || seq, xmin::text FROM step_facts`).Scan(&rows).Error)
 	out := map[string]string{}
 	for _, r := range rows {
 		out[r.K] = r.V
