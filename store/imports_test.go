@@ -448,7 +448,7 @@ func TestReimportWritesChangedFacts(t *testing.T) {
 	file[3].Status, file[3].FinishedAt = models.Status(9), ds[3].DueAt.Add(-time.Hour) // closed: both
 	file[4].DueAt = ds[4].DueAt.Add(48 * time.Hour)                                    // both
 	file[6].Supplements = []models.Interval{{Start: ds[6].Supplements[0].Start, End: ds[6].Supplements[0].End.Add(time.Hour)}}
-	file[5].Field = "Chứng thực" // a label, but its extra wait is reset with the update
+	file[5].Field = "Chứng thực"                    // a label, but its extra wait is reset with the update
 	file[7].DueAt = ds[7].DueAt.Add(24 * time.Hour) // both, only seq 1's step facts
 	before := factVersions(t, s)
 	im, err = s.BeginImport(ctx, models.ImportOptions{})
