@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -499,6 +501,27 @@ func (r *Reader) fieldIndex(name string) int {
 // scheduler's 10 ms preemption, a second of a re-import's eight.
 const yieldRows = 256
 
+// batchIndex returns the index in batch of the valid row with row's key,
+// or -1. Next gave row the line of the last earlier valid row with its key
+// (prev, by a hash of the key): there is one in batch only if that line is
+// in it, and batch is in line order. A hash shared by two keys sends it to
+// a row with another key, and then it looks at every row.
+func batchIndex(batch []Row, row *Row, first int) int {
+	if row.prev == 0 || row.prev < first || len(batch) == 0 {
+		return -1
+	}
+	i, found := slices.BinarySearchFunc(batch, row.prev, func(r Row, line int) int { return cmp.Compare(r.Line, line) })
+	if found && batch[i].Key == row.Key {
+		return i
+	}
+	for i := range batch {
+		if batch[i].Key == row.Key && batch[i].OK() {
+			return i
+		}
+	}
+	return -1
+}
+
 // ReadBatches reads r to the end and hands rows to fn in batches of size
 // (valid and rejected rows alike, in file order). Inside a batch a key
 // appears once: a later row with the same key replaces the earlier one, so
@@ -509,7 +532,6 @@ func ReadBatches(ctx context.Context, r *Reader, size int, fn func(batch []Row) 
 		size = 1000
 	}
 	batch := make([]Row, 0, size)
-	pos := make(map[string]int, size)
 	first := 0 // the line of the batch's first row
 	flush := func() error {
 		if len(batch) == 0 {
@@ -517,7 +539,6 @@ func ReadBatches(ctx context.Context, r *Reader, size int, fn func(batch []Row) 
 		}
 		err := fn(batch)
 		batch = make([]Row, 0, size)
-		clear(pos)
 		return err
 	}
 	for n := 1; ; n++ {
@@ -542,16 +563,10 @@ func ReadBatches(ctx context.Context, r *Reader, size int, fn func(batch []Row) 
 		}
 		if row.OK() {
 			row.Again = row.prev > 0 && row.prev < first
-			if i, ok := pos[row.Key]; ok {
+			if i := batchIndex(batch, &row, first); i >= 0 {
 				row.Again = row.Again || batch[i].Again
 				batch = append(batch[:i], batch[i+1:]...)
-				for k, j := range pos {
-					if j > i {
-						pos[k] = j - 1
-					}
-				}
 			}
-			pos[row.Key] = len(batch)
 		}
 		batch = append(batch, row)
 		if len(batch) >= size {

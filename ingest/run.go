@@ -85,6 +85,9 @@ type Sink[B any] interface {
 	WriteSteps(ctx context.Context, steps []models.Step) (c models.ImportCounts, missing []int, err error)
 	OfficerKnown(code string) bool
 	UnitKnown(code string) bool
+	// Unassigned reports whether the dossier at i of a prepared batch (in
+	// the order given to PrepareDossiers) is stored as unassigned.
+	Unassigned(b B, i int) bool
 	// Kept reports whether the batches written so far stay stored whatever
 	// ends the session (false when Rollback would undo them).
 	Kept() bool
@@ -280,7 +283,7 @@ func write[B any](ctx context.Context, im Sink[B], name string, kind Kind, b bat
 	case KindDossiers:
 		c, err = im.WriteDossiers(ctx, b.dossiers)
 		if err == nil {
-			warnUnassigned(im, name, good, res)
+			warnUnassigned(im, name, good, b.dossiers, res)
 		}
 	case KindUnits:
 		c, err = im.WriteUnits(ctx, records[models.Unit](good))
@@ -314,8 +317,13 @@ func write[B any](ctx context.Context, im Sink[B], name string, kind Kind, b bat
 	return nil
 }
 
-func warnUnassigned[B any](im Sink[B], name string, good []Row, res *Result) {
-	for _, row := range good {
+// warnUnassigned warns of each dossier of b stored as unassigned, saying
+// why (good are b's rows, in its order).
+func warnUnassigned[B any](im Sink[B], name string, good []Row, b B, res *Result) {
+	for i, row := range good {
+		if !im.Unassigned(b, i) {
+			continue
+		}
 		d := row.Record.(*models.Dossier)
 		var why string
 		switch {

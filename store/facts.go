@@ -210,12 +210,14 @@ func (fs *factSet) grow(n int) {
 	fs.waitEnd = slices.Grow(fs.waitEnd, n)
 }
 
-// none holds the place of a dossier whose facts are not needed (see
-// DossierBatch.seen): no facts, no waits.
-func (fs *factSet) none(code string) {
-	fs.codes = append(fs.codes, code)
-	fs.rows = append(fs.rows, factsRow{Code: code})
-	fs.waitEnd = append(fs.waitEnd, len(fs.waits))
+// pad holds the places of the dossiers of rows after the last one fs has,
+// whose facts are not needed (see DossierBatch.seen): no facts, no waits.
+func (fs *factSet) pad(rows []dossierRow) {
+	for _, r := range rows[min(len(fs.rows), len(rows)):] {
+		fs.codes = append(fs.codes, r.Code)
+		fs.rows = append(fs.rows, factsRow{Code: r.Code})
+		fs.waitEnd = append(fs.waitEnd, len(fs.waits))
+	}
 }
 
 // add computes the facts of d (as stored) with its steps.

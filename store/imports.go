@@ -126,6 +126,10 @@ func (im *Import) OfficerKnown(code string) bool { _, ok := im.officers[models.N
 // UnitKnown reports whether the unit existed when the session began.
 func (im *Import) UnitKnown(code string) bool { _, ok := im.units[models.NFC(code)]; return ok }
 
+// Unassigned reports whether the dossier at i of b is stored as
+// unassigned (an empty or unknown handler or unit).
+func (im *Import) Unassigned(b *DossierBatch, i int) bool { return b.rows[i].Unassigned }
+
 // DossierBatch is a batch of dossiers converted for the store, with their
 // hashes and unassigned flags (see PrepareDossiers).
 type DossierBatch struct {
@@ -143,7 +147,9 @@ type DossierBatch struct {
 	// seen[i] is true when rows[i] was found unchanged by the session's
 	// scan of the stored rows (and its code did not come before in the
 	// file): neither stored nor facts were computed for it, and the writes
-	// skip it.
+	// skip it. stored and facts hold no place for the seen rows after the
+	// last one computed (none at all when every row was seen: a re-import
+	// of an unchanged export allocated a kilobyte a row for nothing).
 	seen []bool
 }
 
@@ -159,8 +165,7 @@ func (b *DossierBatch) Len() int { return len(b.rows) }
 // than the writes, so that parsing and writing overlap.
 func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBatch {
 	now := im.opt.Now()
-	b := &DossierBatch{rows: make([]dossierRow, len(ds)), stored: make([]models.Dossier, len(ds)), again: again}
-	b.facts.grow(len(ds))
+	b := &DossierBatch{rows: make([]dossierRow, len(ds)), again: again}
 	known := im.known.Load()
 	for i, d := range ds {
 		if i%256 == 255 {
@@ -178,10 +183,14 @@ func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBa
 				b.seen = make([]bool, len(ds))
 			}
 			b.seen[i] = true
-			b.facts.none(r.Code)
 			b.rows[i] = r
 			continue
 		}
+		if b.stored == nil {
+			b.stored = make([]models.Dossier, len(ds))
+			b.facts.grow(len(ds))
+		}
+		b.facts.pad(b.rows[:i])
 		b.stored[i] = r.model()
 		b.facts.add(im.s.rules, &b.stored[i], nil, r.Unassigned)
 		r.Deadline = tstamp(time.Time(b.facts.rows[i].Deadline))
