@@ -97,9 +97,14 @@ check() {
 	# shellcheck disable=SC2086
 	COLS_FILE="$work/$name.cols" counts_after "$sqlcli" $tables >"$work/$name.after"
 	diff -u "$work/$name.before" "$work/$name.after" || fail "$name: rows changed in the upgrade"
-	got=$($sqlcli <<<"SELECT recipient || ' ' || fingerprint || ' ' || day FROM escalation_state ORDER BY recipient;")
-	want="leader:L@telegram fedcba9876543210 2026-11-25"
-	[ "$got" = "$want" ] || fail "$name: escalation_state = [$got], want [$want] (the failed one to M does not count)"
+	# A release before migration 0007 kept the escalations' "last sent"
+	# in the outbox: the upgrade moves it to escalation_state. A later one
+	# had the table already, and its rows are among those compared above.
+	if ! grep -qx escalation_state <<<"$tables"; then
+		got=$($sqlcli <<<"SELECT recipient || ' ' || fingerprint || ' ' || day FROM escalation_state ORDER BY recipient;")
+		want="leader:L@telegram fedcba9876543210 2026-11-25"
+		[ "$got" = "$want" ] || fail "$name: escalation_state = [$got], want [$want] (the failed one to M does not count)"
+	fi
 	DATABASE_URL=$url "$work/dondoc-new" report --month 2026-10 >/dev/null || fail "$name: report on the upgraded database"
 	DATABASE_URL=$url "$work/dondoc-new" unassigned >/dev/null || fail "$name: unassigned on the upgraded database"
 	sed "s/^/   /" "$work/$name.after" >&2
