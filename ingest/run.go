@@ -101,6 +101,9 @@ type Sessions[S any] interface {
 	// RefreshUnassigned re-flags the dossiers whose handler or unit became
 	// (un)known after a units or officers import, and counts the changes.
 	RefreshUnassigned(ctx context.Context) (int64, error)
+	// BatchRows is the rows per batch fit for the database for a file of
+	// kind (0: the default for the kind).
+	BatchRows(kind string) int
 }
 
 // batch is what the reading goroutine hands to the writer.
@@ -121,6 +124,9 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 		opt.Now = time.Now
 	}
 	kind := r.Kind()
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = s.BatchRows(string(kind))
+	}
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = defaultBatch(kind)
 	}

@@ -35,6 +35,19 @@ type Import struct {
 	done  bool
 }
 
+// BatchRows is the rows per batch of an import of a file of kind fit for
+// the database (0: ingest's default, 10,000 dossiers or steps). On SQLite
+// a batch is one transaction, and 5,000 dossiers or steps cost no more
+// time than 10,000 where the three batches in flight of an import (read,
+// prepared, written) took 50 MB more: a first import of 100,000 dossiers
+// peaked at 209 MB, 159 MB with 5,000.
+func (s *Store) BatchRows(kind string) int {
+	if s.dialect == DialectSQLite && (kind == "dossiers" || kind == "steps") {
+		return 5000
+	}
+	return 0
+}
+
 // BeginImport starts an import session. Close it with Commit or Rollback.
 func (s *Store) BeginImport(ctx context.Context, opt models.ImportOptions) (*Import, error) {
 	if opt.Now == nil {
