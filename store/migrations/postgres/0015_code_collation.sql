@@ -5,8 +5,9 @@
 -- abbreviated sort keys. Measured on the 1M province: the primary key of
 -- dossiers built in 0.75 s with "C" against 1.06 s with C.UTF-8 and
 -- 1.85 s with vi-x-icu; a first import rebuilds every such index. Every
--- column a code is compared with changes together: Postgres refuses to
--- compare two columns of different collations. For UTF-8 text, "C" sorts
+-- column a code is compared with changes together: a comparison of a "C"
+-- column with one of the database's collation is made in "C", which an
+-- index of the other could not serve. For UTF-8 text, "C" sorts
 -- as C.UTF-8 does (by code point); only a database created with a
 -- language's collation sees codes listed in another order.
 ALTER TABLE units
