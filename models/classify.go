@@ -251,7 +251,8 @@ type Responsibility struct {
 func (r *Rules) Responsible(d *Dossier, steps []Step, now time.Time) []Responsibility {
 	var out []Responsibility
 	cls := r.Classify(d, now)
-	last := lastStep(d, steps)
+	c := stepContextOf(d)
+	last := c.last(steps)
 	if last < 0 {
 		if d.HandlerCode == "" {
 			return nil
@@ -266,13 +267,13 @@ func (r *Rules) Responsible(d *Dossier, steps []Step, now time.Time) []Responsib
 	}
 	for i := range steps {
 		s := &steps[i]
-		if !stepOf(d, s) || s.OfficerCode == "" {
+		if !c.owns(s) || s.OfficerCode == "" {
 			continue
 		}
-		end := stepEnd(d, s)
+		end := c.end(s)
 		x := Responsibility{OfficerCode: s.OfficerCode, StepSeq: s.Seq}
-		if base := stepDue(d, s); !base.IsZero() {
-			dl := r.EffectiveDeadline(d, base)
+		if base := c.due(s); !base.IsZero() {
+			dl := r.effectiveDeadline(c.waits, base)
 			if !end.IsZero() {
 				x.Late = end.After(dl)
 			} else {
@@ -285,31 +286,8 @@ func (r *Rules) Responsible(d *Dossier, steps []Step, now time.Time) []Responsib
 	return out
 }
 
-// stepDue is the due date s is judged against: its own, or the dossier's
-// when the export gave the step none.
-func stepDue(d *Dossier, s *Step) time.Time {
-	c := stepContext{dueAt: d.DueAt}
-	return c.due(s)
-}
-
 // stepOf reports whether s belongs to d.
 func stepOf(d *Dossier, s *Step) bool {
 	c := stepContext{code: d.Code}
 	return c.owns(s)
-}
-
-// lastStep returns the index of d's step with the highest Seq, or -1.
-func lastStep(d *Dossier, steps []Step) int {
-	c := stepContext{code: d.Code}
-	return c.last(steps)
-}
-
-// stepEnd returns when s finished: its own finished time, else the
-// dossier's stop time when the dossier is closed; zero while open.
-func stepEnd(d *Dossier, s *Step) time.Time {
-	if !s.FinishedAt.IsZero() {
-		return s.FinishedAt
-	}
-	c := stepContextOf(d)
-	return c.end(s)
 }

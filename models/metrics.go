@@ -259,7 +259,8 @@ func (r *Rules) OfficerTallyAt(d *Dossier, steps []Step, p Period, at time.Time,
 	if !ok {
 		return
 	}
-	last := lastStep(d, steps)
+	c := stepContextOf(d)
+	last := c.last(steps)
 	if last < 0 {
 		if d.HandlerCode != "" {
 			fn(d.HandlerCode, handlerCounts(t))
@@ -270,18 +271,18 @@ func (r *Rules) OfficerTallyAt(d *Dossier, steps []Step, p Period, at time.Time,
 	paused := pausedAt(d, judged)
 	for i := range steps {
 		s := &steps[i]
-		if !stepOf(d, s) || s.OfficerCode == "" {
+		if !c.owns(s) || s.OfficerCode == "" {
 			continue
 		}
 		start := s.StartedAt
 		if start.IsZero() {
-			start = d.ReceivedAt
+			start = c.received
 		}
-		sEnd := stepEnd(d, s)
+		sEnd := c.end(s)
 		if !start.Before(end) || (!sEnd.IsZero() && sEnd.Before(p.Start)) {
 			continue
 		}
-		dl := r.EffectiveDeadline(d, stepDue(d, s))
+		dl := r.effectiveDeadline(c.waits, c.due(s))
 		oc := OfficerCounts{Handled: 1}
 		if !sEnd.IsZero() && sEnd.Before(end) {
 			oc.Finished = 1
