@@ -511,18 +511,19 @@ func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, 
 // are reset with them (see WriteDossiers).
 func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, idx []int, updated []string, old map[string]storedDossier, rules *models.Rules) error {
 	buf := &p.buf
-	// Of the updated dossiers: factCodes have other facts, stepCodes
-	// another step context (their steps are read back), dueCodes only
-	// another due date (their steps without a due date of their own are
-	// read back); keep are those whose step count stays as stored.
+	// Of the updated dossiers: factCodes have other facts (and noRow the
+	// same ones: only their step facts may be written), stepCodes another
+	// step context (their steps are read back), dueCodes only another due
+	// date (their steps without a due date of their own are read back);
+	// keep are those whose step count stays as stored.
 	var factCodes, stepCodes, dueCodes []string
-	var keep map[string]bool
+	var keep, noRow map[string]bool
 	if len(updated) > 0 {
 		upd := make(map[string]bool, len(updated))
 		for _, code := range updated {
 			upd[code] = true
 		}
-		keep = map[string]bool{}
+		keep, noRow = map[string]bool{}, map[string]bool{}
 		kept := idx[:0:0]
 		for _, i := range idx {
 			code := b.rows[i].Code
@@ -537,7 +538,9 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 				continue
 			}
 			kept = append(kept, i)
-			if !sameFacts {
+			if sameFacts {
+				noRow[code] = true
+			} else {
 				factCodes = append(factCodes, code)
 			}
 			switch {
@@ -568,15 +571,8 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 	}
 	// Those whose step context changed but not their facts need no facts
 	// row: their step count is that of their stored steps, as before.
-	same := make(map[string]bool, len(stepCodes)+len(dueCodes))
-	for _, code := range slices.Concat(stepCodes, dueCodes) {
-		same[code] = true
-	}
-	for _, code := range factCodes {
-		delete(same, code)
-	}
-	if len(same) > 0 {
-		fs = fs.without(same)
+	if len(noRow) > 0 {
+		fs = fs.without(noRow)
 	}
 	if len(stepFacts) > 0 {
 		// The step facts recomputed of updated dossiers are those of all
@@ -596,7 +592,8 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 		}
 		fs.steps = kept
 	}
-	merge := len(factCodes)+len(stepCodes) > 0
+	// Whatever is written of an updated dossier replaces stored rows.
+	merge := len(factCodes)+len(stepCodes)+len(dueCodes) > 0
 	tables := factTables
 	if merge {
 		tables = stagedFactTables
