@@ -2,7 +2,8 @@ package ingest
 
 // This file is the import run: it streams a Reader's rows in batches to an
 // import session (a Sink, which the store's import session satisfies), the
-// reading and parsing in one goroutine and the database work in another,
+// reading and parsing in one goroutine and the database work in another
+// (two at once when the session can: see Writers),
 // and counts what was inserted, updated, left unchanged and rejected, with
 // every row error. The CLI (dondoc import), import by chat and the HTTP
 // ingest API all use Run.
@@ -189,14 +190,47 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 		}
 	}()
 
+	// The writes: one batch after another, or, once the session says it
+	// can (Writers), two at once on two connections (a re-import waits on
+	// the database for nine tenths of its time, with a core to spare). A
+	// batch that repeats a key of an earlier one waits until those are
+	// written (the later line wins), and the batches' results are counted
+	// in file order.
 	var werr error
+	var flying []*flight
+	settle := func() {
+		f := flying[0]
+		flying = flying[1:]
+		<-f.done
+		if f.err != nil && werr == nil {
+			werr = f.err
+			cancel()
+		}
+		res.add(&f.res)
+	}
+	writers := 1
 	for b := range batches {
 		if werr != nil {
 			continue // drain until the reader sees the cancellation
 		}
-		if werr = write(ctx, im, r.Name(), kind, b, &res); werr != nil {
-			cancel()
+		for len(flying) > 0 && (len(flying) >= writers || repeats(b.rows)) {
+			settle()
 		}
+		if werr != nil {
+			continue
+		}
+		if len(flying) == 0 && writers == 1 && kind == KindDossiers {
+			writers = writersOf(im)
+		}
+		f := &flight{done: make(chan struct{})}
+		flying = append(flying, f)
+		go func() {
+			defer close(f.done)
+			f.err = write(ctx, im, r.Name(), kind, b, &f.res)
+		}()
+	}
+	for len(flying) > 0 {
+		settle()
 	}
 	rerr := <-readErr
 	if rerr != nil && !errors.Is(rerr, context.Canceled) {
@@ -244,6 +278,49 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 	}
 	opt.Log.Info("import done", "kind", string(kind), "file", r.Name(), "summary", res.Summary.String())
 	return res, nil
+}
+
+// flight is a batch being written; done is closed once res and err hold
+// its result.
+type flight struct {
+	done chan struct{}
+	res  Result
+	err  error
+}
+
+// writersOf is how many batches the session can write at once (see
+// Writers); it is asked only while none is being written.
+func writersOf(im any) int {
+	if w, ok := im.(interface{ Writers() int }); ok {
+		return max(1, w.Writers())
+	}
+	return 1
+}
+
+// repeats reports whether a row of a batch has a key that came in an
+// earlier batch.
+func repeats(rows []Row) bool {
+	for i := range rows {
+		if rows[i].Again && rows[i].OK() {
+			return true
+		}
+	}
+	return false
+}
+
+// add counts a batch's result (see flight) in res, after those before it.
+func (res *Result) add(b *Result) {
+	res.Inserted += b.Inserted
+	res.Updated += b.Updated
+	res.Unchanged += b.Unchanged
+	res.Rejected += b.Rejected
+	res.Summary.Warnings += b.Summary.Warnings
+	res.NoDeadline += b.NoDeadline
+	res.Unassigned += b.Unassigned
+	res.Errors = append(res.Errors, b.Errors...)
+	for _, w := range b.Warnings {
+		res.addWarning(w)
+	}
 }
 
 func defaultBatch(kind Kind) int {

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -31,9 +32,12 @@ type knownRows struct {
 	// idx holds the positions in ents grouped by their key's top bits
 	// (key >> shift); dir[b] is where the group of b begins: about four
 	// entries a group (a byte an entry, with idx's four).
-	idx     []uint32
-	dir     []uint32
-	shift   uint
+	idx   []uint32
+	dir   []uint32
+	shift uint
+	// written is guarded by mu: a session's two lanes (see
+	// pgImport.writers) write beside each other.
+	mu      sync.Mutex
 	written map[uint64]knownEnt // by code (key without its flag)
 }
 
@@ -79,7 +83,10 @@ func (k *knownRows) ent(code, hash string, unassigned bool) knownEnt {
 // unassigned flag, as the session wrote it or else as the scan found it.
 func (k *knownRows) unchanged(cur *knownCursor, code, hash string, unassigned bool) bool {
 	e := k.ent(code, hash, unassigned)
-	if w, ok := k.written[e.key&^1]; ok {
+	k.mu.Lock()
+	w, ok := k.written[e.key&^1]
+	k.mu.Unlock()
+	if ok {
 		return w == e
 	}
 	return k.has(cur, e)
@@ -117,7 +124,9 @@ func (k *knownRows) has(cur *knownCursor, e knownEnt) bool {
 // wrote records a dossier the session stored.
 func (k *knownRows) wrote(code, hash string, unassigned bool) {
 	e := k.ent(code, hash, unassigned)
+	k.mu.Lock()
 	k.written[e.key&^1] = e
+	k.mu.Unlock()
 }
 
 // loadKnownRows scans the stored dossiers' codes, row hashes and
