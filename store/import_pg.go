@@ -168,7 +168,9 @@ func (p *pgImport) acquire(ctx context.Context) (*pgImport, error) {
 		p.lanes <- nil
 		return nil, err
 	}
-	l = &pgImport{conn: conn, pgc: pgc, stored: p.stored, rows: p.rows, known: p.known, newShare: p.newShare,
+	// Of p, only what no write changes any more: the first lane is
+	// writing meanwhile.
+	l = &pgImport{conn: conn, pgc: pgc, stored: p.stored, rows: p.rows, known: p.known,
 		rules: p.rules, log: p.log, clock: p.clock, began: p.began, s: p.s}
 	p.extra = l
 	return l, nil
