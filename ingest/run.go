@@ -92,6 +92,10 @@ type Sink[B any] interface {
 	// Kept reports whether the batches written so far stay stored whatever
 	// ends the session (false when Rollback would undo them).
 	Kept() bool
+	// Writers is how many batches of dossiers WriteDossiers can take at
+	// once, from as many goroutines, holding no key in common (1: one
+	// after another). It is asked while no batch is being written.
+	Writers() int
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
 }
@@ -220,7 +224,7 @@ func Run[S Sink[B], B any](ctx context.Context, s Sessions[S], r *Reader, opt Ru
 			continue
 		}
 		if len(flying) == 0 && writers == 1 && kind == KindDossiers {
-			writers = writersOf(im)
+			writers = max(1, im.Writers())
 		}
 		f := &flight{done: make(chan struct{})}
 		flying = append(flying, f)
@@ -286,15 +290,6 @@ type flight struct {
 	done chan struct{}
 	res  Result
 	err  error
-}
-
-// writersOf is how many batches the session can write at once (see
-// Writers); it is asked only while none is being written.
-func writersOf(im any) int {
-	if w, ok := im.(interface{ Writers() int }); ok {
-		return max(1, w.Writers())
-	}
-	return 1
 }
 
 // repeats reports whether a row of a batch has a key that came in an
