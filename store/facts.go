@@ -210,16 +210,6 @@ func (fs *factSet) grow(n int) {
 	fs.waitEnd = slices.Grow(fs.waitEnd, n)
 }
 
-// pad holds the places of the dossiers of rows after the last one fs has,
-// whose facts are not needed (see DossierBatch.seen): no facts, no waits.
-func (fs *factSet) pad(rows []dossierRow) {
-	for _, r := range rows[min(len(fs.rows), len(rows)):] {
-		fs.codes = append(fs.codes, r.Code)
-		fs.rows = append(fs.rows, factsRow{Code: r.Code})
-		fs.waitEnd = append(fs.waitEnd, len(fs.waits))
-	}
-}
-
 // add computes the facts of d (as stored) with its steps.
 func (fs *factSet) add(r *models.Rules, d *models.Dossier, steps []models.Step, unassigned bool) {
 	f := r.FactsOf(d)
@@ -309,7 +299,7 @@ func (s *Store) writeBatchFacts(tx *gorm.DB, b *DossierBatch, written []int, cha
 			steps[r.DossierCode] = append(steps[r.DossierCode], r.model())
 		}
 	}
-	return s.putFacts(tx, b.facts.subset(s.rules, written, b.stored, steps), changed, false)
+	return s.putFacts(tx, b.facts.subset(s.rules, b.slots(written), b.stored, steps), changed, false)
 }
 
 // loadForFacts reads the dossiers with codes (as stored, every supplement

@@ -617,8 +617,9 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 				continue
 			}
 			o, ok := old[code]
-			sameSteps := ok && models.SameStepFacts(o.d, &b.stored[i])
-			sameFacts := ok && p.sameFacts(rules, o, &b.facts, i)
+			k := b.slotOf(i)
+			sameSteps := ok && models.SameStepFacts(o.d, &b.stored[k])
+			sameFacts := ok && p.sameFacts(rules, o, &b.facts, k)
 			if sameSteps && sameFacts {
 				continue
 			}
@@ -631,7 +632,7 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 			switch {
 			case sameSteps:
 				keep[code] = true
-			case ok && models.SameStepFactsButDue(o.d, &b.stored[i]):
+			case ok && models.SameStepFactsButDue(o.d, &b.stored[k]):
 				keep[code] = true
 				dueCodes = append(dueCodes, code)
 			default:
@@ -648,7 +649,7 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 			return err
 		}
 	}
-	fs := b.facts.subset(rules, idx, b.stored, steps)
+	fs := b.facts.subset(rules, b.slots(idx), b.stored, steps)
 	for k := range fs.rows {
 		if keep[fs.rows[k].Code] {
 			fs.rows[k].Steps = keepSteps
