@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -75,4 +76,27 @@ func WaitEarlyScan(im *Import) {
 	if im.pg != nil && im.pg.scan != nil {
 		<-im.pg.scan.done
 	}
+}
+
+// ImportCommitSettings begins a Postgres import session on s and returns
+// synchronous_commit as a batch's transaction sees it and as the session's
+// connection sees it once that batch committed, and whether the session's
+// end waits for the disk (see pgImport.durable); then ends the session.
+func ImportCommitSettings(ctx context.Context, s *Store) (inBatch, after string, waits bool, err error) {
+	p, err := s.beginPgImport(ctx, false, 0, nil)
+	if err != nil {
+		return "", "", false, err
+	}
+	tx, err := p.batchTx(ctx)
+	if err == nil {
+		err = tx.QueryRow(ctx, "SHOW synchronous_commit").Scan(&inBatch)
+	}
+	if err == nil {
+		err = tx.Commit(ctx)
+	}
+	if err == nil {
+		err = p.pgc.QueryRow(ctx, "SHOW synchronous_commit").Scan(&after)
+	}
+	waits = p.async
+	return inBatch, after, waits, errors.Join(err, p.end(ctx, err == nil))
 }

@@ -35,7 +35,7 @@ var pgStepUpsertSQL = "INSERT INTO steps SELECT * FROM " + pgStepStage +
 func (p *pgImport) writeSteps(ctx context.Context, steps []models.Step, rules *models.Rules) (c models.ImportCounts, missing []int, err error) {
 	tx := p.tx
 	if tx == nil {
-		if tx, err = p.pgc.Begin(ctx); err != nil {
+		if tx, err = p.batchTx(ctx); err != nil {
 			return c, nil, err
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx))

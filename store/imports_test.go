@@ -538,3 +538,23 @@ func TestReimportRaceWithAnotherWriter(t *testing.T) {
 	}
 	factsAsRecomputed(t, s, 4)
 }
+
+// TestImportBatchesCommitAsync: on Postgres, a batch of an import that
+// commits batch by batch does not wait for the disk, the setting stays in
+// the batch's transaction (the pooled connection commits as configured
+// afterwards), and the session's end waits for the disk once.
+func TestImportBatchesCommitAsync(t *testing.T) {
+	s := storetest.OpenPostgresOrSkip(t)
+	ctx := context.Background()
+	var want string
+	if err := s.DB().WithContext(ctx).Raw("SHOW synchronous_commit").Scan(&want).Error; err != nil {
+		t.Fatal(err)
+	}
+	inBatch, after, waits, err := store.ImportCommitSettings(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inBatch != "off" || after != want || !waits {
+		t.Fatalf("synchronous_commit in a batch %q, after it %q (want off, then %q); waits at the end: %v", inBatch, after, want, waits)
+	}
+}
