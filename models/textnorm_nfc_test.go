@@ -76,3 +76,33 @@ func FuzzCheckNFC(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeVN: decodeVN decodes as utf8.DecodeRuneInString every rune
+// and every broken sequence around the ones it decodes itself.
+func TestDecodeVN(t *testing.T) {
+	var cases []string
+	for r := rune(0x80); r < 0x10000; r++ {
+		cases = append(cases, string(r))
+	}
+	for c := 0x80; c < 0x100; c++ {
+		for _, tail := range []string{"", "\x80", "\xbf", "a", "\x80\x80", "\xbf\xbf", "\x80a", "\xc0\x80"} {
+			cases = append(cases, string([]byte{byte(c)})+tail)
+		}
+	}
+	for _, s := range cases {
+		r, n := decodeVN(s, 0)
+		wr, wn := utf8.DecodeRuneInString(s)
+		if r != wr || n != wn {
+			t.Fatalf("decodeVN(%q) = %U, %d; want %U, %d", s, r, n, wr, wn)
+		}
+	}
+}
+
+func BenchmarkCheckNFC(b *testing.B) {
+	names := []string{"Nguyễn Thị Hoà", "Cấp giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở", "Phường Hoàn Kiếm", "H04.X05-250204-000440", "Đắk Lắk"}
+	for b.Loop() {
+		for _, s := range names {
+			CheckNFC(s)
+		}
+	}
+}
