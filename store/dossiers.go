@@ -71,7 +71,10 @@ func dossierHash(d *models.Dossier, nfc func(string) string) string {
 	w := func(s string) { buf = append(append(buf, s...), 0x1f) }
 	t := func(x time.Time) {
 		if !x.IsZero() {
-			buf = strconv.AppendInt(buf, x.Truncate(time.Microsecond).UnixMicro(), 10)
+			// UnixMicro drops what is below the microsecond: the
+			// instant as stored (x.Truncate(time.Microsecond), the same
+			// number).
+			buf = strconv.AppendInt(buf, x.UnixMicro(), 10)
 		}
 		buf = append(buf, 0x1f)
 	}
