@@ -80,30 +80,27 @@ psql -q -d "$BASE_DB" -c "CREATE TABLE bench_typed (LIKE dossiers INCLUDING ALL)
 text_table bench_text "$ncols"
 text_table bench_steps 7
 # baseline NAME TABLE COPYARGS I: \copy into the emptied TABLE, the I-th
-# time (t_NAME_I). The three times are spread over the run (before the
-# imports, between the label and due-date re-imports, after them), so
-# that their median is taken at the machine's speed over the run: a VM's
-# speed drifts by half within minutes (the indexed baseline took 16.4 s at
-# the start of a run and 9.4 s twenty minutes later).
+# time (t_NAME_I). Each baseline is measured three times, each just
+# before the imports it is set beside (the floor before each first
+# import, the indexed baseline before the label, due-date and unchanged
+# re-imports, the steps' floor before each steps import), and the median
+# taken: a VM's speed drifts by half within minutes (the indexed baseline
+# took 16.4 s at the start of a run and 9.4 s twenty minutes later).
 baseline() {
 	psql -q -d "$BASE_DB" -c "TRUNCATE $2"
 	checkpoint "$BASE_DB"
 	timed "${1}_$4" psql -q -d "$BASE_DB" -c "\\copy $2 FROM $3"
+	psql -q -d "$BASE_DB" -c "TRUNCATE $2"
 }
-# baselines I: the I-th time of each baseline.
-baselines() {
-	echo "baselines: psql \\copy ($1 of 3)…" >&2
-	baseline copy bench_typed "'$WORK/typed.csv' CSV" "$1"
-	baseline text bench_text "'$WORK/typed.csv' CSV" "$1"
-	baseline steps_text bench_steps "'$WORK/data/steps.csv' CSV HEADER" "$1"
-}
+copy_base() { baseline copy bench_typed "'$WORK/typed.csv' CSV" "$1"; }
+text_base() { baseline text bench_text "'$WORK/typed.csv' CSV" "$1"; }
+steps_base() { baseline steps_text bench_steps "'$WORK/data/steps.csv' CSV HEADER" "$1"; }
 # baseline_median NAME: t_NAME gets the median of the three, all_NAME them.
 baseline_median() {
 	local i
 	for i in 1 2 3; do secs "${1}_$i"; done | sort -n | sed -n 2p | sed 's/$/ 0/' >"$WORK/t_$1"
 	for i in 1 2 3; do secs "${1}_$i"; done | paste -sd' ' >"$WORK/all_$1"
 }
-baselines 1
 
 echo "dondoc import on Postgres…" >&2
 export DATABASE_URL="$PGURL/$RUN_DB?sslmode=disable"
@@ -131,31 +128,36 @@ median() {
 	cp "$WORK/o_$1_1" "$WORK/o_$1"
 	for i in 1 2 3; do secs "$1_$i"; done | paste -sd' ' >"$WORK/all_$1"
 }
-# Three first imports, each into a new database (the median; the last
-# database takes the rest).
+# Three first imports, each into a new database after a copy of the
+# floor (the median; the last database takes the rest).
 for i in 1 2 3; do
+	text_base "$i"
 	fresh_db
 	run "first_$i" "$WORK/data/dossiers.csv" dossiers
 done
 median first
+steps_base 1
 run steps_first "$WORK/data/steps.csv" steps
 # Three re-imports with 10% changed (the changed export, the original,
 # the changed one again), for each kind of change, then three unchanged:
-# the medians.
+# the medians; each kind after a copy of the indexed baseline.
+copy_base 1
 run changed_1 "$WORK/changed.csv" dossiers
 run changed_2 "$WORK/data/dossiers.csv" dossiers
 run changed_3 "$WORK/changed.csv" dossiers
-baselines 2
+copy_base 2
 run due_1 "$WORK/due.csv" dossiers
 run due_2 "$WORK/data/dossiers.csv" dossiers
 run due_3 "$WORK/due.csv" dossiers
+copy_base 3
 for i in 1 2 3; do run "unchanged_$i" "$WORK/due.csv" dossiers; done
 median changed
 median due
 median unchanged
+steps_base 2
 run steps_unchanged "$WORK/data/steps.csv" steps
+steps_base 3
 dropdb "$RUN_DB"
-baselines 3
 dropdb "$BASE_DB"
 for b in copy text steps_text; do baseline_median "$b"; done
 
@@ -189,8 +191,8 @@ load average $load_before before, $load_after after; the run took $(($(date -u +
 Each figure is beside its baselines from the same run: **baseline** is \`psql \\copy\` of the dossiers,
 already in the table's column types, into a copy of \`dossiers\` with all its indexes (not its fill factor of
 90 %, which \`LIKE\` does not copy: with it, the copy took 1–2 % longer)
-(${base} s, the median of $(cat "$WORK/all_copy") s, measured before the imports, between the label and due-date
-re-imports and after them: the machine's speed drifts); **floor** is \`\\copy\` of the same file into an unindexed table of $ncols text columns (${text} s, of $(cat "$WORK/all_text");
+(${base} s, the median of $(cat "$WORK/all_copy") s, measured just before the label, the due-date and the unchanged
+re-imports: the machine's speed drifts); **floor** is \`\\copy\` of the same file into an unindexed table of $ncols text columns (${text} s, of $(cat "$WORK/all_text"), each just before a first import;
 for steps, of steps.csv into 7 text columns: ${stext} s). RSS is the peak of the \`dondoc import\` process.
 Each dondoc import starts on vacuumed tables (\`VACUUM (ANALYZE)\`, then \`CHECKPOINT\`): what the import before
 it left to autovacuum is not charged to it (run back to back, an unchanged import after a changed one took 1 s more).
