@@ -292,9 +292,9 @@ func (p *pgImport) batchTx(ctx context.Context) (pgx.Tx, error) {
 // are on disk: the commit of a transaction with an id waits for the WAL up
 // to its own record, which follows theirs.
 func (p *pgImport) durable(ctx context.Context) error {
-	var xid int64
 	return pgx.BeginFunc(ctx, p.pgc, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, "SELECT txid_current()").Scan(&xid)
+		_, err := tx.Exec(ctx, "SELECT txid_current()")
+		return err
 	})
 }
 
@@ -431,7 +431,7 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	case p.known != nil:
 		todo = make([]int, 0, len(sel))
 		for _, i := range sel {
-			if b.seen != nil && b.seen[i] {
+			if b.seen(i) {
 				continue // found unchanged by PrepareDossiers
 			}
 			if r := &b.rows[i]; !p.known.unchanged(&p.cur, r.Code, r.RowHash, r.Unassigned) {

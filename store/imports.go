@@ -164,19 +164,19 @@ type DossierBatch struct {
 	// session (ingest.ReadBatches knows it); nil: not known. A session
 	// gives it for every batch or for none.
 	again []bool
-	// seen[i] is true when rows[i] was found unchanged by the session's
-	// scan of the stored rows (and its code did not come before in the
-	// file): neither stored nor facts were computed for it, and the writes
-	// skip it.
-	seen []bool
-	// slot[i] is where rows[i]'s dossier is in stored and facts (-1: a
-	// seen row, none); nil: at i, every row computed. In a session that
-	// holds the scan, stored and facts hold the rows computed alone: a
-	// re-import of the daily export, a tenth of it changed, allocated a
-	// place in each for every row (0.6 GB of its 2.5 GB for the 1M
-	// province, the collector's work with it).
+	// slot[i] is where rows[i]'s dossier is in stored and facts; nil: at
+	// i, every row computed. It is -1 for a row seen: found unchanged by
+	// the session's scan of the stored rows (its code not come before in
+	// the file), for which neither stored nor facts were computed, and
+	// which the writes skip. In a session that holds the scan, stored and
+	// facts hold the rows computed alone: a re-import of the daily export,
+	// a tenth of it changed, allocated a place in each for every row (0.6
+	// GB of its 2.5 GB for the 1M province, the collector's work with it).
 	slot []int32
 }
+
+// seen reports whether rows[i] was found unchanged (see slot).
+func (b *DossierBatch) seen(i int) bool { return b.slot != nil && b.slot[i] < 0 }
 
 // Len returns the number of dossiers in the batch.
 func (b *DossierBatch) Len() int { return len(b.rows) }
@@ -217,10 +217,6 @@ func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBa
 		// (it did not come before in the file), will not be written:
 		// its facts are not needed.
 		if compact && !again[i] && known.scanned(&im.cur, r.Code, r.RowHash, r.Unassigned) {
-			if b.seen == nil {
-				b.seen = make([]bool, len(ds))
-			}
-			b.seen[i] = true
 			b.slot[i] = -1
 			b.rows[i] = r
 			continue
