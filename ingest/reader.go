@@ -98,7 +98,7 @@ type Reader struct {
 	ignored  []string
 	warnings []string
 	nwarn    int
-	seen     map[uint64]int
+	seen     keyLines
 	seed     maphash.Seed
 	vals     []string
 	caps     []int // field index → most characters allowed
@@ -202,7 +202,7 @@ func newReader(src source, opt Options) (*Reader, error) {
 	}
 	r := &Reader{
 		opt: opt, loc: opt.Location, fields: fields, src: src,
-		seen: map[uint64]int{}, seed: maphash.MakeSeed(),
+		seed: maphash.MakeSeed(),
 		vals: make([]string, len(fields)), caps: make([]int, len(fields)),
 	}
 	for i, f := range fields {
@@ -447,12 +447,10 @@ func (r *Reader) Next() (Row, error) {
 		return row, nil
 	}
 	row.Record, row.Key = rec, key
-	h := maphash.String(r.seed, key)
-	if prev, ok := r.seen[h]; ok {
+	if prev := r.seen.put(maphash.String(r.seed, key), line); prev > 0 {
 		r.warn("%s:%d: %s %q also on line %d: the later row wins", r.opt.Name, line, r.fields[0].Name, key, prev)
 		row.prev = prev
 	}
-	r.seen[h] = line
 	return row, nil
 }
 
