@@ -384,8 +384,8 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 	}
 	var sel []int // indices in b.rows still to write; nil: all
 	if bulk := p.bulkOf("dossiers"); bulk != nil {
-		fresh, again := bulk.split(b.again, len(b.rows), func(i int) string { return b.rows[i].Code })
-		if err := pgCopyDossiers(ctx, tx, &p.buf, "dossiers", b.rows, fresh); err != nil {
+		fresh, again := bulk.split(b.again, b.Len(), b.Code)
+		if err := pgCopyDossiers(ctx, tx, &p.buf, "dossiers", b, fresh); err != nil {
 			return c, err
 		}
 		if err := p.writeFacts(ctx, tx, b, fresh, nil, nil, rules); err != nil {
@@ -404,7 +404,7 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 		return c, err
 	}
 	c.Add(n)
-	c.Unchanged = len(b.rows) - c.Inserted - c.Updated
+	c.Unchanged = b.Len() - c.Inserted - c.Updated
 	if p.tx == nil {
 		if err := tx.Commit(ctx); err != nil {
 			return models.ImportCounts{}, err
@@ -418,7 +418,7 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel []int, rules *models.Rules) (models.ImportCounts, error) {
 	var c models.ImportCounts
 	if sel == nil {
-		sel = make([]int, len(b.rows))
+		sel = make([]int, b.Len())
 		for i := range sel {
 			sel[i] = i
 		}
@@ -434,7 +434,7 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 			if b.seen(i) {
 				continue // found unchanged by PrepareDossiers
 			}
-			if r := &b.rows[i]; !p.known.unchanged(&p.cur, r.Code, r.RowHash, r.Unassigned) {
+			if r := b.row(i); !p.known.unchanged(&p.cur, r.Code, r.RowHash, r.Unassigned) {
 				todo = append(todo, i)
 			}
 		}
@@ -443,7 +443,7 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 		hashes := make([]string, len(sel))
 		flags := make([]bool, len(sel))
 		for k, i := range sel {
-			r := &b.rows[i]
+			r := b.row(i)
 			codes[k], hashes[k], flags[k] = r.Code, r.RowHash, r.Unassigned
 		}
 		changed, err := pgCollect(ctx, tx, pgChangedSQL, codes, hashes, flags)
@@ -457,7 +457,7 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 			}
 			todo = make([]int, 0, len(changed))
 			for _, i := range sel {
-				if set[b.rows[i].Code] {
+				if set[b.Code(i)] {
 					todo = append(todo, i)
 				}
 			}
@@ -470,14 +470,14 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	if err := p.emptyStages(ctx, tx, pgStage); err != nil {
 		return c, err
 	}
-	if err := pgCopyDossiers(ctx, tx, &p.buf, pgStage, b.rows, todo); err != nil {
+	if err := pgCopyDossiers(ctx, tx, &p.buf, pgStage, b, todo); err != nil {
 		return c, err
 	}
 	// The stored versions of the rows about to replace them: what their
 	// facts were computed from (see writeFacts).
 	codes := make([]string, len(todo))
 	for k, i := range todo {
-		codes[k] = b.rows[i].Code
+		codes[k] = b.Code(i)
 	}
 	// One round trip for the stored versions and the upsert. The stored
 	// versions are locked as they are read: the facts of a dossier another
@@ -496,7 +496,7 @@ func (p *pgImport) upsert(ctx context.Context, tx pgx.Tx, b *DossierBatch, sel [
 	}
 	var idx []int
 	for _, i := range todo {
-		if r := &b.rows[i]; written[r.Code] {
+		if r := b.row(i); written[r.Code] {
 			idx = append(idx, i)
 			if p.known != nil {
 				p.known.wrote(r.Code, r.RowHash, r.Unassigned)
@@ -589,9 +589,9 @@ func (p *pgImport) loadKnown(ctx context.Context, tx pgx.Tx, n int) error {
 
 // pgCopyDossiers copies the rows at indices idx into table (dossiers or
 // the staging table), in pgStageColumns.
-func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, rows []dossierRow, idx []int) error {
+func pgCopyDossiers(ctx context.Context, tx pgx.Tx, buf *copyBuf, table string, b *DossierBatch, idx []int) error {
 	err := buf.copyRows(ctx, tx, table, pgStageColumns, len(idx), func(k int) {
-		r := &rows[idx[k]]
+		r := b.row(idx[k])
 		for _, t := range [...]string{r.Code, r.ProcedureCode, r.ProcedureName, r.Field, r.UnitCode, r.HandlerCode} {
 			buf.text(t)
 		}
@@ -647,7 +647,7 @@ func (p *pgImport) writeFacts(ctx context.Context, tx pgx.Tx, b *DossierBatch, i
 		keep, noRow = map[string]bool{}, map[string]bool{}
 		kept := idx[:0:0]
 		for _, i := range idx {
-			code := b.rows[i].Code
+			code := b.Code(i)
 			if !upd[code] {
 				kept = append(kept, i) // inserted
 				continue

@@ -148,12 +148,17 @@ func (im *Import) UnitKnown(code string) bool { _, ok := im.units[models.NFC(cod
 
 // Unassigned reports whether the dossier at i of b is stored as
 // unassigned (an empty or unknown handler or unit).
-func (im *Import) Unassigned(b *DossierBatch, i int) bool { return b.rows[i].Unassigned }
+func (im *Import) Unassigned(b *DossierBatch, i int) bool { return b.unassigned[i] }
 
 // DossierBatch is a batch of dossiers converted for the store, with their
 // hashes and unassigned flags (see PrepareDossiers).
 type DossierBatch struct {
+	// rows are the rows to write, found through slot as stored and facts.
 	rows []dossierRow
+	// codes[i] and unassigned[i] are the code and the unassigned flag of
+	// the batch's dossier at i, seen or not.
+	codes      []string
+	unassigned []bool
 	// stored are the dossiers as the rows store them (the first supplement
 	// wait only: a rewritten dossier's later waits are reset), and facts
 	// their facts without steps (computed here, beside the parsing), which
@@ -164,25 +169,29 @@ type DossierBatch struct {
 	// session (ingest.ReadBatches knows it); nil: not known. A session
 	// gives it for every batch or for none.
 	again []bool
-	// slot[i] is where rows[i]'s dossier is in stored and facts; nil: at
-	// i, every row computed. It is -1 for a row seen: found unchanged by
-	// the session's scan of the stored rows (its code not come before in
-	// the file), for which neither stored nor facts were computed, and
-	// which the writes skip. In a session that holds the scan, stored and
-	// facts hold the rows computed alone: a re-import of the daily export,
-	// a tenth of it changed, allocated a place in each for every row (0.6
-	// GB of its 2.5 GB for the 1M province, the collector's work with it).
+	// slot[i] is where the batch's dossier at i is in rows, stored and
+	// facts; nil: at i, every row computed. It is -1 for a row seen: found
+	// unchanged by the session's scan of the stored rows (its code not
+	// come before in the file), for which nothing was kept but its
+	// unassigned flag, and which the writes skip. In a session that holds
+	// the scan, rows, stored and facts hold the rows computed alone: a
+	// re-import of the daily export, a tenth of it changed, allocated a
+	// place in each for every row (1 GB of its 2.5 GB for the 1M province,
+	// the collector's work with it).
 	slot []int32
 }
 
-// seen reports whether rows[i] was found unchanged (see slot).
+// seen reports whether the dossier at i was found unchanged (see slot).
 func (b *DossierBatch) seen(i int) bool { return b.slot != nil && b.slot[i] < 0 }
 
+// row is the row of the dossier at i; i must not be a seen row.
+func (b *DossierBatch) row(i int) *dossierRow { return &b.rows[b.slotOf(i)] }
+
 // Len returns the number of dossiers in the batch.
-func (b *DossierBatch) Len() int { return len(b.rows) }
+func (b *DossierBatch) Len() int { return len(b.codes) }
 
 // Code returns the code of the batch's dossier at i.
-func (b *DossierBatch) Code(i int) string { return b.rows[i].Code }
+func (b *DossierBatch) Code(i int) string { return b.codes[i] }
 
 // PrepareDossiers converts a batch for WriteDossiers (again: see
 // DossierBatch): DossierHash, and the
@@ -193,15 +202,16 @@ func (b *DossierBatch) Code(i int) string { return b.rows[i].Code }
 // than the writes, so that parsing and writing overlap.
 func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBatch {
 	now := im.opt.Now()
-	b := &DossierBatch{rows: make([]dossierRow, len(ds)), again: again}
+	b := &DossierBatch{codes: make([]string, len(ds)), unassigned: make([]bool, len(ds)), again: again}
 	known := im.known.Load()
 	// Rows may be seen (found unchanged) only when the session holds the
-	// scan and knows which codes came before: then stored and facts take
-	// the rows computed alone, found through slot.
+	// scan and knows which codes came before: then rows, stored and facts
+	// take the rows computed alone, found through slot.
 	compact := known != nil && again != nil
 	if compact {
 		b.slot = make([]int32, len(ds))
 	} else {
+		b.rows = make([]dossierRow, 0, len(ds))
 		b.stored = make([]models.Dossier, 0, len(ds))
 		b.facts.grow(len(ds))
 	}
@@ -213,12 +223,12 @@ func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBa
 		_, okO := im.officers[r.HandlerCode]
 		_, okU := im.units[r.UnitCode]
 		r.Unassigned = r.HandlerCode == "" || r.UnitCode == "" || !okO || !okU
+		b.codes[i], b.unassigned[i] = r.Code, r.Unassigned
 		// A row stored as it is, whose code the session has not written
 		// (it did not come before in the file), will not be written:
 		// its facts are not needed.
 		if compact && !again[i] && known.scanned(&im.cur, r.Code, r.RowHash, r.Unassigned) {
 			b.slot[i] = -1
-			b.rows[i] = r
 			continue
 		}
 		k := len(b.stored)
@@ -228,7 +238,7 @@ func (im *Import) PrepareDossiers(ds []*models.Dossier, again []bool) *DossierBa
 		b.stored = append(b.stored, r.model())
 		b.facts.add(im.s.rules, &b.stored[k], nil, r.Unassigned)
 		r.Deadline = tstamp(time.Time(b.facts.rows[k].Deadline))
-		b.rows[i] = r
+		b.rows = append(b.rows, r)
 	}
 	return b
 }
@@ -273,12 +283,12 @@ func (im *Import) Writers() int {
 // waits reset, unchanged ones left alone.
 func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (models.ImportCounts, error) {
 	var c models.ImportCounts
-	for i := range b.rows {
-		if b.rows[i].Unassigned {
+	for _, u := range b.unassigned {
+		if u {
 			c.Unassigned++
 		}
 	}
-	if len(b.rows) == 0 {
+	if b.Len() == 0 {
 		return c, nil
 	}
 	if im.s.dialect == DialectPostgres {
@@ -314,7 +324,7 @@ func (im *Import) WriteDossiers(ctx context.Context, b *DossierBatch) (models.Im
 		return im.s.writeBatchFacts(tx, b, written, changed)
 	})
 	if err != nil {
-		return models.ImportCounts{}, fmt.Errorf("store: import %d dossiers: %w", len(b.rows), err)
+		return models.ImportCounts{}, fmt.Errorf("store: import %d dossiers: %w", b.Len(), err)
 	}
 	return c, nil
 }
