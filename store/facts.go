@@ -286,7 +286,7 @@ func (s *Store) putFacts(tx *gorm.DB, fs *factSet, stale []string, deadline bool
 }
 
 // writeBatchFacts writes the facts of the rows of b that were written
-// (indices written), replacing those of the dossiers changed (codes
+// (their places in b.rows: written), replacing those of the dossiers changed (codes
 // changed, whose steps are read back). The rows carry their deadline.
 func (s *Store) writeBatchFacts(tx *gorm.DB, b *DossierBatch, written []int, changed []string) error {
 	steps := map[string][]models.Step{}
@@ -299,7 +299,8 @@ func (s *Store) writeBatchFacts(tx *gorm.DB, b *DossierBatch, written []int, cha
 			steps[r.DossierCode] = append(steps[r.DossierCode], r.model())
 		}
 	}
-	return s.putFacts(tx, b.facts.subset(s.rules, b.slots(written), b.stored, steps), changed, false)
+	// A place in b.rows is the same in b.stored and b.facts.
+	return s.putFacts(tx, b.facts.subset(s.rules, written, b.stored, steps), changed, false)
 }
 
 // loadForFacts reads the dossiers with codes (as stored, every supplement

@@ -382,7 +382,7 @@ func (p *pgImport) write(ctx context.Context, b *DossierBatch, rules *models.Rul
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx))
 	}
-	var sel []int // indices in b.rows still to write; nil: all
+	var sel []int // the batch's dossiers still to write (see DossierBatch.row); nil: all
 	if bulk := p.bulkOf("dossiers"); bulk != nil {
 		fresh, again := bulk.split(b.again, b.Len(), b.Code)
 		if err := pgCopyDossiers(ctx, tx, &p.buf, "dossiers", b, fresh); err != nil {
