@@ -120,15 +120,18 @@ func TestRunTwoWritersAsOne(t *testing.T) {
 		results []string
 		tables  []string
 	}
-	run := func(serial bool) (outcome, int32) {
-		s := storetest.OpenPostgresOrSkip(t)
+	// One run goes in another goroutine: what may stop the test (a skip,
+	// a fatal error) is done here, before it starts; inside, errors are
+	// reported and the run returns.
+	run := func(s *store.Store, rs []*ingest.Reader, serial bool) (outcome, int32) {
 		var most atomic.Int32
 		ss := spySessions{Store: s, serial: serial, most: &most, spies: make(chan *spyImport, 1)}
 		var out outcome
-		for v := range 3 {
-			res, err := ingest.Run(ctx, ss, reader(t, ingest.FormatCSV, exportVersions(n, v)), ingest.RunOptions{BatchSize: 100, Rows: n})
+		for v, r := range rs {
+			res, err := ingest.Run(ctx, ss, r, ingest.RunOptions{BatchSize: 100, Rows: n})
 			if err != nil {
-				t.Fatalf("version %d: %v", v, err)
+				t.Errorf("version %d: %v", v, err)
+				return out, 0
 			}
 			if spy := <-ss.spies; len(spy.shared) > 0 {
 				t.Errorf("version %d: batches written at once shared codes %v", v, spy.shared)
@@ -145,7 +148,8 @@ func TestRunTwoWritersAsOne(t *testing.T) {
 		} {
 			var rows []string
 			if err := s.DB().Raw(q).Scan(&rows).Error; err != nil {
-				t.Fatal(err)
+				t.Error(err)
+				return out, 0
 			}
 			out.tables = append(out.tables, strings.Join(rows, "\n"))
 		}
@@ -156,9 +160,18 @@ func TestRunTwoWritersAsOne(t *testing.T) {
 		two, one         outcome
 		mostTwo, mostOne int32
 	)
+	sOne := storetest.OpenPostgresOrSkip(t)
+	sTwo := storetest.OpenPostgres(t)
+	versions := func() (rs []*ingest.Reader) {
+		for v := range 3 {
+			rs = append(rs, reader(t, ingest.FormatCSV, exportVersions(n, v)))
+		}
+		return rs
+	}
+	rOne, rTwo := versions(), versions()
 	wg.Add(1)
-	go func() { defer wg.Done(); one, mostOne = run(true) }()
-	two, mostTwo = run(false)
+	go func() { defer wg.Done(); one, mostOne = run(sOne, rOne, true) }()
+	two, mostTwo = run(sTwo, rTwo, false)
 	wg.Wait()
 	if t.Failed() {
 		return
